@@ -1,0 +1,88 @@
+/**
+ * The global config (`cherrypy.config`) and its namespaces.
+ *
+ * @module
+ */
+
+import type { ConfigDict } from "./dispatch.ts";
+
+/** Applies one `namespace.rest` key: `handler("socket_port", 8080)` for `server.socket_port`. */
+export type NamespaceHandler = (key: string, value: unknown) => void;
+
+/**
+ * The site-wide config. `update` takes a dict of `"namespace.key": value` entries (or a dict
+ * with a `global` section, of which only that section applies, as in CherryPy). Keys whose
+ * namespace has a handler (`server`, `engine`, `log`, ...) are also applied at once.
+ *
+ * @example
+ * ```ts
+ * import { config } from "../mod.ts";
+ * config.update({ "server.socket_host": "127.0.0.1", "server.socket_port": 8081 });
+ * config.get("server.socket_port"); // 8081
+ * ```
+ */
+export class GlobalConfig {
+  readonly #values: ConfigDict = {};
+  /** Handlers for namespaces, by name. */
+  readonly namespaces: Map<string, NamespaceHandler> = new Map();
+
+  /** Merges `conf` into the config and applies its namespaced keys. */
+  update(conf: Record<string, unknown>): void {
+    if (conf === null || typeof conf !== "object" || Array.isArray(conf)) {
+      throw new TypeError(
+        `config.update takes an object of "namespace.key": value entries; got ${
+          JSON.stringify(conf)
+        }.`,
+      );
+    }
+    let entries = conf;
+    const global = conf["global"];
+    if (global !== null && typeof global === "object" && !Array.isArray(global)) {
+      entries = global as Record<string, unknown>;
+    }
+    for (const [key, value] of Object.entries(entries)) {
+      this.#values[key] = value;
+      this.#apply(key, value);
+    }
+  }
+
+  #apply(key: string, value: unknown): void {
+    const dot = key.indexOf(".");
+    if (dot < 0) return;
+    const handler = this.namespaces.get(key.slice(0, dot));
+    handler?.(key.slice(dot + 1), value);
+  }
+
+  /** The value of `key`, or `defaultValue`. */
+  get(key: string, defaultValue?: unknown): unknown {
+    return key in this.#values ? this.#values[key] : defaultValue;
+  }
+
+  /** Sets one key (and applies it). */
+  set(key: string, value: unknown): void {
+    this.update({ [key]: value });
+  }
+
+  /** `true` when `key` is set. */
+  has(key: string): boolean {
+    return key in this.#values;
+  }
+
+  /** Removes every key. */
+  reset(): void {
+    for (const key of Object.keys(this.#values)) delete this.#values[key];
+  }
+
+  /** The entries, as a plain object (the live one; do not modify it). */
+  values(): ConfigDict {
+    return this.#values;
+  }
+}
+
+/** Sets `key` (an attribute name) on `target`, refusing names the target does not have. */
+export function setAttribute(target: object, key: string, value: unknown, what: string): void {
+  if (!(key in target)) {
+    throw new Error(`Unknown config key ${JSON.stringify(key)} for ${what}.`);
+  }
+  (target as Record<string, unknown>)[key] = value;
+}

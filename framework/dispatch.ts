@@ -1,0 +1,226 @@
+/**
+ * Dispatchers: finding the page handler for a path by walking the application's object tree.
+ *
+ * @module
+ */
+
+import { bindArguments } from "./arguments.ts";
+import { CherryPyException, NotFound } from "./errors.ts";
+import { isExposed } from "./expose.ts";
+import { currentServing } from "./serving.ts";
+import { signatureOf } from "./signature.ts";
+
+/** Config entries by key (`"tools.encode.on"`). */
+export type ConfigDict = Record<string, unknown>;
+
+/** The page handler chosen for a request: called with no arguments, it produces the body. */
+export interface PageHandler {
+  /** Produces the response body (or throws an HTTP error). */
+  (): unknown;
+  /** The handler function found in the tree. */
+  readonly callable?: (...args: unknown[]) => unknown;
+}
+
+// Property names that lead out of the user's tree into JavaScript's object machinery.
+const FORBIDDEN = new Set(["constructor", "__proto__", "prototype"]);
+
+/** Reads attribute `name` of `node` the way Python's `getattr(node, name, None)` would. */
+export function getAttr(node: unknown, name: string): unknown {
+  if (node === null || node === undefined || FORBIDDEN.has(name)) return undefined;
+  if (typeof node !== "object" && typeof node !== "function") return undefined;
+  return (node as Record<string, unknown>)[name];
+}
+
+const PUNCTUATION = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g;
+
+/** Maps every ASCII punctuation character to `_` (`"foo.bar"` → `"foo_bar"`). */
+export function punctuationToUnderscores(name: string): string {
+  return name.replace(PUNCTUATION, "_");
+}
+
+/**
+ * Builds the page handler for `callable` bound to `thisArg`, with `vpath` as positional
+ * arguments; request parameters are read when it is called, so tools may change them.
+ */
+export function pageHandler(
+  callable: (...args: unknown[]) => unknown,
+  thisArg: unknown,
+  vpath: readonly string[],
+): PageHandler {
+  const handler = () => {
+    const { request } = currentServing();
+    const args = bindArguments(signatureOf(callable), vpath, request.params, {
+      bodyParams: request.bodyParamNames,
+      showMismatchedParams: request.show_mismatched_params,
+    });
+    return callable.apply(thisArg, args);
+  };
+  return Object.assign(handler, { callable });
+}
+
+/** What a dispatcher needs from the request it dispatches. */
+export interface DispatchTarget {
+  /** The application whose tree is walked. */
+  readonly app: {
+    readonly root: unknown;
+    readonly config: Record<string, ConfigDict>;
+    globalConfig(): ConfigDict;
+  } | null;
+  /** Set to the handler found (a {@link NotFound} thrower when none). */
+  handler: PageHandler | null;
+  /** Set to the merged config for the path. */
+  config: ConfigDict;
+  /** Set to whether the handler was reached as an index. */
+  is_index: boolean | null;
+  /** The mount point, for NotFound messages. */
+  readonly script_name: string;
+}
+
+type Trail = [name: string, node: unknown, parent: unknown, conf: ConfigDict, segleft: number];
+
+/**
+ * The default dispatcher: `/a/b/c` looks up `root.a.b.c` (punctuation in a segment becoming
+ * `_`), tries `index` for the path itself and `default` of the deepest node as a fallback, and
+ * passes the segments not consumed as positional arguments. A node may take over the walk
+ * with a non-exposed `_cp_dispatch(vpath)` method.
+ *
+ * @example A dispatcher that lower-cases the path first (the docs' ForceLowerDispatcher)
+ * ```ts
+ * import { Dispatcher, type DispatchTarget } from "./dispatch.ts";
+ * class ForceLowerDispatcher extends Dispatcher {
+ *   override dispatch(pathInfo: string, request: DispatchTarget): void {
+ *     super.dispatch(pathInfo.toLowerCase(), request);
+ *   }
+ * }
+ * ```
+ */
+export class Dispatcher {
+  /** The name of the method a node uses to take over dispatch. */
+  readonly dispatchMethodName: string;
+  /** Turns a path segment into an attribute name. */
+  readonly translate: (segment: string) => string;
+
+  /** Creates a dispatcher. */
+  constructor(
+    dispatchMethodName = "_cp_dispatch",
+    translate: (segment: string) => string = punctuationToUnderscores,
+  ) {
+    this.dispatchMethodName = dispatchMethodName;
+    this.translate = translate;
+  }
+
+  /** Sets `request.handler` and `request.config` for `pathInfo`. */
+  dispatch(pathInfo: string, request: DispatchTarget): void {
+    const found = this.findHandler(pathInfo, request);
+    if (found === null) {
+      const path = request.script_name + pathInfo;
+      request.handler = () => {
+        throw new NotFound(path);
+      };
+      return;
+    }
+    const [callable, thisArg, vpath] = found;
+    const decoded = vpath.map((x) => x.includes("%2F") ? x.replaceAll("%2F", "/") : x);
+    request.handler = pageHandler(callable, thisArg, decoded);
+  }
+
+  /**
+   * Walks the tree for `path`; returns `[handler, this, vpath]`, or `null` when nothing is
+   * exposed there. Also sets `request.config` and `request.is_index`.
+   */
+  findHandler(
+    path: string,
+    request: DispatchTarget,
+  ): [(...args: unknown[]) => unknown, unknown, string[]] | null {
+    const app = request.app;
+    if (app === null) return null;
+    const root = app.root;
+    const fullpath = path.split("/").filter((x) => x !== "");
+    fullpath.push("index");
+    const fullLen = fullpath.length;
+    let segleft = fullLen;
+    let nodeconf: ConfigDict = { ...(getAttr(root, "_cp_config") as ConfigDict | undefined) };
+    if (app.config["/"]) Object.assign(nodeconf, app.config["/"]);
+    const trail: Trail[] = [["root", root, undefined, nodeconf, segleft]];
+
+    let node: unknown = root;
+    const iternames = fullpath.slice();
+    while (iternames.length > 0) {
+      const name = iternames[0]!;
+      const objname = this.translate(name);
+      nodeconf = {};
+      let subnode = getAttr(node, objname);
+      const parent = node;
+      const preLen = iternames.length;
+      if (subnode === undefined || subnode === null) {
+        const dispatch = getAttr(node, this.dispatchMethodName);
+        if (typeof dispatch === "function" && !isExposed(dispatch) && preLen > 1) {
+          const indexName = iternames.pop()!;
+          subnode = dispatch.call(node, iternames);
+          iternames.push(indexName);
+        } else {
+          iternames.shift();
+        }
+      } else {
+        iternames.shift();
+      }
+      segleft = iternames.length;
+      if (segleft > preLen) {
+        throw new CherryPyException(
+          "A vpath segment was added.  Custom dispatchers may only remove elements.  " +
+            `While trying to process ${name} in ${JSON.stringify(fullpath)}`,
+        );
+      } else if (segleft === preLen) {
+        iternames.shift();
+        segleft -= 1;
+      }
+      node = subnode ?? undefined;
+      const nodeCp = getAttr(node, "_cp_config") as ConfigDict | undefined;
+      if (nodeCp) Object.assign(nodeconf, nodeCp);
+
+      const existingLen = fullLen - preLen;
+      let curpath = existingLen !== 0 ? "/" + fullpath.slice(0, existingLen).join("/") : "";
+      for (const seg of fullpath.slice(fullLen - preLen, fullLen - segleft)) {
+        curpath += "/" + seg;
+        const section = app.config[curpath];
+        if (section) Object.assign(nodeconf, section);
+      }
+      trail.push([name, node, parent, nodeconf, segleft]);
+    }
+
+    const setConf = (upTo: Trail[]) => {
+      const base: ConfigDict = { ...app.globalConfig() };
+      for (const [, , , conf, left] of upTo) {
+        Object.assign(base, conf);
+        if ("tools.staticdir.dir" in conf) {
+          base["tools.staticdir.section"] = "/" + fullpath.slice(0, fullLen - left).join("/");
+        }
+      }
+      return base;
+    };
+
+    const numCandidates = trail.length - 1;
+    for (let i = numCandidates; i >= 0; i--) {
+      const [, candidate, parent, , left] = trail[i]!;
+      if (candidate === undefined || candidate === null) continue;
+      const defhandler = getAttr(candidate, "default");
+      if (typeof defhandler === "function" && isExposed(defhandler)) {
+        const conf = (getAttr(defhandler, "_cp_config") as ConfigDict | undefined) ?? {};
+        request.config = setConf([
+          ...trail.slice(0, i + 1),
+          ["default", defhandler, candidate, conf, left],
+          ...trail.slice(i + 1),
+        ]);
+        request.is_index = path.endsWith("/");
+        return [defhandler as (...a: unknown[]) => unknown, candidate, fullpath.slice(fullLen - left, -1)];
+      }
+      if (typeof candidate === "function" && isExposed(candidate)) {
+        request.config = setConf(trail);
+        request.is_index = i === numCandidates;
+        return [candidate as (...a: unknown[]) => unknown, parent, fullpath.slice(fullLen - left, -1)];
+      }
+    }
+    request.config = setConf(trail);
+    return null;
+  }
+}

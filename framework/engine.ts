@@ -1,0 +1,115 @@
+/**
+ * The site's singletons: `engine`, `server`, `tree`, `config` and `log`, wired together as
+ * CherryPy wires them, plus `quickstart`.
+ *
+ * @module
+ */
+
+import { Bus } from "../bus/mod.ts";
+import { platform } from "../platform/mod.ts";
+import { SignalHandler } from "../plugins/mod.ts";
+import { type AppConfig, Tree } from "./application.ts";
+import { GlobalConfig, setAttribute } from "./config.ts";
+import { LogManager } from "./log.ts";
+import { Request } from "./request.ts";
+import { Response } from "./response.ts";
+import { Server } from "./server.ts";
+import { setFallbackServing } from "./serving.ts";
+
+/**
+ * The engine: the process bus with the site's plugins attached.
+ *
+ * @example
+ * ```ts
+ * import { engine } from "../mod.ts";
+ * engine.subscribe("start", () => engine.log("Opening connections."));
+ * ```
+ */
+export class Engine extends Bus {
+  /** The signal handler (SIGTERM, SIGHUP, SIGUSR1); installed by `engine.signals.subscribe()`. */
+  readonly signal_handler: SignalHandler = new SignalHandler(this);
+  /** Installs and removes the signal handlers. */
+  readonly signals: { subscribe(): void; unsubscribe(): void } = {
+    subscribe: () => this.signal_handler.subscribe(),
+    unsubscribe: () => this.signal_handler.unsubscribe(),
+  };
+}
+
+/** The global log (`cherrypy.log`): error log to stderr, access log to stdout. */
+export const log: LogManager = new LogManager();
+
+/** The global config (`cherrypy.config`). */
+export const config: GlobalConfig = new GlobalConfig();
+
+/** The process bus running this site. */
+export const engine: Engine = new Engine();
+engine.subscribe("log", (msg: string, level: number) => log.error(msg, "ENGINE", level));
+
+/** The mounted applications. */
+export const tree: Tree = new Tree({ globalConfig: () => config.values(), log });
+
+/** The site's main HTTP server, serving {@link tree}. */
+export const server: Server = new Server(engine, () => tree);
+server.subscribe();
+
+config.namespaces.set("server", (key, value) => setAttribute(server, key, value, "server"));
+config.namespaces.set("log", (key, value) => setAttribute(log, key, value, "log"));
+config.namespaces.set("engine", (key, value) => {
+  const dot = key.indexOf(".");
+  if (dot < 0) {
+    setAttribute(engine, key, value, "engine");
+    return;
+  }
+  const plugin = (engine as unknown as Record<string, unknown>)[key.slice(0, dot)];
+  if (plugin === null || typeof plugin !== "object") {
+    throw new Error(`Unknown engine plugin ${JSON.stringify(key.slice(0, dot))} in engine.${key}.`);
+  }
+  setAttribute(plugin, key.slice(dot + 1), value, `engine.${key.slice(0, dot)}`);
+});
+
+setFallbackServing(() => ({ request: new Request(), response: new Response() }));
+
+/**
+ * Mounts `root` at `scriptName` and runs the site until it exits: applies the `global`
+ * section of `conf` to the global config, mounts the app with `conf`, installs the signal
+ * handlers, starts the engine and blocks until the engine exits.
+ *
+ * @example The first tutorial
+ * ```ts
+ * import { expose, quickstart } from "../mod.ts";
+ * class HelloWorld {
+ *   @expose
+ *   index() { return "Hello world!"; }
+ * }
+ * await quickstart(new HelloWorld());
+ * ```
+ */
+export async function quickstart(
+  root?: unknown,
+  scriptName = "",
+  conf?: AppConfig & { global?: Record<string, unknown> },
+): Promise<void> {
+  if (conf) config.update(conf);
+  if (root !== undefined) {
+    const { global: _global, ...sections } = conf ?? {};
+    tree.mount(root, scriptName, sections as AppConfig);
+  }
+  engine.signals.subscribe();
+  await engine.start();
+  await engine.block();
+}
+
+/**
+ * `true` when `meta` is the `import.meta` of the program being run (`deno run x.ts`,
+ * `node x.js`): the portable `import.meta.main`.
+ *
+ * @example Serve only when run directly, so tests can import the module
+ * ```ts
+ * import { isMain, quickstart } from "../mod.ts";
+ * const root = {};
+ * if (isMain(import.meta)) await quickstart(root);
+ * ```
+ */
+export function isMain(meta: ImportMeta): boolean {
+  return platform.isMain(meta);
+}

@@ -1,0 +1,212 @@
+/**
+ * HTTP helpers: status codes and reason phrases, header-name casing, query strings, paths.
+ *
+ * @module
+ */
+
+/** Reason phrases and the longer messages of error pages, by status code (CherryPy's table). */
+export const responseCodes: Readonly<Record<number, readonly [string, string]>> = {
+  100: ["Continue", "Request received, please continue"],
+  101: ["Switching Protocols", "Switching to new protocol; obey Upgrade header"],
+  102: ["Processing", ""],
+  103: ["Early Hints", ""],
+  200: ["OK", "Request fulfilled, document follows"],
+  201: ["Created", "Document created, URL follows"],
+  202: ["Accepted", "Request accepted, processing continues off-line"],
+  203: ["Non-Authoritative Information", "Request fulfilled from cache"],
+  204: ["No Content", "Request fulfilled, nothing follows"],
+  205: ["Reset Content", "Clear input form for further input"],
+  206: ["Partial Content", "Partial content follows"],
+  207: ["Multi-Status", ""],
+  208: ["Already Reported", ""],
+  226: ["IM Used", ""],
+  300: ["Multiple Choices", "Object has several resources -- see URI list"],
+  301: ["Moved Permanently", "Object moved permanently -- see URI list"],
+  302: ["Found", "Object moved temporarily -- see URI list"],
+  303: ["See Other", "Object moved -- see Method and URL list"],
+  304: ["Not Modified", "Document has not changed since given time"],
+  305: ["Use Proxy", "You must use proxy specified in Location to access this resource"],
+  307: ["Temporary Redirect", "Object moved temporarily -- see URI list"],
+  308: ["Permanent Redirect", "Object moved permanently -- see URI list"],
+  400: ["Bad Request", "Bad request syntax or unsupported method"],
+  401: ["Unauthorized", "No permission -- see authorization schemes"],
+  402: ["Payment Required", "No payment -- see charging schemes"],
+  403: ["Forbidden", "Request forbidden -- authorization will not help"],
+  404: ["Not Found", "Nothing matches the given URI"],
+  405: ["Method Not Allowed", "Specified method is invalid for this resource"],
+  406: ["Not Acceptable", "URI not available in preferred format"],
+  407: ["Proxy Authentication Required", "You must authenticate with this proxy before proceeding"],
+  408: ["Request Timeout", "Request timed out; try again later"],
+  409: ["Conflict", "Request conflict"],
+  410: ["Gone", "URI no longer exists and has been permanently removed"],
+  411: ["Length Required", "Client must specify Content-Length"],
+  412: ["Precondition Failed", "Precondition in headers is false"],
+  413: ["Request Entity Too Large", "Entity is too large"],
+  414: ["Request-URI Too Long", "URI is too long"],
+  415: ["Unsupported Media Type", "Entity body in unsupported format"],
+  416: ["Requested Range Not Satisfiable", "Cannot satisfy request range"],
+  417: ["Expectation Failed", "Expect condition could not be satisfied"],
+  418: ["I'm a Teapot", "Server refuses to brew coffee because it is a teapot."],
+  421: ["Misdirected Request", "Server is not able to produce a response"],
+  422: ["Unprocessable Entity", ""],
+  423: ["Locked", ""],
+  424: ["Failed Dependency", ""],
+  425: ["Too Early", ""],
+  426: ["Upgrade Required", ""],
+  428: ["Precondition Required", "The origin server requires the request to be conditional"],
+  429: [
+    "Too Many Requests",
+    'The user has sent too many requests in a given amount of time ("rate limiting")',
+  ],
+  431: [
+    "Request Header Fields Too Large",
+    "The server is unwilling to process the request because its header fields are too large",
+  ],
+  451: [
+    "Unavailable For Legal Reasons",
+    "The server is denying access to the resource as a consequence of a legal demand",
+  ],
+  500: [
+    "Internal Server Error",
+    "The server encountered an unexpected condition which prevented it from fulfilling the request.",
+  ],
+  501: ["Not Implemented", "Server does not support this operation"],
+  502: ["Bad Gateway", "Invalid responses from another server/proxy"],
+  503: [
+    "Service Unavailable",
+    "The server is currently unable to handle the request due to a temporary overloading or maintenance of the server.",
+  ],
+  504: ["Gateway Timeout", "The gateway server did not receive a timely response"],
+  505: ["HTTP Version Not Supported", "Cannot fulfill request"],
+  506: ["Variant Also Negotiates", ""],
+  507: ["Insufficient Storage", ""],
+  508: ["Loop Detected", ""],
+  510: ["Not Extended", ""],
+  511: [
+    "Network Authentication Required",
+    "The client needs to authenticate to gain network access",
+  ],
+};
+
+/**
+ * Parses a status (`404`, `"404"`, `"404 Gone Fishing"`) into `[code, reason, message]`.
+ * Throws a `RangeError` for anything that is not a status between 100 and 599.
+ *
+ * @example
+ * ```ts
+ * import { validStatus } from "./httputil.ts";
+ * validStatus(404); // [404, "Not Found", "Nothing matches the given URI"]
+ * validStatus("200 Fine"); // [200, "Fine", "Request fulfilled, document follows"]
+ * ```
+ */
+export function validStatus(status: number | string | null | undefined): [number, string, string] {
+  if (status === null || status === undefined) status = 200;
+  let code: number;
+  let reason: string | undefined;
+  if (typeof status === "number") {
+    code = status;
+  } else {
+    const text = status.trim();
+    const space = text.indexOf(" ");
+    const codeText = space < 0 ? text : text.slice(0, space);
+    if (space >= 0) reason = text.slice(space + 1).trim() || undefined;
+    code = /^\d+$/.test(codeText) ? Number(codeText) : NaN;
+    if (Number.isNaN(code)) {
+      throw new RangeError(
+        `Illegal response status from server (${JSON.stringify(codeText)} is non-numeric).`,
+      );
+    }
+  }
+  if (!Number.isInteger(code) || code < 100 || code > 599) {
+    throw new RangeError(`Illegal response status from server (${code} is out of range).`);
+  }
+  const known = responseCodes[code];
+  return [code, reason ?? known?.[0] ?? "", known?.[1] ?? ""];
+}
+
+const titleCache = new Map<string, string>();
+
+/**
+ * `content-type` → `Content-Type`: the header-name casing CherryPy uses.
+ *
+ * @example
+ * ```ts
+ * import { titleCaseHeader } from "./httputil.ts";
+ * titleCaseHeader("x-forwarded-for"); // "X-Forwarded-For"
+ * ```
+ */
+export function titleCaseHeader(name: string): string {
+  let title = titleCache.get(name);
+  if (title === undefined) {
+    title = name.toLowerCase().replace(/(^|[^a-z0-9])([a-z])/g, (_, p, c) => p + c.toUpperCase());
+    if (titleCache.size < 1000) titleCache.set(name, title);
+  }
+  return title;
+}
+
+/** Query and body parameters: a string, or an array of strings for repeated keys. */
+export type Params = Record<string, string | string[]>;
+
+function decodeQueryPart(text: string): string {
+  const plus = text.includes("+") ? text.replaceAll("+", " ") : text;
+  return plus.includes("%") ? decodeURIComponent(plus) : plus;
+}
+
+/**
+ * Parses a query string (or a urlencoded body) the way CherryPy does: pairs separated by `&`
+ * or `;`, `+` as space, percent-decoding as UTF-8, repeated keys collected into arrays, blank
+ * values kept, a key without `=` given the value `""`. Throws a `URIError` for bad
+ * percent-encoding.
+ *
+ * @example
+ * ```ts
+ * import { parseQueryString } from "./httputil.ts";
+ * parseQueryString("a=1&b=2;a=3&c"); // { a: ["1", "3"], b: "2", c: "" }
+ * ```
+ */
+export function parseQueryString(qs: string): Params {
+  const params: Params = Object.create(null);
+  if (qs === "") return params;
+  for (const pair of qs.split(/[&;]/)) {
+    if (pair === "") continue;
+    const eq = pair.indexOf("=");
+    const key = decodeQueryPart(eq < 0 ? pair : pair.slice(0, eq));
+    const value = eq < 0 ? "" : decodeQueryPart(pair.slice(eq + 1));
+    const existing = params[key];
+    if (existing === undefined) params[key] = value;
+    else if (Array.isArray(existing)) existing.push(value);
+    else params[key] = [existing, value];
+  }
+  return params;
+}
+
+/**
+ * Percent-decodes a request path as UTF-8, keeping `%2F` encoded so that an encoded slash
+ * never splits a path segment. Throws a `URIError` for bad percent-encoding.
+ *
+ * @example
+ * ```ts
+ * import { decodePath } from "./httputil.ts";
+ * decodePath("/a%20b/c%2Fd"); // "/a b/c%2Fd"
+ * ```
+ */
+export function decodePath(path: string): string {
+  if (!path.includes("%")) return path;
+  return path.split(/%2[fF]/).map(decodeURIComponent).join("%2F");
+}
+
+const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+
+/**
+ * Escapes `&`, `<` and `>` for HTML text (quotes are left alone, as Python's
+ * `html.escape(s, quote=False)` does).
+ *
+ * @example
+ * ```ts
+ * import { escapeHtml } from "./httputil.ts";
+ * escapeHtml("<b>&"); // "&lt;b&gt;&amp;"
+ * ```
+ */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>]/g, (c) => HTML_ESCAPES[c]!);
+}

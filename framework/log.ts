@@ -1,0 +1,132 @@
+/**
+ * Logging in CherryPy's formats: an error log (`[21/Nov/2026:13:44:17] ENGINE Bus STARTED`)
+ * to standard error and an access log (`127.0.0.1 - - [...] "GET / HTTP/1.1" 200 12 "" "curl"`)
+ * to standard output, each optionally to a file too.
+ *
+ * @module
+ */
+
+import { formatTraceback } from "../bus/mod.ts";
+import { platform } from "../platform/mod.ts";
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const pad = (n: number) => (n < 10 ? "0" + n : String(n));
+
+let cachedSecond = -1;
+let cachedStamp = "";
+
+/**
+ * The log timestamp `[23/Nov/2026:09:10:17]`, in local time (computed once per second).
+ *
+ * @example
+ * ```ts
+ * import { logTime } from "./log.ts";
+ * console.log(logTime()); // "[23/Nov/2026:09:10:17]"
+ * ```
+ */
+export function logTime(now: number = Date.now()): string {
+  const second = Math.floor(now / 1000);
+  if (second !== cachedSecond) {
+    const d = new Date(second * 1000);
+    cachedStamp = `[${pad(d.getDate())}/${MONTHS[d.getMonth()]}/${d.getFullYear()}:` +
+      `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}]`;
+    cachedSecond = second;
+  }
+  return cachedStamp;
+}
+
+/**
+ * Escapes a value for the access log: `"` becomes `\"`, backslashes and non-printable
+ * characters are written as Python's `repr` of UTF-8 bytes would (`\n`, `\t`, `\xhh`).
+ *
+ * @example
+ * ```ts
+ * import { escapeLogValue } from "./log.ts";
+ * escapeLogValue('say "hi"\n'); // 'say \\"hi\\"\\n'
+ * ```
+ */
+export function escapeLogValue(value: string): string {
+  // deno-lint-ignore no-control-regex
+  if (!/["\\\x00-\x1f\x7f-\uffff]/.test(value)) return value;
+  let out = "";
+  for (const byte of new TextEncoder().encode(value)) {
+    if (byte === 0x22) out += '\\"';
+    else if (byte === 0x5c) out += "\\\\";
+    else if (byte === 0x0a) out += "\\n";
+    else if (byte === 0x0d) out += "\\r";
+    else if (byte === 0x09) out += "\\t";
+    else if (byte < 0x20 || byte >= 0x7f) out += "\\x" + byte.toString(16).padStart(2, "0");
+    else out += String.fromCharCode(byte);
+  }
+  return out;
+}
+
+/** Severity levels (Python logging's numbers). */
+export const levels = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 } as const;
+
+/** A function given every log record; plug other loggers in with {@link LogManager.handlers}. */
+export type LogHandler = (record: LogRecord) => void;
+
+/** One log record. */
+export interface LogRecord {
+  /** `"error"` for the error log, `"access"` for the access log. */
+  readonly kind: "error" | "access";
+  /** The formatted line, without a trailing newline. */
+  readonly line: string;
+  /** Severity (see {@link levels}); access records are INFO. */
+  readonly severity: number;
+}
+
+/**
+ * A pair of logs, error and access, as CherryPy's `LogManager`: written to the screen when
+ * {@link LogManager.screen} is on (error log to stderr, access log to stdout) and appended to
+ * `error_file` / `access_file` when those are set.
+ *
+ * @example
+ * ```ts
+ * import { LogManager } from "./log.ts";
+ * const log = new LogManager();
+ * log.screen = false;
+ * log.error("Something happened", "APP", 30);
+ * ```
+ */
+export class LogManager {
+  /** Write to standard error/output. */
+  screen = true;
+  /** A file the error log is appended to (`""`: none). */
+  error_file = "";
+  /** A file the access log is appended to (`""`: none). */
+  access_file = "";
+  /** Records below this severity are not written. */
+  level: number = levels.INFO;
+  /** Extra handlers, called with every record written. */
+  readonly handlers: LogHandler[] = [];
+
+  /** Writes `msg` to the error log: `[time] CONTEXT msg`, with a traceback when given. */
+  error(msg = "", context = "", severity: number = levels.INFO, traceback: unknown = false): void {
+    if (severity < this.level) return;
+    let line = context ? `${logTime()} ${context} ${msg}` : `${logTime()}  ${msg}`;
+    if (traceback !== false && traceback !== undefined && traceback !== null) {
+      line += "\n" + formatTraceback(traceback);
+    }
+    this.#emit("error", line, severity);
+  }
+
+  /** Writes a preformatted access-log line. */
+  accessLine(line: string): void {
+    this.#emit("access", line, levels.INFO);
+  }
+
+  #emit(kind: "error" | "access", line: string, severity: number): void {
+    if (this.screen) {
+      if (kind === "error") platform.writeStderr(line + "\n");
+      else platform.writeStdout(line + "\n");
+    }
+    const file = kind === "error" ? this.error_file : this.access_file;
+    if (file) platform.appendFileSync(file, line + "\n");
+    if (this.handlers.length > 0) {
+      const record: LogRecord = { kind, line, severity };
+      for (const handler of this.handlers) handler(record);
+    }
+  }
+}

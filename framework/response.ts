@@ -1,0 +1,163 @@
+/**
+ * `Response`: what a handler's answer becomes, finalized into status, headers and bytes.
+ *
+ * @module
+ */
+
+import type { OutgoingBody } from "../platform/mod.ts";
+import { HTTPError } from "./errors.ts";
+import { HeaderMap } from "./headers.ts";
+import { validStatus } from "./httputil.ts";
+import { SERVER_SOFTWARE } from "./version.ts";
+
+const encoder = new TextEncoder();
+
+/** What a page handler may return. */
+export type Body =
+  | string
+  | Uint8Array
+  | null
+  | undefined
+  | Iterable<string | Uint8Array>
+  | AsyncIterable<string | Uint8Array>
+  | ReadableStream<Uint8Array>;
+
+function toBytes(chunk: unknown): Uint8Array {
+  if (chunk instanceof Uint8Array) return chunk;
+  if (typeof chunk === "string") return encoder.encode(chunk);
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  throw new TypeError(
+    `Page handlers must return strings, bytes or iterables of them; got ${typeof chunk}.`,
+  );
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  let size = 0;
+  for (const c of chunks) size += c.length;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Turns any {@link Body} into one byte array.
+ *
+ * @example
+ * ```ts
+ * import { collapseBody } from "./response.ts";
+ * const bytes = await collapseBody(["Hello ", "world!"]); // 12 bytes
+ * ```
+ */
+export async function collapseBody(body: unknown): Promise<Uint8Array> {
+  if (body === null || body === undefined) return EMPTY;
+  if (typeof body === "string") return encoder.encode(body);
+  if (body instanceof Uint8Array) return body;
+  const chunks: Uint8Array[] = [];
+  if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function") {
+    for await (const chunk of body as AsyncIterable<unknown>) chunks.push(toBytes(chunk));
+  } else if (typeof (body as Iterable<unknown>)[Symbol.iterator] === "function") {
+    for (const chunk of body as Iterable<unknown>) chunks.push(toBytes(chunk));
+  } else {
+    return toBytes(body);
+  }
+  return chunks.length === 0 ? EMPTY : concat(chunks);
+}
+
+async function* streamBody(body: unknown): AsyncIterable<Uint8Array> {
+  if (body === null || body === undefined) return;
+  if (typeof body === "string" || body instanceof Uint8Array) {
+    yield toBytes(body);
+    return;
+  }
+  if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function") {
+    for await (const chunk of body as AsyncIterable<unknown>) yield toBytes(chunk);
+  } else {
+    for (const chunk of body as Iterable<unknown>) yield toBytes(chunk);
+  }
+}
+
+/**
+ * The response being built for a request: available as `cherrypy.response` during the
+ * request.
+ *
+ * @example Set a status and a header from a handler
+ * ```ts
+ * import { response } from "./serving.ts";
+ * function created() {
+ *   response.status = 201;
+ *   response.headers.set("Location", "/items/1");
+ *   return "created";
+ * }
+ * ```
+ */
+export class Response {
+  /** The status: a code or `"code reason"`; `""` until set (then 200). */
+  status: number | string = "";
+  /** Response headers. Defaults: `Content-Type: text/html`, `Server`. */
+  readonly headers: HeaderMap = new HeaderMap([
+    ["Content-Type", "text/html"],
+    ["Server", SERVER_SOFTWARE],
+  ]);
+  /** The body as the handler returned it (finalized into bytes, or a stream). */
+  body: unknown = null;
+  /** `true` to send the body as it is produced (chunked) instead of collecting it first. */
+  stream = false;
+  /** When the response was created, in seconds since the epoch. */
+  readonly time: number = Date.now() / 1000;
+  /** The finalized status code. */
+  code = 200;
+  /** The finalized reason phrase. */
+  reason = "OK";
+
+  /** `"200 OK"`, once finalized. */
+  get output_status(): string {
+    return `${this.code} ${this.reason}`;
+  }
+
+  /**
+   * Validates the status, adds the encoding charset for text, and (unless streaming) collects
+   * the body and sets `Content-Length`. Responses that cannot carry a body lose it.
+   */
+  async finalize(): Promise<void> {
+    try {
+      [this.code, this.reason] = validStatus(this.status === "" ? 200 : this.status);
+    } catch (e) {
+      throw new HTTPError(500, (e as Error).message);
+    }
+    const headers = this.headers;
+    const contentType = headers.get("Content-Type");
+    if (contentType !== null && contentType.startsWith("text/") && !/charset=/i.test(contentType)) {
+      headers.set("Content-Type", contentType + ";charset=utf-8");
+    }
+    const code = this.code;
+    if (code < 200 || code === 204 || code === 205 || code === 304) {
+      headers.delete("Content-Length");
+      this.body = EMPTY;
+      return;
+    }
+    if (this.stream) {
+      if (!headers.has("Content-Length")) this.body = streamBody(this.body);
+      return;
+    }
+    const bytes = await collapseBody(this.body);
+    this.body = bytes;
+    if (!headers.has("Content-Length")) headers.set("Content-Length", String(bytes.length));
+  }
+
+  /** The finalized response in the platform's form. */
+  toOutgoing(): { status: number; statusText: string; headers: Array<[string, string]>; body: OutgoingBody } {
+    return {
+      status: this.code,
+      statusText: this.reason,
+      headers: [...this.headers.entries()],
+      body: this.body as OutgoingBody,
+    };
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * `Server`: the site's HTTP server as the engine runs it, configured by `server.*` keys.
+ *
+ * @module
+ */
+
+import type { Bus } from "../bus/mod.ts";
+import { ServerAdapter } from "../plugins/mod.ts";
+import { formatHost, type Gateway, HTTPServer } from "../server/mod.ts";
+
+/**
+ * The HTTP server plugin, configured by the `server.*` config keys (attributes named exactly
+ * as the keys). It builds its {@link HTTPServer} at each start, so a changed port takes
+ * effect on the next start.
+ *
+ * @example
+ * ```ts
+ * import { config, server } from "../mod.ts";
+ * config.update({ "server.socket_port": 9090 });
+ * console.log(server.socket_port); // 9090
+ * ```
+ */
+export class Server extends ServerAdapter {
+  #socketHost = "127.0.0.1";
+  /** The port to listen on; 0 picks a free one. */
+  socket_port = 8080;
+  /** A Unix socket path to listen on instead of host and port. */
+  socket_file: string | null = null;
+  /** The listen backlog. */
+  socket_queue_size = 5;
+  /** Seconds a connection may stay idle or a request may stall. */
+  socket_timeout = 10;
+  /** Seconds in-flight requests get to finish when the server stops. */
+  shutdown_timeout = 5;
+  /** The protocol the server speaks. */
+  protocol_version = "HTTP/1.1";
+  /** Requests served at once (the translation of CherryPy's worker threads). */
+  thread_pool = 10;
+  /** The most requests served at once; -1 for no limit. */
+  thread_pool_max = -1;
+  /** The largest request head accepted, in bytes. */
+  max_request_header_size = 500 * 1024;
+  /** The largest request body accepted, in bytes. */
+  max_request_body_size = 100 * 1024 * 1024;
+  /** A server object to use instead of building one. */
+  instance: HTTPServer | null = null;
+  /** TLS certificate file. */
+  ssl_certificate: string | null = null;
+  /** TLS private key file. */
+  ssl_private_key: string | null = null;
+  /** TLS certificate chain file. */
+  ssl_certificate_chain: string | null = null;
+  /** Collect statistics. */
+  statistics = false;
+  /** Disable Nagle's algorithm on connections. */
+  nodelay = true;
+  readonly #gateway: () => Gateway;
+  readonly #onError: (error: unknown) => void;
+
+  /** Creates the server plugin for `bus`, serving what `gateway()` returns. */
+  constructor(bus: Bus, gateway: () => Gateway) {
+    super(bus);
+    this.#gateway = gateway;
+    this.#onError = (e) => bus.log("Error in HTTP server.", 40, e);
+  }
+
+  /** The interface to listen on (`"127.0.0.1"`; `"0.0.0.0"` or `"::"` for all). */
+  get socket_host(): string {
+    return this.#socketHost;
+  }
+  set socket_host(value: string) {
+    if (value === "") {
+      throw new Error(
+        "The empty string ('') is not an allowed value. Use '0.0.0.0' instead to listen on " +
+          "all active interfaces (INADDR_ANY).",
+      );
+    }
+    this.#socketHost = value;
+  }
+
+  /** `[host, port]`, or the socket file path. */
+  get bind_addr(): [string, number] | string {
+    return this.socket_file ?? [this.#socketHost, this.socket_port];
+  }
+
+  /** Builds the HTTP server (unless running) and starts it. */
+  override async start(): Promise<void> {
+    if (!this.running) {
+      this.httpserver = this.instance ?? new HTTPServer(
+        { host: this.#socketHost, port: this.socket_port },
+        this.#gateway(),
+        { onError: this.#onError },
+      );
+    }
+    await super.start();
+  }
+
+  /** The base URL of this server, `http://127.0.0.1:8080` (host name for `0.0.0.0`/`::`). */
+  base(): string {
+    const port = this.httpserver?.boundAddr?.port ?? this.socket_port;
+    const host = formatHost(this.#socketHost);
+    return port === 80 ? `http://${host}` : `http://${host}:${port}`;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Helpers shared by the Deno and Node platform implementations.
+ *
+ * @module
+ */
+
+import type { OutgoingBody } from "./types.ts";
+
+/** POSIX signal names a listener may be attached to (SIGKILL and SIGSTOP cannot be caught). */
+export const CATCHABLE_SIGNALS: ReadonlySet<string> = new Set([
+  "SIGHUP",
+  "SIGINT",
+  "SIGQUIT",
+  "SIGILL",
+  "SIGTRAP",
+  "SIGABRT",
+  "SIGBUS",
+  "SIGFPE",
+  "SIGUSR1",
+  "SIGSEGV",
+  "SIGUSR2",
+  "SIGPIPE",
+  "SIGALRM",
+  "SIGTERM",
+  "SIGCHLD",
+  "SIGCONT",
+  "SIGTSTP",
+  "SIGTTIN",
+  "SIGTTOU",
+  "SIGURG",
+  "SIGXCPU",
+  "SIGXFSZ",
+  "SIGVTALRM",
+  "SIGPROF",
+  "SIGWINCH",
+  "SIGIO",
+  "SIGPWR",
+  "SIGSYS",
+]);
+
+/** Signal numbers on Linux, for platforms that do not report them. */
+export const LINUX_SIGNAL_NUMBERS: Readonly<Record<string, number>> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGILL: 4,
+  SIGTRAP: 5,
+  SIGABRT: 6,
+  SIGBUS: 7,
+  SIGFPE: 8,
+  SIGKILL: 9,
+  SIGUSR1: 10,
+  SIGSEGV: 11,
+  SIGUSR2: 12,
+  SIGPIPE: 13,
+  SIGALRM: 14,
+  SIGTERM: 15,
+  SIGCHLD: 17,
+  SIGCONT: 18,
+  SIGSTOP: 19,
+  SIGTSTP: 20,
+  SIGTTIN: 21,
+  SIGTTOU: 22,
+  SIGURG: 23,
+  SIGXCPU: 24,
+  SIGXFSZ: 25,
+  SIGVTALRM: 26,
+  SIGPROF: 27,
+  SIGWINCH: 28,
+  SIGIO: 29,
+  SIGPWR: 30,
+  SIGSYS: 31,
+};
+
+/** Statuses whose responses never carry a body. */
+export function isBodylessStatus(status: number): boolean {
+  return status < 200 || status === 204 || status === 205 || status === 304;
+}
+
+/** `true` for an async iterable that is not a string or byte array. */
+export function isAsyncIterable(body: OutgoingBody): body is AsyncIterable<Uint8Array> {
+  return body !== null && typeof body === "object" &&
+    typeof (body as Partial<AsyncIterable<Uint8Array>>)[Symbol.asyncIterator] === "function";
+}
+
+/** The path-and-query part of an absolute URL (`http://h:1/a?b` → `/a?b`). */
+export function targetOfUrl(url: string): string {
+  const start = url.indexOf("//");
+  const slash = url.indexOf("/", start < 0 ? 0 : start + 2);
+  return slash < 0 ? "/" : url.slice(slash);
+}
+
+/** The plain-text 500 response sent when a handler fails outside the framework. */
+export const INTERNAL_ERROR_BODY = "Internal Server Error";
+
+/** The name for a signal number in a name → number table. */
+export function nameOfSignal(
+  table: Readonly<Record<string, number>>,
+  signal: number,
+): string | undefined {
+  for (const name in table) if (table[name] === signal) return name;
+  return undefined;
+}

@@ -1,0 +1,88 @@
+/**
+ * The part of the `Deno` namespace that the Deno platform uses, declared here so that the
+ * npm build (compiled by the TypeScript compiler, which has no Deno types) type-checks too.
+ * `scripts/check_deno_api.ts` proves under `deno check` that the real `Deno` namespace
+ * satisfies this interface, so a drift between the two fails CI.
+ *
+ * @module
+ */
+
+/** An address as Deno reports it. */
+export interface DenoNetAddr {
+  transport: string;
+  hostname?: string;
+  port?: number;
+  path?: string;
+}
+
+/** Deno's file information. */
+export interface DenoFileInfo {
+  isFile: boolean;
+  isDirectory: boolean;
+  size: number;
+  mtime: Date | null;
+}
+
+/** A synchronous writer (stdout, stderr). */
+export interface DenoWriterSync {
+  writeSync(p: Uint8Array): number;
+}
+
+/** What `Deno.serve` returns. */
+export interface DenoHttpServer {
+  readonly addr: DenoNetAddr;
+  readonly finished: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** The subset of the `Deno` namespace used by `platform/deno.ts`. */
+export interface DenoApi {
+  readonly version: { readonly deno: string };
+  readonly pid: number;
+  readonly args: readonly string[];
+  readonly mainModule: string;
+  readonly build: { readonly os: string };
+  readonly env: {
+    get(key: string): string | undefined;
+    set(key: string, value: string): void;
+    delete(key: string): void;
+    toObject(): { [index: string]: string };
+  };
+  readonly stdin: { isTerminal(): boolean };
+  readonly stdout: DenoWriterSync & { isTerminal(): boolean };
+  readonly stderr: DenoWriterSync & { isTerminal(): boolean };
+  readonly errors: { readonly NotFound: abstract new (...args: never[]) => Error };
+  execPath(): string;
+  cwd(): string;
+  chdir(directory: string): void;
+  exit(code?: number): never;
+  // deno-lint-ignore no-explicit-any
+  addSignalListener(signal: any, handler: () => void): void;
+  // deno-lint-ignore no-explicit-any
+  removeSignalListener(signal: any, handler: () => void): void;
+  // deno-lint-ignore no-explicit-any
+  kill(pid: number, signo?: any): void;
+  unrefTimer(id: number): void;
+  readFile(path: string): Promise<Uint8Array>;
+  readTextFile(path: string): Promise<string>;
+  readTextFileSync(path: string): string;
+  writeFile(path: string, data: Uint8Array): Promise<void>;
+  writeFileSync(path: string, data: Uint8Array, options?: { append?: boolean }): void;
+  stat(path: string): Promise<DenoFileInfo>;
+  statSync(path: string): DenoFileInfo;
+  remove(path: string, options?: { recursive?: boolean }): Promise<void>;
+  removeSync(path: string): void;
+  makeTempDir(options?: { prefix?: string }): Promise<string>;
+  serve(
+    options: {
+      hostname?: string;
+      port?: number;
+      onListen?: (localAddr: DenoNetAddr) => void;
+      onError?: (error: unknown) => Response | Promise<Response>;
+    },
+    handler: (
+      request: Request,
+      info: { remoteAddr: DenoNetAddr },
+    ) => Response | Promise<Response>,
+  ): DenoHttpServer;
+}

@@ -1,0 +1,355 @@
+/**
+ * The Node implementation of {@link Platform}: `node:http` for HTTP (no Fetch objects on the
+ * hot path), `process` for the process and signals, `node:fs` for files and
+ * `AsyncLocalStorage` for context-local state.
+ *
+ * @module
+ */
+
+import { AsyncLocalStorage } from "node:async_hooks";
+import * as fs from "node:fs";
+import * as fsp from "node:fs/promises";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { constants as osConstants, tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { Readable } from "node:stream";
+import { pathToFileURL } from "node:url";
+import {
+  CATCHABLE_SIGNALS,
+  INTERNAL_ERROR_BODY,
+  isBodylessStatus,
+  nameOfSignal,
+} from "./_shared.ts";
+import {
+  type AsyncContext,
+  type FileInfo,
+  type IncomingRequest,
+  type NativeServer,
+  NotFoundError,
+  type OutgoingBody,
+  type OutgoingResponse,
+  type Platform,
+  type ServeOptions,
+  UnsupportedError,
+} from "./types.ts";
+
+function mapError(e: unknown, path: string): unknown {
+  return (e as { code?: string }).code === "ENOENT" ? new NotFoundError(path, { cause: e }) : e;
+}
+
+function toFileInfo(s: fs.Stats): FileInfo {
+  return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtime: s.mtime };
+}
+
+const METHODS_WITHOUT_BODY = new Set(["GET", "HEAD"]);
+
+class NodeIncoming implements IncomingRequest {
+  readonly method: string;
+  readonly target: string;
+  readonly scheme: string;
+  readonly #req: http.IncomingMessage;
+  readonly #res: http.ServerResponse;
+  #abort: AbortController | undefined;
+
+  constructor(req: http.IncomingMessage, res: http.ServerResponse, scheme: string) {
+    this.#req = req;
+    this.#res = res;
+    this.method = req.method ?? "GET";
+    this.target = req.url ?? "/";
+    this.scheme = scheme;
+  }
+
+  get protocol(): string {
+    return "HTTP/" + this.#req.httpVersion;
+  }
+  get remoteAddress(): string {
+    return this.#req.socket.remoteAddress ?? "";
+  }
+  get remotePort(): number {
+    return this.#req.socket.remotePort ?? 0;
+  }
+  get localAddress(): string {
+    return this.#req.socket.localAddress ?? "";
+  }
+  get localPort(): number {
+    return this.#req.socket.localPort ?? 0;
+  }
+
+  header(name: string): string | null {
+    const v = this.#req.headers[name.toLowerCase()];
+    if (v === undefined) return null;
+    return typeof v === "string" ? v : v.join(", ");
+  }
+
+  *headerEntries(): Iterable<[string, string]> {
+    const raw = this.#req.rawHeaders;
+    for (let i = 0; i + 1 < raw.length; i += 2) yield [raw[i]!.toLowerCase(), raw[i + 1]!];
+  }
+
+  body(): AsyncIterable<Uint8Array> | null {
+    const req = this.#req;
+    if (METHODS_WITHOUT_BODY.has(this.method) && req.headers["content-length"] === undefined &&
+      req.headers["transfer-encoding"] === undefined) return null;
+    return req;
+  }
+
+  get signal(): AbortSignal {
+    if (this.#abort === undefined) {
+      const ac = this.#abort = new AbortController();
+      const res = this.#res;
+      if (res.destroyed && !res.writableFinished) ac.abort();
+      else {
+        res.once("close", () => {
+          if (!res.writableFinished) ac.abort();
+        });
+      }
+    }
+    return this.#abort.signal;
+  }
+
+  toRequest(): Request {
+    const req = this.#req;
+    const host = req.headers.host ?? `${this.localAddress}:${this.localPort}`;
+    const headers: Array<[string, string]> = [...this.headerEntries()];
+    const init: RequestInit & { duplex?: "half" } = {
+      method: this.method,
+      headers,
+      signal: this.signal,
+    };
+    const body = this.body();
+    if (body !== null && this.method !== "GET" && this.method !== "HEAD") {
+      init.body = Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>;
+      init.duplex = "half";
+    }
+    return new Request(`${this.scheme}://${host}${this.target}`, init);
+  }
+}
+
+function flatHeaders(pairs: Array<[string, string]>): string[] {
+  const flat: string[] = new Array(pairs.length * 2);
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i]!;
+    flat[2 * i] = pair[0];
+    flat[2 * i + 1] = pair[1];
+  }
+  return flat;
+}
+
+async function pipeBody(
+  res: http.ServerResponse,
+  body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>,
+): Promise<void> {
+  for await (const chunk of body as AsyncIterable<Uint8Array>) {
+    if (res.destroyed) break;
+    if (!res.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off("drain", done);
+          res.off("close", done);
+          resolve();
+        };
+        res.on("drain", done);
+        res.on("close", done);
+      });
+    }
+  }
+  res.end();
+}
+
+function sendBody(res: http.ServerResponse, body: OutgoingBody): void | Promise<void> {
+  if (body === null) res.end();
+  else if (typeof body === "string" || body instanceof Uint8Array) res.end(body);
+  else return pipeBody(res, body);
+}
+
+function sendResponse(
+  res: http.ServerResponse,
+  out: OutgoingResponse | Response,
+): void | Promise<void> {
+  if (out instanceof Response) {
+    const pairs: Array<[string, string]> = [];
+    // Fetch header iteration yields each Set-Cookie on its own.
+    out.headers.forEach((v, k) => pairs.push([k, v]));
+    res.writeHead(out.status, out.statusText, flatHeaders(pairs));
+    return sendBody(res, isBodylessStatus(out.status) ? null : out.body);
+  }
+  if (out.statusText !== undefined) res.writeHead(out.status, out.statusText, flatHeaders(out.headers));
+  else res.writeHead(out.status, flatHeaders(out.headers));
+  return sendBody(res, isBodylessStatus(out.status) ? null : out.body);
+}
+
+function failResponse(res: http.ServerResponse, error: unknown, onError?: (e: unknown) => void) {
+  onError?.(error);
+  if (res.headersSent) res.destroy();
+  else {
+    res.writeHead(500, { "content-type": "text/plain" });
+    res.end(INTERNAL_ERROR_BODY);
+  }
+}
+
+function serve(options: ServeOptions): Promise<NativeServer> {
+  const { handler, onError } = options;
+  const server = http.createServer((req, res) => {
+    let result;
+    try {
+      result = handler(new NodeIncoming(req, res, "http"));
+    } catch (e) {
+      failResponse(res, e, onError);
+      return;
+    }
+    if (result instanceof Promise) {
+      result.then((out) => sendResponse(res, out)).catch((e) => failResponse(res, e, onError));
+    } else {
+      try {
+        const sent = sendResponse(res, result);
+        if (sent) sent.catch((e) => failResponse(res, e, onError));
+      } catch (e) {
+        failResponse(res, e, onError);
+      }
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.hostname, () => {
+      server.off("error", reject);
+      const a = server.address() as AddressInfo;
+      resolve({
+        addr: { transport: "tcp", hostname: a.address, port: a.port },
+        shutdown: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeIdleConnections();
+          }),
+      });
+    });
+  });
+}
+
+/** The Node platform. */
+export const nodePlatform: Platform = {
+  name: "node",
+  version: process.versions.node,
+
+  pid: () => process.pid,
+  args: () => process.argv.slice(2),
+  execPath: () => process.execPath,
+  execArgv: () => [...process.execArgv, ...(process.argv[1] ? [process.argv[1]] : [])],
+  cwd: () => process.cwd(),
+  chdir: (path) => process.chdir(path),
+  getEnv: (name) => process.env[name],
+  setEnv: (name, value) => {
+    process.env[name] = value;
+  },
+  deleteEnv: (name) => {
+    delete process.env[name];
+  },
+  envObject() {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined) out[k] = v;
+    return out;
+  },
+  exit: (code) => process.exit(code),
+  isatty(fd) {
+    try {
+      return fs.fstatSync(fd).isCharacterDevice() && (fd === 0
+        ? process.stdin.isTTY === true
+        : fd === 1
+        ? process.stdout.isTTY === true
+        : process.stderr.isTTY === true);
+    } catch {
+      return false;
+    }
+  },
+  isMain(meta) {
+    const main = process.argv[1];
+    if (!main) return false;
+    let path = main;
+    try {
+      path = fs.realpathSync(main);
+    } catch { /* keep the path as given */ }
+    return meta.url === pathToFileURL(path).href;
+  },
+  onBeforeExit(fn) {
+    process.on("beforeExit", fn);
+  },
+
+  hasSignal: (signal) =>
+    process.platform !== "win32" && CATCHABLE_SIGNALS.has(signal) &&
+    (osConstants.signals as Record<string, number>)[signal] !== undefined,
+  addSignalListener(signal, listener) {
+    if (!nodePlatform.hasSignal(signal)) {
+      throw new UnsupportedError(`Node cannot listen for ${signal} on ${process.platform}.`);
+    }
+    process.on(signal as NodeJS.Signals, listener);
+  },
+  removeSignalListener(signal, listener) {
+    process.off(signal as NodeJS.Signals, listener);
+  },
+  signalNumber: (signal) => (osConstants.signals as Record<string, number>)[signal],
+  signalName: (signal) =>
+    nameOfSignal(osConstants.signals as Record<string, number>, signal),
+  kill: (pid, signal) => {
+    process.kill(pid, signal);
+  },
+
+  writeStdout: (text) => {
+    process.stdout.write(text);
+  },
+  writeStderr: (text) => {
+    process.stderr.write(text);
+  },
+
+  unrefTimer: (id) => {
+    (id as unknown as { unref?: () => void }).unref?.();
+  },
+
+  async readFile(path) {
+    try {
+      return await fsp.readFile(path);
+    } catch (e) {
+      throw mapError(e, path);
+    }
+  },
+  async readTextFile(path) {
+    try {
+      return await fsp.readFile(path, "utf8");
+    } catch (e) {
+      throw mapError(e, path);
+    }
+  },
+  readTextFileSync(path) {
+    try {
+      return fs.readFileSync(path, "utf8");
+    } catch (e) {
+      throw mapError(e, path);
+    }
+  },
+  writeFile: (path, data) => fsp.writeFile(path, data),
+  writeFileSync: (path, data) => fs.writeFileSync(path, data),
+  appendFileSync: (path, data) => fs.appendFileSync(path, data),
+  async stat(path) {
+    try {
+      return toFileInfo(await fsp.stat(path));
+    } catch (e) {
+      if ((e as { code?: string }).code === "ENOENT") return null;
+      throw e;
+    }
+  },
+  statSync(path) {
+    const s = fs.statSync(path, { throwIfNoEntry: false });
+    return s === undefined ? null : toFileInfo(s);
+  },
+  remove: (path) => fsp.rm(path, { force: true }),
+  removeSync: (path) => fs.rmSync(path, { force: true }),
+  makeTempDir: (prefix) => fsp.mkdtemp(join(tmpdir(), prefix ?? "tmp-")),
+  removeDir: (path) => fsp.rm(path, { recursive: true, force: true }),
+
+  serve,
+
+  createAsyncContext<T>(): AsyncContext<T> {
+    const als = new AsyncLocalStorage<T>();
+    return { run: (value, fn) => als.run(value, fn), get: () => als.getStore() };
+  },
+};

@@ -1,0 +1,243 @@
+/**
+ * The platform interface: everything cherrypy-ts needs from the JavaScript runtime.
+ *
+ * Two implementations exist, one for Deno (`deno.ts`) and one for Node (`node.ts`); `mod.ts`
+ * picks the right one at run time. No other folder touches `Deno.*` or `node:*`: the bus, the
+ * plugins, the HTTP server and the framework all go through {@link Platform}.
+ *
+ * @module
+ */
+
+/** The name of the runtime a {@link Platform} drives. */
+export type RuntimeName = "deno" | "node";
+
+/** A listening address, as bound. */
+export interface BoundAddress {
+  /** `"tcp"` for host:port sockets, `"unix"` for Unix domain sockets. */
+  readonly transport: "tcp" | "unix";
+  /** The host as bound (an IP address), or the socket path for `"unix"`. */
+  readonly hostname: string;
+  /** The bound port (the real one when port 0 was asked for); 0 for Unix sockets. */
+  readonly port: number;
+}
+
+/**
+ * A request as the native HTTP server received it, before any framework work.
+ *
+ * The Deno implementation wraps a Fetch `Request`; the Node implementation wraps
+ * `IncomingMessage` without building Fetch objects, so the framework's hot path stays cheap on
+ * both runtimes. {@link IncomingRequest.toRequest} gives a Fetch `Request` when one is wanted.
+ */
+export interface IncomingRequest {
+  /** The request method, as sent (`"GET"`). */
+  readonly method: string;
+  /** The request target: path and query string as sent (`"/a/b?x=1"`), not decoded. */
+  readonly target: string;
+  /** The request protocol (`"HTTP/1.1"`). Deno does not report it: there it is `"HTTP/1.1"`. */
+  readonly protocol: string;
+  /** `"http"` or `"https"`. */
+  readonly scheme: string;
+  /** The client's address. */
+  readonly remoteAddress: string;
+  /** The client's port. */
+  readonly remotePort: number;
+  /** The server address the request came in on. */
+  readonly localAddress: string;
+  /** The server port the request came in on. */
+  readonly localPort: number;
+  /** One request header by name (any case); repeated headers are joined with `", "`. */
+  header(name: string): string | null;
+  /** Every request header as `[name, value]` pairs, names lower-cased. */
+  headerEntries(): Iterable<[string, string]>;
+  /** The request body as a stream of byte chunks, or `null` when there is none. */
+  body(): AsyncIterable<Uint8Array> | null;
+  /** Aborted when the client goes away before the response is complete. */
+  readonly signal: AbortSignal;
+  /** The request as a Fetch `Request` (built on demand on Node). */
+  toRequest(): Request;
+}
+
+/** A response body the platform can send. */
+export type OutgoingBody =
+  | null
+  | string
+  | Uint8Array
+  | AsyncIterable<Uint8Array>
+  | ReadableStream<Uint8Array>;
+
+/** A response as the framework hands it to the native server. */
+export interface OutgoingResponse {
+  /** The status code (`200`). */
+  status: number;
+  /** The reason phrase (`"OK"`); the runtime's standard one when missing. */
+  statusText?: string;
+  /** Response headers in order; a name may repeat (`Set-Cookie`). */
+  headers: Array<[string, string]>;
+  /** The body. A `string` is sent as UTF-8. */
+  body: OutgoingBody;
+}
+
+/** What a native server calls for each request. */
+export type NativeHandler = (
+  request: IncomingRequest,
+) => OutgoingResponse | Response | Promise<OutgoingResponse | Response>;
+
+/** Options for {@link Platform.serve}. */
+export interface ServeOptions {
+  /** The address to bind (`"127.0.0.1"`, `"::"`). */
+  hostname: string;
+  /** The port to bind; 0 asks the system for a free one. */
+  port: number;
+  /** Called for every request. */
+  handler: NativeHandler;
+  /** Called when the handler throws; the client gets a plain 500. */
+  onError?: (error: unknown) => void;
+}
+
+/** A running native HTTP server. */
+export interface NativeServer {
+  /** The address the server is bound to. */
+  readonly addr: BoundAddress;
+  /**
+   * Stops accepting connections, lets in-flight requests finish and closes idle keep-alive
+   * connections; resolves when the server is closed.
+   */
+  shutdown(): Promise<void>;
+}
+
+/** Information about one file system entry. */
+export interface FileInfo {
+  /** `true` for a regular file. */
+  readonly isFile: boolean;
+  /** `true` for a directory. */
+  readonly isDirectory: boolean;
+  /** Size in bytes. */
+  readonly size: number;
+  /** Last modification time, or `null` when the system does not say. */
+  readonly mtime: Date | null;
+}
+
+/** Context-local storage with `AsyncLocalStorage` semantics. */
+export interface AsyncContext<T> {
+  /** Runs `fn` with `value` as the current value, for `fn` and everything it awaits. */
+  run<R>(value: T, fn: () => R): R;
+  /** The current value, or `undefined` outside {@link AsyncContext.run}. */
+  get(): T | undefined;
+}
+
+/** A file system error raised when a path does not exist. */
+export class NotFoundError extends Error {
+  /** Creates the error for `path`. */
+  constructor(path: string, options?: ErrorOptions) {
+    super(`No such file or directory: ${path}`, options);
+    this.name = "NotFoundError";
+  }
+}
+
+/** Raised when the runtime cannot do what was asked; the message names the alternative. */
+export class UnsupportedError extends Error {
+  /** Creates the error with a message that says what to do instead. */
+  constructor(message: string) {
+    super(message);
+    this.name = "UnsupportedError";
+  }
+}
+
+/** Everything cherrypy-ts needs from the runtime. */
+export interface Platform {
+  /** Which runtime this is. */
+  readonly name: RuntimeName;
+  /** The runtime's version (`"2.9.6"`, `"20.20.2"`). */
+  readonly version: string;
+
+  // ---- process -------------------------------------------------------------------------------
+  /** This process's id. */
+  pid(): number;
+  /** The program's own arguments (what follows the script path). */
+  args(): string[];
+  /** The runtime executable (`/usr/bin/node`, `.../deno`). */
+  execPath(): string;
+  /**
+   * The runtime's arguments needed to run the same program again, up to and including the
+   * script (e.g. `["run", "-A", "/app/site.ts"]` on Deno, `["/app/site.js"]` on Node).
+   */
+  execArgv(): string[];
+  /** The current working directory. */
+  cwd(): string;
+  /** Changes the working directory. */
+  chdir(path: string): void;
+  /** Reads an environment variable. */
+  getEnv(name: string): string | undefined;
+  /** Sets an environment variable. */
+  setEnv(name: string, value: string): void;
+  /** Removes an environment variable. */
+  deleteEnv(name: string): void;
+  /** A copy of the whole environment. */
+  envObject(): Record<string, string>;
+  /** Ends the process at once with `code`. */
+  exit(code: number): never;
+  /** `true` when file descriptor `fd` (0, 1 or 2) is a terminal. */
+  isatty(fd: number): boolean;
+  /** `true` when `meta` is the `import.meta` of the program's main module. */
+  isMain(meta: ImportMeta): boolean;
+  /** Registers `fn` to run when the event loop is about to empty (before a natural exit). */
+  onBeforeExit(fn: () => void): void;
+
+  // ---- signals -------------------------------------------------------------------------------
+  /** `true` when this platform can listen for the signal named `signal` (`"SIGTERM"`). */
+  hasSignal(signal: string): boolean;
+  /** Adds a listener for `signal`; throws {@link UnsupportedError} for signals it lacks. */
+  addSignalListener(signal: string, listener: () => void): void;
+  /** Removes a listener added with {@link Platform.addSignalListener}. */
+  removeSignalListener(signal: string, listener: () => void): void;
+  /** The number of the signal named `signal` on this system, or `undefined`. */
+  signalNumber(signal: string): number | undefined;
+  /** The name of signal number `signal` on this system, or `undefined`. */
+  signalName(signal: number): string | undefined;
+  /** Sends `signal` to process `pid`. */
+  kill(pid: number, signal: string): void;
+
+  // ---- output --------------------------------------------------------------------------------
+  /** Writes text to standard output, synchronously where the runtime allows. */
+  writeStdout(text: string): void;
+  /** Writes text to standard error, synchronously where the runtime allows. */
+  writeStderr(text: string): void;
+
+  // ---- timers --------------------------------------------------------------------------------
+  /** Lets the process exit even while the timer `id` is pending. */
+  unrefTimer(id: ReturnType<typeof setTimeout>): void;
+
+  // ---- files ---------------------------------------------------------------------------------
+  /** Reads a whole file as bytes. Throws {@link NotFoundError} when it does not exist. */
+  readFile(path: string): Promise<Uint8Array>;
+  /** Reads a whole UTF-8 file. Throws {@link NotFoundError} when it does not exist. */
+  readTextFile(path: string): Promise<string>;
+  /** Reads a whole UTF-8 file synchronously. */
+  readTextFileSync(path: string): string;
+  /** Writes (creates or replaces) a file. */
+  writeFile(path: string, data: Uint8Array | string): Promise<void>;
+  /** Writes (creates or replaces) a file synchronously. */
+  writeFileSync(path: string, data: Uint8Array | string): void;
+  /** Appends text to a file synchronously, creating it when missing. */
+  appendFileSync(path: string, data: string): void;
+  /** Information about `path`, or `null` when it does not exist. */
+  stat(path: string): Promise<FileInfo | null>;
+  /** Information about `path` synchronously, or `null` when it does not exist. */
+  statSync(path: string): FileInfo | null;
+  /** Removes a file; does nothing when it does not exist. */
+  remove(path: string): Promise<void>;
+  /** Removes a file synchronously; does nothing when it does not exist. */
+  removeSync(path: string): void;
+  /** Makes a fresh temporary directory and returns its path. */
+  makeTempDir(prefix?: string): Promise<string>;
+  /** Removes a directory and everything in it. */
+  removeDir(path: string): Promise<void>;
+
+  // ---- HTTP ----------------------------------------------------------------------------------
+  /** Starts the runtime's native HTTP server; resolves once it is listening. */
+  serve(options: ServeOptions): Promise<NativeServer>;
+
+  // ---- async context -------------------------------------------------------------------------
+  /** Creates a context-local slot (AsyncLocalStorage semantics). */
+  createAsyncContext<T>(): AsyncContext<T>;
+}

@@ -1,0 +1,21 @@
+/**
+ * Engine plugins: services that follow the bus's life cycle.
+ *
+ * @example Serve a Fetch handler until SIGTERM
+ * ```ts
+ * import { Bus } from "../bus/mod.ts";
+ * import { HTTPServer } from "../server/mod.ts";
+ * import { ServerAdapter, SignalHandler } from "./mod.ts";
+ * const bus = new Bus();
+ * new SignalHandler(bus).subscribe();
+ * new ServerAdapter(bus, new HTTPServer({ host: "127.0.0.1", port: 0 }, () => new Response("hi")))
+ *   .subscribe();
+ * await bus.start();
+ * await bus.exit();
+ * ```
+ *
+ * @module
+ */
+export * from "./simple_plugin.ts";
+export * from "./signal_handler.ts";
+export * from "./server_adapter.ts";

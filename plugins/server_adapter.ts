@@ -1,0 +1,123 @@
+/**
+ * `ServerAdapter`: starts and stops an HTTP server with the bus.
+ *
+ * @module
+ */
+
+import type { Bus } from "../bus/mod.ts";
+import type { BoundAddress } from "../platform/mod.ts";
+
+/** What a {@link ServerAdapter} drives: anything that starts, stops and reports its address. */
+export interface ManagedServer {
+  /** Binds and serves; resolves once listening. */
+  start(): Promise<void>;
+  /** Stops serving; resolves once closed. */
+  stop(): Promise<void>;
+  /** `true` while listening. */
+  readonly ready: boolean;
+  /** The address bound, once started. */
+  readonly boundAddr?: BoundAddress | undefined;
+  /** `true` when it serves HTTPS. */
+  readonly secure?: boolean;
+}
+
+/** Formats a bound address as CherryPy logs it: `http://127.0.0.1:8080`, `socket file: /p`. */
+export function describeAddress(addr: BoundAddress, secure = false): string {
+  if (addr.transport === "unix") return `socket file: ${addr.hostname}`;
+  const scheme = secure ? "https" : "http";
+  const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
+  const defaultPort = secure ? 443 : 80;
+  return addr.port === defaultPort ? `${scheme}://${host}` : `${scheme}://${host}:${addr.port}`;
+}
+
+/**
+ * Adapts an HTTP server to the bus: `start` at priority 75 (after daemonizing and the PID
+ * file, before dropping privileges), `stop` at priority 25 (before other services stop).
+ *
+ * @example
+ * ```ts
+ * import { Bus } from "../bus/mod.ts";
+ * import { HTTPServer } from "../server/mod.ts";
+ * import { ServerAdapter } from "./server_adapter.ts";
+ * const bus = new Bus();
+ * const http = new HTTPServer({ host: "127.0.0.1", port: 0 }, () => new Response("hi"));
+ * new ServerAdapter(bus, http).subscribe();
+ * await bus.start();   // logs "Serving on http://127.0.0.1:<port>"
+ * await bus.exit();
+ * ```
+ */
+export class ServerAdapter {
+  /** The bus this adapter follows. */
+  readonly bus: Bus;
+  /** The server driven; may be set later, before the bus starts. */
+  httpserver: ManagedServer | undefined;
+  /** `true` once the server is serving. */
+  running = false;
+  readonly #start = Object.assign(() => this.start(), { priority: 75 });
+  readonly #stop = Object.assign(() => this.stop(), { priority: 25 });
+
+  /** Creates the adapter; nothing is subscribed until {@link ServerAdapter.subscribe}. */
+  constructor(bus: Bus, httpserver?: ManagedServer) {
+    this.bus = bus;
+    this.httpserver = httpserver;
+  }
+
+  /** Subscribes `start` (priority 75) and `stop` (priority 25). */
+  subscribe(): void {
+    this.bus.subscribe("start", this.#start);
+    this.bus.subscribe("stop", this.#stop);
+  }
+
+  /** Undoes {@link ServerAdapter.subscribe}. */
+  unsubscribe(): void {
+    this.bus.unsubscribe("start", this.#start);
+    this.bus.unsubscribe("stop", this.#stop);
+  }
+
+  /** Where the server listens, as logged (`http://127.0.0.1:8080`). */
+  get description(): string {
+    const server = this.httpserver;
+    const addr = server?.boundAddr;
+    return addr === undefined ? "(not bound)" : describeAddress(addr, server?.secure === true);
+  }
+
+  /** Starts the server unless it runs already. */
+  async start(): Promise<void> {
+    if (this.running) {
+      this.bus.log(`Already serving on ${this.description}`);
+      return;
+    }
+    const server = this.httpserver;
+    if (server === undefined) throw new Error("No HTTP server has been created.");
+    await server.start();
+    await this.wait();
+    this.running = true;
+    this.bus.log(`Serving on ${this.description}`);
+  }
+
+  /** Resolves once the server is ready; throws when it is not. */
+  wait(): Promise<void> {
+    if (this.httpserver?.ready !== true) {
+      return Promise.reject(new Error("The HTTP server did not become ready."));
+    }
+    return Promise.resolve();
+  }
+
+  /** Stops the server if it runs. */
+  async stop(): Promise<void> {
+    const server = this.httpserver;
+    if (this.running && server !== undefined) {
+      await server.stop();
+      this.running = false;
+      this.bus.log(`HTTP Server ${String(server)} shut down`);
+    } else {
+      this.bus.log(`HTTP Server ${String(server)} already shut down`);
+    }
+  }
+
+  /** Stops then starts the server. */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * The HTTP server layer: serves any gateway (a Fetch handler or a native gateway) over the
+ * runtime's own HTTP engine.
+ *
+ * @example
+ * ```ts
+ * import { HTTPServer } from "./mod.ts";
+ * const server = new HTTPServer({ host: "127.0.0.1", port: 0 }, () => new Response("hi"));
+ * await server.start();
+ * await server.stop();
+ * ```
+ *
+ * @module
+ */
+export * from "./http_server.ts";
