@@ -25,3 +25,10 @@ export * from "./framework/mod.ts";
 export * from "./bus/mod.ts";
 export * from "./plugins/mod.ts";
 export * from "./server/mod.ts";
+export type {
+  BoundAddress,
+  IncomingRequest,
+  NativeHandler,
+  OutgoingBody,
+  OutgoingResponse,
+} from "./platform/mod.ts";

@@ -191,6 +191,7 @@ export class Bus {
    * plain functions).
    */
   subscribe(channel: string, callback: Listener, priority?: number): Listener;
+  /** Without a callback: returns a function that subscribes the listener it is given. */
   subscribe(channel: string, callback?: undefined, priority?: number): (cb: Listener) => Listener;
   subscribe(
     channel: string,

@@ -7,7 +7,7 @@
 import type { IncomingRequest, OutgoingResponse } from "../platform/mod.ts";
 import type { ConfigDict } from "./dispatch.ts";
 import { decodePath } from "./httputil.ts";
-import { type LogManager } from "./log.ts";
+import type { LogManager } from "./log.ts";
 import { logAccess, readRequestLine, Request, respond, splitTarget } from "./request.ts";
 import { Response } from "./response.ts";
 import { runServing } from "./serving.ts";

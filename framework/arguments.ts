@@ -40,7 +40,7 @@ export function bindArguments(
   ctx: BindContext,
 ): unknown[] {
   if (sig.opaque) return [...vpath, params];
-  const args: unknown[] = new Array(sig.slots.length);
+  const args: unknown[] = new Array(sig.slots.length).fill(undefined);
   const usage = new Map<string, number>();
   const positionalSlots: number[] = [];
   let keywordSlot = -1;

@@ -212,12 +212,20 @@ export class Dispatcher {
           ...trail.slice(i + 1),
         ]);
         request.is_index = path.endsWith("/");
-        return [defhandler as (...a: unknown[]) => unknown, candidate, fullpath.slice(fullLen - left, -1)];
+        return [
+          defhandler as (...a: unknown[]) => unknown,
+          candidate,
+          fullpath.slice(fullLen - left, -1),
+        ];
       }
       if (typeof candidate === "function" && isExposed(candidate)) {
         request.config = setConf(trail);
         request.is_index = i === numCandidates;
-        return [candidate as (...a: unknown[]) => unknown, parent, fullpath.slice(fullLen - left, -1)];
+        return [
+          candidate as (...a: unknown[]) => unknown,
+          parent,
+          fullpath.slice(fullLen - left, -1),
+        ];
       }
     }
     request.config = setConf(trail);

@@ -8,7 +8,8 @@
 // deno-lint-ignore ban-types
 export type Exposable = Function & { exposed?: boolean };
 
-type DecoratorContext =
+/** The decorator contexts `expose` accepts (methods, classes, fields). */
+export type DecoratorContext =
   | ClassMethodDecoratorContext
   | ClassDecoratorContext
   | ClassFieldDecoratorContext;
@@ -68,7 +69,9 @@ export type ExposeDecorator = <T extends Exposable>(target: T, context?: Decorat
  * ```
  */
 export function expose<T extends Exposable>(target: T, context?: DecoratorContext): T;
+/** `@expose("alias")`, `@expose(["a", "b"])`, `@expose({ alias })`: exposes with aliases. */
 export function expose(alias: string | string[] | { alias: string | string[] }): ExposeDecorator;
+/** `@expose()`: the same as `@expose`. */
 export function expose(): ExposeDecorator;
 export function expose(
   target?: Exposable | string | string[] | { alias: string | string[] },

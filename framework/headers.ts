@@ -24,7 +24,7 @@ export class HeaderMap {
 
   /** Creates the map from `[name, value]` pairs; a repeated name keeps the last value. */
   constructor(entries?: Iterable<readonly [string, string]>) {
-    if (entries) for (const [k, v] of entries) this.set(k, v);
+    if (entries) { for (const [k, v] of entries) this.set(k, v); }
   }
 
   /** The value of `name`, or `null`. */

@@ -100,7 +100,7 @@ export const responseCodes: Readonly<Record<number, readonly [string, string]>> 
  * ```
  */
 export function validStatus(status: number | string | null | undefined): [number, string, string] {
-  if (status === null || status === undefined) status = 200;
+  if (!status) status = 200;
   let code: number;
   let reason: string | undefined;
   if (typeof status === "number") {

@@ -15,6 +15,7 @@
  * @module
  */
 export * from "./application.ts";
+export * from "./arguments.ts";
 export * from "./config.ts";
 export * from "./dispatch.ts";
 export * from "./engine.ts";
@@ -23,7 +24,7 @@ export * from "./expose.ts";
 export * from "./headers.ts";
 export * from "./httputil.ts";
 export * from "./log.ts";
-export { Host, Request } from "./request.ts";
+export { Host, Request, type RequestApp } from "./request.ts";
 export * from "./response.ts";
 export * from "./server.ts";
 export { request, response } from "./serving.ts";

@@ -190,7 +190,11 @@ function splitTarget(target: string): [string, string] {
 }
 
 /** Runs the request pipeline for `request`/`response` below `pathInfo`. */
-export async function respond(request: Request, response: Response, pathInfo: string): Promise<void> {
+export async function respond(
+  request: Request,
+  response: Response,
+  pathInfo: string,
+): Promise<void> {
   try {
     try {
       if (request.app === null) throw new NotFound(request.script_name + pathInfo);
@@ -198,7 +202,9 @@ export async function respond(request: Request, response: Response, pathInfo: st
       if (host === null && request.protocol[0] === 1 && request.protocol[1] >= 1) {
         throw new HTTPError(400, "HTTP/1.1 requires a 'Host' request header.");
       }
-      request.base = `${request.scheme}://${host === null ? request.local.ip : host.replace(/[\r\n]/g, "")}`;
+      request.base = `${request.scheme}://${
+        host === null ? request.local.ip : host.replace(/[\r\n]/g, "")
+      }`;
       const dispatch = request.app.findConfig(pathInfo, "request.dispatch", request.dispatch);
       (dispatch as Dispatcher).dispatch(pathInfo, request);
       applyRequestConfig(request, response);
@@ -220,7 +226,7 @@ export async function respond(request: Request, response: Response, pathInfo: st
     }
   } catch (e) {
     if (request.throw_errors) throw e;
-    request.app?.log.error(`Error while serving ${request.request_line}`, "HTTP", 40, e);
+    request.app?.log.error("", "HTTP", 40, e);
     setErrorResponse(new HTTPError(500), request, response);
     if (request.show_tracebacks) {
       response.body = getErrorPage(500, { traceback: formatTraceback(e) });
@@ -260,11 +266,11 @@ export function readRequestLine(request: Request, incoming: IncomingRequest, pat
 /** Writes the access-log line for a finished request. */
 export function logAccess(log: LogManager, request: Request, response: Response): void {
   const len = response.headers.get("Content-Length");
-  const line = `${request.remote.name || request.remote.ip} - ${request.login ?? "-"} ${logTime()} "${
-    escapeLogValue(request.request_line)
-  }" ${response.code} ${len ?? "-"} "${escapeLogValue(request.header("referer") ?? "")}" "${
-    escapeLogValue(request.header("user-agent") ?? "")
-  }"`;
+  const line = `${request.remote.name || request.remote.ip} - ${
+    request.login ?? "-"
+  } ${logTime()} "${escapeLogValue(request.request_line)}" ${response.code} ${len ?? "-"} "${
+    escapeLogValue(request.header("referer") ?? "")
+  }" "${escapeLogValue(request.header("user-agent") ?? "")}"`;
   log.accessLine(line);
 }
 

@@ -152,7 +152,12 @@ export class Response {
   }
 
   /** The finalized response in the platform's form. */
-  toOutgoing(): { status: number; statusText: string; headers: Array<[string, string]>; body: OutgoingBody } {
+  toOutgoing(): {
+    status: number;
+    statusText: string;
+    headers: Array<[string, string]>;
+    body: OutgoingBody;
+  } {
     return {
       status: this.code,
       statusText: this.reason,

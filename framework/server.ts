@@ -37,7 +37,7 @@ export class Server extends ServerAdapter {
   /** Requests served at once (the translation of CherryPy's worker threads). */
   thread_pool = 10;
   /** The most requests served at once; -1 for no limit. */
-  thread_pool_max = -1;
+  thread_pool_max: number = -1;
   /** The largest request head accepted, in bytes. */
   max_request_header_size = 500 * 1024;
   /** The largest request body accepted, in bytes. */

@@ -43,7 +43,9 @@ function mapError(e: unknown, path: string): unknown {
   return e instanceof D.errors.NotFound ? new NotFoundError(path, { cause: e }) : e;
 }
 
-function toFileInfo(i: { isFile: boolean; isDirectory: boolean; size: number; mtime: Date | null }): FileInfo {
+function toFileInfo(
+  i: { isFile: boolean; isDirectory: boolean; size: number; mtime: Date | null },
+): FileInfo {
   return { isFile: i.isFile, isDirectory: i.isDirectory, size: i.size, mtime: i.mtime };
 }
 

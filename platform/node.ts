@@ -90,8 +90,10 @@ class NodeIncoming implements IncomingRequest {
 
   body(): AsyncIterable<Uint8Array> | null {
     const req = this.#req;
-    if (METHODS_WITHOUT_BODY.has(this.method) && req.headers["content-length"] === undefined &&
-      req.headers["transfer-encoding"] === undefined) return null;
+    if (
+      METHODS_WITHOUT_BODY.has(this.method) && req.headers["content-length"] === undefined &&
+      req.headers["transfer-encoding"] === undefined
+    ) return null;
     return req;
   }
 
@@ -175,8 +177,9 @@ function sendResponse(
     res.writeHead(out.status, out.statusText, flatHeaders(pairs));
     return sendBody(res, isBodylessStatus(out.status) ? null : out.body);
   }
-  if (out.statusText !== undefined) res.writeHead(out.status, out.statusText, flatHeaders(out.headers));
-  else res.writeHead(out.status, flatHeaders(out.headers));
+  if (out.statusText !== undefined) {
+    res.writeHead(out.status, out.statusText, flatHeaders(out.headers));
+  } else res.writeHead(out.status, flatHeaders(out.headers));
   return sendBody(res, isBodylessStatus(out.status) ? null : out.body);
 }
 
@@ -253,11 +256,12 @@ export const nodePlatform: Platform = {
   exit: (code) => process.exit(code),
   isatty(fd) {
     try {
-      return fs.fstatSync(fd).isCharacterDevice() && (fd === 0
-        ? process.stdin.isTTY === true
-        : fd === 1
-        ? process.stdout.isTTY === true
-        : process.stderr.isTTY === true);
+      return fs.fstatSync(fd).isCharacterDevice() &&
+        (fd === 0
+          ? process.stdin.isTTY === true
+          : fd === 1
+          ? process.stdout.isTTY === true
+          : process.stderr.isTTY === true);
     } catch {
       return false;
     }
@@ -288,8 +292,7 @@ export const nodePlatform: Platform = {
     process.off(signal as NodeJS.Signals, listener);
   },
   signalNumber: (signal) => (osConstants.signals as Record<string, number>)[signal],
-  signalName: (signal) =>
-    nameOfSignal(osConstants.signals as Record<string, number>, signal),
+  signalName: (signal) => nameOfSignal(osConstants.signals as Record<string, number>, signal),
   kill: (pid, signal) => {
     process.kill(pid, signal);
   },
@@ -307,7 +310,9 @@ export const nodePlatform: Platform = {
 
   async readFile(path) {
     try {
-      return await fsp.readFile(path);
+      const buf = await fsp.readFile(path);
+      // A plain Uint8Array view (no copy), as on Deno.
+      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     } catch (e) {
       throw mapError(e, path);
     }

@@ -19,7 +19,9 @@ import type { Bus, Listener } from "../bus/mod.ts";
  * }
  * ```
  */
-export function priority(value: number) {
+export function priority(
+  value: number,
+): <F extends Listener>(method: F, context?: ClassMethodDecoratorContext) => F {
   return function <F extends Listener>(method: F, _context?: ClassMethodDecoratorContext): F {
     method.priority = value;
     return method;

@@ -1,5 +1,5 @@
 /**
- * The HTTP server: serves a gateway over the runtime's native HTTP engine (`Deno.serve` on
+ * The HTTP server: serves a gateway over the runtime's native HTTP engine (Deno's `serve` on
  * Deno, `node:http` on Node).
  *
  * @module
@@ -68,6 +68,7 @@ export class HTTPServer {
   readonly gateway: Gateway;
   readonly #options: HTTPServerOptions;
   #native: NativeServer | undefined;
+  #lastAddr: BoundAddress | undefined;
 
   /** Creates a server; nothing is bound until {@link HTTPServer.start}. */
   constructor(bindAddr: InetBindAddress, gateway: Gateway, options: HTTPServerOptions = {}) {
@@ -96,6 +97,7 @@ export class HTTPServer {
     };
     if (this.#options.onError) opts.onError = this.#options.onError;
     this.#native = await platform.serve(opts);
+    this.#lastAddr = this.#native.addr;
   }
 
   /** Stops accepting, lets in-flight requests finish, then closes. */
@@ -108,7 +110,7 @@ export class HTTPServer {
 
   /** `HTTPServer(('127.0.0.1', 8080))`, as the engine's log names it. */
   toString(): string {
-    const a = this.boundAddr ?? { hostname: this.bindAddr.host, port: this.bindAddr.port };
+    const a = this.#lastAddr ?? { hostname: this.bindAddr.host, port: this.bindAddr.port };
     return `HTTPServer(('${a.hostname}', ${a.port}))`;
   }
 }

@@ -1,0 +1,203 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { NotFoundError, platform, UnsupportedError } from "../../platform/mod.ts";
+
+test("platform: names the runtime it drives", () => {
+  const expected = typeof (globalThis as { Deno?: unknown }).Deno === "object" ? "deno" : "node";
+  assert.equal(platform.name, expected);
+  assert.match(platform.version, /^\d+\.\d+\.\d+/);
+});
+
+test("platform: process facts", () => {
+  assert.ok(platform.pid() > 0);
+  assert.ok(Array.isArray(platform.args()));
+  assert.ok(platform.execPath().length > 0);
+  assert.ok(platform.execArgv().length > 0);
+  assert.ok(platform.cwd().startsWith("/"));
+});
+
+test("platform: environment variables", () => {
+  platform.setEnv("CHERRYPY_TS_TEST_VAR", "one");
+  assert.equal(platform.getEnv("CHERRYPY_TS_TEST_VAR"), "one");
+  assert.equal(platform.envObject()["CHERRYPY_TS_TEST_VAR"], "one");
+  platform.deleteEnv("CHERRYPY_TS_TEST_VAR");
+  assert.equal(platform.getEnv("CHERRYPY_TS_TEST_VAR"), undefined);
+});
+
+test("platform: isMain is false for a module that is not the program", () => {
+  // (A test file itself is the main module under `node --test`, but not under `deno test`.)
+  assert.equal(platform.isMain({ url: "file:///not/the/program.js" } as ImportMeta), false);
+});
+
+test("platform: files: write, read, stat, append, remove", async () => {
+  const dir = await platform.makeTempDir("cherrypy-ts-");
+  try {
+    const path = join(dir, "a.txt");
+    assert.equal(await platform.stat(path), null);
+    assert.equal(platform.statSync(path), null);
+    await platform.writeFile(path, "hello");
+    assert.equal(await platform.readTextFile(path), "hello");
+    platform.appendFileSync(path, " world");
+    assert.equal(platform.readTextFileSync(path), "hello world");
+    assert.deepEqual(await platform.readFile(path), new TextEncoder().encode("hello world"));
+    const info = await platform.stat(path);
+    assert.ok(info?.isFile);
+    assert.equal(info?.size, 11);
+    assert.ok(info?.mtime instanceof Date);
+    assert.ok((await platform.stat(dir))?.isDirectory);
+    platform.writeFileSync(path, new Uint8Array([104, 105]));
+    assert.equal(await platform.readTextFile(path), "hi");
+    await platform.remove(path);
+    await platform.remove(path); // missing: no error
+    platform.removeSync(path);
+    await assert.rejects(platform.readTextFile(path), NotFoundError);
+    assert.throws(() => platform.readTextFileSync(path), NotFoundError);
+  } finally {
+    await platform.removeDir(dir);
+  }
+  assert.equal(await platform.stat(dir), null);
+});
+
+test("platform: signals by name and number", () => {
+  assert.ok(platform.hasSignal("SIGTERM"));
+  assert.ok(!platform.hasSignal("SIGKILL"));
+  assert.ok(!platform.hasSignal("SIGNOPE"));
+  assert.equal(platform.signalNumber("SIGTERM"), 15);
+  assert.equal(platform.signalName(10), "SIGUSR1");
+  assert.throws(() => platform.addSignalListener("SIGNOPE", () => {}), UnsupportedError);
+});
+
+test("platform: a signal sent to this process reaches the listener, and removal works", async () => {
+  let count = 0;
+  const listener = () => count++;
+  platform.addSignalListener("SIGUSR2", listener);
+  try {
+    platform.kill(platform.pid(), "SIGUSR2");
+    for (let i = 0; i < 100 && count === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(count, 1);
+  } finally {
+    platform.removeSignalListener("SIGUSR2", listener);
+  }
+});
+
+test("platform: async context follows awaits and isolates concurrent runs", async () => {
+  const ctx = platform.createAsyncContext<number>();
+  assert.equal(ctx.get(), undefined);
+  const seen = await Promise.all(
+    [1, 2, 3, 4, 5].map((n) =>
+      ctx.run(n, async () => {
+        await new Promise((r) => setTimeout(r, 10 * (6 - n)));
+        await Promise.resolve();
+        return ctx.get();
+      })
+    ),
+  );
+  assert.deepEqual(seen, [1, 2, 3, 4, 5]);
+  assert.equal(ctx.run(7, () => ctx.get()), 7);
+  assert.equal(ctx.get(), undefined);
+});
+
+test("platform: native HTTP serving on port 0 reports the bound port and stops", async () => {
+  const server = await platform.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    handler(req) {
+      return {
+        status: 201,
+        statusText: "Made",
+        headers: [["X-Target", req.target], ["X-Method", req.method], ["Set-Cookie", "a=1"], [
+          "Set-Cookie",
+          "b=2",
+        ]],
+        body: `${req.protocol} ${req.header("x-custom")} ${req.remoteAddress}`,
+      };
+    },
+  });
+  try {
+    assert.equal(server.addr.transport, "tcp");
+    assert.equal(server.addr.hostname, "127.0.0.1");
+    assert.ok(server.addr.port > 0);
+    const res = await fetch(`http://127.0.0.1:${server.addr.port}/a/b?c=d`, {
+      headers: { "X-Custom": "yes" },
+    });
+    assert.equal(res.status, 201);
+    assert.equal(res.headers.get("x-target"), "/a/b?c=d");
+    assert.equal(res.headers.get("x-method"), "GET");
+    assert.deepEqual(res.headers.getSetCookie(), ["a=1", "b=2"]);
+    assert.equal(await res.text(), "HTTP/1.1 yes 127.0.0.1");
+  } finally {
+    await server.shutdown();
+  }
+  await assert.rejects(fetch(`http://127.0.0.1:${server.addr.port}/`));
+});
+
+test("platform: request bodies, streamed responses and Fetch conversion", async () => {
+  const server = await platform.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    async handler(req) {
+      if (req.target === "/fetch") {
+        const r = req.toRequest();
+        return new Response(`${r.method} ${new URL(r.url).pathname} ${await r.text()}`);
+      }
+      const chunks: Uint8Array[] = [];
+      const body = req.body();
+      if (body) { for await (const c of body) chunks.push(c); }
+      const text = new TextDecoder().decode(
+        chunks.length ? new Uint8Array(chunks.flatMap((c) => [...c])) : new Uint8Array(),
+      );
+      async function* stream() {
+        yield new TextEncoder().encode("got:");
+        yield new TextEncoder().encode(text);
+      }
+      return { status: 200, headers: [], body: stream() };
+    },
+  });
+  const base = `http://127.0.0.1:${server.addr.port}`;
+  try {
+    const res = await fetch(base + "/", { method: "POST", body: "payload" });
+    assert.equal(await res.text(), "got:payload");
+    const res2 = await fetch(base + "/fetch", { method: "PUT", body: "x=1" });
+    assert.equal(await res2.text(), "PUT /fetch x=1");
+  } finally {
+    await server.shutdown();
+  }
+});
+
+test("platform: a throwing handler gives a plain 500 and onError sees the error", async () => {
+  const errors: unknown[] = [];
+  const server = await platform.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    handler() {
+      throw new Error("handler failed");
+    },
+    onError: (e) => errors.push(e),
+  });
+  try {
+    const res = await fetch(`http://127.0.0.1:${server.addr.port}/`);
+    assert.equal(res.status, 500);
+    assert.equal(await res.text(), "Internal Server Error");
+    assert.equal((errors[0] as Error).message, "handler failed");
+  } finally {
+    await server.shutdown();
+  }
+});
+
+test("platform: binding a port in use fails", async () => {
+  const first = await platform.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    handler: () => ({ status: 200, headers: [], body: "" }),
+  });
+  try {
+    await assert.rejects(platform.serve({
+      hostname: "127.0.0.1",
+      port: first.addr.port,
+      handler: () => ({ status: 200, headers: [], body: "" }),
+    }));
+  } finally {
+    await first.shutdown();
+  }
+});
