@@ -54,6 +54,9 @@ export type State = typeof states[keyof typeof states];
 // deno-lint-ignore no-explicit-any
 export type Listener = ((...args: any[]) => unknown) & { priority?: number };
 
+/** The working directory the program started in (where a restart runs the program again). */
+export const STARTUP_CWD: string = platform.cwd();
+
 /** The exit code used when the bus must end the process after an error (EX_SOFTWARE). */
 export const EX_SOFTWARE = 70;
 
@@ -333,6 +336,16 @@ export class Bus {
     if (exitState === states.STARTING) this.#exitProcess(EX_SOFTWARE);
   }
 
+  /** `true` while an `exit()` is under way. */
+  get exiting(): boolean {
+    return this.#exiting !== undefined;
+  }
+
+  /** Ends the process at once with `code` (as the bus does when exiting fails). */
+  forceExit(code: number = EX_SOFTWARE): void {
+    this.#exitProcess(code);
+  }
+
   /** Stops everything and asks for the process to be replaced by a fresh one (see `block`). */
   async restart(): Promise<void> {
     this.execv = true;
@@ -379,7 +392,7 @@ export class Bus {
     // Ctrl-C while blocking shuts the bus down cleanly (a second one ends the process).
     let interrupted = false;
     const onInterrupt = () => {
-      if (interrupted) {
+      if (interrupted || this.exiting) {
         this.log("Second interrupt while exiting: ending the process now.", 30);
         this.#exitProcess(EX_SOFTWARE);
         return;
@@ -414,12 +427,45 @@ export class Bus {
   }
 
   /**
-   * Replaces the process with a fresh run of the same program. Engine plugins provide the
-   * mechanism; a bare bus cannot restart a process and says so.
+   * Replaces the process with a fresh run of the same program: the same command line, the
+   * working directory the program started in, and the current environment. Where the runtime
+   * can (`execve` through Deno's FFI, `process.execve` on newer Node), the process image is
+   * replaced and keeps its pid; otherwise the new process is spawned with this one's standard
+   * streams and this one exits 0. Either way every bus listener has run first (the server
+   * released its port). A failure is logged and ends the process with 70.
    */
-  doExecv(): Promise<void> {
-    this.log("This bus cannot replace the process: no restart mechanism is installed.", 40);
-    return Promise.resolve();
+  async doExecv(): Promise<void> {
+    const argv = platform.commandLine();
+    this.log(`Re-spawning ${argv.join(" ")}`);
+    try {
+      platform.chdir(STARTUP_CWD);
+      const env = platform.envObject();
+      if (platform.canExecve()) {
+        platform.execve(platform.execPath(), argv, env);
+      }
+      const child = platform.spawn({
+        command: platform.execPath(),
+        args: argv.slice(1),
+        cwd: STARTUP_CWD,
+        env,
+        stdin: "inherit",
+        stdout: "inherit",
+        stderr: "inherit",
+      });
+      const early = await Promise.race([
+        child.status,
+        new Promise<null>((r) => setTimeout(() => r(null), 50)),
+      ]);
+      if (early !== null) {
+        throw new Error(`the new process ended at once (${early.code ?? early.signal}).`);
+      }
+      child.unref();
+      this.log(`Replaced by process ${child.pid}.`);
+      this.#exitProcess(0);
+    } catch (e) {
+      this.log("Restart failed: the process could not be replaced.", 40, e);
+      this.#exitProcess(EX_SOFTWARE);
+    }
   }
 
   /**

@@ -21,6 +21,8 @@ export interface Site {
   globalConfig(): ConfigDict;
   /** The global log. */
   readonly log: LogManager;
+  /** Called at the start of each request (the engine publishes `acquire_thread`). */
+  acquireThread?(): Promise<unknown> | void;
 }
 
 /**
@@ -104,7 +106,10 @@ export class Application {
     request.app = this;
     request.script_name = this.#scriptName;
     readRequestLine(request, incoming, pathInfo);
+    const site = this.#site;
     return runServing({ request, response }, async () => {
+      const acquired = site.acquireThread?.();
+      if (acquired !== undefined) await acquired;
       await respond(request, response, pathInfo);
       if (request.method === "HEAD") response.body = null;
       logAccess(this.log, request, response);

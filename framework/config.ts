@@ -6,6 +6,46 @@
 
 import type { ConfigDict } from "./dispatch.ts";
 
+/**
+ * CherryPy's environments: `config.update({ environment: "production" })` sets these keys
+ * (the ones not set explicitly in the same update).
+ */
+export const environments: Record<string, Readonly<ConfigDict>> = {
+  staging: {
+    "engine.autoreload.on": false,
+    "checker.on": false,
+    "tools.log_headers.on": false,
+    "request.show_tracebacks": false,
+    "request.show_mismatched_params": false,
+  },
+  production: {
+    "engine.autoreload.on": false,
+    "checker.on": false,
+    "tools.log_headers.on": false,
+    "request.show_tracebacks": false,
+    "request.show_mismatched_params": false,
+    "log.screen": false,
+  },
+  embedded: {
+    "engine.autoreload.on": false,
+    "checker.on": false,
+    "tools.log_headers.on": false,
+    "request.show_tracebacks": false,
+    "request.show_mismatched_params": false,
+    "log.screen": false,
+    "engine.SIGHUP": null,
+    "engine.SIGTERM": null,
+  },
+  test_suite: {
+    "engine.autoreload.on": false,
+    "checker.on": false,
+    "tools.log_headers.on": false,
+    "request.show_tracebacks": true,
+    "request.show_mismatched_params": true,
+    "log.screen": false,
+  },
+};
+
 /** Applies one `namespace.rest` key: `handler("socket_port", 8080)` for `server.socket_port`. */
 export type NamespaceHandler = (key: string, value: unknown) => void;
 
@@ -39,6 +79,18 @@ export class GlobalConfig {
     const global = conf["global"];
     if (global !== null && typeof global === "object" && !Array.isArray(global)) {
       entries = global as Record<string, unknown>;
+    }
+    const env = entries["environment"];
+    if (env !== undefined && env !== null && env !== "") {
+      const preset = environments[String(env)];
+      if (preset === undefined) {
+        throw new Error(
+          `Unknown environment ${JSON.stringify(env)}; known ones: ${
+            Object.keys(environments).join(", ")
+          }.`,
+        );
+      }
+      entries = { ...preset, ...entries };
     }
     for (const [key, value] of Object.entries(entries)) {
       this.#values[key] = value;

@@ -5,9 +5,9 @@
  * @module
  */
 
-import { Bus } from "../bus/mod.ts";
+import { Bus, type Listener } from "../bus/mod.ts";
 import { platform } from "../platform/mod.ts";
-import { SignalHandler } from "../plugins/mod.ts";
+import { Autoreloader, SignalHandler, ThreadManager } from "../plugins/mod.ts";
 import { type AppConfig, Tree } from "./application.ts";
 import { GlobalConfig, setAttribute } from "./config.ts";
 import { LogManager } from "./log.ts";
@@ -28,6 +28,10 @@ import { setFallbackServing } from "./serving.ts";
 export class Engine extends Bus {
   /** The signal handler (SIGTERM, SIGHUP, SIGUSR1); installed by `engine.signals.subscribe()`. */
   readonly signal_handler: SignalHandler = new SignalHandler(this);
+  /** Restarts the process when its source files change (`engine.autoreload.on`). */
+  readonly autoreload: Autoreloader = new Autoreloader(this);
+  /** Publishes `start_thread`/`stop_thread` per worker (see `ThreadManager`). */
+  readonly thread_manager: ThreadManager = new ThreadManager(this);
   /** Installs and removes the signal handlers. */
   readonly signals: { subscribe(): void; unsubscribe(): void } = {
     subscribe: () => this.signal_handler.subscribe(),
@@ -44,9 +48,17 @@ export const config: GlobalConfig = new GlobalConfig();
 /** The process bus running this site. */
 export const engine: Engine = new Engine();
 engine.subscribe("log", (msg: string, level: number) => log.error(msg, "ENGINE", level));
+engine.autoreload.subscribe();
+engine.thread_manager.subscribe();
 
 /** The mounted applications. */
-export const tree: Tree = new Tree({ globalConfig: () => config.values(), log });
+export const tree: Tree = new Tree({
+  globalConfig: () => config.values(),
+  log,
+  acquireThread() {
+    if (engine.listenersOf("acquire_thread").length > 0) return engine.publish("acquire_thread");
+  },
+});
 
 /** The site's main HTTP server, serving {@link tree}. */
 export const server: Server = new Server(engine, () => tree);
@@ -55,16 +67,36 @@ server.subscribe();
 config.namespaces.set("server", (key, value) => setAttribute(server, key, value, "server"));
 config.namespaces.set("log", (key, value) => setAttribute(log, key, value, "log"));
 config.namespaces.set("engine", (key, value) => {
+  if (key === "SIGHUP" || key === "SIGTERM") {
+    // A listener for the signal's channel; null removes the engine's own handler for it.
+    const handler = engine.signal_handler;
+    if (value === null) {
+      delete handler.handlers[key];
+      for (const listener of [...(engine.listeners.get(key) ?? [])]) {
+        engine.unsubscribe(key, listener);
+      }
+    } else engine.subscribe(key, value as Listener);
+    return;
+  }
   const dot = key.indexOf(".");
   if (dot < 0) {
     setAttribute(engine, key, value, "engine");
     return;
   }
-  const plugin = (engine as unknown as Record<string, unknown>)[key.slice(0, dot)];
+  const name = key.slice(0, dot);
+  const attr = key.slice(dot + 1);
+  const plugin = (engine as unknown as Record<string, unknown>)[name] as
+    | { subscribe?: () => void; unsubscribe?: () => void }
+    | undefined;
   if (plugin === null || typeof plugin !== "object") {
-    throw new Error(`Unknown engine plugin ${JSON.stringify(key.slice(0, dot))} in engine.${key}.`);
+    throw new Error(`Unknown engine plugin ${JSON.stringify(name)} in engine.${key}.`);
   }
-  setAttribute(plugin, key.slice(dot + 1), value, `engine.${key.slice(0, dot)}`);
+  if (attr === "on" && typeof plugin.subscribe === "function") {
+    if (value) plugin.subscribe();
+    else plugin.unsubscribe?.();
+    return;
+  }
+  setAttribute(plugin, attr, value, `engine.${name}`);
 });
 
 setFallbackServing(() => ({ request: new Request(), response: new Response() }));

@@ -101,3 +101,40 @@ export function nameOfSignal(
   for (const name in table) if (table[name] === signal) return name;
   return undefined;
 }
+
+/** Finds an entry of a `name:x:id:...` database file (`/etc/passwd`, `/etc/group`). */
+export function findDbEntry(text: string, nameOrId: string | number): string[] | null {
+  const byId = typeof nameOrId === "number" || /^\d+$/.test(nameOrId);
+  const key = String(nameOrId);
+  for (const line of text.split("\n")) {
+    if (line === "" || line.startsWith("#")) continue;
+    const fields = line.split(":");
+    if (byId ? fields[2] === key : fields[0] === key) return fields;
+  }
+  return null;
+}
+
+/** The command line recorded in `/proc/self/cmdline`, or `null` when there is none. */
+export function procCommandLine(read: (path: string) => string): string[] | null {
+  try {
+    const parts = read("/proc/self/cmdline").split("\0");
+    if (parts.at(-1) === "") parts.pop();
+    return parts.length > 0 ? parts : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `host:port` accepts a TCP connection, using `node:net` (Node and Deno). */
+export { isPortOccupied } from "./_net.ts";
+
+/** The supplementary groups from `/proc/self/status`, or `null` where there is no such file. */
+export function procGroups(read: (path: string) => string): number[] | null {
+  try {
+    const line = read("/proc/self/status").match(/^Groups:(.*)$/m);
+    if (!line) return null;
+    return line[1]!.trim().split(/\s+/).filter((x) => x !== "").map(Number);
+  } catch {
+    return null;
+  }
+}

@@ -7,14 +7,21 @@
  */
 
 import { AsyncLocalStorage } from "node:async_hooks";
+import nodeProcess from "node:process";
+import { spawnChild } from "./_child.ts";
+import { cString, cStringArray, openLibc } from "./_libc_deno.ts";
 import type { DenoApi, DenoNetAddr } from "./deno_api.ts";
 import {
   CATCHABLE_SIGNALS,
+  findDbEntry,
   INTERNAL_ERROR_BODY,
   isAsyncIterable,
   isBodylessStatus,
+  isPortOccupied,
   LINUX_SIGNAL_NUMBERS,
   nameOfSignal,
+  procCommandLine,
+  procGroups,
   targetOfUrl,
 } from "./_shared.ts";
 import {
@@ -147,6 +154,24 @@ async function serve(options: ServeOptions): Promise<NativeServer> {
   };
 }
 
+function readOrEmpty(path: string): string {
+  try {
+    return D.readTextFileSync(path);
+  } catch {
+    return "";
+  }
+}
+
+function check(result: number, call: string): void {
+  if (result !== 0) throw new Error(`${call} failed (returned ${result}).`);
+}
+
+function ppid(): number {
+  const status = readOrEmpty("/proc/self/status");
+  const m = status.match(/^PPid:\s*(\d+)/m);
+  return m ? Number(m[1]) : -1;
+}
+
 /** The Deno platform. */
 export const denoPlatform: Platform = {
   name: "deno",
@@ -173,9 +198,75 @@ export const denoPlatform: Platform = {
     if (fd === 2) return D.stderr.isTerminal();
     return false;
   },
+  mainModulePath() {
+    const main = D.mainModule;
+    return main.startsWith("file:") ? decodeURIComponent(new URL(main).pathname) : undefined;
+  },
   isMain: (meta) => (meta as ImportMeta & { main?: boolean }).main === true,
   onBeforeExit(fn) {
     globalThis.addEventListener("beforeunload", fn);
+  },
+  ppid: () => ppid(),
+  commandLine: () =>
+    procCommandLine(D.readTextFileSync) ??
+      [D.execPath(), ...denoPlatform.execArgv(), ...D.args],
+  execve(path, argv, env) {
+    const lib = openLibc(D);
+    const args = cStringArray(D, argv);
+    const envp = cStringArray(D, Object.entries(env).map(([k, v]) => `${k}=${v}`));
+    lib.execve(cString(path), args.array, envp.array);
+    throw new Error(`execve(${path}) failed; the process was not replaced.`);
+  },
+  canExecve() {
+    try {
+      openLibc(D);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  spawn: spawnChild,
+  isProcessAlive(pid) {
+    try {
+      nodeProcess.kill(pid, 0);
+      return true;
+    } catch (e) {
+      // EPERM: it exists but belongs to someone else.
+      return (e as { code?: string }).code === "EPERM";
+    }
+  },
+
+  getuid: () => D.uid() ?? -1,
+  getgid: () => D.gid() ?? -1,
+  getgroups() {
+    const fromProc = procGroups(D.readTextFileSync);
+    if (fromProc !== null) return fromProc;
+    const lib = openLibc(D);
+    const count = lib.getgroups(0, null);
+    const list = new Uint32Array(Math.max(count, 1));
+    const n = lib.getgroups(count, new Uint8Array(list.buffer));
+    return [...list.subarray(0, Math.max(n, 0))];
+  },
+  assertCanDropPrivileges() {
+    openLibc(D);
+  },
+  setgroups(groups) {
+    const list = new Uint32Array(groups);
+    check(
+      openLibc(D).setgroups(groups.length, groups.length ? new Uint8Array(list.buffer) : null),
+      "setgroups",
+    );
+  },
+  setgid: (gid) => check(openLibc(D).setgid(gid), "setgid"),
+  setuid: (uid) => check(openLibc(D).setuid(uid), "setuid"),
+  umask: (mask) => D.umask(mask),
+  lookupUser(nameOrId) {
+    const f = findDbEntry(readOrEmpty("/etc/passwd"), nameOrId);
+    return f ? { name: f[0]!, uid: Number(f[2]), gid: Number(f[3]) } : null;
+  },
+  lookupGroup(nameOrId) {
+    const f = findDbEntry(readOrEmpty("/etc/group"), nameOrId);
+    return f ? { name: f[0]!, gid: Number(f[2]) } : null;
   },
 
   hasSignal: (signal) => D.build.os !== "windows" && CATCHABLE_SIGNALS.has(signal),
@@ -254,9 +345,17 @@ export const denoPlatform: Platform = {
       if (!(e instanceof D.errors.NotFound)) throw e;
     }
   },
+  readDirSync(path) {
+    try {
+      return [...D.readDirSync(path)].map((e) => [e.name, e.isDirectory] as [string, boolean]);
+    } catch {
+      return [];
+    }
+  },
   makeTempDir: (prefix) => D.makeTempDir(prefix === undefined ? {} : { prefix }),
   removeDir: (path) => D.remove(path, { recursive: true }),
 
+  isPortOccupied,
   serve,
 
   createAsyncContext<T>(): AsyncContext<T> {

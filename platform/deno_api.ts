@@ -53,6 +53,17 @@ export interface DenoApi {
   readonly stderr: DenoWriterSync & { isTerminal(): boolean };
   readonly errors: { readonly NotFound: abstract new (...args: never[]) => Error };
   execPath(): string;
+  uid(): number | null;
+  gid(): number | null;
+  umask(mask?: number): number;
+  // deno-lint-ignore no-explicit-any
+  dlopen(filename: string, symbols: any): { symbols: unknown; close(): void };
+  readonly UnsafePointer: {
+    // deno-lint-ignore no-explicit-any
+    of(value: any): unknown;
+    // deno-lint-ignore no-explicit-any
+    value(pointer: any): number | bigint;
+  };
   cwd(): string;
   chdir(directory: string): void;
   exit(code?: number): never;
@@ -64,6 +75,7 @@ export interface DenoApi {
   kill(pid: number, signo?: any): void;
   unrefTimer(id: number): void;
   readFile(path: string): Promise<Uint8Array>;
+  readDirSync(path: string): Iterable<{ name: string; isDirectory: boolean }>;
   readTextFile(path: string): Promise<string>;
   readTextFileSync(path: string): string;
   writeFile(path: string, data: Uint8Array): Promise<void>;

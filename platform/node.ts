@@ -16,11 +16,16 @@ import { join } from "node:path";
 import process from "node:process";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
+import { spawnChild } from "./_child.ts";
 import {
   CATCHABLE_SIGNALS,
+  findDbEntry,
   INTERNAL_ERROR_BODY,
   isBodylessStatus,
+  isPortOccupied,
   nameOfSignal,
+  procCommandLine,
+  procGroups,
 } from "./_shared.ts";
 import {
   type AsyncContext,
@@ -230,6 +235,16 @@ function serve(options: ServeOptions): Promise<NativeServer> {
   });
 }
 
+type ExecveFn = (file: string, args: string[], env: Record<string, string>) => never;
+
+function readOrEmpty(path: string): string {
+  try {
+    return fs.readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+}
+
 /** The Node platform. */
 export const nodePlatform: Platform = {
   name: "node",
@@ -266,6 +281,15 @@ export const nodePlatform: Platform = {
       return false;
     }
   },
+  mainModulePath() {
+    const main = process.argv[1];
+    if (!main) return undefined;
+    try {
+      return fs.realpathSync(main);
+    } catch {
+      return main;
+    }
+  },
   isMain(meta) {
     const main = process.argv[1];
     if (!main) return false;
@@ -277,6 +301,60 @@ export const nodePlatform: Platform = {
   },
   onBeforeExit(fn) {
     process.on("beforeExit", fn);
+  },
+  ppid: () => process.ppid,
+  commandLine: () =>
+    procCommandLine((p) => fs.readFileSync(p, "utf8")) ??
+      [process.execPath, ...process.execArgv, ...process.argv.slice(1)],
+  execve(path, argv, env) {
+    const execve = (process as unknown as { execve?: ExecveFn }).execve;
+    if (typeof execve !== "function") {
+      throw new UnsupportedError(
+        `Node ${process.versions.node} cannot replace a running process (process.execve ` +
+          "arrived in Node 23.11); spawn the new process and exit instead.",
+      );
+    }
+    execve(path, argv, env);
+    throw new Error(`execve(${path}) failed; the process was not replaced.`);
+  },
+  canExecve: () => typeof (process as unknown as { execve?: ExecveFn }).execve === "function",
+  spawn: spawnChild,
+  isProcessAlive(pid) {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (e) {
+      return (e as { code?: string }).code === "EPERM";
+    }
+  },
+
+  getuid: () => process.getuid?.() ?? -1,
+  getgid: () => process.getgid?.() ?? -1,
+  // Node's own getgroups() always adds the effective gid; the kernel's list is the truth.
+  getgroups: () => procGroups((p) => fs.readFileSync(p, "utf8")) ?? process.getgroups?.() ?? [],
+  assertCanDropPrivileges() {
+    const missing = (["setgroups", "setgid", "setuid"] as const).filter((f) =>
+      typeof process[f] !== "function"
+    );
+    if (missing.length > 0) {
+      throw new UnsupportedError(
+        `Node on ${process.platform} has no process.${
+          missing.join("/")
+        }: privileges cannot be dropped.`,
+      );
+    }
+  },
+  setgroups: (groups) => process.setgroups!(groups),
+  setgid: (gid) => process.setgid!(gid),
+  setuid: (uid) => process.setuid!(uid),
+  umask: (mask) => process.umask(mask),
+  lookupUser(nameOrId) {
+    const f = findDbEntry(readOrEmpty("/etc/passwd"), nameOrId);
+    return f ? { name: f[0]!, uid: Number(f[2]), gid: Number(f[3]) } : null;
+  },
+  lookupGroup(nameOrId) {
+    const f = findDbEntry(readOrEmpty("/etc/group"), nameOrId);
+    return f ? { name: f[0]!, gid: Number(f[2]) } : null;
   },
 
   hasSignal: (signal) =>
@@ -348,9 +426,19 @@ export const nodePlatform: Platform = {
   },
   remove: (path) => fsp.rm(path, { force: true }),
   removeSync: (path) => fs.rmSync(path, { force: true }),
+  readDirSync(path) {
+    try {
+      return fs.readdirSync(path, { withFileTypes: true }).map((e) =>
+        [e.name, e.isDirectory()] as [string, boolean]
+      );
+    } catch {
+      return [];
+    }
+  },
   makeTempDir: (prefix) => fsp.mkdtemp(join(tmpdir(), prefix ?? "tmp-")),
   removeDir: (path) => fsp.rm(path, { recursive: true, force: true }),
 
+  isPortOccupied,
   serve,
 
   createAsyncContext<T>(): AsyncContext<T> {

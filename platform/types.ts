@@ -143,6 +143,75 @@ export class UnsupportedError extends Error {
   }
 }
 
+/** Where a spawned child's standard stream goes. */
+export type StdioTarget =
+  | "inherit"
+  | "null"
+  | "pipe"
+  | { readonly path: string; readonly append?: boolean };
+
+/** Options for {@link Platform.spawn}. */
+export interface SpawnOptions {
+  /** The program to run. */
+  command: string;
+  /** Its arguments (without the program itself). */
+  args: string[];
+  /** The working directory (default: the current one). */
+  cwd?: string;
+  /** The whole environment of the child (default: this process's). */
+  env?: Record<string, string>;
+  /** Standard input (default `"null"`). */
+  stdin?: StdioTarget;
+  /** Standard output (default `"inherit"`). */
+  stdout?: StdioTarget;
+  /** Standard error (default `"inherit"`). */
+  stderr?: StdioTarget;
+  /** Start the child in a new session, detached from this process's terminal. */
+  detached?: boolean;
+}
+
+/** How a child process ended. */
+export interface ChildStatus {
+  /** The exit code, or `null` when a signal ended it. */
+  readonly code: number | null;
+  /** The signal that ended it (`"SIGTERM"`), or `null`. */
+  readonly signal: string | null;
+}
+
+/** A child process started by {@link Platform.spawn}. */
+export interface ChildProcess {
+  /** Its process id. */
+  readonly pid: number;
+  /** Resolves when it ends. */
+  readonly status: Promise<ChildStatus>;
+  /** Its standard output when `stdout` was `"pipe"`. */
+  readonly stdout: AsyncIterable<Uint8Array> | null;
+  /** Its standard error when `stderr` was `"pipe"`. */
+  readonly stderr: AsyncIterable<Uint8Array> | null;
+  /** Sends a signal (default SIGTERM). */
+  kill(signal?: string): void;
+  /** Lets this process exit while the child still runs. */
+  unref(): void;
+}
+
+/** A user account, from the system's user database. */
+export interface UserEntry {
+  /** The login name. */
+  readonly name: string;
+  /** The user id. */
+  readonly uid: number;
+  /** The primary group id. */
+  readonly gid: number;
+}
+
+/** A group, from the system's group database. */
+export interface GroupEntry {
+  /** The group name. */
+  readonly name: string;
+  /** The group id. */
+  readonly gid: number;
+}
+
 /** Everything cherrypy-ts needs from the runtime. */
 export interface Platform {
   /** Which runtime this is. */
@@ -178,10 +247,57 @@ export interface Platform {
   exit(code: number): never;
   /** `true` when file descriptor `fd` (0, 1 or 2) is a terminal. */
   isatty(fd: number): boolean;
+  /** The file path of the program's main module, when it is a local file. */
+  mainModulePath(): string | undefined;
   /** `true` when `meta` is the `import.meta` of the program's main module. */
   isMain(meta: ImportMeta): boolean;
   /** Registers `fn` to run when the event loop is about to empty (before a natural exit). */
   onBeforeExit(fn: () => void): void;
+  /** The parent process's id. */
+  ppid(): number;
+  /**
+   * The command line that started this process, as the system recorded it (`/proc/self/cmdline`
+   * on Linux): `[runtime, ...runtimeFlags, script, ...args]`. Falls back to
+   * `[execPath(), ...execArgv(), ...args()]` elsewhere.
+   */
+  commandLine(): string[];
+  /**
+   * Replaces this process with `path` run with `argv` (`argv[0]` included) and `env`, keeping
+   * the process id (`execve`). Throws {@link UnsupportedError} when the runtime cannot: then
+   * use {@link Platform.spawn} and exit.
+   */
+  execve(path: string, argv: string[], env: Record<string, string>): never;
+  /** `true` when {@link Platform.execve} can work here. */
+  canExecve(): boolean;
+  /** Starts a child process. */
+  spawn(options: SpawnOptions): ChildProcess;
+  /** `true` when a process with id `pid` exists. */
+  isProcessAlive(pid: number): boolean;
+
+  // ---- privileges ----------------------------------------------------------------------------
+  /** The real user id. */
+  getuid(): number;
+  /** The real group id. */
+  getgid(): number;
+  /** The supplementary group ids. */
+  getgroups(): number[];
+  /**
+   * Throws {@link UnsupportedError} naming what is missing when this runtime cannot change
+   * user, group, supplementary groups and umask here; does nothing when it can.
+   */
+  assertCanDropPrivileges(): void;
+  /** Sets the supplementary groups (root only). */
+  setgroups(groups: number[]): void;
+  /** Sets the real and effective group id. */
+  setgid(gid: number): void;
+  /** Sets the real and effective user id. */
+  setuid(uid: number): void;
+  /** Sets the file-creation mask and returns the previous one. */
+  umask(mask: number): number;
+  /** Looks a user up by name or id in the system's user database (`/etc/passwd`). */
+  lookupUser(nameOrId: string | number): UserEntry | null;
+  /** Looks a group up by name or id in the system's group database (`/etc/group`). */
+  lookupGroup(nameOrId: string | number): GroupEntry | null;
 
   // ---- signals -------------------------------------------------------------------------------
   /** `true` when this platform can listen for the signal named `signal` (`"SIGTERM"`). */
@@ -228,12 +344,19 @@ export interface Platform {
   remove(path: string): Promise<void>;
   /** Removes a file synchronously; does nothing when it does not exist. */
   removeSync(path: string): void;
+  /** The entries of a directory, synchronously: `[name, isDirectory]` pairs; `[]` when missing. */
+  readDirSync(path: string): Array<[string, boolean]>;
   /** Makes a fresh temporary directory and returns its path. */
   makeTempDir(prefix?: string): Promise<string>;
   /** Removes a directory and everything in it. */
   removeDir(path: string): Promise<void>;
 
   // ---- HTTP ----------------------------------------------------------------------------------
+  /**
+   * `true` when something accepts TCP connections on `host:port` (a connection attempt that
+   * gives up after `timeoutMs`).
+   */
+  isPortOccupied(host: string, port: number, timeoutMs?: number): Promise<boolean>;
   /** Starts the runtime's native HTTP server; resolves once it is listening. */
   serve(options: ServeOptions): Promise<NativeServer>;
 

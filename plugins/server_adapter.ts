@@ -5,7 +5,7 @@
  */
 
 import type { Bus } from "../bus/mod.ts";
-import type { BoundAddress } from "../platform/mod.ts";
+import { type BoundAddress, platform } from "../platform/mod.ts";
 
 /** What a {@link ServerAdapter} drives: anything that starts, stops and reports its address. */
 export interface ManagedServer {
@@ -19,7 +19,14 @@ export interface ManagedServer {
   readonly boundAddr?: BoundAddress | undefined;
   /** `true` when it serves HTTPS. */
   readonly secure?: boolean;
+  /** The TCP address asked for (absent for Unix sockets and adopted sockets). */
+  readonly bindAddr?: { readonly host: string; readonly port: number } | undefined;
 }
+
+/** How long to wait for a port to be freed before start, and to be bound after (seconds). */
+export const Timeouts = { free: 1, occupied: 5 };
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Formats a bound address as CherryPy logs it: `http://127.0.0.1:8080`, `socket file: /p`. */
 export function describeAddress(addr: BoundAddress, secure = false): string {
@@ -28,6 +35,20 @@ export function describeAddress(addr: BoundAddress, secure = false): string {
   const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
   const defaultPort = secure ? 443 : 80;
   return addr.port === defaultPort ? `${scheme}://${host}` : `${scheme}://${host}:${addr.port}`;
+}
+
+function named<F extends () => unknown>(fn: F, name: string, priority: number): F {
+  Object.defineProperty(fn, "name", { value: name });
+  return Object.assign(fn, { priority });
+}
+
+/** Waits up to `Timeouts.free` seconds for `host:port` to be free; throws when it is not. */
+export async function waitForFreePort(host: string, port: number): Promise<void> {
+  const deadline = Date.now() + Timeouts.free * 1000;
+  while (await platform.isPortOccupied(host, port, 250)) {
+    if (Date.now() >= deadline) throw new Error(`Port ${port} not free on ${host}.`);
+    await sleep(100);
+  }
 }
 
 /**
@@ -53,8 +74,8 @@ export class ServerAdapter {
   httpserver: ManagedServer | undefined;
   /** `true` once the server is serving. */
   running = false;
-  readonly #start = Object.assign(() => this.start(), { priority: 75 });
-  readonly #stop = Object.assign(() => this.stop(), { priority: 25 });
+  readonly #start = named(() => this.start(), `${this.constructor.name}.start`, 75);
+  readonly #stop = named(() => this.stop(), `${this.constructor.name}.stop`, 25);
 
   /** Creates the adapter; nothing is subscribed until {@link ServerAdapter.subscribe}. */
   constructor(bus: Bus, httpserver?: ManagedServer) {
@@ -89,18 +110,38 @@ export class ServerAdapter {
     }
     const server = this.httpserver;
     if (server === undefined) throw new Error("No HTTP server has been created.");
+    const bind = server.bindAddr;
+    if (bind !== undefined && bind.port !== 0 && platform.getEnv("LISTEN_PID") === undefined) {
+      await waitForFreePort(bind.host, bind.port);
+    }
     await server.start();
     await this.wait();
     this.running = true;
     this.bus.log(`Serving on ${this.description}`);
   }
 
-  /** Resolves once the server is ready; throws when it is not. */
-  wait(): Promise<void> {
-    if (this.httpserver?.ready !== true) {
-      return Promise.reject(new Error("The HTTP server did not become ready."));
+  /**
+   * Resolves once the server is ready and its port accepts connections (up to
+   * `Timeouts.occupied` seconds); throws when it is not. For servers bound to every interface
+   * the port check only warns, as a firewall may hide it.
+   */
+  async wait(): Promise<void> {
+    const server = this.httpserver;
+    if (server?.ready !== true) throw new Error("The HTTP server did not become ready.");
+    const addr = server.boundAddr;
+    if (addr === undefined || addr.transport !== "tcp" || platform.getEnv("LISTEN_PID")) return;
+    const deadline = Date.now() + Timeouts.occupied * 1000;
+    while (!(await platform.isPortOccupied(addr.hostname, addr.port, 500))) {
+      if (Date.now() >= deadline) {
+        const msg = `Unable to verify that the server is bound on ${addr.hostname}:${addr.port}`;
+        if (addr.hostname === "0.0.0.0" || addr.hostname === "::") {
+          this.bus.log(msg, 30);
+          return;
+        }
+        throw new Error(msg);
+      }
+      await sleep(100);
     }
-    return Promise.resolve();
   }
 
   /** Stops the server if it runs. */

@@ -6,6 +6,7 @@
 
 import type { Bus, Listener } from "../bus/mod.ts";
 import { platform } from "../platform/mod.ts";
+import { processState } from "./_state.ts";
 
 /**
  * Maps signals to bus channels of the same name (`SIGTERM`, `SIGHUP`, `SIGUSR1`, ...) and
@@ -51,9 +52,12 @@ export class SignalHandler {
     };
   }
 
-  /** `true` when this process runs detached: its pid changed since start-up and stdin is no TTY. */
+  /**
+   * `true` when this process runs as a daemon: a `Daemonizer` made it one (or its pid changed
+   * since start-up, CherryPy's test after forking), and its stdin is not a terminal.
+   */
   isDaemonized(): boolean {
-    return platform.pid() !== this.startupPid && !platform.isatty(0);
+    return (processState.daemonized || platform.pid() !== this.startupPid) && !platform.isatty(0);
   }
 
   /** SIGHUP: restart when daemonized, otherwise exit. */
@@ -126,6 +130,12 @@ export class SignalHandler {
 
   #handleSignal(name: string): void {
     this.bus.log(`Caught signal ${name}.`);
+    if ((name === "SIGTERM" || name === "SIGINT") && this.bus.exiting) {
+      // A second request to stop while stopping: something hangs; end the process now.
+      this.bus.log(`${name} received again while exiting: ending the process now.`, 30);
+      this.bus.forceExit();
+      return;
+    }
     this.bus.publish(name).catch((e) => {
       this.bus.log(`Error handling signal ${name}.`, 40, e);
     });

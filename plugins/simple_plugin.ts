@@ -64,6 +64,7 @@ export class SimplePlugin {
       if (typeof method !== "function") return undefined;
       const fn = method as Listener;
       bound = fn.bind(this) as Listener;
+      Object.defineProperty(bound, "name", { value: `${this.constructor.name}.${channel}` });
       if (fn.priority !== undefined) bound.priority = fn.priority;
       this.#bound.set(channel, bound);
     }

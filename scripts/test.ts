@@ -22,6 +22,7 @@ const outDir = `${root}/.test-output`;
 interface Counts {
   passed: number;
   failed: number;
+  skipped: number;
   ok: boolean;
 }
 
@@ -37,19 +38,21 @@ async function run(cmd: string, args: string[]): Promise<number> {
 }
 
 /** Counts leaf test cases (a case whose name prefixes another's `name > ` is a suite). */
-function countJunit(xml: string): { passed: number; failed: number } {
+function countJunit(xml: string): { passed: number; failed: number; skipped: number } {
   const cases = [...xml.matchAll(/<testcase name="([^"]*)"[^>]*>([\s\S]*?)<\/testcase>/g)].map(
-    (m) => ({ name: m[1]!, failed: /<failure/.test(m[2]!) }),
+    (m) => ({ name: m[1]!, failed: /<failure/.test(m[2]!), skipped: /<skipped/.test(m[2]!) }),
   );
   const names = cases.map((c) => c.name);
   let passed = 0;
   let failed = 0;
+  let skipped = 0;
   for (const c of cases) {
     if (names.some((n) => n.startsWith(c.name + " &gt; "))) continue;
     if (c.failed) failed++;
+    else if (c.skipped) skipped++;
     else passed++;
   }
-  return { passed, failed };
+  return { passed, failed, skipped };
 }
 
 async function denoTests(): Promise<Counts> {
@@ -67,7 +70,7 @@ async function denoTests(): Promise<Counts> {
 }
 
 async function nodeTests(): Promise<Counts> {
-  if (!(await build())) return { passed: 0, failed: 1, ok: false };
+  if (!(await build())) return { passed: 0, failed: 1, skipped: 0, ok: false };
   const tap = `${outDir}/node.tap`;
   const files = await nodeTestFiles();
   const code = await run("node", [
@@ -80,7 +83,11 @@ async function nodeTests(): Promise<Counts> {
   ]);
   const text = await Deno.readTextFile(tap).catch(() => "");
   const num = (key: string) => Number(text.match(new RegExp(`^# ${key} (\\d+)$`, "m"))?.[1] ?? 0);
-  const counts = { passed: num("pass"), failed: num("fail") + num("cancelled") };
+  const counts = {
+    passed: num("pass"),
+    failed: num("fail") + num("cancelled"),
+    skipped: num("skipped"),
+  };
   return { ...counts, ok: code === 0 && counts.failed === 0 };
 }
 
@@ -93,7 +100,8 @@ if (import.meta.main) {
   console.log("");
   let ok = true;
   for (const [name, c] of results) {
-    console.log(`${name}: ${c.passed} passed, ${c.failed} failed`);
+    const skipped = c.skipped > 0 ? `, ${c.skipped} skipped` : "";
+    console.log(`${name}: ${c.passed} passed, ${c.failed} failed${skipped}`);
     if (!c.ok || c.passed === 0) ok = false;
   }
   Deno.exit(ok ? 0 : 1);

@@ -5,6 +5,7 @@
  * @module
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { type AppConfig, HTTPServer, LogManager, Tree } from "../mod.ts";
@@ -148,4 +149,41 @@ export function runProgram(relative: string, env: Record<string, string> = {}): 
       });
     },
   };
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `check` every 50 ms until it returns a value other than undefined, or `ms` pass. */
+export async function eventually<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  ms = 10_000,
+  what = "condition",
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The text at `url`, or undefined when nothing answers. */
+export async function tryGet(url: string): Promise<string | undefined> {
+  try {
+    const res = await fetch(url);
+    return await res.text();
+  } catch {
+    return undefined;
+  }
 }
