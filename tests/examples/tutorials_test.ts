@@ -95,3 +95,17 @@ test("tut01 as a real process: engine lines, access log, SIGTERM exits 0 within 
     if (prog.child.exitCode === null) prog.signal("SIGKILL");
   }
 });
+
+test("examples/engine: the autoreload and daemon sites serve their pages", async () => {
+  const { Site } = await import("../../examples/engine/autoreload_site.ts");
+  const { HelloWorld: DaemonHello } = await import("../../examples/engine/daemon_site.ts");
+  const a = await serveRoot(new Site());
+  const d = await serveRoot(new DaemonHello());
+  try {
+    assert.equal((await getPage(a.base + "/")).body, "version 1");
+    assert.equal((await getPage(d.base + "/")).body, "Hello world!");
+  } finally {
+    await a.stop();
+    await d.stop();
+  }
+});
