@@ -25,17 +25,5 @@ export * from "./framework/mod.ts";
 export * from "./bus/mod.ts";
 export * from "./plugins/mod.ts";
 export * from "./server/mod.ts";
-export { platform } from "./platform/mod.ts";
-export type {
-  BoundAddress,
-  ChildProcess,
-  ChildStatus,
-  FileInfo,
-  IncomingRequest,
-  NativeHandler,
-  OutgoingBody,
-  OutgoingResponse,
-  Platform,
-  SpawnOptions,
-  StdioTarget,
-} from "./platform/mod.ts";
+export { isDeno, platform } from "./platform/mod.ts";
+export * from "./platform/types.ts";

@@ -13,8 +13,9 @@ import type { Bus } from "../bus/mod.ts";
 import { platform } from "../platform/mod.ts";
 import { priority, SimplePlugin } from "./simple_plugin.ts";
 
+/** A function run periodically; it may be async. */
 // deno-lint-ignore no-explicit-any
-type TaskFunction = (...args: any[]) => unknown;
+export type TaskFunction = (...args: any[]) => unknown;
 
 /**
  * Runs `fn(...args)` every `interval` seconds until cancelled. The first error stops it (and
