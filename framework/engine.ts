@@ -64,7 +64,32 @@ export const tree: Tree = new Tree({
 export const server: Server = new Server(engine, () => tree);
 server.subscribe();
 
-config.namespaces.set("server", (key, value) => setAttribute(server, key, value, "server"));
+/**
+ * Extra servers created by `server.<name>.<attr>` config keys (CherryPy's `cherrypy.servers`),
+ * each subscribed to the engine like the main one.
+ */
+export const servers: Record<string, Server> = {};
+
+config.namespaces.set("server", (key, value) => {
+  const dot = key.indexOf(".");
+  if (dot < 0) {
+    setAttribute(server, key, value, "server");
+    return;
+  }
+  const name = key.slice(0, dot);
+  const attr = key.slice(dot + 1);
+  let extra = servers[name];
+  if (extra === undefined) {
+    extra = servers[name] = new Server(engine, () => tree);
+    extra.subscribe();
+  }
+  if (attr === "on") {
+    if (value) extra.subscribe();
+    else extra.unsubscribe();
+    return;
+  }
+  setAttribute(extra, attr, value, `server.${name}`);
+});
 config.namespaces.set("log", (key, value) => setAttribute(log, key, value, "log"));
 config.namespaces.set("engine", (key, value) => {
   if (key === "SIGHUP" || key === "SIGTERM") {

@@ -6,7 +6,8 @@
 
 import type { Bus } from "../bus/mod.ts";
 import { ServerAdapter } from "../plugins/mod.ts";
-import { formatHost, type Gateway, HTTPServer } from "../server/mod.ts";
+import { platform } from "../platform/mod.ts";
+import { type BindAddress, formatHost, type Gateway, HTTPServer } from "../server/mod.ts";
 
 /**
  * The HTTP server plugin, configured by the `server.*` config keys (attributes named exactly
@@ -34,10 +35,14 @@ export class Server extends ServerAdapter {
   shutdown_timeout = 5;
   /** The protocol the server speaks. */
   protocol_version = "HTTP/1.1";
-  /** Requests served at once (the translation of CherryPy's worker threads). */
+  /** CherryPy's minimum worker threads; JavaScript has none to start (kept for config files). */
   thread_pool = 10;
-  /** The most requests served at once; -1 for no limit. */
+  /** The most requests handled at once; -1 for no limit (see `docs/server.md`). */
   thread_pool_max: number = -1;
+  /** Requests that may wait for a slot when `thread_pool_max` is reached; -1: as many as that. */
+  accepted_queue_size: number = -1;
+  /** Seconds a request may wait for a slot before it gets 503. */
+  accepted_queue_timeout = 10;
   /** The largest request head accepted, in bytes. */
   max_request_header_size = 500 * 1024;
   /** The largest request body accepted, in bytes. */
@@ -83,15 +88,48 @@ export class Server extends ServerAdapter {
     return this.socket_file ?? [this.#socketHost, this.socket_port];
   }
 
+  /**
+   * Where to listen: an inherited socket under systemd socket activation (`LISTEN_PID` is this
+   * process and `LISTEN_FDS` at least 1: fd 3), else `socket_file`, else host and port.
+   */
+  bindAddress(): BindAddress {
+    const listenPid = platform.getEnv("LISTEN_PID");
+    if (
+      listenPid !== undefined && Number(listenPid) === platform.pid() &&
+      Number(platform.getEnv("LISTEN_FDS") ?? "0") >= 1
+    ) return { fd: 3 };
+    if (this.socket_file) return { path: this.socket_file };
+    return { host: this.#socketHost, port: this.socket_port };
+  }
+
+  /** The HTTP server these settings describe. */
+  httpserverFromSelf(): HTTPServer {
+    return new HTTPServer(this.bindAddress(), this.#gateway(), {
+      onError: this.#onError,
+      log: (msg, level) => this.bus.log(msg, level),
+      ssl: this.ssl_certificate
+        ? {
+          certificate: this.ssl_certificate,
+          privateKey: this.ssl_private_key ?? this.ssl_certificate,
+          certificateChain: this.ssl_certificate_chain,
+        }
+        : null,
+      socketQueueSize: this.socket_queue_size,
+      socketTimeout: this.socket_timeout,
+      shutdownTimeout: this.shutdown_timeout,
+      maxRequestHeaderSize: this.max_request_header_size,
+      maxRequestBodySize: this.max_request_body_size,
+      nodelay: this.nodelay,
+      maxConcurrency: this.thread_pool_max,
+      queueSize: this.accepted_queue_size,
+      queueTimeout: this.accepted_queue_timeout,
+      statistics: this.statistics,
+    });
+  }
+
   /** Builds the HTTP server (unless running) and starts it. */
   override async start(): Promise<void> {
-    if (!this.running) {
-      this.httpserver = this.instance ?? new HTTPServer(
-        { host: this.#socketHost, port: this.socket_port },
-        this.#gateway(),
-        { onError: this.#onError },
-      );
-    }
+    if (!this.running) this.httpserver = this.instance ?? this.httpserverFromSelf();
     await super.start();
   }
 

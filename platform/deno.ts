@@ -8,6 +8,7 @@
 
 import { AsyncLocalStorage } from "node:async_hooks";
 import nodeProcess from "node:process";
+import { declaredLength, guardBody, TOO_LARGE_BODY } from "./_body.ts";
 import { spawnChild } from "./_child.ts";
 import { cString, cStringArray, openLibc } from "./_libc_deno.ts";
 import type { DenoApi, DenoNetAddr } from "./deno_api.ts";
@@ -32,7 +33,9 @@ import {
   type NativeServer,
   NotFoundError,
   type OutgoingResponse,
+  PayloadTooLargeError,
   type Platform,
+  RequestTimeoutError,
   type ServeOptions,
   UnsupportedError,
 } from "./types.ts";
@@ -65,9 +68,18 @@ class DenoIncoming implements IncomingRequest {
   readonly localAddress: string;
   readonly localPort: number;
   readonly #req: Request;
+  readonly #maxBody: number;
+  readonly #timeoutMs: number;
   #target: string | undefined;
 
-  constructor(req: Request, remote: DenoNetAddr, local: BoundAddress, scheme: string) {
+  constructor(
+    req: Request,
+    remote: DenoNetAddr,
+    local: BoundAddress,
+    scheme: string,
+    maxBody: number,
+    timeoutMs: number,
+  ) {
     this.#req = req;
     this.method = req.method;
     this.scheme = scheme;
@@ -75,6 +87,8 @@ class DenoIncoming implements IncomingRequest {
     this.remotePort = remote.port ?? 0;
     this.localAddress = local.hostname;
     this.localPort = local.port;
+    this.#maxBody = maxBody;
+    this.#timeoutMs = timeoutMs;
   }
 
   get target(): string {
@@ -90,7 +104,9 @@ class DenoIncoming implements IncomingRequest {
   }
 
   body(): AsyncIterable<Uint8Array> | null {
-    return this.#req.body;
+    const body = this.#req.body;
+    if (body === null || (this.#maxBody === 0 && this.#timeoutMs === 0)) return body;
+    return guardBody(body, this.#maxBody, this.#timeoutMs);
   }
 
   get signal(): AbortSignal {
@@ -98,7 +114,16 @@ class DenoIncoming implements IncomingRequest {
   }
 
   toRequest(): Request {
-    return this.#req;
+    const req = this.#req;
+    if (req.body === null || (this.#maxBody === 0 && this.#timeoutMs === 0)) return req;
+    const init: RequestInit & { duplex: "half" } = {
+      method: req.method,
+      headers: req.headers,
+      signal: req.signal,
+      body: (ReadableStream as unknown as StreamFrom).from(this.body()!),
+      duplex: "half",
+    };
+    return new Request(req.url, init);
   }
 }
 
@@ -114,42 +139,86 @@ function toResponse(out: OutgoingResponse | Response): Response {
   return new Response(body as BodyInit | null, init);
 }
 
+function plainResponse(status: number, text: string): Response {
+  return new Response(text, {
+    status,
+    headers: { "content-type": "text/plain", "connection": "close" },
+  });
+}
+
+function failResponse(error: unknown, onError?: (e: unknown) => void): Response {
+  onError?.(error);
+  if (error instanceof PayloadTooLargeError) return plainResponse(413, TOO_LARGE_BODY);
+  if (error instanceof RequestTimeoutError) return plainResponse(408, "Request Timeout");
+  return new Response(INTERNAL_ERROR_BODY, {
+    status: 500,
+    headers: { "content-type": "text/plain" },
+  });
+}
+
 async function serve(options: ServeOptions): Promise<NativeServer> {
+  if (options.fd !== undefined) {
+    throw new UnsupportedError(
+      "Deno cannot adopt an inherited listening socket (systemd socket activation, " +
+        "LISTEN_FDS): let the server bind its address itself (server.socket_host and " +
+        "server.socket_port, or server.socket_file), or run the site on Node.",
+    );
+  }
   let bound: BoundAddress | undefined;
   let listening!: () => void;
   const listened = new Promise<void>((resolve) => listening = resolve);
-  const onError = options.onError;
-  const handler = options.handler;
-  const server = D.serve(
-    {
-      hostname: options.hostname,
-      port: options.port,
-      onListen(addr) {
-        bound = {
-          transport: addr.transport === "unix" ? "unix" : "tcp",
-          hostname: addr.hostname ?? addr.path ?? "",
-          port: addr.port ?? 0,
-        };
-        listening();
-      },
-      onError(error) {
-        onError?.(error);
-        return new Response(INTERNAL_ERROR_BODY, {
-          status: 500,
-          headers: { "content-type": "text/plain" },
-        });
-      },
+  const { onError, handler } = options;
+  const maxBody = options.maxBodySize ?? 0;
+  const timeoutMs = options.timeoutMs ?? 0;
+  const scheme = options.tls ? "https" : "http";
+  const serveOptions: Parameters<DenoApi["serve"]>[0] = {
+    onListen(addr) {
+      bound = {
+        transport: addr.transport === "unix" ? "unix" : "tcp",
+        hostname: addr.hostname ?? addr.path ?? "",
+        port: addr.port ?? 0,
+      };
+      listening();
     },
-    (req, info) => {
-      const result = handler(new DenoIncoming(req, info.remoteAddr, bound!, "http"));
-      return result instanceof Promise ? result.then(toResponse) : toResponse(result);
+    onError(error) {
+      return failResponse(error, onError);
     },
-  );
+  };
+  if (options.path) {
+    try {
+      if (D.lstatSync(options.path).isSocket) D.removeSync(options.path);
+    } catch { /* no stale socket */ }
+    serveOptions.path = options.path;
+  } else {
+    serveOptions.hostname = options.hostname;
+    serveOptions.port = options.port;
+  }
+  if (options.tls) {
+    serveOptions.cert = options.tls.cert;
+    serveOptions.key = options.tls.key;
+  }
+  const server = D.serve(serveOptions, (req, info) => {
+    if (maxBody > 0 && (declaredLength(req.headers.get("content-length")) ?? 0) > maxBody) {
+      return plainResponse(413, TOO_LARGE_BODY);
+    }
+    let result;
+    try {
+      result = handler(new DenoIncoming(req, info.remoteAddr, bound!, scheme, maxBody, timeoutMs));
+    } catch (e) {
+      return failResponse(e, onError);
+    }
+    return result instanceof Promise
+      ? result.then(toResponse, (e) => failResponse(e, onError))
+      : toResponse(result);
+  });
   await listened;
+  if (options.path) D.chmodSync(options.path, 0o777);
+  let closed: Promise<void> | undefined;
   return {
     addr: bound!,
-    async shutdown() {
-      await server.shutdown();
+    shutdown: () => closed ??= server.shutdown(),
+    closeAllConnections() {
+      // Deno offers no handle on its connections; the server layer answers what is left.
     },
   };
 }
@@ -167,8 +236,7 @@ function check(result: number, call: string): void {
 }
 
 function ppid(): number {
-  const status = readOrEmpty("/proc/self/status");
-  const m = status.match(/^PPid:\s*(\d+)/m);
+  const m = readOrEmpty("/proc/self/status").match(/^PPid:\s*(\d+)/m);
   return m ? Number(m[1]) : -1;
 }
 

@@ -78,6 +78,8 @@ export interface DenoApi {
   readDirSync(path: string): Iterable<{ name: string; isDirectory: boolean }>;
   readTextFile(path: string): Promise<string>;
   readTextFileSync(path: string): string;
+  lstatSync(path: string): DenoFileInfo & { isSocket: boolean | null };
+  chmodSync(path: string, mode: number): void;
   writeFile(path: string, data: Uint8Array): Promise<void>;
   writeFileSync(path: string, data: Uint8Array, options?: { append?: boolean }): void;
   stat(path: string): Promise<DenoFileInfo>;
@@ -89,6 +91,9 @@ export interface DenoApi {
     options: {
       hostname?: string;
       port?: number;
+      path?: string;
+      cert?: string;
+      key?: string;
       onListen?: (localAddr: DenoNetAddr) => void;
       onError?: (error: unknown) => Response | Promise<Response>;
     },

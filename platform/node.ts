@@ -10,6 +10,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as http from "node:http";
+import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import { constants as osConstants, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,15 +28,19 @@ import {
   procCommandLine,
   procGroups,
 } from "./_shared.ts";
+import { declaredLength, guardBody, TOO_LARGE_BODY } from "./_body.ts";
 import {
   type AsyncContext,
+  type BoundAddress,
   type FileInfo,
   type IncomingRequest,
   type NativeServer,
   NotFoundError,
   type OutgoingBody,
   type OutgoingResponse,
+  PayloadTooLargeError,
   type Platform,
+  RequestTimeoutError,
   type ServeOptions,
   UnsupportedError,
 } from "./types.ts";
@@ -56,11 +61,21 @@ class NodeIncoming implements IncomingRequest {
   readonly scheme: string;
   readonly #req: http.IncomingMessage;
   readonly #res: http.ServerResponse;
+  readonly #maxBody: number;
+  readonly #timeoutMs: number;
   #abort: AbortController | undefined;
 
-  constructor(req: http.IncomingMessage, res: http.ServerResponse, scheme: string) {
+  constructor(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    scheme: string,
+    maxBody: number,
+    timeoutMs: number,
+  ) {
     this.#req = req;
     this.#res = res;
+    this.#maxBody = maxBody;
+    this.#timeoutMs = timeoutMs;
     this.method = req.method ?? "GET";
     this.target = req.url ?? "/";
     this.scheme = scheme;
@@ -99,7 +114,8 @@ class NodeIncoming implements IncomingRequest {
       METHODS_WITHOUT_BODY.has(this.method) && req.headers["content-length"] === undefined &&
       req.headers["transfer-encoding"] === undefined
     ) return null;
-    return req;
+    if (this.#maxBody === 0 && this.#timeoutMs === 0) return req;
+    return guardBody(req, this.#maxBody, this.#timeoutMs);
   }
 
   get signal(): AbortSignal {
@@ -127,7 +143,9 @@ class NodeIncoming implements IncomingRequest {
     };
     const body = this.body();
     if (body !== null && this.method !== "GET" && this.method !== "HEAD") {
-      init.body = Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>;
+      init.body = (this.#maxBody === 0 && this.#timeoutMs === 0
+        ? Readable.toWeb(req)
+        : Readable.toWeb(Readable.from(body))) as unknown as ReadableStream<Uint8Array>;
       init.duplex = "half";
     }
     return new Request(`${this.scheme}://${host}${this.target}`, init);
@@ -191,18 +209,40 @@ function sendResponse(
 function failResponse(res: http.ServerResponse, error: unknown, onError?: (e: unknown) => void) {
   onError?.(error);
   if (res.headersSent) res.destroy();
+  else if (error instanceof PayloadTooLargeError) plainResponse(res, 413, TOO_LARGE_BODY);
+  else if (error instanceof RequestTimeoutError) plainResponse(res, 408, "Request Timeout");
   else {
     res.writeHead(500, { "content-type": "text/plain" });
     res.end(INTERNAL_ERROR_BODY);
   }
 }
 
+/** A plain-text answer that closes the connection (limits, timeouts). */
+function plainResponse(res: http.ServerResponse, status: number, text: string): void {
+  res.writeHead(status, {
+    "Content-Type": "text/plain",
+    "Content-Length": String(Buffer.byteLength(text)),
+    "Connection": "close",
+  });
+  res.end(text);
+}
+
 function serve(options: ServeOptions): Promise<NativeServer> {
   const { handler, onError } = options;
-  const server = http.createServer((req, res) => {
+  const maxBody = options.maxBodySize ?? 0;
+  const timeoutMs = options.timeoutMs ?? 0;
+  const scheme = options.tls ? "https" : "http";
+  const tooLarge = (req: http.IncomingMessage) =>
+    maxBody > 0 && (declaredLength(req.headers["content-length"]) ?? 0) > maxBody;
+
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (tooLarge(req)) {
+      plainResponse(res, 413, TOO_LARGE_BODY);
+      return;
+    }
     let result;
     try {
-      result = handler(new NodeIncoming(req, res, "http"));
+      result = handler(new NodeIncoming(req, res, scheme, maxBody, timeoutMs));
     } catch (e) {
       failResponse(res, e, onError);
       return;
@@ -217,21 +257,68 @@ function serve(options: ServeOptions): Promise<NativeServer> {
         failResponse(res, e, onError);
       }
     }
+  };
+
+  const serverOptions: http.ServerOptions = {
+    noDelay: options.noDelay ?? true,
+    // The framework answers a missing Host itself, with CherryPy's message.
+    requireHostHeader: false,
+  };
+  if (options.maxHeaderSize) serverOptions.maxHeaderSize = options.maxHeaderSize;
+  const server = options.tls
+    ? https.createServer(
+      { ...serverOptions, cert: options.tls.cert, key: options.tls.key },
+      onRequest,
+    )
+    : http.createServer(serverOptions, onRequest);
+  if (timeoutMs > 0) {
+    server.keepAliveTimeout = timeoutMs;
+    server.headersTimeout = timeoutMs;
+  }
+  // Expect: 100-continue: refuse an oversized body before the client sends it.
+  server.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (tooLarge(req)) plainResponse(res, 413, TOO_LARGE_BODY);
+    else {
+      res.writeContinue();
+      onRequest(req, res);
+    }
   });
+  if (options.path) {
+    try {
+      if (fs.statSync(options.path).isSocket()) fs.unlinkSync(options.path);
+    } catch { /* no stale socket */ }
+  }
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port, options.hostname, () => {
+    const onListening = () => {
       server.off("error", reject);
-      const a = server.address() as AddressInfo;
+      if (options.path) fs.chmodSync(options.path, 0o777);
+      const a = server.address();
+      const addr: BoundAddress = typeof a === "string" || a === null
+        ? { transport: "unix", hostname: options.path ?? String(a), port: 0 }
+        : { transport: "tcp", hostname: a.address, port: a.port };
+      let closed: Promise<void> | undefined;
       resolve({
-        addr: { transport: "tcp", hostname: a.address, port: a.port },
-        shutdown: () =>
-          new Promise<void>((done) => {
+        addr,
+        shutdown() {
+          closed ??= new Promise<void>((done) => {
             server.close(() => done());
             server.closeIdleConnections();
-          }),
+          });
+          return closed;
+        },
+        closeAllConnections: () => server.closeAllConnections(),
       });
-    });
+    };
+    if (options.fd !== undefined) server.listen({ fd: options.fd }, onListening);
+    else if (options.path) {
+      server.listen({ path: options.path, backlog: options.backlog }, onListening);
+    } else {
+      server.listen(
+        { host: options.hostname, port: options.port, backlog: options.backlog, ipv6Only: false },
+        onListening,
+      );
+    }
   });
 }
 

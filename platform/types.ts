@@ -84,14 +84,55 @@ export type NativeHandler = (
 
 /** Options for {@link Platform.serve}. */
 export interface ServeOptions {
-  /** The address to bind (`"127.0.0.1"`, `"::"`). */
+  /** The address to bind (`"127.0.0.1"`, `"::"`); ignored with `path` or `fd`. */
   hostname: string;
   /** The port to bind; 0 asks the system for a free one. */
   port: number;
+  /** A Unix domain socket path to listen on instead (a stale socket file is replaced). */
+  path?: string;
+  /** Adopt this already-listening socket (systemd socket activation passes fd 3). */
+  fd?: number;
+  /** Serve HTTPS with this PEM certificate (chain appended) and private key. */
+  tls?: { readonly cert: string; readonly key: string };
+  /** The listen backlog. */
+  backlog?: number;
+  /** Disable Nagle's algorithm on connections (default true). */
+  noDelay?: boolean;
+  /** The largest request head (request line and headers), in bytes. */
+  maxHeaderSize?: number;
+  /**
+   * Milliseconds a connection may stay idle between requests, and a request may take to
+   * arrive; 0 for the runtime's defaults.
+   */
+  timeoutMs?: number;
+  /**
+   * The largest request body, in bytes (0: no limit). A larger `Content-Length` is answered
+   * 413 before the body is read; a chunked body that grows past it makes reading it throw a
+   * {@link PayloadTooLargeError}.
+   */
+  maxBodySize?: number;
   /** Called for every request. */
   handler: NativeHandler;
   /** Called when the handler throws; the client gets a plain 500. */
   onError?: (error: unknown) => void;
+}
+
+/** Thrown while reading a request body that is larger than `maxBodySize`. */
+export class PayloadTooLargeError extends Error {
+  /** Creates the error for a body over `limit` bytes. */
+  constructor(limit: number) {
+    super(`The entity sent with the request exceeds the maximum allowed bytes (${limit}).`);
+    this.name = "PayloadTooLargeError";
+  }
+}
+
+/** Thrown while reading a request body that stalls longer than the server's timeout. */
+export class RequestTimeoutError extends Error {
+  /** Creates the error for a stall of `ms` milliseconds. */
+  constructor(ms: number) {
+    super(`The request body stalled for more than ${ms} ms.`);
+    this.name = "RequestTimeoutError";
+  }
 }
 
 /** A running native HTTP server. */
@@ -99,10 +140,16 @@ export interface NativeServer {
   /** The address the server is bound to. */
   readonly addr: BoundAddress;
   /**
-   * Stops accepting connections, lets in-flight requests finish and closes idle keep-alive
-   * connections; resolves when the server is closed.
+   * Stops accepting connections and closes idle keep-alive connections; in-flight requests go
+   * on. Resolves when every connection is closed.
    */
   shutdown(): Promise<void>;
+  /**
+   * Closes every remaining connection now (after a drain deadline). Node closes the sockets;
+   * Deno cannot reach its connections, so there the server layer answers what is still in
+   * flight instead.
+   */
+  closeAllConnections(): void;
 }
 
 /** Information about one file system entry. */

@@ -1,6 +1,6 @@
 /**
  * The HTTP server layer: serves any gateway (a Fetch handler or a native gateway) over the
- * runtime's own HTTP engine.
+ * runtime's own HTTP engine, with CherryPy's server knobs and a graceful stop.
  *
  * @example
  * ```ts
@@ -13,3 +13,6 @@
  * @module
  */
 export * from "./http_server.ts";
+export * from "./drain.ts";
+export * from "./stats.ts";
+export * from "./path_info.ts";

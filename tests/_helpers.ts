@@ -97,6 +97,11 @@ export interface Program {
 /** Runs a repository script (`examples/...`, `tests/fixtures/...`) as a child process. */
 export function runProgram(relative: string, env: Record<string, string> = {}): Program {
   const [cmd, args] = runtimeCommand(scriptPath(relative));
+  return runCommand(cmd, args, env);
+}
+
+/** Runs any command as a child process, collecting its output. */
+export function runCommand(cmd: string, args: string[], env: Record<string, string> = {}): Program {
   const child = spawn(cmd, args, {
     env: { ...process.env, NO_COLOR: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,84 @@
+/**
+ * The graceful stop of an HTTP server, step by step:
+ *
+ * 1. stop accepting connections; close idle keep-alive connections at once;
+ * 2. let in-flight requests finish; every response sent from now on carries
+ *    `Connection: close`, so a kept-alive connection closes after its last response;
+ * 3. at the deadline (`shutdown_timeout`), answer what is still in flight with 503, close every
+ *    remaining connection, and log how many requests were cut.
+ *
+ * @module
+ */
+
+import type { NativeServer, OutgoingResponse } from "../platform/mod.ts";
+
+/** Where a server reports: `(message, level)` with Python logging levels (30 = warning). */
+export type DrainLog = (msg: string, level?: number) => void;
+
+/** One request in flight that can be answered early. */
+export interface Cuttable {
+  /** Answers the request now (503) so its connection can close. */
+  cut(): void;
+}
+
+function timer(ms: number): { done: Promise<false>; clear(): void } {
+  let id: ReturnType<typeof setTimeout> | undefined;
+  const done = new Promise<false>((resolve) => id = setTimeout(() => resolve(false), ms));
+  return { done, clear: () => clearTimeout(id) };
+}
+
+/**
+ * One graceful stop in progress.
+ *
+ * @example
+ * ```ts
+ * import { Drain } from "./drain.ts";
+ * const drain = new Drain((msg) => console.log(msg));
+ * ```
+ */
+export class Drain {
+  readonly #log: DrainLog | undefined;
+  /** How many requests were cut at the deadline. */
+  cut = 0;
+
+  /** Creates the drain; `log` receives the report of cut requests. */
+  constructor(log?: DrainLog) {
+    this.#log = log;
+  }
+
+  /** `out` with `Connection: close`, so its connection ends after this response. */
+  closing<T extends OutgoingResponse | Response>(out: T): T {
+    if (out instanceof Response) {
+      try {
+        out.headers.set("Connection", "close");
+      } catch {
+        // Immutable headers (a fetched Response): the native server closes the connection anyway.
+      }
+      return out;
+    }
+    const headers = out.headers.filter(([k]) => k.toLowerCase() !== "connection");
+    headers.push(["Connection", "close"]);
+    return { ...out, headers };
+  }
+
+  /** Runs the stop: see the module documentation. */
+  async run(native: NativeServer, pending: Set<Cuttable>, timeoutMs: number): Promise<void> {
+    const closed = native.shutdown().then(() => true as const);
+    const deadline = timer(timeoutMs);
+    const drained = await Promise.race([closed, deadline.done]);
+    deadline.clear();
+    if (drained) return;
+    this.cut = pending.size;
+    for (const entry of [...pending]) entry.cut();
+    pending.clear();
+    native.closeAllConnections();
+    this.#log?.(
+      `Shutdown timeout (${timeoutMs / 1000} s) reached: ${this.cut} request(s) still in ` +
+        "flight were cut and their connections closed.",
+      30,
+    );
+    const grace = timer(1000);
+    await Promise.race([closed, grace.done]);
+    grace.clear();
+  }
+}
