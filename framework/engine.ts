@@ -129,7 +129,9 @@ setFallbackServing(() => ({ request: new Request(), response: new Response() }))
 /**
  * Mounts `root` at `scriptName` and runs the site until it exits: applies the `global`
  * section of `conf` to the global config, mounts the app with `conf`, installs the signal
- * handlers, starts the engine and blocks until the engine exits.
+ * handlers, starts the engine and blocks until the engine exits. If anything the engine
+ * abandoned (a request cut at the drain deadline) still keeps the program alive a second
+ * later, the program is ended with code 0.
  *
  * @example The first tutorial
  * ```ts
@@ -154,7 +156,21 @@ export async function quickstart(
   engine.signals.subscribe();
   await engine.start();
   await engine.block();
+  // The engine has exited. Work it abandoned (a request cut at the drain deadline, a timer a
+  // handler left) must not keep the program alive: give it a moment to end by itself.
+  const grace = setTimeout(() => {
+    engine.log(
+      "The program did not end after the engine exited (work abandoned at shutdown is still " +
+        "pending); ending it now.",
+      30,
+    );
+    platform.exit(0);
+  }, QUICKSTART_EXIT_GRACE_MS);
+  platform.unrefTimer(grace);
 }
+
+/** How long `quickstart` lets the program end by itself after the engine exited. */
+export const QUICKSTART_EXIT_GRACE_MS = 1000;
 
 /**
  * `true` when `meta` is the `import.meta` of the program being run (`deno run x.ts`,

@@ -63,32 +63,42 @@ class DenoIncoming implements IncomingRequest {
   readonly method: string;
   readonly protocol = "HTTP/1.1";
   readonly scheme: string;
-  readonly remoteAddress: string;
-  readonly remotePort: number;
-  readonly localAddress: string;
-  readonly localPort: number;
   readonly #req: Request;
+  readonly #info: { readonly remoteAddr: DenoNetAddr };
+  readonly #local: BoundAddress;
   readonly #maxBody: number;
   readonly #timeoutMs: number;
   #target: string | undefined;
 
   constructor(
     req: Request,
-    remote: DenoNetAddr,
+    info: { readonly remoteAddr: DenoNetAddr },
     local: BoundAddress,
     scheme: string,
     maxBody: number,
     timeoutMs: number,
   ) {
     this.#req = req;
+    this.#info = info;
     this.method = req.method;
     this.scheme = scheme;
-    this.remoteAddress = remote.hostname ?? "";
-    this.remotePort = remote.port ?? 0;
-    this.localAddress = local.hostname;
-    this.localPort = local.port;
+    this.#local = local;
     this.#maxBody = maxBody;
     this.#timeoutMs = timeoutMs;
+  }
+
+  // The peer address costs Deno a call into the runtime: read it only when asked for.
+  get remoteAddress(): string {
+    return this.#info.remoteAddr.hostname ?? "";
+  }
+  get remotePort(): number {
+    return this.#info.remoteAddr.port ?? 0;
+  }
+  get localAddress(): string {
+    return this.#local.hostname;
+  }
+  get localPort(): number {
+    return this.#local.port;
   }
 
   get target(): string {
@@ -203,7 +213,7 @@ async function serve(options: ServeOptions): Promise<NativeServer> {
     }
     let result;
     try {
-      result = handler(new DenoIncoming(req, info.remoteAddr, bound!, scheme, maxBody, timeoutMs));
+      result = handler(new DenoIncoming(req, info, bound!, scheme, maxBody, timeoutMs));
     } catch (e) {
       return failResponse(e, onError);
     }

@@ -11,7 +11,6 @@ import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as http from "node:http";
 import * as https from "node:https";
-import type { AddressInfo } from "node:net";
 import { constants as osConstants, tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -152,12 +151,24 @@ class NodeIncoming implements IncomingRequest {
   }
 }
 
-function flatHeaders(pairs: Array<[string, string]>): string[] {
+/**
+ * The headers as Node's flat `[name, value, ...]` list, with a `Content-Length` added for a
+ * body whose size is known (otherwise Node would send it chunked).
+ */
+function flatHeaders(pairs: Array<[string, string]>, body: OutgoingBody): string[] {
   const flat: string[] = new Array(pairs.length * 2);
+  let hasLength = false;
   for (let i = 0; i < pairs.length; i++) {
     const pair = pairs[i]!;
     flat[2 * i] = pair[0];
     flat[2 * i + 1] = pair[1];
+    if (!hasLength && pair[0].length === 14 && pair[0].toLowerCase() === "content-length") {
+      hasLength = true;
+    }
+  }
+  if (!hasLength) {
+    if (typeof body === "string") flat.push("Content-Length", String(Buffer.byteLength(body)));
+    else if (body instanceof Uint8Array) flat.push("Content-Length", String(body.length));
   }
   return flat;
 }
@@ -197,13 +208,15 @@ function sendResponse(
     const pairs: Array<[string, string]> = [];
     // Fetch header iteration yields each Set-Cookie on its own.
     out.headers.forEach((v, k) => pairs.push([k, v]));
-    res.writeHead(out.status, out.statusText, flatHeaders(pairs));
-    return sendBody(res, isBodylessStatus(out.status) ? null : out.body);
+    const body = isBodylessStatus(out.status) ? null : out.body;
+    res.writeHead(out.status, out.statusText, flatHeaders(pairs, null));
+    return sendBody(res, body);
   }
+  const body = isBodylessStatus(out.status) ? null : out.body;
   if (out.statusText !== undefined) {
-    res.writeHead(out.status, out.statusText, flatHeaders(out.headers));
-  } else res.writeHead(out.status, flatHeaders(out.headers));
-  return sendBody(res, isBodylessStatus(out.status) ? null : out.body);
+    res.writeHead(out.status, out.statusText, flatHeaders(out.headers, body));
+  } else res.writeHead(out.status, flatHeaders(out.headers, body));
+  return sendBody(res, body);
 }
 
 function failResponse(res: http.ServerResponse, error: unknown, onError?: (e: unknown) => void) {

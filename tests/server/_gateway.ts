@@ -6,6 +6,13 @@
 import type { IncomingRequest, OutgoingResponse } from "../../platform/mod.ts";
 import { HTTPServer, type HTTPServerOptions } from "../../server/mod.ts";
 
+async function* streamParts(): AsyncGenerator<Uint8Array> {
+  for (const p of ["one ", "two ", "three"]) {
+    await new Promise((r) => setTimeout(r, 5));
+    yield new TextEncoder().encode(p);
+  }
+}
+
 /** Routes: `/`, `/sleep?ms=N`, `/echo` (reads the body), `/nocontent`, `/notmod`, `/stream`. */
 export const testGateway = {
   async handle(req: IncomingRequest): Promise<OutgoingResponse> {
@@ -33,15 +40,8 @@ export const testGateway = {
         return { status: 204, headers: [], body: "ignored" };
       case "/notmod":
         return { status: 304, headers: [], body: "ignored" };
-      case "/stream": {
-        async function* parts() {
-          for (const p of ["one ", "two ", "three"]) {
-            await new Promise((r) => setTimeout(r, 5));
-            yield new TextEncoder().encode(p);
-          }
-        }
-        return { status: 200, headers: [["Content-Type", "text/plain"]], body: parts() };
-      }
+      case "/stream":
+        return { status: 200, headers: [["Content-Type", "text/plain"]], body: streamParts() };
       default:
         return text("Not Found", 404);
     }
