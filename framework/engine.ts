@@ -60,8 +60,10 @@ export const tree: Tree = new Tree({
   },
 });
 
+Server.defaults = { bus: engine, gateway: () => tree };
+
 /** The site's main HTTP server, serving {@link tree}. */
-export const server: Server = new Server(engine, () => tree);
+export const server: Server = new Server();
 server.subscribe();
 
 /**
@@ -80,7 +82,7 @@ config.namespaces.set("server", (key, value) => {
   const attr = key.slice(dot + 1);
   let extra = servers[name];
   if (extra === undefined) {
-    extra = servers[name] = new Server(engine, () => tree);
+    extra = servers[name] = new Server();
     extra.subscribe();
   }
   if (attr === "on") {

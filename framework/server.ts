@@ -62,11 +62,22 @@ export class Server extends ServerAdapter {
   readonly #gateway: () => Gateway;
   readonly #onError: (error: unknown) => void;
 
-  /** Creates the server plugin for `bus`, serving what `gateway()` returns. */
-  constructor(bus: Bus, gateway: () => Gateway) {
-    super(bus);
-    this.#gateway = gateway;
-    this.#onError = (e) => bus.log("Error in HTTP server.", 40, e);
+  /** What `new Server()` serves and follows when given nothing: the site's engine and tree. */
+  static defaults: { bus?: Bus; gateway?: () => Gateway } = {};
+
+  /**
+   * Creates the server plugin for `bus` (default: the engine), serving what `gateway()`
+   * returns (default: the tree). Call `subscribe()` to make it follow the engine.
+   */
+  constructor(bus?: Bus, gateway?: () => Gateway) {
+    const b = bus ?? Server.defaults.bus;
+    const g = gateway ?? Server.defaults.gateway;
+    if (b === undefined || g === undefined) {
+      throw new Error("Server needs a bus and a gateway (the engine and tree are not set up).");
+    }
+    super(b);
+    this.#gateway = g;
+    this.#onError = (e) => b.log("Error in HTTP server.", 40, e);
   }
 
   /** The interface to listen on (`"127.0.0.1"`; `"0.0.0.0"` or `"::"` for all). */

@@ -149,6 +149,11 @@ function toResponse(out: OutgoingResponse | Response): Response {
   return new Response(body as BodyInit | null, init);
 }
 
+/** A host, optionally with a port: a name, an IPv4 address or a bracketed IPv6 address. */
+const VALID_HOST = /^(?:[A-Za-z0-9._~!$&'()*+,;=-]*|\[[0-9A-Fa-f:.]+\])(?::\d*)?$/;
+/** An HTTP method token in upper case. */
+const VALID_METHOD = /^[A-Z][A-Z0-9_-]*$/;
+
 function plainResponse(status: number, text: string): Response {
   return new Response(text, {
     status,
@@ -208,6 +213,13 @@ async function serve(options: ServeOptions): Promise<NativeServer> {
     serveOptions.key = options.tls.key;
   }
   const server = D.serve(serveOptions, (req, info) => {
+    // Deno builds req.url from the raw Host header and accepts any method casing: refuse
+    // what would let a request reach another path, or that no HTTP/1.1 parser accepts.
+    const host = req.headers.get("host");
+    if (host !== null && !VALID_HOST.test(host)) return plainResponse(400, "Invalid Host header");
+    if (!VALID_METHOD.test(req.method)) {
+      return plainResponse(400, "Malformed method name: methods are case-sensitive and uppercase.");
+    }
     if (maxBody > 0 && (declaredLength(req.headers.get("content-length")) ?? 0) > maxBody) {
       return plainResponse(413, TOO_LARGE_BODY);
     }

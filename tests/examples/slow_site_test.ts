@@ -101,3 +101,25 @@ test("slow_site: requests slower than shutdown_timeout are cut and counted", asy
   );
   for (const c of conns) c.destroy();
 });
+
+test("multiple_servers: two servers follow the engine and serve the same tree", async () => {
+  const [first, second] = [await freePort(), await freePort()];
+  const prog = runProgram("examples/server/multiple_servers", {
+    PORT: String(first),
+    SECOND_PORT: String(second),
+  });
+  try {
+    await prog.waitFor(/Bus STARTED/);
+    for (const port of [first, second]) {
+      assert.match(
+        (await rawExchange(port, GET("/"), 1000)).text,
+        new RegExp(`Hello from port ${port}!`),
+      );
+      assert.match(prog.stderr(), new RegExp(`Serving on http://127\\.0\\.0\\.1:${port}`));
+    }
+  } finally {
+    prog.signal("SIGTERM");
+    assert.equal(await prog.exited, 0);
+  }
+  for (const port of [first, second]) await assert.rejects(rawConnect(port));
+});

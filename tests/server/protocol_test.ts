@@ -194,3 +194,24 @@ test("protocol: HTTP/1.0 without keep-alive is closed after the response", async
     await server.stop();
   }
 });
+
+test("protocol: a Host header cannot redirect the request to another path; lowercase methods are refused", async () => {
+  const server = await serveTest();
+  try {
+    const port = server.boundAddr!.port;
+    for (const host of ["x/nocontent?", "a#", "x y"]) {
+      const { text } = await rawExchange(port, `GET / HTTP/1.1\r\nHost: ${host}\r\n\r\n`, 1500);
+      assert.doesNotMatch(text, /HTTP\/1\.1 204/, `Host: ${host}`);
+      assert.ok(
+        /^HTTP\/1\.1 (400|200)/.test(text) || text === "",
+        `Host: ${host} → ${text.slice(0, 60)}`,
+      );
+      if (/^HTTP\/1\.1 200/.test(text)) assert.match(text, /Hello world!/);
+    }
+    const lower = await rawExchange(port, "get / HTTP/1.1\r\nHost: x\r\n\r\n", 1500);
+    assert.ok(/^HTTP\/1\.1 400/.test(lower.text) || lower.text === "", lower.text.slice(0, 60));
+    assert.match((await rawExchange(port, GET("/"), 1000)).text, /Hello world!/);
+  } finally {
+    await server.stop();
+  }
+});
