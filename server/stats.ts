@@ -30,7 +30,8 @@ export interface ServerStats {
   readonly "Work Time": number;
 }
 
-type Counter = "rejected" | "errors";
+/** The events a {@link StatsCollector} counts. */
+export type Counter = "rejected" | "errors";
 
 /** Collects the counters; does nothing but the in-flight bookkeeping when disabled. */
 export class StatsCollector {
