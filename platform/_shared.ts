@@ -138,3 +138,15 @@ export function procGroups(read: (path: string) => string): number[] | null {
     return null;
   }
 }
+
+/** A user from `/etc/passwd` text, by name or id. */
+export function userFrom(passwd: string, nameOrId: string | number) {
+  const f = findDbEntry(passwd, nameOrId);
+  return f ? { name: f[0]!, uid: Number(f[2]), gid: Number(f[3]) } : null;
+}
+
+/** A group from `/etc/group` text, by name or id. */
+export function groupFrom(group: string, nameOrId: string | number) {
+  const f = findDbEntry(group, nameOrId);
+  return f ? { name: f[0]!, gid: Number(f[2]) } : null;
+}

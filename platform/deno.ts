@@ -14,7 +14,7 @@ import { cString, cStringArray, openLibc } from "./_libc_deno.ts";
 import type { DenoApi, DenoNetAddr } from "./deno_api.ts";
 import {
   CATCHABLE_SIGNALS,
-  findDbEntry,
+  groupFrom,
   INTERNAL_ERROR_BODY,
   isAsyncIterable,
   isBodylessStatus,
@@ -24,6 +24,7 @@ import {
   procCommandLine,
   procGroups,
   targetOfUrl,
+  userFrom,
 } from "./_shared.ts";
 import {
   type AsyncContext,
@@ -350,14 +351,8 @@ export const denoPlatform: Platform = {
   setgid: (gid) => check(openLibc(D).setgid(gid), "setgid"),
   setuid: (uid) => check(openLibc(D).setuid(uid), "setuid"),
   umask: (mask) => D.umask(mask),
-  lookupUser(nameOrId) {
-    const f = findDbEntry(readOrEmpty("/etc/passwd"), nameOrId);
-    return f ? { name: f[0]!, uid: Number(f[2]), gid: Number(f[3]) } : null;
-  },
-  lookupGroup(nameOrId) {
-    const f = findDbEntry(readOrEmpty("/etc/group"), nameOrId);
-    return f ? { name: f[0]!, gid: Number(f[2]) } : null;
-  },
+  lookupUser: (nameOrId) => userFrom(readOrEmpty("/etc/passwd"), nameOrId),
+  lookupGroup: (nameOrId) => groupFrom(readOrEmpty("/etc/group"), nameOrId),
 
   hasSignal: (signal) => D.build.os !== "windows" && CATCHABLE_SIGNALS.has(signal),
   addSignalListener(signal, listener) {

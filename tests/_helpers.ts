@@ -10,6 +10,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { type AppConfig, HTTPServer, LogManager, Tree } from "../mod.ts";
 import { isDeno } from "../platform/mod.ts";
+import { Bus } from "../bus/mod.ts";
 
 /** A root served on 127.0.0.1 with its own tree and a captured log. */
 export interface Served {
@@ -191,4 +192,26 @@ export async function tryGet(url: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A bus whose process exits are recorded instead of performed, with its log captured:
+ * `logs` holds `[message, level]`, `lines` (live) and `messages()` the first line of each.
+ */
+export function recordingBus(): {
+  bus: Bus;
+  exits: number[];
+  logs: Array<[string, number]>;
+  lines: string[];
+  messages: () => string[];
+} {
+  const exits: number[] = [];
+  const bus = new Bus({ exitProcess: (code) => exits.push(code) });
+  const logs: Array<[string, number]> = [];
+  const lines: string[] = [];
+  bus.subscribe("log", (msg: string, level: number) => {
+    logs.push([msg, level]);
+    lines.push(msg.split("\n")[0]!);
+  });
+  return { bus, exits, logs, lines, messages: () => [...lines] };
 }

@@ -8,16 +8,9 @@ import {
   states,
   SystemExit,
 } from "../../bus/mod.ts";
+import { recordingBus } from "../_helpers.ts";
 
-/** A bus whose process exits are recorded instead of performed, with its log captured. */
-function makeBus() {
-  const exits: number[] = [];
-  const bus = new Bus({ exitProcess: (code) => exits.push(code) });
-  const logs: Array<[string, number]> = [];
-  bus.subscribe("log", (msg: string, level: number) => logs.push([msg, level]));
-  const messages = () => logs.map(([m]) => m.split("\n")[0]);
-  return { bus, exits, logs, messages };
-}
+const makeBus = recordingBus;
 
 test("bus: starts STOPPED with the built-in channels", () => {
   const bus = new Bus();

@@ -19,14 +19,11 @@ import {
   ServerAdapter,
   ThreadManager,
 } from "../../mod.ts";
-import { runProgram } from "../_helpers.ts";
+import { recordingBus, runProgram } from "../_helpers.ts";
 
 function makeBus() {
-  const exits: number[] = [];
-  const bus = new Bus({ exitProcess: (code) => exits.push(code) });
-  const logs: string[] = [];
-  bus.subscribe("log", (msg: string) => logs.push(msg.split("\n")[0]!));
-  return { bus, logs, exits };
+  const { bus, exits, lines } = recordingBus();
+  return { bus, exits, logs: lines };
 }
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));

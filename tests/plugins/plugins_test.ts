@@ -12,13 +12,11 @@ import {
   SimplePlugin,
 } from "../../plugins/mod.ts";
 import { HTTPServer } from "../../server/mod.ts";
+import { recordingBus } from "../_helpers.ts";
 
 function makeBus() {
-  const exits: number[] = [];
-  const bus = new Bus({ exitProcess: (code) => exits.push(code) });
-  const logs: string[] = [];
-  bus.subscribe("log", (msg: string) => logs.push(msg.split("\n")[0]!));
-  return { bus, logs, exits };
+  const { bus, exits, lines } = recordingBus();
+  return { bus, exits, logs: lines };
 }
 
 test("SimplePlugin: methods named after channels are subscribed, with their priority", async () => {
