@@ -7,7 +7,6 @@ import process from "node:process";
 import {
   Autoreloader,
   BackgroundTask,
-  Bus,
   config,
   Daemonizer,
   DropPrivileges,

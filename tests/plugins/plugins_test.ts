@@ -1,6 +1,5 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Bus } from "../../bus/mod.ts";
 import { platform } from "../../platform/mod.ts";
 import {
   describeAddress,
