@@ -6,43 +6,27 @@
 
 import type { ConfigDict } from "./dispatch.ts";
 
+const STAGING: ConfigDict = {
+  "engine.autoreload.on": false,
+  "checker.on": false,
+  "tools.log_headers.on": false,
+  "request.show_tracebacks": false,
+  "request.show_mismatched_params": false,
+};
+const PRODUCTION: ConfigDict = { ...STAGING, "log.screen": false };
+
 /**
  * CherryPy's environments: `config.update({ environment: "production" })` sets these keys
  * (the ones not set explicitly in the same update).
  */
 export const environments: Record<string, Readonly<ConfigDict>> = {
-  staging: {
-    "engine.autoreload.on": false,
-    "checker.on": false,
-    "tools.log_headers.on": false,
-    "request.show_tracebacks": false,
-    "request.show_mismatched_params": false,
-  },
-  production: {
-    "engine.autoreload.on": false,
-    "checker.on": false,
-    "tools.log_headers.on": false,
-    "request.show_tracebacks": false,
-    "request.show_mismatched_params": false,
-    "log.screen": false,
-  },
-  embedded: {
-    "engine.autoreload.on": false,
-    "checker.on": false,
-    "tools.log_headers.on": false,
-    "request.show_tracebacks": false,
-    "request.show_mismatched_params": false,
-    "log.screen": false,
-    "engine.SIGHUP": null,
-    "engine.SIGTERM": null,
-  },
+  staging: STAGING,
+  production: PRODUCTION,
+  embedded: { ...PRODUCTION, "engine.SIGHUP": null, "engine.SIGTERM": null },
   test_suite: {
-    "engine.autoreload.on": false,
-    "checker.on": false,
-    "tools.log_headers.on": false,
+    ...PRODUCTION,
     "request.show_tracebacks": true,
     "request.show_mismatched_params": true,
-    "log.screen": false,
   },
 };
 

@@ -6,6 +6,7 @@
  */
 
 import { spawn as nodeSpawn } from "node:child_process";
+import process from "node:process";
 import { closeSync, openSync } from "node:fs";
 import type { ChildProcess, ChildStatus, SpawnOptions, StdioTarget } from "./types.ts";
 
@@ -65,4 +66,14 @@ export function spawnChild(options: SpawnOptions): ChildProcess {
       }
     },
   };
+}
+
+/** `true` when a process with id `pid` exists (EPERM: it exists but is someone else's). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === "EPERM";
+  }
 }

@@ -7,9 +7,8 @@
  */
 
 import { AsyncLocalStorage } from "node:async_hooks";
-import nodeProcess from "node:process";
 import { declaredLength, guardBody, TOO_LARGE_BODY } from "./_body.ts";
-import { spawnChild } from "./_child.ts";
+import { isProcessAlive, spawnChild } from "./_child.ts";
 import { cString, cStringArray, openLibc } from "./_libc_deno.ts";
 import type { DenoApi, DenoNetAddr } from "./deno_api.ts";
 import {
@@ -317,15 +316,7 @@ export const denoPlatform: Platform = {
     }
   },
   spawn: spawnChild,
-  isProcessAlive(pid) {
-    try {
-      nodeProcess.kill(pid, 0);
-      return true;
-    } catch (e) {
-      // EPERM: it exists but belongs to someone else.
-      return (e as { code?: string }).code === "EPERM";
-    }
-  },
+  isProcessAlive,
 
   getuid: () => D.uid() ?? -1,
   getgid: () => D.gid() ?? -1,

@@ -13,7 +13,7 @@ import { constants as osConstants, tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
-import { spawnChild } from "./_child.ts";
+import { isProcessAlive, spawnChild } from "./_child.ts";
 import { serve } from "./_node_http.ts";
 import {
   CATCHABLE_SIGNALS,
@@ -124,14 +124,7 @@ export const nodePlatform: Platform = {
   },
   canExecve: () => typeof (process as unknown as { execve?: ExecveFn }).execve === "function",
   spawn: spawnChild,
-  isProcessAlive(pid) {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (e) {
-      return (e as { code?: string }).code === "EPERM";
-    }
-  },
+  isProcessAlive,
 
   getuid: () => process.getuid?.() ?? -1,
   getgid: () => process.getgid?.() ?? -1,

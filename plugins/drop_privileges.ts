@@ -18,6 +18,19 @@ export interface DropPrivilegesOptions {
   umask?: number | null;
 }
 
+/** A user or group id from a name or number (a number absent from the database is kept). */
+function resolveId(
+  value: string | number | null,
+  what: "user" | "group",
+  lookup: (nameOrId: string | number) => number | undefined,
+): number | null {
+  if (value === null) return null;
+  const id = lookup(value);
+  if (id !== undefined) return id;
+  if (typeof value === "number") return value;
+  throw new Error(`DropPrivileges: no ${what} named '${value}' in the ${what} database.`);
+}
+
 const octal = (n: number) => n.toString(8).padStart(3, "0");
 
 /**
@@ -57,26 +70,6 @@ export class DropPrivileges extends SimplePlugin {
     return `uid: '${user}' gid: '${group}'`;
   }
 
-  #resolveUid(): number | null {
-    if (this.uid === null) return null;
-    const entry = platform.lookupUser(this.uid);
-    if (entry === null) {
-      if (typeof this.uid === "number") return this.uid;
-      throw new Error(`DropPrivileges: no user named '${this.uid}' in the user database.`);
-    }
-    return entry.uid;
-  }
-
-  #resolveGid(): number | null {
-    if (this.gid === null) return null;
-    const entry = platform.lookupGroup(this.gid);
-    if (entry === null) {
-      if (typeof this.gid === "number") return this.gid;
-      throw new Error(`DropPrivileges: no group named '${this.gid}' in the group database.`);
-    }
-    return entry.gid;
-  }
-
   /** Drops the privileges (once). */
   @priority(77)
   start(): void {
@@ -91,8 +84,8 @@ export class DropPrivileges extends SimplePlugin {
       this.bus.log("uid/gid not set", 30);
     } else {
       // Resolve and check everything first: never drop halfway.
-      const uid = this.#resolveUid();
-      const gid = this.#resolveGid();
+      const uid = resolveId(this.uid, "user", (x) => platform.lookupUser(x)?.uid);
+      const gid = resolveId(this.gid, "group", (x) => platform.lookupGroup(x)?.gid);
       platform.assertCanDropPrivileges();
       if (platform.getuid() !== 0 && (uid !== platform.getuid() || gid !== null)) {
         throw new Error(
