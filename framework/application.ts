@@ -1,16 +1,32 @@
 /**
- * `Application` and `Tree`: mounted object trees and the gateway that routes requests to them.
+ * `Application` and `Tree`: mounted object trees, grafted Fetch apps, and the gateway that
+ * routes requests to them.
  *
  * @module
  */
 
 import type { IncomingRequest, OutgoingResponse } from "../platform/mod.ts";
+import { tools as defaultTools } from "./builtin_tools.ts";
 import type { ConfigDict } from "./dispatch.ts";
+import { HTTPError } from "./errors.ts";
+import type { FetchHandler } from "../server/mod.ts";
+import { FetchIncoming, stripPrefix, toFetchResponse } from "./fetch.ts";
 import { decodePath } from "./httputil.ts";
-import type { LogManager } from "./log.ts";
-import { logAccess, readRequestLine, Request, respond, splitTarget } from "./request.ts";
-import { Response } from "./response.ts";
-import { runServing } from "./serving.ts";
+import { LogManager } from "./log.ts";
+import {
+  closeRequest,
+  logAccess,
+  type PipelineBody,
+  readRequestLine,
+  type RequestNamespaceHandler,
+  respond,
+} from "./pipeline.ts";
+import { InternalRedirect } from "./redirect.ts";
+import { classHooks, Request as CPRequest } from "./request.ts";
+import { Response as CPResponse } from "./response.ts";
+import { currentServing, runServing, type Serving } from "./serving.ts";
+import type { Toolbox } from "./tools.ts";
+import { wrapClose } from "./_close.ts";
 
 /** Per-path configuration: `{ "/": { key: value }, "/static": { ... } }`. */
 export type AppConfig = Record<string, ConfigDict>;
@@ -23,10 +39,37 @@ export interface Site {
   readonly log: LogManager;
   /** Called at the start of each request (the engine publishes `acquire_thread`). */
   acquireThread?(): Promise<unknown> | void;
+  /** Tracks a response in progress for the timeout monitor; returns the untrack function. */
+  trackResponse?(response: CPResponse): (() => void) | undefined;
+  /** Reads a config file into sections (for `tree.mount(root, name, "app.conf")`). */
+  readConfigFile?(path: string): AppConfig;
 }
 
+/** An application-scope namespace handler (`app.namespaces`), given each `key, value`. */
+export type AppNamespaceHandler = (key: string, value: unknown) => void;
+
+/** A Fetch middleware factory for `wsgi.pipeline`: `(next, options) => handler`. */
+export type PipelineFactory = (
+  next: FetchHandler,
+  options: Record<string, unknown>,
+) => FetchHandler;
+
+/** Makes the body object of each request (installed by the body module). */
+let makeBody: ((request: CPRequest) => PipelineBody | null) | undefined;
+
+/** Installs the request-body factory every application uses. */
+export function setBodyFactory(factory: (request: CPRequest) => PipelineBody | null): void {
+  makeBody = factory;
+}
+
+classHooks.isQuiet = (e) =>
+  e instanceof HTTPError || e instanceof InternalRedirect ||
+  (e instanceof Error && e.name === "HTTPRedirect");
+classHooks.onError = (error) => currentServing().request.app?.log.error("", "", 40, error);
+
 /**
- * An object tree mounted at a script name, with its own config.
+ * An object tree mounted at a script name, with its own config; also a Fetch handler
+ * (`app.fetch(request)`), so it runs without our server too.
  *
  * @example
  * ```ts
@@ -36,7 +79,8 @@ export interface Site {
  *   index() { return "Hello"; }
  * }
  * const app = tree.mount(new Root(), "/hello", { "/": { "request.show_tracebacks": false } });
- * console.log(app.script_name); // "/hello"
+ * const res = await app.fetch(new Request("http://localhost/hello/"));
+ * console.log(await res.text()); // "Hello"
  * ```
  */
 export class Application {
@@ -44,14 +88,35 @@ export class Application {
   readonly root: unknown;
   /** Per-path config sections. */
   readonly config: AppConfig = {};
+  /** This application's logs (records also go to the global log). */
+  readonly log: LogManager;
+  /** Application-scope config namespaces (`log`, `wsgi`, and any you add), applied on merge. */
+  readonly namespaces: Map<string, AppNamespaceHandler> = new Map();
+  /** Request-scope namespaces for this application only. */
+  readonly requestNamespaces: Map<string, RequestNamespaceHandler> = new Map();
+  /** Toolboxes by config namespace (`{ tools }`); add custom ones here. */
+  readonly toolboxes: Record<string, Toolbox> = { tools: defaultTools };
+  /** Make `url()` results relative (`true`, `"server"`) instead of absolute. */
+  relative_urls: boolean | "server" = false;
+  /** Fetch middleware (`wsgi.pipeline`): `[name, factory]` pairs, outermost first. */
+  pipeline: Array<[string, PipelineFactory]> = [];
+  /** Options for pipeline factories (`wsgi.<name>.<option>`). */
+  readonly pipelineOptions: Record<string, Record<string, unknown>> = {};
   readonly #site: Site;
   #scriptName = "";
+  #piped: FetchHandler | null = null;
 
   /** Creates the application; most code calls `tree.mount` instead. */
   constructor(root: unknown, scriptName: string, config: AppConfig | undefined, site: Site) {
     this.root = root;
     this.script_name = scriptName;
     this.#site = site;
+    this.log = new LogManager({ parent: site.log, screen: false });
+    this.namespaces.set("log", (k, v) => {
+      if (!(k in this.log)) throw new Error(`Unknown config key "log.${k}" for the app's log.`);
+      (this.log as unknown as Record<string, unknown>)[k] = v;
+    });
+    this.namespaces.set("wsgi", (k, v) => this.#wsgiNamespace(k, v));
     if (config) this.merge(config);
   }
 
@@ -63,18 +128,37 @@ export class Application {
     this.#scriptName = value.replace(/\/+$/, "");
   }
 
-  /** The app's logs (the global ones). */
-  get log(): LogManager {
-    return this.#site.log;
-  }
-
   /** The global config. */
   globalConfig(): ConfigDict {
     return this.#site.globalConfig();
   }
 
-  /** Merges per-path config sections into this application's config. */
-  merge(config: AppConfig): void {
+  #wsgiNamespace(key: string, value: unknown): void {
+    if (key === "pipeline") {
+      if (!Array.isArray(value)) {
+        throw new TypeError("wsgi.pipeline must be a list of [name, factory] pairs.");
+      }
+      this.pipeline = [...this.pipeline, ...(value as Array<[string, PipelineFactory]>)];
+      this.#piped = null;
+      return;
+    }
+    const dot = key.indexOf(".");
+    if (dot < 0) throw new Error(`Unknown config key "wsgi.${key}".`);
+    (this.pipelineOptions[key.slice(0, dot)] ??= {})[key.slice(dot + 1)] = value;
+    this.#piped = null;
+  }
+
+  /**
+   * Merges per-path config sections (or a config file's, given its path) into this
+   * application's config, then applies the `/` section's application namespaces.
+   */
+  merge(config: AppConfig | string): void {
+    if (typeof config === "string") {
+      if (this.#site.readConfigFile === undefined) {
+        throw new Error("This site cannot read config files.");
+      }
+      config = this.#site.readConfigFile(config);
+    }
     for (const [section, entries] of Object.entries(config)) {
       if (entries === null || typeof entries !== "object" || Array.isArray(entries)) {
         throw new TypeError(
@@ -83,6 +167,14 @@ export class Application {
         );
       }
       this.config[section] = { ...this.config[section], ...entries };
+    }
+    const root = this.config["/"];
+    if (root) {
+      for (const [key, value] of Object.entries(root)) {
+        const dot = key.indexOf(".");
+        if (dot < 0) continue;
+        this.namespaces.get(key.slice(0, dot))?.(key.slice(dot + 1), value);
+      }
     }
   }
 
@@ -99,22 +191,186 @@ export class Application {
     return defaultValue;
   }
 
+  /** Makes the body object for a request (pipeline hook). */
+  makeBody(request: CPRequest): PipelineBody | null {
+    return makeBody === undefined ? null : makeBody(request);
+  }
+
   /** Serves one request whose path (below the mount point) is `pathInfo`. */
-  handle(incoming: IncomingRequest, pathInfo: string): Promise<OutgoingResponse> {
-    const request = new Request(incoming);
-    const response = new Response();
+  handle(incoming: IncomingRequest, pathInfo: string): Promise<OutgoingResponse | Response> {
+    if (this.pipeline.length > 0) {
+      return Promise.resolve(this.#pipedHandler()(incoming.toRequest()));
+    }
+    return this.#serve(incoming, pathInfo, null, []);
+  }
+
+  #pipedHandler(): FetchHandler {
+    if (this.#piped !== null) return this.#piped;
+    let handler: FetchHandler = (req) => this.#serveFetch(req).then((out) => toFetchResponse(out));
+    for (let i = this.pipeline.length - 1; i >= 0; i--) {
+      const [name, factory] = this.pipeline[i]!;
+      handler = factory(handler, this.pipelineOptions[name] ?? {});
+    }
+    return this.#piped = handler;
+  }
+
+  #serveFetch(req: Request): Promise<OutgoingResponse> {
+    const incoming = new FetchIncoming(req);
+    const path = decodePath(incoming.target.replace(/\?.*$/, ""));
+    return this.#serve(incoming, path.slice(this.#scriptName.length), null, []);
+  }
+
+  /**
+   * Answers a Fetch `Request` (its URL's path must lie below the mount point), without any
+   * server: for tests, serverless platforms and other frameworks.
+   */
+  async fetch(request: Request): Promise<Response> {
+    if (this.pipeline.length > 0) return await this.#pipedHandler()(request);
+    return toFetchResponse(await this.#serveFetch(request));
+  }
+
+  #serve(
+    incoming: IncomingRequest,
+    pathInfo: string,
+    prev: CPRequest | null,
+    visited: string[],
+  ): Promise<OutgoingResponse> {
+    const request = new CPRequest(incoming);
+    const response = new CPResponse();
     request.app = this;
+    request.prev = prev;
     request.script_name = this.#scriptName;
     readRequestLine(request, incoming, pathInfo);
-    const site = this.#site;
-    return runServing({ request, response }, async () => {
+    const serving: Serving = { request, response };
+    return runServing(serving, async () => {
+      const site = this.#site;
       const acquired = site.acquireThread?.();
       if (acquired !== undefined) await acquired;
-      await respond(request, response, pathInfo);
+      const untrack = site.trackResponse?.(response);
+      if (untrack !== undefined) response.onTimedOut = () => request.abortForTimeout();
+      try {
+        await respond(this, request, response, pathInfo, this.log);
+      } catch (e) {
+        untrack?.();
+        if (!(e instanceof InternalRedirect)) throw e;
+        await closeRequest(request, this.log);
+        return this.#redirect(incoming, request, e, visited);
+      }
       if (request.method === "HEAD") response.body = null;
       logAccess(this.log, request, response);
-      return response.toOutgoing();
+      const out = response.toOutgoing();
+      return wrapClose(out, () => {
+        untrack?.();
+        return closeRequest(request, this.log);
+      });
     });
+  }
+
+  #redirect(
+    incoming: IncomingRequest,
+    request: CPRequest,
+    ir: InternalRedirect,
+    visited: string[],
+  ): Promise<OutgoingResponse> {
+    const oldUri = this.#scriptName + request.path_info +
+      (request.query_string ? "?" + request.query_string : "");
+    visited = [...visited, oldUri];
+    const newUri = this.#scriptName + ir.path + (ir.query_string ? "?" + ir.query_string : "");
+    if (!request.recursive_redirect && visited.includes(newUri)) {
+      const error = new Error(`InternalRedirector visited the same URL twice: '${newUri}'`);
+      const response = new CPResponse();
+      return runServing({ request, response }, async () => {
+        this.log.error("", "HTTP", 40, error);
+        new HTTPError(500).setResponse(error);
+        await response.finalize();
+        logAccess(this.log, request, response);
+        return response.toOutgoing();
+      });
+    }
+    const redirected = new RedirectedIncoming(incoming, newUri);
+    return this.#serve(redirected, ir.path, request, visited);
+  }
+}
+
+/** The incoming request of an internal redirect: a GET for another URI, without a body. */
+class RedirectedIncoming implements IncomingRequest {
+  readonly method = "GET";
+  readonly target: string;
+  readonly #inner: IncomingRequest;
+  constructor(inner: IncomingRequest, target: string) {
+    this.#inner = inner;
+    this.target = target;
+  }
+  get protocol() {
+    return this.#inner.protocol;
+  }
+  get scheme() {
+    return this.#inner.scheme;
+  }
+  get remoteAddress() {
+    return this.#inner.remoteAddress;
+  }
+  get remotePort() {
+    return this.#inner.remotePort;
+  }
+  get localAddress() {
+    return this.#inner.localAddress;
+  }
+  get localPort() {
+    return this.#inner.localPort;
+  }
+  get signal() {
+    return this.#inner.signal;
+  }
+  header(name: string): string | null {
+    const n = name.toLowerCase();
+    if (n === "content-length" || n === "transfer-encoding" || n === "content-type") return null;
+    return this.#inner.header(name);
+  }
+  *headerEntries(): Iterable<[string, string]> {
+    for (const [k, v] of this.#inner.headerEntries()) {
+      if (k !== "content-length" && k !== "transfer-encoding" && k !== "content-type") {
+        yield [k, v];
+      }
+    }
+  }
+  body(): null {
+    return null;
+  }
+  toRequest(): Request {
+    const original = this.#inner.toRequest();
+    return new Request(new URL(this.target, original.url), {
+      method: "GET",
+      headers: [...this.headerEntries()],
+    });
+  }
+}
+
+/** A Fetch-style app grafted into the tree (CherryPy's "foreign WSGI application"). */
+export class GraftedApp {
+  /** The mount point. */
+  readonly script_name: string;
+  /** The app. */
+  readonly handler: FetchHandler;
+  /** `false` (default): the app sees URLs with the mount point removed. */
+  readonly keepScriptName: boolean;
+
+  /** Grafts `handler` at `scriptName`. */
+  constructor(handler: FetchHandler, scriptName: string, keepScriptName = false) {
+    this.handler = handler;
+    this.script_name = scriptName.replace(/\/+$/, "");
+    this.keepScriptName = keepScriptName;
+  }
+
+  /** Serves a native request through the Fetch app. */
+  handle(incoming: IncomingRequest): Promise<Response> {
+    return this.fetch(incoming.toRequest());
+  }
+
+  /** Serves a Fetch request. */
+  async fetch(request: Request): Promise<Response> {
+    const req = this.keepScriptName ? request : stripPrefix(request, this.script_name);
+    return await this.handler(req);
   }
 }
 
@@ -126,19 +382,21 @@ const BAD_URI: OutgoingResponse = {
 };
 
 /**
- * The mounted applications by script name; also the gateway the HTTP server calls.
+ * The mounted applications by script name; also the gateway the HTTP server calls, and a
+ * Fetch handler for the whole site (`tree.fetch(request)`).
  *
  * @example
  * ```ts
  * import { expose, tree } from "../mod.ts";
  * const blog = { index: expose(() => "the blog") };
  * tree.mount(blog, "/blog");
+ * tree.graft((req) => new Response(`hello from ${new URL(req.url).pathname}`), "/hello");
  * tree.scriptName("/blog/2026/11"); // "/blog"
  * ```
  */
 export class Tree {
   /** Applications by script name (`""` is the site root). */
-  readonly apps: Record<string, Application> = {};
+  readonly apps: Record<string, Application | GraftedApp> = {};
   readonly #site: Site;
 
   /** Creates an empty tree for `site`. */
@@ -148,9 +406,9 @@ export class Tree {
 
   /**
    * Mounts `root` (an object tree or an {@link Application}) at `scriptName` with `config`
-   * sections; returns the application.
+   * sections (or the path of a config file); returns the application.
    */
-  mount(root: unknown, scriptName = "", config?: AppConfig): Application {
+  mount(root: unknown, scriptName = "", config?: AppConfig | string): Application {
     if (scriptName === null || scriptName === undefined) {
       throw new TypeError(
         "The 'script_name' argument may not be None. Application objects may, however, " +
@@ -171,8 +429,24 @@ export class Tree {
       app = root;
       if (config) app.merge(config);
     } else {
-      app = new Application(root, name, config, this.#site);
+      app = new Application(root, name, undefined, this.#site);
+      if (config) app.merge(config);
     }
+    this.apps[app.script_name] = app;
+    return app;
+  }
+
+  /**
+   * Grafts a Fetch-style app (`(Request) => Response`: Hono, itty, a bare function) at
+   * `scriptName`. The app sees URLs with the mount point removed unless `keepScriptName`.
+   */
+  graft(
+    handler: FetchHandler | { fetch: FetchHandler },
+    scriptName = "",
+    options: { keepScriptName?: boolean } = {},
+  ): GraftedApp {
+    const fn: FetchHandler = typeof handler === "function" ? handler : (req) => handler.fetch(req);
+    const app = new GraftedApp(fn, scriptName, options.keepScriptName ?? false);
     this.apps[app.script_name] = app;
     return app;
   }
@@ -188,8 +462,12 @@ export class Tree {
   }
 
   /** The gateway entry point: routes a native request to its application. */
-  handle(incoming: IncomingRequest): Promise<OutgoingResponse> | OutgoingResponse {
-    let [rawPath] = splitTarget(incoming.target);
+  handle(
+    incoming: IncomingRequest,
+  ): Promise<OutgoingResponse | Response> | OutgoingResponse {
+    const target = incoming.target;
+    const q = target.indexOf("?");
+    let rawPath = q < 0 ? target : target.slice(0, q);
     if (!rawPath.startsWith("/")) {
       const m = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/]*/.exec(rawPath);
       if (m === null) return BAD_URI;
@@ -204,6 +482,12 @@ export class Tree {
     const sn = this.scriptName(path);
     if (sn === null) return NOT_FOUND;
     const app = this.apps[sn]!;
+    if (app instanceof GraftedApp) return app.handle(incoming);
     return app.handle(incoming, path.slice(sn.length));
+  }
+
+  /** Answers a Fetch `Request` with whichever application is mounted for its path. */
+  async fetch(request: Request): Promise<Response> {
+    return toFetchResponse(await this.handle(new FetchIncoming(request)));
   }
 }

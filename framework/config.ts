@@ -4,6 +4,7 @@
  * @module
  */
 
+import { type ConfigDecorator, cpConfig } from "./cp_config.ts";
 import type { ConfigDict } from "./dispatch.ts";
 
 const STAGING: ConfigDict = {
@@ -49,9 +50,26 @@ export class GlobalConfig {
   readonly #values: ConfigDict = {};
   /** Handlers for namespaces, by name. */
   readonly namespaces: Map<string, NamespaceHandler> = new Map();
+  /** The entries {@link GlobalConfig.reset} restores (CherryPy's defaults turn on four tools). */
+  readonly defaults: Readonly<ConfigDict>;
+  /** Reads a config file into sections (installed by the framework). */
+  readFile: ((path: string) => Record<string, ConfigDict>) | null = null;
 
-  /** Merges `conf` into the config and applies its namespaced keys. */
-  update(conf: Record<string, unknown>): void {
+  /** Creates the config holding `defaults`. */
+  constructor(defaults: Readonly<ConfigDict> = {}) {
+    this.defaults = defaults;
+    Object.assign(this.#values, defaults);
+  }
+
+  /**
+   * Merges `conf` into the config and applies its namespaced keys. `conf` may also be the path
+   * of a config file, whose `[global]` section applies.
+   */
+  update(conf: Record<string, unknown> | string): void {
+    if (typeof conf === "string") {
+      if (this.readFile === null) throw new Error("Config files cannot be read here.");
+      conf = this.readFile(conf);
+    }
     if (conf === null || typeof conf !== "object" || Array.isArray(conf)) {
       throw new TypeError(
         `config.update takes an object of "namespace.key": value entries; got ${
@@ -104,9 +122,10 @@ export class GlobalConfig {
     return key in this.#values;
   }
 
-  /** Removes every key. */
+  /** Removes every key, then restores the defaults. */
   reset(): void {
     for (const key of Object.keys(this.#values)) delete this.#values[key];
+    Object.assign(this.#values, this.defaults);
   }
 
   /** The entries, as a plain object (the live one; do not modify it). */
@@ -121,4 +140,33 @@ export function setAttribute(target: object, key: string, value: unknown, what: 
     throw new Error(`Unknown config key ${JSON.stringify(key)} for ${what}.`);
   }
   (target as Record<string, unknown>)[key] = value;
+}
+
+/**
+ * `cherrypy.config`: the global config, also usable as a decorator that attaches config to a
+ * method or class (`@cherrypy.config({"response.stream": true})`), as in CherryPy.
+ */
+export type CallableConfig = GlobalConfig & ((entries: ConfigDict) => ConfigDecorator);
+
+/**
+ * Makes `config` callable as the `_cp_config` decorator.
+ *
+ * @example
+ * ```ts
+ * import { callableConfig, GlobalConfig } from "./config.ts";
+ * const config = callableConfig(new GlobalConfig());
+ * config.update({ "server.socket_port": 8081 });
+ * const decorate = config({ "response.stream": true });
+ * ```
+ */
+export function callableConfig(config: GlobalConfig): CallableConfig {
+  return new Proxy(cpConfig, {
+    get(_, key) {
+      const value = Reflect.get(config, key, config);
+      return typeof value === "function" ? value.bind(config) : value;
+    },
+    set: (_, key, value) => Reflect.set(config, key, value, config),
+    has: (_, key) => Reflect.has(config, key),
+    getPrototypeOf: () => GlobalConfig.prototype,
+  }) as unknown as CallableConfig;
 }

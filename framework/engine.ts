@@ -8,13 +8,15 @@
 import { Bus, type Listener } from "../bus/mod.ts";
 import { platform } from "../platform/mod.ts";
 import { Autoreloader, SignalHandler, ThreadManager } from "../plugins/mod.ts";
-import { type AppConfig, Tree } from "./application.ts";
-import { GlobalConfig, setAttribute } from "./config.ts";
-import { LogManager } from "./log.ts";
+import { type AppConfig, Application, Tree } from "./application.ts";
+import { DEFAULT_TOOL_CONFIG } from "./builtin_tools.ts";
+import { type CallableConfig, callableConfig, GlobalConfig, setAttribute } from "./config.ts";
+import { type CallableLog, callableLog, LogManager } from "./log.ts";
 import { Request } from "./request.ts";
 import { Response } from "./response.ts";
 import { Server } from "./server.ts";
-import { setFallbackServing } from "./serving.ts";
+import { currentServing, setFallbackServing } from "./serving.ts";
+import { TimeoutMonitor } from "./timeout.ts";
 
 /**
  * The engine: the process bus with the site's plugins attached.
@@ -32,6 +34,8 @@ export class Engine extends Bus {
   readonly autoreload: Autoreloader = new Autoreloader(this);
   /** Publishes `start_thread`/`stop_thread` per worker (see `ThreadManager`). */
   readonly thread_manager: ThreadManager = new ThreadManager(this);
+  /** Marks responses that run past `response.timeout` (`engine.timeout_monitor.on`). */
+  readonly timeout_monitor: TimeoutMonitor = new TimeoutMonitor(this);
   /** Installs and removes the signal handlers. */
   readonly signals: { subscribe(): void; unsubscribe(): void } = {
     subscribe: () => this.signal_handler.subscribe(),
@@ -39,17 +43,27 @@ export class Engine extends Bus {
   };
 }
 
-/** The global log (`cherrypy.log`): error log to stderr, access log to stdout. */
-export const log: LogManager = new LogManager();
+/**
+ * The global log (`cherrypy.log`): error log to stderr, access log to stdout. Call it to
+ * write to the error log: `cherrypy.log("message")`, `cherrypy.log("oops", { traceback: e })`.
+ */
+export const log: CallableLog = callableLog(new LogManager(), () => {
+  const { request } = currentServing();
+  return { log: request.app?.log ?? null, error: request.error };
+});
 
-/** The global config (`cherrypy.config`). */
-export const config: GlobalConfig = new GlobalConfig();
+/**
+ * The global config (`cherrypy.config`); also the `@cherrypy.config({...})` decorator that
+ * attaches config to a handler or class.
+ */
+export const config: CallableConfig = callableConfig(new GlobalConfig(DEFAULT_TOOL_CONFIG));
 
 /** The process bus running this site. */
 export const engine: Engine = new Engine();
 engine.subscribe("log", (msg: string, level: number) => log.error(msg, "ENGINE", level));
 engine.autoreload.subscribe();
 engine.thread_manager.subscribe();
+engine.timeout_monitor.subscribe();
 
 /** The mounted applications. */
 export const tree: Tree = new Tree({
@@ -57,6 +71,11 @@ export const tree: Tree = new Tree({
   log,
   acquireThread() {
     if (engine.listenersOf("acquire_thread").length > 0) return engine.publish("acquire_thread");
+  },
+  trackResponse: (response) => engine.timeout_monitor.track(response),
+  readConfigFile: (path) => {
+    if (config.readFile === null) throw new Error("Config files cannot be read here.");
+    return config.readFile(path);
   },
 });
 
@@ -93,6 +112,12 @@ config.namespaces.set("server", (key, value) => {
   setAttribute(extra, attr, value, `server.${name}`);
 });
 config.namespaces.set("log", (key, value) => setAttribute(log, key, value, "log"));
+config.namespaces.set("tree", (key, value) => {
+  // tree.<script_name>: an application (or a Fetch handler) to mount there.
+  if (value instanceof Application) tree.mount(value, value.script_name);
+  else if (typeof value === "function") tree.graft(value as never, key);
+  else tree.mount(value, key);
+});
 config.namespaces.set("engine", (key, value) => {
   if (key === "SIGHUP" || key === "SIGTERM") {
     // A listener for the signal's channel; null removes the engine's own handler for it.
@@ -148,8 +173,12 @@ setFallbackServing(() => ({ request: new Request(), response: new Response() }))
 export async function quickstart(
   root?: unknown,
   scriptName = "",
-  conf?: AppConfig & { global?: Record<string, unknown> },
+  conf?: (AppConfig & { global?: Record<string, unknown> }) | string,
 ): Promise<void> {
+  if (typeof conf === "string") {
+    if (config.readFile === null) throw new Error("Config files cannot be read here.");
+    conf = config.readFile(conf);
+  }
   if (conf) config.update(conf);
   if (root !== undefined) {
     const { global: _global, ...sections } = conf ?? {};

@@ -4,7 +4,10 @@
  * @module
  */
 
+import { formatTraceback } from "../bus/mod.ts";
+import { platform } from "../platform/mod.ts";
 import { escapeHtml, validStatus } from "./httputil.ts";
+import { currentServing } from "./serving.ts";
 import { VERSION } from "./version.ts";
 
 /** The base class of the framework's exceptions. */
@@ -28,34 +31,13 @@ export interface ErrorPageValues {
   version: string;
 }
 
-/**
- * Renders CherryPy's default error page (XHTML, every value HTML-escaped).
- *
- * @example
- * ```ts
- * import { getErrorPage } from "./errors.ts";
- * const html = getErrorPage(404, { message: "The path '/x' was not found." });
- * ```
- */
-export function getErrorPage(
-  status: number | string,
-  values: Partial<ErrorPageValues> = {},
-): string {
-  const [code, reason, defaultMessage] = validStatus(status);
-  const v: ErrorPageValues = {
-    status: values.status ?? `${code} ${reason}`,
-    message: values.message ?? defaultMessage,
-    traceback: values.traceback ?? "",
-    version: values.version ?? VERSION,
-  };
-  const e = (s: string) => escapeHtml(s);
-  return `<!DOCTYPE html PUBLIC
+const ERROR_TEMPLATE = `<!DOCTYPE html PUBLIC
 "-//W3C//DTD XHTML 1.0 Transitional//EN"
 "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
 <html>
 <head>
     <meta http-equiv="Content-Type" content="text/html; charset=utf-8"></meta>
-    <title>${e(v.status)}</title>
+    <title>%(status)s</title>
     <style type="text/css">
     #powered_by {
         margin-top: 20px;
@@ -69,18 +51,173 @@ export function getErrorPage(
     </style>
 </head>
     <body>
-        <h2>${e(v.status)}</h2>
-        <p>${e(v.message)}</p>
-        <pre id="traceback">${e(v.traceback)}</pre>
+        <h2>%(status)s</h2>
+        <p>%(message)s</p>
+        <pre id="traceback">%(traceback)s</pre>
     <div id="powered_by">
       <span>
-        Powered by <a href="http://www.cherrypy.dev">CherryPy ${e(v.version)}</a>
+        Powered by <a href="http://www.cherrypy.dev">CherryPy %(version)s</a>
       </span>
     </div>
     </body>
 </html>
 `;
+
+/**
+ * Fills a CherryPy error-page template: `%(status)s`, `%(message)s`, `%(traceback)s` and
+ * `%(version)s` are replaced by the values (given already escaped), `%%` by `%`.
+ *
+ * @example
+ * ```ts
+ * import { fillErrorTemplate } from "./errors.ts";
+ * fillErrorTemplate("<h1>%(status)s</h1>", {
+ *   status: "404 Not Found", message: "", traceback: "", version: "1",
+ * }); // "<h1>404 Not Found</h1>"
+ * ```
+ */
+export function fillErrorTemplate(template: string, values: ErrorPageValues): string {
+  return template.replace(/%(%|\((\w+)\)s)/g, (all, pct: string, key?: string) => {
+    if (pct === "%") return "%";
+    if (key !== undefined && key in values) return values[key as keyof ErrorPageValues];
+    throw new Error(`The error page template uses an unknown value ${all}.`);
+  });
 }
+
+function pageValues(status: number | string, values: Partial<ErrorPageValues>): ErrorPageValues {
+  const [code, reason, defaultMessage] = validStatus(status);
+  const e = (s: string) => escapeHtml(s);
+  return {
+    status: e(values.status ?? `${code} ${reason}`),
+    message: e(values.message ?? defaultMessage),
+    traceback: e(values.traceback ?? ""),
+    version: e(values.version ?? VERSION),
+  };
+}
+
+/**
+ * Renders CherryPy's default error page (XHTML, every value HTML-escaped).
+ *
+ * @example
+ * ```ts
+ * import { getErrorPage } from "./errors.ts";
+ * const html = getErrorPage(404, { message: "The path '/x' was not found." });
+ * ```
+ */
+export function getErrorPage(
+  status: number | string,
+  values: Partial<ErrorPageValues> = {},
+): string {
+  return fillErrorTemplate(ERROR_TEMPLATE, pageValues(status, values));
+}
+
+/**
+ * A custom error page (`error_page.404` or `error_page.default` in config): a template file
+ * path, or a function given the (HTML-escaped) values that returns the body.
+ */
+export type ErrorPage =
+  | string
+  | ((values: ErrorPageValues) => string | Uint8Array | Iterable<string | Uint8Array>);
+
+/**
+ * The error page for the current request: the custom page configured for the status (or the
+ * default custom page) when there is one, else CherryPy's. When the custom page fails, the
+ * default page is used and its message tells why.
+ *
+ * @example
+ * ```ts
+ * import { renderErrorPage } from "./errors.ts";
+ * const body = renderErrorPage(404, { message: "No such page." });
+ * ```
+ */
+export function renderErrorPage(
+  status: number | string,
+  values: Partial<ErrorPageValues> = {},
+): unknown {
+  const { request, response } = currentServing();
+  const escaped = pageValues(status, values);
+  const [code] = validStatus(status);
+  const pages = request.error_page;
+  const custom = pages[String(code)] ?? pages["default"];
+  let template = ERROR_TEMPLATE;
+  if (custom !== undefined && custom !== null && custom !== "") {
+    try {
+      if (typeof custom === "function") {
+        const result = custom(escaped);
+        if (typeof result === "string" || result instanceof Uint8Array) return result;
+        if (result !== null && typeof result === "object" && Symbol.iterator in result) {
+          return result;
+        }
+        throw new TypeError(
+          `error_page functions must return a string, bytes or an iterable of them; got ${typeof result}.`,
+        );
+      }
+      template = platform.readTextFileSync(String(custom));
+    } catch (e) {
+      let m = escaped.message;
+      if (m) m += "<br />";
+      m += "In addition, the custom error page failed:\n<br />" +
+        escapeHtml(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+      escaped.message = m;
+      template = ERROR_TEMPLATE;
+    }
+  }
+  response.headers.set("Content-Type", "text/html;charset=utf-8");
+  try {
+    return fillErrorTemplate(template, escaped);
+  } catch (e) {
+    escaped.message += "<br />In addition, the custom error page failed:\n<br />" +
+      escapeHtml((e as Error).message);
+    return fillErrorTemplate(ERROR_TEMPLATE, escaped);
+  }
+}
+
+const IE_FRIENDLY_SIZES: Record<number, number> = {
+  400: 512,
+  403: 256,
+  404: 512,
+  405: 256,
+  406: 512,
+  408: 512,
+  409: 512,
+  410: 256,
+  500: 512,
+  501: 512,
+  505: 512,
+};
+
+const encoder = new TextEncoder();
+
+function bodyBytes(body: unknown): Uint8Array {
+  if (typeof body === "string") return encoder.encode(body);
+  if (body instanceof Uint8Array) return body;
+  const chunks: Uint8Array[] = [];
+  for (const c of body as Iterable<string | Uint8Array>) {
+    chunks.push(typeof c === "string" ? encoder.encode(c) : c);
+  }
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/** Headers an error response must not keep from the response it replaces. */
+const ERROR_CLEANED_HEADERS = [
+  "Accept-Ranges",
+  "Age",
+  "ETag",
+  "Location",
+  "Retry-After",
+  "Vary",
+  "Content-Encoding",
+  "Content-Length",
+  "Expires",
+  "Content-Location",
+  "Content-MD5",
+  "Last-Modified",
+];
 
 /**
  * An HTTP error (status 400-599): raise it from a handler or tool and the client gets the
@@ -133,6 +270,34 @@ export class HTTPError extends CherryPyException {
   }
 
   /**
+   * Makes the current response represent this error: status, cleaned headers, the error page
+   * (with the traceback of `cause` when `request.show_tracebacks` is on), padded so browsers
+   * show it rather than their own.
+   */
+  setResponse(cause: unknown = this): void {
+    const { request, response } = currentServing();
+    const h = response.headers;
+    for (const name of ERROR_CLEANED_HEADERS) h.delete(name);
+    if (this.code !== 416) h.delete("Content-Range");
+    response.status = this.fullStatus;
+    const traceback = request.show_tracebacks ? formatTraceback(cause) : "";
+    let content = renderErrorPage(this.fullStatus, { message: this.errorMessage, traceback });
+    const size = IE_FRIENDLY_SIZES[this.code];
+    if (size !== undefined) {
+      let bytes = bodyBytes(content);
+      if (bytes.length > 0 && bytes.length < size + 1) {
+        const padded = new Uint8Array(size + 1);
+        padded.set(bytes);
+        padded.fill(0x20, bytes.length);
+        bytes = padded;
+      }
+      content = bytes;
+      h.set("Content-Length", String(bytes.length));
+    }
+    response.body = content;
+  }
+
+  /**
    * Runs `fn` and turns errors of class `errorClass` into this kind of HTTPError with
    * `status` (CherryPy's `HTTPError.handle` context manager).
    *
@@ -181,6 +346,24 @@ export class NotFound extends HTTPError {
     super(404, `The path '${path}' was not found.`);
     this.name = "NotFound";
     this.path = path;
+  }
+}
+
+/**
+ * Raised when a response ran past `response.timeout` (CherryPy's `cherrypy.TimeoutError`);
+ * answered with a 500.
+ *
+ * @example
+ * ```ts
+ * import { response } from "./serving.ts";
+ * response.checkTimeout(); // throws TimeoutError once the response has timed out
+ * ```
+ */
+export class TimeoutError extends CherryPyException {
+  /** Creates the error. */
+  constructor(message = "The response timed out.") {
+    super(message);
+    this.name = "TimeoutError";
   }
 }
 

@@ -92,7 +92,7 @@ export interface LogRecord {
  */
 export class LogManager {
   /** Write to standard error/output. */
-  screen = true;
+  screen: boolean;
   /** A file the error log is appended to (`""`: none). */
   error_file = "";
   /** A file the access log is appended to (`""`: none). */
@@ -101,6 +101,14 @@ export class LogManager {
   level: number = levels.INFO;
   /** Extra handlers, called with every record written. */
   readonly handlers: LogHandler[] = [];
+  /** The log records also go to (an application's log sends them to the global log). */
+  readonly parent: LogManager | null;
+
+  /** Creates a log; `screen` defaults to on for a log without a parent. */
+  constructor(options: { parent?: LogManager | null; screen?: boolean } = {}) {
+    this.parent = options.parent ?? null;
+    this.screen = options.screen ?? this.parent === null;
+  }
 
   /** Writes `msg` to the error log: `[time] CONTEXT msg`, with a traceback when given. */
   error(msg = "", context = "", severity: number = levels.INFO, traceback: unknown = false): void {
@@ -117,6 +125,11 @@ export class LogManager {
     this.#emit("access", line, levels.INFO);
   }
 
+  /** Writes a formatted record to this log's outputs (and its parent's). */
+  emitRecord(kind: "error" | "access", line: string, severity: number): void {
+    this.#emit(kind, line, severity);
+  }
+
   #emit(kind: "error" | "access", line: string, severity: number): void {
     if (this.screen) {
       if (kind === "error") platform.writeStderr(line + "\n");
@@ -128,5 +141,58 @@ export class LogManager {
       const record: LogRecord = { kind, line, severity };
       for (const handler of this.handlers) handler(record);
     }
+    this.parent?.emitRecord(kind, line, severity);
   }
+}
+
+/** Options of a call to the global log: `cherrypy.log(msg, { traceback: error })`. */
+export interface LogCallOptions {
+  /** The context word (`"ENGINE"`, `"HTTP"`); default none. */
+  context?: string;
+  /** The severity (default INFO). */
+  severity?: number;
+  /** An error whose traceback follows the message; `true` for the error being handled. */
+  traceback?: unknown;
+}
+
+/** `cherrypy.log`: a {@link LogManager} that can also be called to write to the error log. */
+export type CallableLog = LogManager & {
+  (msg?: string, options?: LogCallOptions): void;
+  (msg: string, context: string, severity?: number, traceback?: unknown): void;
+};
+
+/**
+ * Makes `manager` callable as `cherrypy.log(msg, ...)`. During a request the record goes to
+ * the application's log (which passes it on to the global one), as CherryPy does.
+ *
+ * @example
+ * ```ts
+ * import { callableLog, LogManager } from "./log.ts";
+ * const log = callableLog(new LogManager(), () => null);
+ * log("Something happened", { severity: 30 });
+ * log.screen = false;
+ * ```
+ */
+export function callableLog(
+  manager: LogManager,
+  current: () => { log: LogManager | null; error: unknown },
+): CallableLog {
+  const call = (msg = "", second?: string | LogCallOptions, severity?: number, tb?: unknown) => {
+    const options: LogCallOptions = typeof second === "object" && second !== null
+      ? second
+      : { context: second ?? "", severity: severity ?? levels.INFO, traceback: tb ?? false };
+    const where = current();
+    let traceback = options.traceback ?? false;
+    if (traceback === true) traceback = where.error ?? false;
+    (where.log ?? manager).error(msg, options.context ?? "", options.severity, traceback);
+  };
+  return new Proxy(call, {
+    get(_, key) {
+      const value = Reflect.get(manager, key, manager);
+      return typeof value === "function" ? value.bind(manager) : value;
+    },
+    set: (_, key, value) => Reflect.set(manager, key, value, manager),
+    has: (_, key) => Reflect.has(manager, key),
+    getPrototypeOf: () => LogManager.prototype,
+  }) as unknown as CallableLog;
 }

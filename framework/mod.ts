@@ -16,17 +16,34 @@
  */
 export * from "./application.ts";
 export * from "./arguments.ts";
+export * from "./builtin_tools.ts";
 export * from "./config.ts";
+export * from "./cp_config.ts";
 export * from "./dispatch.ts";
 export * from "./engine.ts";
 export * from "./errors.ts";
 export * from "./expose.ts";
+export * from "./fetch.ts";
 export * from "./headers.ts";
+export * from "./hooks.ts";
 export * from "./httputil.ts";
 export * from "./log.ts";
-export { Host, Request, type RequestApp } from "./request.ts";
+export {
+  applyNamespaces,
+  bareError,
+  type PipelineApp,
+  type PipelineBody,
+  type RequestNamespaceHandler,
+  requestNamespaces,
+} from "./pipeline.ts";
+export * from "./redirect.ts";
+export { classHooks, Host, Request, type RequestApp } from "./request.ts";
 export * from "./response.ts";
 export * from "./server.ts";
 export { request, response } from "./serving.ts";
 export * from "./signature.ts";
+export * from "./testing.ts";
+export * from "./timeout.ts";
+export * from "./tools.ts";
+export * from "./url.ts";
 export * from "./version.ts";

@@ -1,19 +1,18 @@
 /**
- * `Request`: one HTTP request as the framework sees it, and the pipeline that answers it
- * (dispatch, parameters, the handler, errors, finalizing, the access log).
+ * `Request`: one HTTP request as the framework sees it (`cherrypy.request`).
  *
  * @module
  */
 
-import { formatTraceback } from "../bus/mod.ts";
 import type { IncomingRequest } from "../platform/mod.ts";
 import { type ConfigDict, Dispatcher, type PageHandler } from "./dispatch.ts";
-import { getErrorPage, HTTPError, NotFound } from "./errors.ts";
+import { type ErrorPage, HTTPError } from "./errors.ts";
 import { HeaderMap } from "./headers.ts";
-import { type Params, parseQueryString } from "./httputil.ts";
+import { HookMap } from "./hooks.ts";
+import type { Params } from "./httputil.ts";
 import type { LogManager } from "./log.ts";
-import { escapeLogValue, logTime } from "./log.ts";
-import type { Response } from "./response.ts";
+import { currentServing } from "./serving.ts";
+import type { ToolMap } from "./tools.ts";
 
 /** A network endpoint: `ip`, `port` and, when known, a host `name`. */
 export class Host {
@@ -48,6 +47,8 @@ export interface RequestApp {
   findConfig(path: string, key: string, defaultValue: unknown): unknown;
   /** The app's logs. */
   readonly log: LogManager;
+  /** Make `url()` results relative (`true`, `"server"`) instead of absolute. */
+  readonly relative_urls?: boolean | "server";
 }
 
 const NO_BODY_PARAMS: ReadonlySet<string> = new Set();
@@ -66,6 +67,11 @@ const NO_BODY_PARAMS: ReadonlySet<string> = new Set();
  * ```
  */
 export class Request {
+  /**
+   * Any other attribute: tools and handlers may keep per-request values on the request
+   * (`cherrypy.request.db = ...`), as CherryPy code does.
+   */
+  [attribute: string]: unknown;
   /** The request before an internal redirect, if any. */
   prev: Request | null = null;
   /** The server end of the connection. */
@@ -114,13 +120,35 @@ export class Request {
   methods_with_bodies: readonly string[] = ["POST", "PUT", "PATCH"];
   /** Names of parameters that came from the body. */
   bodyParamNames: ReadonlySet<string> = NO_BODY_PARAMS;
+  /** Whether to read and parse the body (off for methods not in `methods_with_bodies`). */
+  process_request_body = true;
+  /** The hooks attached for this request (tools attach theirs when they are on). */
+  hooks: HookMap;
+  /** Each toolbox's config entries for this request, by namespace then tool name. */
+  toolmaps: Record<string, ToolMap> = {};
+  /** Custom error pages by status code (`"404"`) or `"default"` (`error_page.*` config). */
+  error_page: Record<string, ErrorPage> = {};
+  /** Sets the response for an unexpected error (by default a 500 error page). */
+  error_response: () => unknown = defaultErrorResponse;
+  /** The error being handled, on the error path. */
+  error: unknown = undefined;
+  /** Where the pipeline is (`"before_handler"`, `"handler"`, ...), for error reports. */
+  stage: string | null = null;
+  /** `true` once the request is finished (after `on_end_request`). */
+  closed = false;
+  /** Allow internal redirects to revisit a URL already visited in the same chain. */
+  recursive_redirect = false;
   /** The native request, or `null` outside a real request. */
   readonly incoming: IncomingRequest | null;
   #headers: HeaderMap | undefined;
+  #signal: AbortSignal | undefined;
+  #timeout: AbortController | undefined;
+  #uniqueId: string | undefined;
 
   /** Creates the request for `incoming` (or a default, request-less one). */
   constructor(incoming: IncomingRequest | null = null) {
     this.incoming = incoming;
+    this.hooks = classHooks.copy();
     if (incoming === null) {
       this.local = new Host("127.0.0.1", 80);
       this.remote = new Host("127.0.0.1", 1111);
@@ -145,133 +173,41 @@ export class Request {
     if (this.#headers !== undefined) return this.#headers.get(name);
     return this.incoming?.header(name) ?? null;
   }
+
+  /**
+   * Aborted when the client goes away before the response is complete, or when the response
+   * times out (`response.timeout`): pass it to `fetch`, database drivers and timers so that
+   * abandoned work stops.
+   */
+  get signal(): AbortSignal {
+    if (this.#signal === undefined) {
+      const signals: AbortSignal[] = [];
+      if (this.incoming !== null) signals.push(this.incoming.signal);
+      signals.push((this.#timeout ??= new AbortController()).signal);
+      this.#signal = signals.length === 1 ? signals[0]! : AbortSignal.any(signals);
+    }
+    return this.#signal;
+  }
+
+  /** Aborts {@link Request.signal} because the response timed out. */
+  abortForTimeout(): void {
+    (this.#timeout ??= new AbortController()).abort(
+      new DOMException("The response timed out.", "TimeoutError"),
+    );
+  }
+
+  /** A unique id for this request (a UUID), for logs (`{i}` in the access-log format). */
+  get unique_id(): string {
+    return this.#uniqueId ??= crypto.randomUUID();
+  }
 }
+
+/** The hooks every request starts with (CherryPy's class-level `Request.hooks`). */
+export const classHooks: HookMap = new HookMap();
 
 const defaultDispatcher = new Dispatcher();
 
-/** Applies an HTTP error to the response: status, cleaned headers and the error page. */
-export function setErrorResponse(error: HTTPError, request: Request, response: Response): void {
-  const h = response.headers;
-  for (
-    const name of [
-      "Accept-Ranges",
-      "Age",
-      "ETag",
-      "Location",
-      "Retry-After",
-      "Vary",
-      "Content-Encoding",
-      "Content-Length",
-      "Expires",
-      "Content-Location",
-      "Content-MD5",
-      "Last-Modified",
-    ]
-  ) h.delete(name);
-  if (error.code !== 416) h.delete("Content-Range");
-  response.status = error.fullStatus;
-  const traceback = request.show_tracebacks ? formatTraceback(error) : "";
-  let content = getErrorPage(error.fullStatus, { message: error.errorMessage, traceback });
-  h.set("Content-Type", "text/html;charset=utf-8");
-  // Browsers replace short error pages with their own; pad them (CherryPy's _be_ie_unfriendly).
-  const minLength = [400, 404, 406, 408, 409, 500, 501, 505].includes(error.code)
-    ? 513
-    : [403, 405, 410].includes(error.code)
-    ? 257
-    : 0;
-  const length = new TextEncoder().encode(content).length;
-  if (length < minLength) content += " ".repeat(minLength - length);
-  response.body = content;
+/** The default `request.error_response`: a 500 error page for the error being handled. */
+export function defaultErrorResponse(): void {
+  new HTTPError(500).setResponse(currentServing().request.error);
 }
-
-function splitTarget(target: string): [string, string] {
-  const q = target.indexOf("?");
-  return q < 0 ? [target, ""] : [target.slice(0, q), target.slice(q + 1)];
-}
-
-/** Runs the request pipeline for `request`/`response` below `pathInfo`. */
-export async function respond(
-  request: Request,
-  response: Response,
-  pathInfo: string,
-): Promise<void> {
-  try {
-    try {
-      if (request.app === null) throw new NotFound(request.script_name + pathInfo);
-      const host = request.header("host");
-      if (host === null && request.protocol[0] === 1 && request.protocol[1] >= 1) {
-        throw new HTTPError(400, "HTTP/1.1 requires a 'Host' request header.");
-      }
-      request.base = `${request.scheme}://${
-        host === null ? request.local.ip : host.replace(/[\r\n]/g, "")
-      }`;
-      const dispatch = request.app.findConfig(pathInfo, "request.dispatch", request.dispatch);
-      (dispatch as Dispatcher).dispatch(pathInfo, request);
-      applyRequestConfig(request, response);
-      try {
-        request.params = parseQueryString(request.query_string);
-      } catch {
-        throw new HTTPError(
-          404,
-          "The given query string could not be processed. Query strings for this resource " +
-            "must be encoded with 'utf8'.",
-        );
-      }
-      if (request.handler) response.body = await request.handler();
-      await response.finalize();
-    } catch (e) {
-      if (!(e instanceof HTTPError)) throw e;
-      setErrorResponse(e, request, response);
-      await response.finalize();
-    }
-  } catch (e) {
-    if (request.throw_errors) throw e;
-    request.app?.log.error("", "HTTP", 40, e);
-    setErrorResponse(new HTTPError(500), request, response);
-    if (request.show_tracebacks) {
-      response.body = getErrorPage(500, { traceback: formatTraceback(e) });
-    }
-    await response.finalize();
-  }
-}
-
-function applyRequestConfig(request: Request, response: Response): void {
-  for (const key in request.config) {
-    if (key.startsWith("request.")) {
-      (request as unknown as Record<string, unknown>)[key.slice(8)] = request.config[key];
-    } else if (key.startsWith("response.headers.")) {
-      response.headers.set(key.slice(17), String(request.config[key]));
-    } else if (key.startsWith("response.")) {
-      (response as unknown as Record<string, unknown>)[key.slice(9)] = request.config[key];
-    }
-  }
-}
-
-/**
- * Fills `request` from its native request: request line, path, query string and protocol.
- * Returns the decoded path (below the mount point).
- */
-export function readRequestLine(request: Request, incoming: IncomingRequest, path: string): void {
-  const [, qs] = splitTarget(incoming.target);
-  request.query_string = qs;
-  request.request_line = `${incoming.method} ${incoming.target} ${incoming.protocol}`;
-  const slash = incoming.protocol.indexOf("/");
-  const dot = incoming.protocol.indexOf(".");
-  const major = Number(incoming.protocol.slice(slash + 1, dot));
-  const minor = Number(incoming.protocol.slice(dot + 1));
-  request.protocol = major > 1 || (major === 1 && minor >= 1) ? [1, 1] : [major, minor];
-  request.path_info = path;
-}
-
-/** Writes the access-log line for a finished request. */
-export function logAccess(log: LogManager, request: Request, response: Response): void {
-  const len = response.headers.get("Content-Length");
-  const line = `${request.remote.name || request.remote.ip} - ${
-    request.login ?? "-"
-  } ${logTime()} "${escapeLogValue(request.request_line)}" ${response.code} ${len ?? "-"} "${
-    escapeLogValue(request.header("referer") ?? "")
-  }" "${escapeLogValue(request.header("user-agent") ?? "")}"`;
-  log.accessLine(line);
-}
-
-export { splitTarget };

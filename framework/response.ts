@@ -115,6 +115,29 @@ export class Response {
   code = 200;
   /** The finalized reason phrase. */
   reason = "OK";
+  /** Seconds the response may take before it counts as timed out (default 300). */
+  timeout = 300;
+  /** `true` once the response has run past {@link Response.timeout}. */
+  timed_out = false;
+  /** Called once when the response times out (the framework aborts `request.signal`). */
+  onTimedOut: (() => void) | null = null;
+
+  /**
+   * Sets {@link Response.timed_out} when the response has run past its timeout (the timeout
+   * monitor calls this for every request in progress; handlers may call it too).
+   *
+   * @example
+   * ```ts
+   * import { response } from "./serving.ts";
+   * response.checkTimeout();
+   * if (response.timed_out) console.log("giving up");
+   * ```
+   */
+  checkTimeout(now: number = Date.now() / 1000): void {
+    if (this.timed_out || now <= this.time + this.timeout) return;
+    this.timed_out = true;
+    this.onTimedOut?.();
+  }
 
   /** `"200 OK"`, once finalized. */
   get output_status(): string {
@@ -122,8 +145,8 @@ export class Response {
   }
 
   /**
-   * Validates the status, adds the encoding charset for text, and (unless streaming) collects
-   * the body and sets `Content-Length`. Responses that cannot carry a body lose it.
+   * Validates the status and (unless streaming) collects the body and sets `Content-Length`.
+   * Responses that cannot carry a body lose it.
    */
   async finalize(): Promise<void> {
     try {
@@ -132,10 +155,6 @@ export class Response {
       throw new HTTPError(500, (e as Error).message);
     }
     const headers = this.headers;
-    const contentType = headers.get("Content-Type");
-    if (contentType !== null && contentType.startsWith("text/") && !/charset=/i.test(contentType)) {
-      headers.set("Content-Type", contentType + ";charset=utf-8");
-    }
     const code = this.code;
     if (code < 200 || code === 204 || code === 205 || code === 304) {
       headers.delete("Content-Length");

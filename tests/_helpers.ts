@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { type AppConfig, HTTPServer, LogManager, Tree } from "../mod.ts";
+import { type AppConfig, DEFAULT_TOOL_CONFIG, HTTPServer, LogManager, Tree } from "../mod.ts";
 import { isDeno } from "../platform/mod.ts";
 import { Bus } from "../bus/mod.ts";
 
@@ -32,7 +32,7 @@ export interface Served {
 export async function serveRoot(
   root: unknown,
   config?: AppConfig,
-  globalConfig: Record<string, unknown> = {},
+  globalConfig: Record<string, unknown> = { ...DEFAULT_TOOL_CONFIG },
 ): Promise<Served> {
   const log = new LogManager();
   log.screen = false;

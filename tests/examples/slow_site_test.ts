@@ -73,7 +73,9 @@ test("slow_site: SIGTERM drains in-flight requests, then exits 0 within shutdown
   const [prog, port] = await startSite({ SHUTDOWN_TIMEOUT: "5" });
   const conns = await Promise.all(Array.from({ length: 20 }, () => rawConnect(port)));
   for (const c of conns) c.write(GET("/sleep?ms=1000"));
-  await new Promise((r) => setTimeout(r, 300));
+  // Let the server read all 20 requests (a connection whose request was not read yet is idle,
+  // and idle connections are closed at once on stop).
+  await new Promise((r) => setTimeout(r, 600));
   const t0 = Date.now();
   prog.signal("SIGTERM");
   assert.equal(await prog.exited, 0, prog.stderr());

@@ -1,0 +1,168 @@
+/**
+ * Hooks: functions attached to the eight points of the request pipeline, run in priority
+ * order (lower first, default 50). When a hook fails, the remaining hooks marked `failsafe`
+ * still run before the error goes on.
+ *
+ * The points, in the order a request meets them: `on_start_resource`,
+ * `before_request_body`, `before_handler`, `before_finalize`, `on_end_resource`,
+ * `on_end_request`; and on the error path `before_error_response`, `after_error_response`.
+ *
+ * @module
+ */
+
+/** The hook points, in pipeline order. */
+export const hookpoints = [
+  "on_start_resource",
+  "before_request_body",
+  "before_handler",
+  "before_finalize",
+  "on_end_resource",
+  "on_end_request",
+  "before_error_response",
+  "after_error_response",
+] as const;
+
+/** One of {@link hookpoints}. */
+export type HookPoint = typeof hookpoints[number];
+
+/** The options a hook is called with (a tool's config entries). */
+export type HookOptions = Record<string, unknown>;
+
+/**
+ * A hook function: called with its options; may be async. A function may carry its own
+ * `priority` and `failsafe` (as CherryPy reads them from the callable's attributes).
+ */
+export type HookCallback = ((options: HookOptions) => unknown) & {
+  priority?: number;
+  failsafe?: boolean;
+};
+
+/** Options of {@link HookMap.attach}: `priority`, `failsafe`, and the hook's own options. */
+export interface AttachOptions {
+  /** Lower runs first; defaults to the callback's `priority`, else 50. */
+  priority?: number;
+  /** Run even when an earlier hook at the same point failed. */
+  failsafe?: boolean;
+  /** Anything else is passed to the callback. */
+  [option: string]: unknown;
+}
+
+/**
+ * One attached hook.
+ *
+ * @example
+ * ```ts
+ * import { Hook } from "./hooks.ts";
+ * const hook = new Hook(() => console.log("hi"), { priority: 10 });
+ * await hook.call();
+ * ```
+ */
+export class Hook {
+  /** The function. */
+  readonly callback: HookCallback;
+  /** Runs even after an earlier hook failed. */
+  readonly failsafe: boolean;
+  /** Lower runs first. */
+  readonly priority: number;
+  /** Passed to the callback. */
+  readonly options: HookOptions;
+
+  /** Wraps `callback` with its priority, failsafe flag and options. */
+  constructor(callback: HookCallback, options: AttachOptions = {}) {
+    const { priority, failsafe, ...rest } = options;
+    this.callback = callback;
+    this.priority = priority ?? callback.priority ?? 50;
+    this.failsafe = failsafe ?? callback.failsafe ?? false;
+    this.options = rest;
+  }
+
+  /** Calls the function with its options. */
+  call(): unknown {
+    return this.callback(this.options);
+  }
+}
+
+/** Errors that are part of normal control flow (not logged when a hook raises them). */
+export type QuietErrorTest = (error: unknown) => boolean;
+
+/**
+ * The hooks of one request, by point. `cherrypy.request.hooks.attach(point, fn, {priority})`
+ * adds one (the docs' TimingTool does so from its `_setup`).
+ *
+ * @example
+ * ```ts
+ * import { HookMap } from "./hooks.ts";
+ * const hooks = new HookMap();
+ * hooks.attach("before_finalize", () => console.log("about to finalize"), { priority: 5 });
+ * await hooks.run("before_finalize");
+ * ```
+ */
+export class HookMap {
+  readonly #points = new Map<string, Hook[]>();
+  /** Called with errors raised by hooks, unless {@link HookMap.isQuiet} says they are normal. */
+  onError: ((error: unknown, point: string) => void) | null = null;
+  /** Which errors are normal control flow (HTTP errors and redirects). */
+  isQuiet: QuietErrorTest = () => false;
+
+  /** Attaches `callback` at `point`. Hooks of equal priority run in the order attached. */
+  attach(point: HookPoint | string, callback: HookCallback, options: AttachOptions = {}): Hook {
+    if (typeof callback !== "function") {
+      throw new TypeError(
+        `A hook at ${JSON.stringify(point)} must be a function; got ${typeof callback}.`,
+      );
+    }
+    const hook = new Hook(callback, options);
+    let list = this.#points.get(point);
+    if (list === undefined) this.#points.set(point, list = []);
+    let at = list.length;
+    while (at > 0 && list[at - 1]!.priority > hook.priority) at--;
+    list.splice(at, 0, hook);
+    return hook;
+  }
+
+  /** The hooks at `point`, in the order they run. */
+  get(point: HookPoint | string): readonly Hook[] {
+    return this.#points.get(point) ?? [];
+  }
+
+  /** `true` when something is attached at `point`. */
+  has(point: HookPoint | string): boolean {
+    const list = this.#points.get(point);
+    return list !== undefined && list.length > 0;
+  }
+
+  /** A copy (the lists are copied; the hooks are shared). */
+  copy(): HookMap {
+    const copy = new HookMap();
+    for (const [point, list] of this.#points) copy.#points.set(point, list.slice());
+    copy.onError = this.onError;
+    copy.isQuiet = this.isQuiet;
+    return copy;
+  }
+
+  /**
+   * Runs the hooks at `point` in order. When one throws, the failsafe hooks after it still run,
+   * then the first error is thrown again. Resolves synchronously (returns `undefined`) when
+   * nothing is attached, so the pipeline pays nothing for empty points.
+   */
+  run(point: HookPoint | string): Promise<void> | undefined {
+    const list = this.#points.get(point);
+    if (list === undefined || list.length === 0) return undefined;
+    return this.#runList(list, point);
+  }
+
+  async #runList(list: readonly Hook[], point: string): Promise<void> {
+    let failure: { error: unknown } | null = null;
+    for (const hook of list.slice()) {
+      if (failure !== null && !hook.failsafe) continue;
+      try {
+        const result = hook.call();
+        if (result instanceof Promise) await result;
+      } catch (error) {
+        if (!this.isQuiet(error)) this.onError?.(error, point);
+        failure ??= { error };
+      }
+    }
+    if (failure !== null) throw failure.error;
+  }
+}

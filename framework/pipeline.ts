@@ -1,0 +1,333 @@
+/**
+ * The request pipeline: how a {@link Request} is answered. In order: the request headers are
+ * checked, the dispatcher finds the handler and the config, the config's namespaces are
+ * applied (tools attach their hooks), then `on_start_resource`, the query string,
+ * `before_request_body`, the body, `before_handler`, the handler, `before_finalize`, finalizing,
+ * and `on_end_resource`. Errors take the error path: an `HTTPError` or `HTTPRedirect` sets the
+ * response and still runs `before_finalize`; anything else runs `before_error_response`,
+ * `request.error_response` and `after_error_response`. When even that fails, the client gets
+ * CherryPy's bare "Unrecoverable error in the server."
+ *
+ * @module
+ */
+
+import { formatTraceback } from "../bus/mod.ts";
+import type { IncomingRequest } from "../platform/mod.ts";
+import type { ConfigDict, Dispatcher } from "./dispatch.ts";
+import { bareErrorBody, HTTPError, NotFound, TimeoutError } from "./errors.ts";
+import { parseQueryString } from "./httputil.ts";
+import type { LogManager } from "./log.ts";
+import { escapeLogValue, logTime } from "./log.ts";
+import { HTTPRedirect, InternalRedirect } from "./redirect.ts";
+import type { Request } from "./request.ts";
+import type { Response } from "./response.ts";
+import type { Toolbox } from "./tools.ts";
+
+/**
+ * A config namespace handler at request scope: a function given each `key, value` of its
+ * namespace, or an object whose `enter()` returns that function and whose `exit()` runs once
+ * all the namespace's entries were given (a toolbox works so).
+ */
+export type RequestNamespaceHandler =
+  | ((key: string, value: unknown, request: Request, response: Response) => void)
+  | { enter(): (key: string, value: unknown) => void; exit(): void };
+
+/** The request body as the pipeline drives it. */
+export interface PipelineBody {
+  /** Reads and parses the body into `request.params`. */
+  process(): Promise<void>;
+  /** Releases what the body holds (temporary files); called when the request ends. */
+  cleanup?(): Promise<void> | void;
+}
+
+/** What the pipeline needs from the application serving the request. */
+export interface PipelineApp {
+  /** The toolboxes, by config namespace (`{ tools: cherrypy.tools }`). */
+  readonly toolboxes: Record<string, Toolbox>;
+  /** Request-scope namespaces added by the application, applied after the built-in ones. */
+  readonly requestNamespaces: Map<string, RequestNamespaceHandler>;
+  /** Makes the request body object (or `null` when bodies are not handled). */
+  makeBody?(request: Request): PipelineBody | null;
+}
+
+/**
+ * Request-scope config namespaces every request applies (CherryPy's `Request.namespaces`):
+ * `hooks`, `request`, `response`, `error_page`. Add a custom one here to handle keys in every
+ * application, or to `app.requestNamespaces` for one application.
+ *
+ * @example A custom namespace read per request
+ * ```ts
+ * import { requestNamespaces } from "./pipeline.ts";
+ * requestNamespaces.set("db", (key, value, request) => {
+ *   if (key === "table") request.table = value;
+ * });
+ * ```
+ */
+export const requestNamespaces: Map<string, RequestNamespaceHandler> = new Map();
+
+requestNamespaces.set("hooks", (key, value, request) => {
+  const point = key.split(".", 1)[0]!;
+  if (typeof value !== "function") {
+    throw new TypeError(
+      `Config key hooks.${key} must name a function to attach at ${point}; got ${
+        JSON.stringify(value)
+      }.`,
+    );
+  }
+  request.hooks.attach(point, value as () => unknown);
+});
+requestNamespaces.set("request", (key, value, request) => {
+  if (key.startsWith("body.")) {
+    const body = request.body as Record<string, unknown> | null | undefined;
+    if (body !== null && typeof body === "object") body[key.slice(5)] = value;
+  } else {
+    request[key] = value;
+  }
+});
+requestNamespaces.set("response", (key, value, _request, response) => {
+  if (key.startsWith("headers.")) response.headers.set(key.slice(8), String(value));
+  else (response as unknown as Record<string, unknown>)[key] = value;
+});
+requestNamespaces.set("error_page", (key, value, request) => {
+  request.error_page[key] = value as never;
+});
+
+const EMPTY_GROUPS: Map<string, Array<[string, unknown]>> = new Map();
+
+function groupByNamespace(config: ConfigDict): Map<string, Array<[string, unknown]>> {
+  let groups = EMPTY_GROUPS;
+  for (const key in config) {
+    const dot = key.indexOf(".");
+    if (dot <= 0) continue;
+    if (groups === EMPTY_GROUPS) groups = new Map();
+    const ns = key.slice(0, dot);
+    let list = groups.get(ns);
+    if (list === undefined) groups.set(ns, list = []);
+    list.push([key.slice(dot + 1), config[key]]);
+  }
+  return groups;
+}
+
+function runHandler(
+  handler: RequestNamespaceHandler,
+  entries: ReadonlyArray<[string, unknown]>,
+  request: Request,
+  response: Response,
+): void {
+  if (typeof handler === "function") {
+    for (const [k, v] of entries) handler(k, v, request, response);
+  } else {
+    const fn = handler.enter();
+    for (const [k, v] of entries) fn(k, v);
+    handler.exit();
+  }
+}
+
+/** Applies `request.config` through the request-scope namespaces and toolboxes. */
+export function applyNamespaces(app: PipelineApp, request: Request, response: Response): void {
+  const groups = groupByNamespace(request.config);
+  for (const [ns, handler] of requestNamespaces) {
+    const entries = groups.get(ns);
+    if (entries !== undefined) runHandler(handler, entries, request, response);
+  }
+  for (const ns in app.toolboxes) {
+    app.toolboxes[ns]!.configure(groups.get(ns) ?? []);
+  }
+  for (const [ns, handler] of app.requestNamespaces) {
+    const entries = groups.get(ns);
+    if (entries !== undefined) runHandler(handler, entries, request, response);
+  }
+}
+
+/** `true` for errors that are normal control flow (not logged when a hook raises them). */
+export function isQuietError(error: unknown): boolean {
+  return error instanceof HTTPError || error instanceof HTTPRedirect ||
+    error instanceof InternalRedirect;
+}
+
+function checkTimedOut(response: Response): void {
+  if (response.timed_out) throw new TimeoutError();
+}
+
+async function stage(request: Request, name: string): Promise<void> {
+  request.stage = name;
+  const running = request.hooks.run(name);
+  if (running !== undefined) await running;
+}
+
+async function doRespond(
+  app: PipelineApp,
+  request: Request,
+  response: Response,
+  pathInfo: string,
+): Promise<void> {
+  if (request.app === null) throw new NotFound(request.script_name + pathInfo);
+  request.stage = "process_headers";
+  const host = request.header("host");
+  if (host === null && request.protocol[0] === 1 && request.protocol[1] >= 1) {
+    throw new HTTPError(400, "HTTP/1.1 requires a 'Host' request header.");
+  }
+  request.base = `${request.scheme}://${
+    host === null ? request.local.name || request.local.ip : host.replace(/[\r\n]/g, "")
+  }`;
+  request.stage = "get_resource";
+  const dispatch = request.app.findConfig(pathInfo, "request.dispatch", request.dispatch);
+  (dispatch as Dispatcher).dispatch(pathInfo, request);
+  const body = app.makeBody?.(request) ?? null;
+  if (body !== null) request.body = body;
+  applyNamespaces(app, request, response);
+  await stage(request, "on_start_resource");
+  checkTimedOut(response);
+  request.stage = "process_query_string";
+  if (request.query_string !== "") {
+    let qsParams;
+    try {
+      qsParams = parseQueryString(request.query_string);
+    } catch {
+      throw new HTTPError(
+        404,
+        "The given query string could not be processed. Query strings for this resource " +
+          "must be encoded with 'utf8'.",
+      );
+    }
+    Object.assign(request.params, qsParams);
+  }
+  if (request.process_request_body && !request.methods_with_bodies.includes(request.method)) {
+    request.process_request_body = false;
+  }
+  await stage(request, "before_request_body");
+  checkTimedOut(response);
+  if (request.process_request_body && body !== null) {
+    request.stage = "process_body";
+    await body.process();
+  }
+  await stage(request, "before_handler");
+  checkTimedOut(response);
+  const handler = request.handler;
+  if (handler) {
+    request.stage = "handler";
+    response.body = await handler();
+  }
+  checkTimedOut(response);
+  await stage(request, "before_finalize");
+  await response.finalize();
+}
+
+async function handleError(request: Request, response: Response, error: unknown): Promise<void> {
+  request.error = error;
+  try {
+    await stage(request, "before_error_response");
+    const done = request.error_response();
+    if (done instanceof Promise) await done;
+    await stage(request, "after_error_response");
+    await response.finalize();
+  } catch (e) {
+    if (!(e instanceof HTTPRedirect)) throw e;
+    e.setResponse();
+    await response.finalize();
+  }
+}
+
+/**
+ * Answers `request` into `response`, for `pathInfo` (the path below the mount point). Never
+ * throws, except an {@link InternalRedirect} (the application serves its target) or, with
+ * `request.throw_errors`, the error itself.
+ */
+export async function respond(
+  app: PipelineApp,
+  request: Request,
+  response: Response,
+  pathInfo: string,
+  log: LogManager,
+): Promise<void> {
+  try {
+    try {
+      try {
+        await doRespond(app, request, response, pathInfo);
+      } catch (e) {
+        if (!(e instanceof HTTPError || e instanceof HTTPRedirect)) throw e;
+        e.setResponse();
+        request.stage = "before_finalize (HTTPError)";
+        await runPoint(request, "before_finalize");
+        await response.finalize();
+      } finally {
+        await stage(request, "on_end_resource");
+      }
+    } catch (e) {
+      if (e instanceof InternalRedirect || request.throw_errors) throw e;
+      await handleError(request, response, e);
+    }
+  } catch (e) {
+    if (e instanceof InternalRedirect || request.throw_errors) throw e;
+    // Failure in the error handling itself: bypass everything.
+    log.error("", "", 40, e);
+    bareError(response, request.show_tracebacks ? formatTraceback(e) : "");
+  }
+}
+
+async function runPoint(request: Request, point: string): Promise<void> {
+  const running = request.hooks.run(point);
+  if (running !== undefined) await running;
+}
+
+/** Makes `response` CherryPy's bare 500 ("Unrecoverable error in the server."). */
+export function bareError(response: Response, traceback = ""): void {
+  const body = new TextEncoder().encode(bareErrorBody(traceback));
+  response.status = 500;
+  response.code = 500;
+  response.reason = "Internal Server Error";
+  response.headers.clear();
+  response.headers.set("Content-Type", "text/plain");
+  response.headers.set("Content-Length", String(body.length));
+  response.body = body;
+}
+
+/**
+ * Fills `request` from its native request: request line, query string and protocol, and the
+ * decoded path below the mount point.
+ */
+export function readRequestLine(request: Request, incoming: IncomingRequest, path: string): void {
+  const target = incoming.target;
+  const q = target.indexOf("?");
+  request.query_string = q < 0 ? "" : target.slice(q + 1);
+  request.request_line = `${incoming.method} ${target} ${incoming.protocol}`;
+  const protocol = incoming.protocol;
+  if (protocol !== "HTTP/1.1") {
+    const slash = protocol.indexOf("/");
+    const dot = protocol.indexOf(".");
+    const major = Number(protocol.slice(slash + 1, dot));
+    const minor = Number(protocol.slice(dot + 1));
+    request.protocol = major > 1 || (major === 1 && minor >= 1) ? [1, 1] : [major, minor];
+  }
+  request.path_info = path;
+}
+
+/** Writes the access-log line for a finished request. */
+export function logAccess(log: LogManager, request: Request, response: Response): void {
+  const len = response.headers.get("Content-Length");
+  const line = `${request.remote.name || request.remote.ip} - ${
+    request.login ?? "-"
+  } ${logTime()} "${escapeLogValue(request.request_line)}" ${response.code} ${len ?? "-"} "${
+    escapeLogValue(request.header("referer") ?? "")
+  }" "${escapeLogValue(request.header("user-agent") ?? "")}"`;
+  log.accessLine(line);
+}
+
+/** Runs the `on_end_request` hooks (errors are logged) and marks the request closed. */
+export async function closeRequest(request: Request, log: LogManager): Promise<void> {
+  if (request.closed) return;
+  request.closed = true;
+  try {
+    await stage(request, "on_end_request");
+  } catch (e) {
+    if (!isQuietError(e)) log.error("", "", 40, e);
+  }
+  const body = request.body as PipelineBody | undefined;
+  if (body !== undefined && body !== null && typeof body.cleanup === "function") {
+    try {
+      await body.cleanup();
+    } catch (e) {
+      log.error("Could not clean up the request body.", "HTTP", 30, e);
+    }
+  }
+}
