@@ -367,7 +367,7 @@ test("log_tracebacks and log_headers: a failing request logs both", async () => 
   web.assertInBody("Error: kaboom");
   const text = errors.join("\n");
   assert.match(text, /HTTP \nError: kaboom/);
-  assert.match(text, /HTTP \nRequest Headers:\n(.|\n)*  X-Custom: yes/);
+  assert.match(text, /HTTP \nRequest Headers:\n(.|\n)* {2}X-Custom: yes/);
 });
 
 test("url(): absolute URLs relative to the current page and the mount point", async () => {
@@ -443,7 +443,6 @@ test("cherrypy.request is each request's own across awaits, 100 at once", async 
 });
 
 test("response timeouts: the monitor marks, aborts request.signal, and the pipeline answers 500", async () => {
-  const { web } = site();
   const bus = new cherrypy.Bus({ exitProcess: () => {} });
   const monitor = new cherrypy.TimeoutMonitor(bus, 0.05);
   const tree = new cherrypy.Tree({
