@@ -188,7 +188,7 @@ class Evaluator {
   }
 }
 
-/** Text with nothing that would need quoting: probably meant as a string. */
+/** Text without quotes or brackets: with words in it, probably meant as a string. */
 const PLAIN = /^[^'"()[\]{}]*$/;
 
 /**
@@ -210,7 +210,7 @@ export function readValue(text: string, registry: ConfigRegistry): unknown {
   } catch (e) {
     if (!(e instanceof ValueProblem)) throw e;
     let message = e.message;
-    if (PLAIN.test(text)) {
+    if (PLAIN.test(text) && (e.kind !== "refused" || /[\p{L}_]/u.test(text))) {
       if (e.kind === "syntax") message = EXPECTED;
       message += `; to give a string, quote it: ${JSON.stringify(text)}`;
     } else if (e.word !== undefined) {

@@ -239,6 +239,7 @@ test("value errors name the file, line, section and key, and say what was expect
     ["# only a comment", /expected a literal .*; to give a string, quote it: "# only a comment"/],
     ["[# only a comment", /expected a literal .*, found the end of the value/],
   ];
+  assert.doesNotMatch(failure("[/]\nk = 60 - 1\n").message, /quote it/);
   for (const [text, pattern] of cases) {
     const err = failure(`[/]\nk = ${text}\n`);
     assert.match(err.message, /^site\.conf:2: \[\/\] k: cannot read value /, text);
