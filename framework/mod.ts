@@ -19,6 +19,7 @@ export * from "./arguments.ts";
 export * from "./builtin_tools.ts";
 export * from "./config.ts";
 export * from "./cp_config.ts";
+export * from "./config_file.ts";
 export * from "./dispatch.ts";
 export * from "./engine.ts";
 export * from "./errors.ts";
