@@ -17,6 +17,7 @@
 export * from "./application.ts";
 export * from "./arguments.ts";
 export * from "./config.ts";
+export * from "./cookies.ts";
 export * from "./dispatch.ts";
 export * from "./engine.ts";
 export * from "./errors.ts";
