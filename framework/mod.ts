@@ -20,6 +20,7 @@ export * from "./builtin_tools.ts";
 export * from "./config.ts";
 export * from "./cp_config.ts";
 export * from "./config_file.ts";
+export * from "./cookies.ts";
 export * from "./dispatch.ts";
 export * from "./engine.ts";
 export * from "./errors.ts";
