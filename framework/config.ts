@@ -49,6 +49,11 @@ export class GlobalConfig {
   readonly #values: ConfigDict = {};
   /** Handlers for namespaces, by name. */
   readonly namespaces: Map<string, NamespaceHandler> = new Map();
+  /**
+   * Called when `update` is given a `global` section together with other (path) sections,
+   * which apply to applications only and are ignored here.
+   */
+  onPathSections: (() => void) | null = null;
 
   /** Merges `conf` into the config and applies its namespaced keys. */
   update(conf: Record<string, unknown>): void {
@@ -63,6 +68,7 @@ export class GlobalConfig {
     const global = conf["global"];
     if (global !== null && typeof global === "object" && !Array.isArray(global)) {
       entries = global as Record<string, unknown>;
+      if (Object.keys(conf).length > 1) this.onPathSections?.();
     }
     const env = entries["environment"];
     if (env !== undefined && env !== null && env !== "") {

@@ -9,6 +9,7 @@ import { Bus, type Listener } from "../bus/mod.ts";
 import { platform } from "../platform/mod.ts";
 import { Autoreloader, SignalHandler, ThreadManager } from "../plugins/mod.ts";
 import { type AppConfig, Tree } from "./application.ts";
+import { Checker } from "./checker.ts";
 import { GlobalConfig, setAttribute } from "./config.ts";
 import { LogManager } from "./log.ts";
 import { Request } from "./request.ts";
@@ -125,6 +126,30 @@ config.namespaces.set("engine", (key, value) => {
   }
   setAttribute(plugin, attr, value, `engine.${name}`);
 });
+
+/**
+ * The config checker (CherryPy's `cherrypy.checker`): runs at every engine start (priority
+ * 50) and logs a warning for each config mistake it finds. `checker.on: false` in the global
+ * config turns it off; `checker.<attribute>` keys set its attributes.
+ *
+ * @example Skip one check
+ * ```ts
+ * import { checker, config } from "../mod.ts";
+ * config.update({ "checker.check_skipped_app_config": false });
+ * checker.run();
+ * ```
+ */
+export const checker: Checker = new Checker({
+  tree,
+  config,
+  log: (msg, level) => engine.log(msg, level),
+  typeSources: { request: new Request(), response: new Response(), server, engine, log },
+});
+checker.subscribe(engine);
+config.namespaces.set("checker", (key, value) => checker.set(key, value));
+config.onPathSections = () => {
+  checker.global_config_contained_paths = true;
+};
 
 setFallbackServing(() => ({ request: new Request(), response: new Response() }));
 

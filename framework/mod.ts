@@ -16,6 +16,7 @@
  */
 export * from "./application.ts";
 export * from "./arguments.ts";
+export * from "./checker.ts";
 export * from "./config.ts";
 export * from "./dispatch.ts";
 export * from "./engine.ts";
