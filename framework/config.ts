@@ -54,6 +54,11 @@ export class GlobalConfig {
   readonly defaults: Readonly<ConfigDict>;
   /** Reads a config file into sections (installed by the framework). */
   readFile: ((path: string) => Record<string, ConfigDict>) | null = null;
+  /**
+   * Called when `update` is given a `global` section together with other (path) sections,
+   * which apply to applications only and are ignored here.
+   */
+  onPathSections: (() => void) | null = null;
 
   /** Creates the config holding `defaults`. */
   constructor(defaults: Readonly<ConfigDict> = {}) {
@@ -81,6 +86,7 @@ export class GlobalConfig {
     const global = conf["global"];
     if (global !== null && typeof global === "object" && !Array.isArray(global)) {
       entries = global as Record<string, unknown>;
+      if (Object.keys(conf).length > 1) this.onPathSections?.();
     }
     const env = entries["environment"];
     if (env !== undefined && env !== null && env !== "") {

@@ -10,6 +10,8 @@ import { platform } from "../platform/mod.ts";
 import { Autoreloader, SignalHandler, ThreadManager } from "../plugins/mod.ts";
 import { type AppConfig, Application, Tree } from "./application.ts";
 import { DEFAULT_TOOL_CONFIG } from "./builtin_tools.ts";
+import { Checker } from "./checker.ts";
+import { readConfigFile } from "./config_file.ts";
 import { type CallableConfig, callableConfig, GlobalConfig, setAttribute } from "./config.ts";
 import { type CallableLog, callableLog, LogManager } from "./log.ts";
 import { Request } from "./request.ts";
@@ -43,11 +45,12 @@ export class Engine extends Bus {
   };
 }
 
+const globalLog = new LogManager();
 /**
  * The global log (`cherrypy.log`): error log to stderr, access log to stdout. Call it to
  * write to the error log: `cherrypy.log("message")`, `cherrypy.log("oops", { traceback: e })`.
  */
-export const log: CallableLog = callableLog(new LogManager(), () => {
+export const log: CallableLog = callableLog(globalLog, () => {
   const { request } = currentServing();
   return { log: request.app?.log ?? null, error: request.error };
 });
@@ -57,6 +60,7 @@ export const log: CallableLog = callableLog(new LogManager(), () => {
  * attaches config to a handler or class.
  */
 export const config: CallableConfig = callableConfig(new GlobalConfig(DEFAULT_TOOL_CONFIG));
+config.readFile = (path) => readConfigFile(path);
 
 /** The process bus running this site. */
 export const engine: Engine = new Engine();
@@ -150,6 +154,36 @@ config.namespaces.set("engine", (key, value) => {
   }
   setAttribute(plugin, attr, value, `engine.${name}`);
 });
+
+/**
+ * The config checker (CherryPy's `cherrypy.checker`): runs at every engine start (priority
+ * 50) and logs a warning for each config mistake it finds. `checker.on: false` in the global
+ * config turns it off; `checker.<attribute>` keys set its attributes.
+ *
+ * @example Skip one check
+ * ```ts
+ * import { checker, config } from "../mod.ts";
+ * config.update({ "checker.check_skipped_app_config": false });
+ * checker.run();
+ * ```
+ */
+export const checker: Checker = new Checker({
+  tree,
+  config,
+  log: (msg, level) => engine.log(msg, level),
+  typeSources: {
+    request: new Request(),
+    response: new Response(),
+    server,
+    engine,
+    log: globalLog,
+  },
+});
+checker.subscribe(engine);
+config.namespaces.set("checker", (key, value) => checker.set(key, value));
+config.onPathSections = () => {
+  checker.global_config_contained_paths = true;
+};
 
 setFallbackServing(() => ({ request: new Request(), response: new Response() }));
 

@@ -17,6 +17,7 @@
 export * from "./application.ts";
 export * from "./arguments.ts";
 export * from "./builtin_tools.ts";
+export * from "./checker.ts";
 export * from "./config.ts";
 export * from "./cp_config.ts";
 export * from "./config_file.ts";
