@@ -209,7 +209,8 @@ export async function respond(
       (dispatch as Dispatcher).dispatch(pathInfo, request);
       applyRequestConfig(request, response);
       try {
-        request.params = parseQueryString(request.query_string);
+        const query = parseQueryString(request.query_string);
+        request.params = Object.assign(Object.create(null), request.params, query);
       } catch {
         throw new HTTPError(
           404,
