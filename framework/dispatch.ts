@@ -7,6 +7,7 @@
 import { bindArguments } from "./arguments.ts";
 import { CherryPyException, NotFound } from "./errors.ts";
 import { isExposed } from "./expose.ts";
+import type { Params } from "./httputil.ts";
 import { currentServing } from "./serving.ts";
 import { signatureOf } from "./signature.ts";
 
@@ -23,6 +24,20 @@ export interface PageHandler {
 
 // Property names that lead out of the user's tree into JavaScript's object machinery.
 const FORBIDDEN = new Set(["constructor", "__proto__", "prototype"]);
+
+/**
+ * Turns the `%2F` left in virtual path segments into `/` (the path is percent-decoded before
+ * it is split into segments, except for encoded slashes, so that they cannot split a segment).
+ *
+ * @example
+ * ```ts
+ * import { decodeSlashes } from "./dispatch.ts";
+ * decodeSlashes(["a%2Fb", "c"]); // ["a/b", "c"]
+ * ```
+ */
+export function decodeSlashes(vpath: readonly string[]): string[] {
+  return vpath.map((x) => x.includes("%2F") ? x.replaceAll("%2F", "/") : x);
+}
 
 /** Reads attribute `name` of `node` the way Python's `getattr(node, name, None)` would. */
 export function getAttr(node: unknown, name: string): unknown {
@@ -74,6 +89,32 @@ export interface DispatchTarget {
   is_index: boolean | null;
   /** The mount point, for NotFound messages. */
   readonly script_name: string;
+  /** The HTTP method (`"GET"`), for dispatchers that choose by method. */
+  readonly method: string;
+  /** The request parameters; dispatchers may add path variables to them. */
+  params: Params;
+  /** One request header's value, or `null` (for dispatchers that choose by host). */
+  header(name: string): string | null;
+}
+
+/**
+ * Anything that can serve as `request.dispatch`: an object whose `dispatch(pathInfo, request)`
+ * sets `request.handler` and `request.config` (and, when it knows, `request.is_index`).
+ *
+ * @example A dispatcher that answers every path with one page
+ * ```ts
+ * import { type DispatcherLike, pageHandler } from "./dispatch.ts";
+ * const single: DispatcherLike = {
+ *   dispatch(_pathInfo, request) {
+ *     request.config = {};
+ *     request.handler = pageHandler(() => "always this", null, []);
+ *   },
+ * };
+ * ```
+ */
+export interface DispatcherLike {
+  /** Sets `request.handler` and `request.config` for `pathInfo`. */
+  dispatch(pathInfo: string, request: DispatchTarget): void;
 }
 
 type Trail = [name: string, node: unknown, parent: unknown, conf: ConfigDict, segleft: number];
@@ -94,7 +135,7 @@ type Trail = [name: string, node: unknown, parent: unknown, conf: ConfigDict, se
  * }
  * ```
  */
-export class Dispatcher {
+export class Dispatcher implements DispatcherLike {
   /** The name of the method a node uses to take over dispatch. */
   readonly dispatchMethodName: string;
   /** Turns a path segment into an attribute name. */
@@ -120,18 +161,26 @@ export class Dispatcher {
       return;
     }
     const [callable, thisArg, vpath] = found;
-    const decoded = vpath.map((x) => x.includes("%2F") ? x.replaceAll("%2F", "/") : x);
-    request.handler = pageHandler(callable, thisArg, decoded);
+    request.handler = pageHandler(
+      callable as (...args: unknown[]) => unknown,
+      thisArg,
+      decodeSlashes(vpath),
+    );
+  }
+
+  /**
+   * Whether `candidate`, a node of the walk, answers requests itself: by default an exposed
+   * function. Subclasses that dispatch to exposed objects (see `MethodDispatcher`) override it.
+   */
+  isHandler(candidate: unknown): boolean {
+    return typeof candidate === "function" && isExposed(candidate);
   }
 
   /**
    * Walks the tree for `path`; returns `[handler, this, vpath]`, or `null` when nothing is
    * exposed there. Also sets `request.config` and `request.is_index`.
    */
-  findHandler(
-    path: string,
-    request: DispatchTarget,
-  ): [(...args: unknown[]) => unknown, unknown, string[]] | null {
+  findHandler(path: string, request: DispatchTarget): [unknown, unknown, string[]] | null {
     const app = request.app;
     if (app === null) return null;
     const root = app.root;
@@ -212,20 +261,12 @@ export class Dispatcher {
           ...trail.slice(i + 1),
         ]);
         request.is_index = path.endsWith("/");
-        return [
-          defhandler as (...a: unknown[]) => unknown,
-          candidate,
-          fullpath.slice(fullLen - left, -1),
-        ];
+        return [defhandler, candidate, fullpath.slice(fullLen - left, -1)];
       }
-      if (typeof candidate === "function" && isExposed(candidate)) {
+      if (this.isHandler(candidate)) {
         request.config = setConf(trail);
         request.is_index = i === numCandidates;
-        return [
-          candidate as (...a: unknown[]) => unknown,
-          parent,
-          fullpath.slice(fullLen - left, -1),
-        ];
+        return [candidate, parent, fullpath.slice(fullLen - left, -1)];
       }
     }
     request.config = setConf(trail);

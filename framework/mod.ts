@@ -23,6 +23,7 @@ export * from "./cp_config.ts";
 export * from "./config_file.ts";
 export * from "./cookies.ts";
 export * from "./dispatch.ts";
+export * from "./dispatchers.ts";
 export * from "./engine.ts";
 export * from "./errors.ts";
 export * from "./expose.ts";
@@ -41,7 +42,9 @@ export {
 } from "./pipeline.ts";
 export * from "./redirect.ts";
 export { classHooks, Host, Request, type RequestApp } from "./request.ts";
+export * from "./popargs.ts";
 export * from "./response.ts";
+export * from "./route_pattern.ts";
 export * from "./server.ts";
 export { request, response } from "./serving.ts";
 export * from "./signature.ts";

@@ -13,7 +13,7 @@
 
 import { formatTraceback } from "../bus/mod.ts";
 import type { IncomingRequest } from "../platform/mod.ts";
-import type { ConfigDict, Dispatcher } from "./dispatch.ts";
+import type { ConfigDict, DispatcherLike } from "./dispatch.ts";
 import { bareErrorBody, HTTPError, NotFound, TimeoutError } from "./errors.ts";
 import { parseQueryString } from "./httputil.ts";
 import type { LogManager } from "./log.ts";
@@ -172,7 +172,7 @@ async function doRespond(
   }`;
   request.stage = "get_resource";
   const dispatch = request.app.findConfig(pathInfo, "request.dispatch", request.dispatch);
-  (dispatch as Dispatcher).dispatch(pathInfo, request);
+  (dispatch as DispatcherLike).dispatch(pathInfo, request);
   const body = app.makeBody?.(request) ?? null;
   if (body !== null) request.body = body;
   applyNamespaces(app, request, response);

@@ -5,7 +5,7 @@
  */
 
 import type { IncomingRequest } from "../platform/mod.ts";
-import { type ConfigDict, Dispatcher, type PageHandler } from "./dispatch.ts";
+import { type ConfigDict, Dispatcher, type DispatcherLike, type PageHandler } from "./dispatch.ts";
 import { type ErrorPage, HTTPError } from "./errors.ts";
 import { HeaderMap } from "./headers.ts";
 import { HookMap } from "./hooks.ts";
@@ -93,7 +93,7 @@ export class Request {
   /** The protocol version in use, as `[major, minor]`. */
   protocol: [number, number] = [1, 1];
   /** Query-string (and later body) parameters. */
-  params: Params = {};
+  params: Params = Object.create(null);
   /** The mount point of the application. */
   script_name = "";
   /** The path below the mount point. */
@@ -109,7 +109,7 @@ export class Request {
   /** Whether the handler was reached as an index (`/a/` → `a.index`). */
   is_index: boolean | null = null;
   /** The dispatcher (`request.dispatch` in config). */
-  dispatch: Dispatcher = defaultDispatcher;
+  dispatch: DispatcherLike = defaultDispatcher;
   /** Show tracebacks on error pages. */
   show_tracebacks = true;
   /** Name the mismatched parameters in 404/400 messages. */

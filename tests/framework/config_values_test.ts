@@ -203,10 +203,7 @@ test("value errors name the file, line, section and key, and say what was expect
     ],
     ["/home/site", /expected a literal .*; to give a string, quote it: "\/home\/site"/],
     ["[a, 'b']", /'a' is not a registered name \(to give a string, quote it: "a"\)/],
-    [
-      "cherrypy.dispatch.MethodDispatcher()",
-      /unknown name 'cherrypy\.dispatch\.MethodDispatcher' \(registered under 'cherrypy\.dispatch': cherrypy\.dispatch\.Dispatcher\)/,
-    ],
+    ["cherrypy.dispatch.NoSuchDispatcher()", /has no member 'NoSuchDispatcher'/],
     ["myapp.Thing()", /nothing is registered under 'myapp'.*configRegistry\.register/],
     ["cherrypy.dispatch.Dispatcher.nope", /'cherrypy\.dispatch\.Dispatcher' has no member 'nope'/],
     ["[1, 2", /expected ',' or '\]' after an item, found the end of the value/],

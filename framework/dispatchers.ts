@@ -1,0 +1,434 @@
+/**
+ * The other dispatchers: `MethodDispatcher` (REST resources answering by HTTP method),
+ * `RoutesDispatcher` (URL patterns mapped to controllers) and `VirtualHost` (a path prefix
+ * chosen by the `Host` header), and the `dispatch` namespace that names them as CherryPy's
+ * `cherrypy.dispatch` module does.
+ *
+ * Any of them is set with the `request.dispatch` config key:
+ *
+ * ```ts ignore
+ * const config = { "/": { "request.dispatch": new cherrypy.dispatch.MethodDispatcher() } };
+ * ```
+ *
+ * @module
+ */
+
+import { configRegistry } from "./config_registry.ts";
+import { isBuiltinMember, isClass } from "./_classes.ts";
+import {
+  type ConfigDict,
+  decodeSlashes,
+  Dispatcher,
+  type DispatcherLike,
+  type DispatchTarget,
+  getAttr,
+  type PageHandler,
+  pageHandler,
+} from "./dispatch.ts";
+import { HTTPError, NotFound } from "./errors.ts";
+import { isExposed } from "./expose.ts";
+import { compileRoute, matchRoute, type RoutePattern } from "./route_pattern.ts";
+import { currentServing } from "./serving.ts";
+
+function notFoundHandler(request: DispatchTarget, pathInfo: string): PageHandler {
+  const path = request.script_name + pathInfo;
+  return () => {
+    throw new NotFound(path);
+  };
+}
+
+// Python's str.isupper(): at least one cased character, and no lower-case one.
+function isUpper(name: string): boolean {
+  return name !== name.toLowerCase() && name === name.toUpperCase();
+}
+
+/**
+ * The HTTP methods `resource` answers, as `MethodDispatcher` lists them in the `Allow`
+ * header: its upper-case attribute names (own and inherited), plus `HEAD` when it has `GET`,
+ * sorted.
+ *
+ * @example
+ * ```ts
+ * import { allowedMethods } from "./dispatchers.ts";
+ * class Resource {
+ *   GET() { return "state"; }
+ *   POST() { return "created"; }
+ * }
+ * allowedMethods(new Resource()); // ["GET", "HEAD", "POST"]
+ * ```
+ */
+export function allowedMethods(resource: unknown): string[] {
+  const names = new Set<string>();
+  let level: unknown = resource;
+  while (
+    (typeof level === "object" || typeof level === "function") && level !== null &&
+    level !== Object.prototype && level !== Function.prototype
+  ) {
+    for (const name of Object.getOwnPropertyNames(level)) if (isUpper(name)) names.add(name);
+    level = Object.getPrototypeOf(level);
+  }
+  if (names.has("GET")) names.add("HEAD");
+  return [...names].sort();
+}
+
+/**
+ * Dispatches on the HTTP method: the URL finds an exposed *resource* by the same tree walk as
+ * {@link Dispatcher} (leftover segments become positional arguments), and the resource's
+ * method named after the request's method (`GET`, `POST`, `PUT`, `DELETE`, ...) answers.
+ *
+ * - The resource must be exposed: `@expose` on its class, or an `exposed = true` property.
+ *   Its methods need not be.
+ * - Every response for a resource carries `Allow`, listing its upper-case attribute names
+ *   (see {@link allowedMethods}).
+ * - `HEAD` uses `GET` when the resource has no `HEAD`. Any other missing method, `OPTIONS`
+ *   included, answers `405 Method Not Allowed`.
+ * - The method's own `_cp_config` is merged into `request.config`.
+ * - No exposed resource on the path: `404 Not Found`.
+ *
+ * @example A REST resource
+ * ```ts
+ * import { expose, MethodDispatcher } from "../mod.ts";
+ *
+ * @expose
+ * class Notes {
+ *   notes: string[] = [];
+ *   GET(id?: string) { return id === undefined ? this.notes.join("\n") : this.notes[Number(id)]; }
+ *   POST(text: string) { this.notes.push(text); return String(this.notes.length - 1); }
+ * }
+ * const config = { "/": { "request.dispatch": new MethodDispatcher() } };
+ * // cherrypy.quickstart(new Notes(), "/notes", config);
+ * ```
+ */
+export class MethodDispatcher extends Dispatcher {
+  /** Exposed objects (or classes' instances) and exposed functions are resources. */
+  override isHandler(candidate: unknown): boolean {
+    if (isExposed(candidate)) return true;
+    if (typeof candidate !== "object" || candidate === null) return false;
+    const proto = Object.getPrototypeOf(candidate) as { constructor?: unknown } | null;
+    return proto !== null && proto !== Object.prototype && isExposed(proto.constructor);
+  }
+
+  /** Finds the resource for `pathInfo`, sets `Allow` and the handler for the method. */
+  override dispatch(pathInfo: string, request: DispatchTarget): void {
+    const found = this.findHandler(pathInfo, request);
+    if (found === null) {
+      request.handler = notFoundHandler(request, pathInfo);
+      return;
+    }
+    const [resource, , vpath] = found;
+    currentServing().response.headers.set("Allow", allowedMethods(resource).join(", "));
+    const method = request.method.toUpperCase();
+    let func = getAttr(resource, method);
+    if ((func === undefined || func === null) && method === "HEAD") {
+      func = getAttr(resource, "GET");
+    }
+    if (typeof func !== "function" || isBuiltinMember(method, func)) {
+      request.handler = () => {
+        throw new HTTPError(405);
+      };
+      return;
+    }
+    const conf = getAttr(func, "_cp_config") as ConfigDict | undefined;
+    if (conf) Object.assign(request.config, conf);
+    request.handler = pageHandler(
+      func as (...args: unknown[]) => unknown,
+      resource,
+      decodeSlashes(vpath),
+    );
+  }
+}
+
+/** Options of {@link RoutesDispatcher.connect}; other keys are default route variables. */
+export interface RouteOptions {
+  /** The controller's method to call (a route's `:action` variable wins; default `"index"`). */
+  action?: string;
+  /** Restricts the route to some request methods: `{ method: ["GET", "HEAD"] }`. */
+  conditions?: { method?: readonly string[] };
+  /** Regular expressions for route variables: `{ id: "\\d+" }`. */
+  requirements?: Readonly<Record<string, string | RegExp>>;
+  /** Default values for route variables or extra parameters (`format: "html"`). */
+  [variable: string]: unknown;
+}
+
+/** Options of the {@link RoutesDispatcher} constructor. */
+export interface RoutesDispatcherOptions {
+  /** Also pass `controller` (the route's name) and `action` as parameters. */
+  fullResult?: boolean;
+}
+
+interface Route {
+  readonly name: string;
+  readonly pattern: RoutePattern;
+  readonly action: string | undefined;
+  readonly methods: readonly string[] | null;
+  readonly defaults: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Maps URL patterns to controllers, like CherryPy's `RoutesDispatcher` (which wraps the
+ * Python Routes library): `connect(name, route, controller, options)` adds a route; the
+ * first route that matches the whole path and the request's method wins; its variables
+ * become request parameters, and the controller's method named by the action is called
+ * with them as keyword parameters. No route matches: `404 Not Found`.
+ *
+ * The route syntax (`:name`, `{name}`, `{name:regex}`, `*rest`) is described in
+ * `route_pattern.ts`. The action is the route's `:action` variable, else `options.action`,
+ * else `"index"`; a controller that is a plain function (no `action`) is itself the
+ * handler, and a controller given as a class is instantiated for each request. Like
+ * CherryPy's, this dispatcher does not require `@expose`.
+ *
+ * Config: the global config, the root's `_cp_config`, the app's `/` section and the
+ * sections for the path's leading segments, then the controller's and the action's
+ * `_cp_config`, then the section for the whole path.
+ *
+ * @example Two routes to one controller
+ * ```ts
+ * import { RoutesDispatcher } from "../mod.ts";
+ *
+ * class Library {
+ *   index(id: string) { return `library ${id}`; }
+ *   book(id: string, book: string) { return `book ${book} of library ${id}`; }
+ * }
+ * const d = new RoutesDispatcher();
+ * const library = new Library();
+ * d.connect("library", "/library/:id", library);
+ * d.connect("book", "/library/{id}/book/{book:\\d+}", library, { action: "book" });
+ * const config = { "/": { "request.dispatch": d } };
+ * // cherrypy.quickstart(null, "", config);
+ * ```
+ */
+export class RoutesDispatcher implements DispatcherLike {
+  /** Whether `controller` and `action` are passed as parameters too. */
+  readonly fullResult: boolean;
+  /** The controllers by route name. */
+  readonly controllers: Map<string, unknown> = new Map();
+  readonly #routes: Route[] = [];
+
+  /** Creates a dispatcher with no routes. */
+  constructor(options: RoutesDispatcherOptions = {}) {
+    this.fullResult = options.fullResult ?? false;
+  }
+
+  /**
+   * Adds the route `route` named `name`, answered by `controller`. Throws a `SyntaxError`
+   * for a route that does not compile.
+   */
+  connect(name: string, route: string, controller: unknown, options: RouteOptions = {}): void {
+    const { action, conditions, requirements, ...defaults } = options;
+    if ("controller" in defaults) {
+      throw new TypeError(
+        `connect(${JSON.stringify(name)}, ...): the controller is the third argument, ` +
+          "not an option.",
+      );
+    }
+    if (action !== undefined && typeof action !== "string") {
+      throw new TypeError(`connect(${JSON.stringify(name)}, ...): action must be a string.`);
+    }
+    const methods = conditions?.method;
+    if (methods !== undefined && !Array.isArray(methods)) {
+      throw new TypeError(
+        `connect(${JSON.stringify(name)}, ...): conditions.method must be a list of methods ` +
+          `such as ["GET", "HEAD"]; got ${JSON.stringify(methods)}.`,
+      );
+    }
+    this.controllers.set(name, controller);
+    this.#routes.push({
+      name,
+      pattern: compileRoute(route, requirements),
+      action,
+      methods: methods === undefined ? null : methods.map((m) => m.toUpperCase()),
+      defaults,
+    });
+  }
+
+  /**
+   * The first route matching `path` for `method`: its defaults and variables, with
+   * `controller` (the route's name) and `action` (when known); `null` when none matches.
+   */
+  match(path: string, method = "GET"): Record<string, unknown> | null {
+    for (const route of this.#routes) {
+      if (route.methods !== null && !route.methods.includes(method.toUpperCase())) continue;
+      const vars = matchRoute(route.pattern, path);
+      if (vars === null) continue;
+      const result: Record<string, unknown> = { ...route.defaults };
+      if (route.action !== undefined) result.action = route.action;
+      Object.assign(result, vars);
+      result.controller = route.name;
+      return result;
+    }
+    return null;
+  }
+
+  /** Sets `request.handler`, `request.config` and the route's parameters for `pathInfo`. */
+  dispatch(pathInfo: string, request: DispatchTarget): void {
+    const found = this.findHandler(pathInfo, request);
+    request.handler = found === null
+      ? notFoundHandler(request, pathInfo)
+      : pageHandler(found[0], found[1], []);
+  }
+
+  /**
+   * Matches `pathInfo`, adds the route's variables to `request.params`, sets
+   * `request.config`; returns `[handler, this]`, or `null` when nothing answers.
+   */
+  findHandler(
+    pathInfo: string,
+    request: DispatchTarget,
+  ): [(...args: unknown[]) => unknown, unknown] | null {
+    const result = this.match(pathInfo, request.method);
+    if (result !== null) {
+      const params = { ...result };
+      if (!this.fullResult) {
+        delete params.controller;
+        delete params.action;
+      }
+      for (const [key, value] of Object.entries(params)) {
+        (request.params as Record<string, unknown>)[key] = value;
+      }
+    }
+
+    const app = request.app;
+    const base: ConfigDict = { ...app?.globalConfig() };
+    request.config = base;
+    let curpath = "";
+    const merge = (conf: unknown) => {
+      if (conf === null || typeof conf !== "object") return;
+      const nodeconf = { ...conf as ConfigDict };
+      if ("tools.staticdir.dir" in nodeconf) {
+        nodeconf["tools.staticdir.section"] = curpath || "/";
+      }
+      Object.assign(base, nodeconf);
+    };
+    merge(getAttr(app?.root, "_cp_config"));
+    merge(app?.config["/"]);
+    const atoms = pathInfo.split("/").filter((x) => x !== "");
+    const last = atoms.pop();
+    for (const atom of atoms) {
+      curpath += "/" + atom;
+      merge(app?.config[curpath]);
+    }
+
+    let handler: unknown = undefined;
+    let thisArg: unknown = undefined;
+    if (result !== null) {
+      let controller = this.controllers.get(result.controller as string);
+      const action = result.action ??
+        (typeof controller === "function" && !isClass(controller) ? undefined : "index");
+      if (isClass(controller)) controller = new controller();
+      merge(getAttr(controller, "_cp_config"));
+      if (action === undefined) {
+        handler = controller;
+      } else {
+        const name = String(action);
+        handler = getAttr(controller, name);
+        if (isBuiltinMember(name, handler)) handler = undefined;
+        thisArg = controller;
+        merge(getAttr(handler, "_cp_config"));
+      }
+    }
+
+    if (last !== undefined) {
+      curpath += "/" + last;
+      merge(app?.config[curpath]);
+    }
+    if (typeof handler !== "function") return null;
+    return [handler as (...args: unknown[]) => unknown, thisArg];
+  }
+}
+
+/** Options of the {@link VirtualHost} dispatcher. */
+export interface VirtualHostOptions {
+  /** The dispatcher that walks the prefixed path (default: a new {@link Dispatcher}). */
+  nextDispatcher?: DispatcherLike;
+  /** Read `X-Forwarded-Host` (set by proxies) instead of `Host` when present (default). */
+  useXForwardedHost?: boolean;
+}
+
+// CherryPy's httputil.urljoin: join with "/", collapse "//", never "".
+function urljoin(...atoms: string[]): string {
+  let url = atoms.filter((x) => x !== "").join("/");
+  while (url.includes("//")) url = url.replaceAll("//", "/");
+  return url || "/";
+}
+
+/**
+ * Serves several domains from one tree: the request's `Host` header (or `X-Forwarded-Host`)
+ * is looked up exactly, port included when the client sent one, in `domains`, and the prefix
+ * found is put before the path, which the next dispatcher then walks. A host not listed gets
+ * the path as it is. `cherrypy.url` and `request.path_info` keep the path the client asked
+ * for; `tools.staticdir.section` loses the prefix.
+ *
+ * @example The docs' two domains
+ * ```ts
+ * import { dispatch } from "../mod.ts";
+ * const hostmap = { "company.com:8080": "/app1", "home.net:8080": "/app2" };
+ * const config = { "/": { "request.dispatch": new dispatch.VirtualHost(hostmap) } };
+ * ```
+ */
+export class VirtualHost implements DispatcherLike {
+  /** Path prefixes by host (`"www.example.com:8080": "/example"`). */
+  readonly domains: Readonly<Record<string, string>>;
+  /** The dispatcher that walks the prefixed path. */
+  readonly nextDispatcher: DispatcherLike;
+  /** Whether `X-Forwarded-Host` takes precedence over `Host`. */
+  readonly useXForwardedHost: boolean;
+
+  /** Creates the dispatcher for `domains` (host → path prefix). */
+  constructor(domains: Readonly<Record<string, string>>, options: VirtualHostOptions = {}) {
+    for (const [host, prefix] of Object.entries(domains)) {
+      if (typeof prefix !== "string") {
+        throw new TypeError(
+          `VirtualHost: the prefix for ${JSON.stringify(host)} must be a path string such as ` +
+            `"/app1"; got ${JSON.stringify(prefix)}.`,
+        );
+      }
+    }
+    this.domains = { ...domains };
+    this.nextDispatcher = options.nextDispatcher ?? new Dispatcher();
+    this.useXForwardedHost = options.useXForwardedHost ?? true;
+  }
+
+  /** Prefixes `pathInfo` for the request's host and hands it to the next dispatcher. */
+  dispatch(pathInfo: string, request: DispatchTarget): void {
+    let domain = request.header("Host") ?? "";
+    if (this.useXForwardedHost) domain = request.header("X-Forwarded-Host") ?? domain;
+    const prefix = Object.hasOwn(this.domains, domain) ? this.domains[domain]! : "";
+    this.nextDispatcher.dispatch(prefix ? urljoin(prefix, pathInfo) : pathInfo, request);
+    const section = request.config["tools.staticdir.section"];
+    if (typeof section === "string" && section) {
+      request.config["tools.staticdir.section"] = section.slice(prefix.length);
+    }
+  }
+}
+
+/** The dispatcher classes, by the names CherryPy's `cherrypy.dispatch` module gives them. */
+export interface DispatchNamespace {
+  /** The default, tree-walking dispatcher. */
+  readonly Dispatcher: typeof Dispatcher;
+  /** Dispatch on the HTTP method. */
+  readonly MethodDispatcher: typeof MethodDispatcher;
+  /** URL patterns mapped to controllers. */
+  readonly RoutesDispatcher: typeof RoutesDispatcher;
+  /** A path prefix chosen by the Host header. */
+  readonly VirtualHost: typeof VirtualHost;
+}
+
+/**
+ * `cherrypy.dispatch`: the dispatchers under the names the CherryPy docs use, so that
+ * `'request.dispatch': cherrypy.dispatch.MethodDispatcher()` reads
+ * `"request.dispatch": new cherrypy.dispatch.MethodDispatcher()`.
+ *
+ * @example
+ * ```ts
+ * import * as cherrypy from "../mod.ts";
+ * const config = { "/": { "request.dispatch": new cherrypy.dispatch.MethodDispatcher() } };
+ * ```
+ */
+export const dispatch: DispatchNamespace = Object.freeze({
+  Dispatcher,
+  MethodDispatcher,
+  RoutesDispatcher,
+  VirtualHost,
+});
+
+configRegistry.register("cherrypy.dispatch", dispatch);
