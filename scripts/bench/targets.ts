@@ -1,19 +1,67 @@
 /**
- * The benchmark targets: one row per server program that `run.ts` measures.
+ * The benchmark targets: one row per server program that `run.ts` measures, and the apps they
+ * serve.
  *
  * A target is a command line that starts an HTTP server on the port it is given (as an argument
  * and as `PORT`), prints `LISTENING <port>` on standard output once it is bound, and answers
- * `GET <path>` with `<expectBody>`. The harness runs the command itself (under `setsid` and
- * `taskset`), so it must be the server process, not a shell wrapper around one.
+ * each of its apps' `GET <path>` with the app's body. The harness runs the command itself (under
+ * `setsid` and `taskset`), so it must be the server process, not a shell wrapper around one. It
+ * must exit (status 0) on SIGTERM, so that a CPU profile, when asked for, is written.
  *
  * Every runtime needs a `baseline` target (the raw server of that runtime): the other targets of
- * that runtime are reported as ratios against it.
+ * that runtime are reported, app by app, as ratios against it.
  *
  * @module
  */
 
 /** A JavaScript runtime a target runs on. */
 export type Runtime = "deno" | "node";
+
+/** The apps: what is requested, and what must come back. */
+export const APPS = {
+  /** A fixed text page at the root: `index()` returning `Hello world!`. */
+  hello: { path: "/", body: "Hello world!", contentType: null },
+  /** A handler returning a small object as JSON, with `Content-Type: application/json`. */
+  json: {
+    path: "/json",
+    body: JSON.stringify({ message: "Hello world!", id: 42, tags: ["small", "json"] }),
+    contentType: "application/json",
+  },
+  /** A route two objects deep with a path argument: `/users/<id>/profile`. */
+  nested: { path: "/users/42/profile", body: "Profile of user 42", contentType: null },
+} as const;
+
+/** The name of an app. */
+export type AppName = keyof typeof APPS;
+
+/** Every app, in table order. */
+export const APP_NAMES: readonly AppName[] = Object.keys(APPS) as AppName[];
+
+/**
+ * What a target measures: `server` is the HTTP server layer alone (a native gateway answering
+ * `Hello world!`), `framework` the whole framework and its peers, app by app. The raw servers
+ * belong to both, as the baselines.
+ */
+export type Group = "server" | "framework";
+
+/** Every group. */
+export const GROUPS: readonly Group[] = ["server", "framework"];
+
+/**
+ * `true` when `target` serving `app` is a row of `group`: the `server` group measures the
+ * `hello` app only, the `framework` group every app its targets serve.
+ *
+ * @example
+ * ```ts
+ * import { inGroup, TARGETS } from "./targets.ts";
+ * const raw = TARGETS.find((t) => t.name === "raw_deno")!;
+ * inGroup(raw, "json", "server"); // false
+ * inGroup(raw, "json", "framework"); // true
+ * ```
+ */
+export function inGroup(target: Target, app: AppName, group: Group): boolean {
+  return target.groups.includes(group) && (group !== "server" || app === "hello");
+}
 
 /** What a target's command line is built from. */
 export interface TargetContext {
@@ -27,6 +75,12 @@ export interface TargetContext {
   readonly servers: string;
   /** The port the server must bind. */
   readonly port: number;
+  /** The app being measured (servers that serve every app may ignore it). */
+  readonly app: AppName;
+  /** When set, the runtime's CPU profiler writes a profile into this folder at exit. */
+  readonly profileDir: string | null;
+  /** The profile's file name (without folder). */
+  readonly profileName: string;
 }
 
 /** One server to benchmark. */
@@ -37,49 +91,121 @@ export interface Target {
   readonly runtime: Runtime;
   /** What it is, one line (shown in the JSON and the README). */
   readonly description: string;
+  /** The groups it belongs to (`--only`). */
+  readonly groups: readonly Group[];
+  /** The apps it serves. */
+  readonly apps: readonly AppName[];
   /** `true` for the raw server of its runtime, the denominator of that runtime's ratios. */
   readonly baseline?: boolean;
   /** `true` when it runs the npm build (`npm/`), which is then built first if missing. */
   readonly needsNpmBuild?: boolean;
-  /** The path requested (default `/`). */
-  readonly path?: string;
-  /** The exact body `GET <path>` must answer before it is measured (default `Hello world!`). */
-  readonly expectBody?: string;
   /** The command line (program first). */
   command(ctx: TargetContext): string[];
   /** Extra environment variables for the server (added to this process's environment). */
   env?(ctx: TargetContext): Record<string, string>;
 }
 
-/** Every target, in table order. */
+/** `deno run -A [profiler flags] <script> <port>`. */
+function denoRun(c: TargetContext, script: string): string[] {
+  const prof = c.profileDir === null
+    ? []
+    : ["--cpu-prof", `--cpu-prof-dir=${c.profileDir}`, `--cpu-prof-name=${c.profileName}`];
+  return [c.deno, "run", "-A", ...prof, `${c.servers}/${script}`, String(c.port)];
+}
+
+/** `node [profiler flags] <script> <port>`. */
+function nodeRun(c: TargetContext, script: string): string[] {
+  const prof = c.profileDir === null
+    ? []
+    : ["--cpu-prof", `--cpu-prof-dir=${c.profileDir}`, `--cpu-prof-name=${c.profileName}`];
+  return [c.node, ...prof, `${c.servers}/${script}`, String(c.port)];
+}
+
+const BOTH: readonly Group[] = ["server", "framework"];
+const HELLO: readonly AppName[] = ["hello"];
+
+/** Every target, in table order (the table groups them by app first). */
 export const TARGETS: readonly Target[] = [
   {
     name: "raw_deno",
     runtime: "deno",
-    description: "Deno.serve answering Hello world! (baseline for Deno)",
+    description: "Deno.serve answering the app's fixed response (baseline for Deno)",
+    groups: BOTH,
+    apps: APP_NAMES,
     baseline: true,
-    command: (c) => [c.deno, "run", "-A", `${c.servers}/raw_deno.ts`, String(c.port)],
+    command: (c) => denoRun(c, "raw_deno.ts"),
+    env: (c) => ({ BENCH_APP: c.app }),
+  },
+  {
+    name: "hono_deno",
+    runtime: "deno",
+    description: "Hono (npm package, from node_modules) on Deno.serve",
+    groups: ["framework"],
+    apps: APP_NAMES,
+    command: (c) => denoRun(c, "hono_deno.ts"),
   },
   {
     name: "cp_deno",
     runtime: "deno",
     description: "cherrypy-ts HTTPServer, native gateway, from the TypeScript sources",
-    command: (c) => [c.deno, "run", "-A", `${c.servers}/cp_server.mjs`, String(c.port)],
+    groups: ["server"],
+    apps: HELLO,
+    command: (c) => denoRun(c, "cp_server.mjs"),
     env: (c) => ({ CP_MOD: `${c.root}/server/mod.ts`, CP_APP: "native" }),
+  },
+  {
+    name: "cp_fw_deno",
+    runtime: "deno",
+    description: "cherrypy-ts framework (tree.mount, engine, production), from the sources",
+    groups: ["framework"],
+    apps: APP_NAMES,
+    command: (c) => denoRun(c, "cp_framework.mjs"),
+    env: (c) => ({ CP_MOD: `${c.root}/mod.ts` }),
   },
   {
     name: "raw_node",
     runtime: "node",
-    description: "node:http answering Hello world! (baseline for Node)",
+    description: "node:http answering the app's fixed response (baseline for Node)",
+    groups: BOTH,
+    apps: APP_NAMES,
     baseline: true,
-    command: (c) => [c.node, `${c.servers}/raw_node.mjs`, String(c.port)],
+    command: (c) => nodeRun(c, "raw_node.mjs"),
+    env: (c) => ({ BENCH_APP: c.app }),
+  },
+  {
+    name: "fastify_node",
+    runtime: "node",
+    description: "Fastify (devDependency) on Node",
+    groups: ["framework"],
+    apps: APP_NAMES,
+    command: (c) => nodeRun(c, "fastify_node.mjs"),
+  },
+  {
+    name: "express_node",
+    runtime: "node",
+    description: "Express (devDependency) on Node",
+    groups: ["framework"],
+    apps: APP_NAMES,
+    command: (c) => nodeRun(c, "express_node.mjs"),
   },
   {
     name: "cp_node",
     runtime: "node",
     description: "cherrypy-ts HTTPServer, native gateway, from the npm build",
+    groups: ["server"],
+    apps: HELLO,
     needsNpmBuild: true,
-    command: (c) => [c.node, `${c.servers}/cp_server.mjs`, String(c.port)],
+    command: (c) => nodeRun(c, "cp_server.mjs"),
     env: (c) => ({ CP_MOD: `${c.root}/npm/server/mod.js`, CP_APP: "native" }),
+  },
+  {
+    name: "cp_fw_node",
+    runtime: "node",
+    description: "cherrypy-ts framework (tree.mount, engine, production), from the npm build",
+    groups: ["framework"],
+    apps: APP_NAMES,
+    needsNpmBuild: true,
+    command: (c) => nodeRun(c, "cp_framework.mjs"),
+    env: (c) => ({ CP_MOD: `${c.root}/npm/mod.js` }),
   },
 ];

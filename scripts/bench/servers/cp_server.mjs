@@ -15,7 +15,8 @@
  *   module, or the package's main module `mod.ts` / `npm/mod.js`, which re-exports it).
  * - `--app <name>` or `CP_APP`: which entry of {@link APPS} to serve (default `native`).
  *
- * Prints `LISTENING <port>` once the socket is bound (the benchmark waits for that line).
+ * Prints `LISTENING <port>` once the socket is bound (the benchmark waits for that line), and
+ * exits on SIGTERM (so that `--cpu-prof` writes its profile).
  *
  * @module
  */
@@ -63,6 +64,7 @@ if (makeApp === undefined) {
   process.exit(2);
 }
 
+process.on("SIGTERM", () => process.exit(0));
 const mod = await import(modUrl);
 const server = new mod.HTTPServer(
   { host: "127.0.0.1", port: Number(args.port ?? 0) },

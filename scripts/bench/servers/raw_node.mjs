@@ -1,11 +1,14 @@
 /**
- * Benchmark baseline for Node: a raw `node:http` server answering every request with
- * `Hello world!` (`text/plain`), with no cherrypy-ts code at all. Plain ESM JavaScript so Node
- * runs it as is.
+ * Benchmark baseline for Node: a raw `node:http` server answering one app's response with no
+ * cherrypy-ts code and no routing at all (`BENCH_APP`: `hello`, the default, answers every
+ * request `Hello world!` as `text/plain`; `json` answers every request the JSON payload; `nested`
+ * reads the id from `/users/<id>/profile` with one regular expression). Plain ESM JavaScript so
+ * Node runs it as is.
  *
  *     node scripts/bench/servers/raw_node.mjs [port]   # or PORT=8080; default 0 (any)
  *
- * Prints `LISTENING <port>` once the socket is bound (the benchmark waits for that line).
+ * Prints `LISTENING <port>` once the socket is bound (the benchmark waits for that line), and
+ * exits on SIGTERM (so that `--cpu-prof` writes its profile).
  *
  * @module
  */
@@ -13,14 +16,39 @@
 import { Buffer } from "node:buffer";
 import http from "node:http";
 import process from "node:process";
+import { HELLO_BODY, jsonPayload, profileBody } from "./payloads.mjs";
 
 const port = Number(process.argv[2] ?? process.env.PORT ?? 0);
-const body = "Hello world!";
-const length = String(Buffer.byteLength(body));
+const app = process.env.BENCH_APP ?? "hello";
+const PROFILE = /^\/users\/([^/?]+)\/profile(?:\?|$)/;
+const helloLength = String(Buffer.byteLength(HELLO_BODY));
 
-const server = http.createServer((_req, res) => {
-  // An explicit Content-Length, as Deno.serve sends; without it Node answers chunked.
-  res.writeHead(200, { "content-type": "text/plain", "content-length": length });
+// An explicit Content-Length everywhere, as Deno.serve sends; without it Node answers chunked.
+function send(res, type, body) {
+  res.writeHead(200, { "content-type": type, "content-length": String(Buffer.byteLength(body)) });
   res.end(body);
-});
+}
+
+const handlers = {
+  hello: (_req, res) => {
+    res.writeHead(200, { "content-type": "text/plain", "content-length": helloLength });
+    res.end(HELLO_BODY);
+  },
+  json: (_req, res) => send(res, "application/json", JSON.stringify(jsonPayload())),
+  nested: (req, res) => {
+    const m = PROFILE.exec(req.url);
+    if (m === null) {
+      res.writeHead(404, { "content-length": "0" });
+      res.end();
+    } else send(res, "text/plain", profileBody(m[1]));
+  },
+};
+const handler = handlers[app];
+if (handler === undefined) {
+  console.error(`raw_node: unknown app ${app}; known: ${Object.keys(handlers).join(", ")}`);
+  process.exit(2);
+}
+
+process.on("SIGTERM", () => process.exit(0));
+const server = http.createServer(handler);
 server.listen(port, "127.0.0.1", () => console.log(`LISTENING ${server.address().port}`));
