@@ -341,8 +341,12 @@ export class HTTPError extends CherryPyException {
 export class NotFound extends HTTPError {
   /** The path that was not found. */
   readonly path: string;
-  /** Creates the error for `path`. */
-  constructor(path: string) {
+  /** Creates the error for `path` (default: the current request's path). */
+  constructor(path?: string) {
+    if (path === undefined) {
+      const { request } = currentServing();
+      path = request.script_name + request.path_info;
+    }
     super(404, `The path '${path}' was not found.`);
     this.name = "NotFound";
     this.path = path;

@@ -167,6 +167,7 @@ async function doRespond(
   if (host === null && request.protocol[0] === 1 && request.protocol[1] >= 1) {
     throw new HTTPError(400, "HTTP/1.1 requires a 'Host' request header.");
   }
+  if (request.header("cookie") !== null) void request.cookie;
   request.base = `${request.scheme}://${
     host === null ? request.local.name || request.local.ip : host.replace(/[\r\n]/g, "")
   }`;

@@ -7,6 +7,7 @@
 import type { IncomingRequest } from "../platform/mod.ts";
 import { type ConfigDict, Dispatcher, type DispatcherLike, type PageHandler } from "./dispatch.ts";
 import { type ErrorPage, HTTPError } from "./errors.ts";
+import { parseRequestCookies, SimpleCookie } from "./cookies.ts";
 import { HeaderMap } from "./headers.ts";
 import { HookMap } from "./hooks.ts";
 import type { Params } from "./httputil.ts";
@@ -141,6 +142,7 @@ export class Request {
   /** The native request, or `null` outside a real request. */
   readonly incoming: IncomingRequest | null;
   #headers: HeaderMap | undefined;
+  #cookie: SimpleCookie | undefined;
   #signal: AbortSignal | undefined;
   #timeout: AbortController | undefined;
   #uniqueId: string | undefined;
@@ -166,6 +168,21 @@ export class Request {
       this.#headers = new HeaderMap(this.incoming === null ? [] : this.incoming.headerEntries());
     }
     return this.#headers;
+  }
+
+  /**
+   * The request's cookies (`request.cookie.get("name")?.value`). A malformed Cookie header
+   * is a 400 (raised when the request's headers are processed).
+   */
+  get cookie(): SimpleCookie {
+    if (this.#cookie === undefined) {
+      const header = this.header("cookie");
+      this.#cookie = header === null ? new SimpleCookie() : parseRequestCookies([header]);
+    }
+    return this.#cookie;
+  }
+  set cookie(value: SimpleCookie) {
+    this.#cookie = value;
   }
 
   /** One header's value without building {@link Request.headers}. */

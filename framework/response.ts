@@ -5,6 +5,7 @@
  */
 
 import type { OutgoingBody } from "../platform/mod.ts";
+import { SimpleCookie } from "./cookies.ts";
 import { HTTPError } from "./errors.ts";
 import { HeaderMap } from "./headers.ts";
 import { validStatus } from "./httputil.ts";
@@ -119,6 +120,19 @@ export class Response {
   timeout = 300;
   /** `true` once the response has run past {@link Response.timeout}. */
   timed_out = false;
+  #cookie: SimpleCookie | undefined;
+
+  /**
+   * Cookies to set: `response.cookie.set("name", "value").path = "/"`; each becomes a
+   * `Set-Cookie` header when the response is sent.
+   */
+  get cookie(): SimpleCookie {
+    return this.#cookie ??= new SimpleCookie();
+  }
+  set cookie(value: SimpleCookie) {
+    this.#cookie = value;
+  }
+
   /** Called once when the response times out (the framework aborts `request.signal`). */
   onTimedOut: (() => void) | null = null;
 
@@ -170,6 +184,18 @@ export class Response {
     if (!headers.has("Content-Length")) headers.set("Content-Length", String(bytes.length));
   }
 
+  #headerList(): Array<[string, string]> {
+    const list = [...this.headers.entries()];
+    const jar = this.#cookie;
+    if (jar !== undefined && jar.size > 0) {
+      // deno-lint-ignore no-control-regex
+      for (const value of jar.output()) {
+        list.push(["Set-Cookie", value.replace(/[\x00-\x1f\x7f]/g, "")]);
+      }
+    }
+    return list;
+  }
+
   /** The finalized response in the platform's form. */
   toOutgoing(): {
     status: number;
@@ -180,7 +206,7 @@ export class Response {
     return {
       status: this.code,
       statusText: this.reason,
-      headers: [...this.headers.entries()],
+      headers: this.#headerList(),
       body: this.body as OutgoingBody,
     };
   }
