@@ -16,6 +16,16 @@
  */
 export * from "./application.ts";
 export * from "./arguments.ts";
+export {
+  type BodyParams,
+  type DefaultProcessor,
+  Entity,
+  Part,
+  type Processor,
+  RequestBody,
+  type RequestBodyOptions,
+} from "./body.ts";
+export { BodyFile, ByteReader, concatBytes, decodeCharset, SizedReader } from "./body_reader.ts";
 export * from "./config.ts";
 export * from "./dispatch.ts";
 export * from "./engine.ts";
@@ -24,8 +34,17 @@ export * from "./expose.ts";
 export * from "./headers.ts";
 export * from "./httputil.ts";
 export * from "./log.ts";
+export { MediaType } from "./media_type.ts";
+export {
+  PartReader,
+  processMultipart,
+  processMultipartAsParams,
+  processMultipartFormData,
+  readPartHeaders,
+} from "./multipart.ts";
 export { Host, Request, type RequestApp } from "./request.ts";
 export * from "./response.ts";
+export { addParam, processUrlencoded } from "./urlencoded.ts";
 export * from "./server.ts";
 export { request, response } from "./serving.ts";
 export * from "./signature.ts";
