@@ -409,16 +409,14 @@ export interface RequestBodyOptions {
  * The request's body (`request.body`). Nothing is read until {@link RequestBody.process}
  * (or a handler's `read()`); a body without a Content-Type is left unparsed.
  *
- * @example Read a raw body in a handler
+ * @example A raw body, left for the handler
  * ```ts
- * import { expose, request } from "./mod.ts";
- * class Api {
- *   @expose
- *   async echo() {
- *     const body = request.body!;
- *     return `${body.content_type}: ${await body.text()}`;
- *   }
- * }
+ * import { HeaderMap, RequestBody } from "./mod.ts";
+ * async function* src() { yield new TextEncoder().encode('{"a": 1}'); }
+ * const headers = new HeaderMap([["Content-Type", "application/json"], ["Content-Length", "8"]]);
+ * const body = new RequestBody(src(), headers);
+ * await body.process(); // no processor for JSON: nothing is read
+ * JSON.parse(await body.text()); // { a: 1 }
  * ```
  */
 export class RequestBody extends Entity {
