@@ -8,6 +8,7 @@
 import type { IncomingRequest, OutgoingResponse } from "../platform/mod.ts";
 import { tools as defaultTools } from "./builtin_tools.ts";
 import type { ConfigDict } from "./dispatch.ts";
+import { RequestBody } from "./body.ts";
 import { HTTPError } from "./errors.ts";
 import type { FetchHandler } from "../server/mod.ts";
 import { FetchIncoming, stripPrefix, toFetchResponse } from "./fetch.ts";
@@ -54,12 +55,18 @@ export type PipelineFactory = (
   options: Record<string, unknown>,
 ) => FetchHandler;
 
-/** Makes the body object of each request (installed by the body module). */
-let makeBody: ((request: CPRequest) => PipelineBody | null) | undefined;
+const DEFAULT_BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 
-/** Installs the request-body factory every application uses. */
-export function setBodyFactory(factory: (request: CPRequest) => PipelineBody | null): void {
-  makeBody = factory;
+/** The body of `request`: a {@link RequestBody} when the request may carry one. */
+function makeRequestBody(request: CPRequest): PipelineBody | null {
+  const incoming = request.incoming;
+  if (incoming === null) return null;
+  const source = incoming.body();
+  if (source === null && !DEFAULT_BODY_METHODS.has(request.method)) return null;
+  return new RequestBody(source, request.headers, {
+    requestParams: request.params,
+    method: request.method,
+  });
 }
 
 classHooks.isQuiet = (e) =>
@@ -193,7 +200,7 @@ export class Application {
 
   /** Makes the body object for a request (pipeline hook). */
   makeBody(request: CPRequest): PipelineBody | null {
-    return makeBody === undefined ? null : makeBody(request);
+    return makeRequestBody(request);
   }
 
   /** Serves one request whose path (below the mount point) is `pathInfo`. */

@@ -62,19 +62,32 @@ export class FetchIncoming implements IncomingRequest {
     this.signal = request.signal;
   }
 
-  /** One header. */
+  /**
+   * One header. A Host header is made up from the URL when missing, and a body without a
+   * length is announced as chunked (as it would be on the wire).
+   */
   header(name: string): string | null {
     const value = this.#request.headers.get(name);
-    if (value === null && name.toLowerCase() === "host") return new URL(this.#request.url).host;
-    return value;
+    if (value !== null) return value;
+    const lower = name.toLowerCase();
+    if (lower === "host") return new URL(this.#request.url).host;
+    if (lower === "transfer-encoding" && this.#chunked()) return "chunked";
+    return null;
   }
 
-  /** All headers, names lower-cased (a Host header is made up from the URL when missing). */
+  #chunked(): boolean {
+    const h = this.#request.headers;
+    return this.#request.body !== null && !h.has("content-length") &&
+      !h.has("transfer-encoding");
+  }
+
+  /** All headers, names lower-cased (with the made-up ones of {@link FetchIncoming.header}). */
   headerEntries(): Iterable<[string, string]> {
     const entries = [...this.#request.headers.entries()];
     if (!this.#request.headers.has("host")) {
       entries.unshift(["host", new URL(this.#request.url).host]);
     }
+    if (this.#chunked()) entries.push(["transfer-encoding", "chunked"]);
     return entries;
   }
 

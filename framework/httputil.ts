@@ -144,8 +144,11 @@ export function titleCaseHeader(name: string): string {
   return title;
 }
 
-/** Query and body parameters: a string, or an array of strings for repeated keys. */
-export type Params = Record<string, string | string[]>;
+/**
+ * Query and body parameters: a string, an array of strings for repeated keys, or (from a
+ * multipart body) a `Part` for a file upload.
+ */
+export type Params = Record<string, unknown>;
 
 function decodeQueryPart(text: string): string {
   const plus = text.includes("+") ? text.replaceAll("+", " ") : text;

@@ -18,6 +18,16 @@ export * from "./application.ts";
 export * from "./arguments.ts";
 export * from "./builtin_tools.ts";
 export * from "./checker.ts";
+export {
+  type BodyParams,
+  type DefaultProcessor,
+  Entity,
+  Part,
+  type Processor,
+  RequestBody,
+  type RequestBodyOptions,
+} from "./body.ts";
+export { BodyFile, ByteReader, concatBytes, decodeCharset, SizedReader } from "./body_reader.ts";
 export * from "./config.ts";
 export * from "./cp_config.ts";
 export * from "./config_file.ts";
@@ -45,6 +55,15 @@ export { classHooks, Host, Request, type RequestApp } from "./request.ts";
 export * from "./popargs.ts";
 export * from "./response.ts";
 export * from "./route_pattern.ts";
+export { MediaType } from "./media_type.ts";
+export {
+  PartReader,
+  processMultipart,
+  processMultipartAsParams,
+  processMultipartFormData,
+  readPartHeaders,
+} from "./multipart.ts";
+export { addParam, processUrlencoded } from "./urlencoded.ts";
 export * from "./server.ts";
 export { request, response } from "./serving.ts";
 export * from "./signature.ts";

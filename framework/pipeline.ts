@@ -38,6 +38,8 @@ export interface PipelineBody {
   process(): Promise<void>;
   /** Releases what the body holds (temporary files); called when the request ends. */
   cleanup?(): Promise<void> | void;
+  /** The names of the parameters that came from the body (for 400 vs 404 on mismatch). */
+  readonly paramNames?: ReadonlySet<string>;
 }
 
 /** What the pipeline needs from the application serving the request. */
@@ -201,6 +203,7 @@ async function doRespond(
   if (request.process_request_body && body !== null) {
     request.stage = "process_body";
     await body.process();
+    if (body.paramNames !== undefined) request.bodyParamNames = body.paramNames;
   }
   await stage(request, "before_handler");
   checkTimedOut(response);

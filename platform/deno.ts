@@ -59,6 +59,26 @@ function toFileInfo(
   return { isFile: i.isFile, isDirectory: i.isDirectory, size: i.size, mtime: i.mtime };
 }
 
+async function* readFileChunks(path: string): AsyncGenerator<Uint8Array> {
+  let file;
+  try {
+    file = await D.open(path, { read: true });
+  } catch (e) {
+    throw mapError(e, path);
+  }
+  // The stream closes the file when it ends or is cancelled.
+  const reader = file.readable.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+}
+
 class DenoIncoming implements IncomingRequest {
   readonly method: string;
   readonly protocol = "HTTP/1.1";
@@ -430,6 +450,26 @@ export const denoPlatform: Platform = {
   },
   makeTempDir: (prefix) => D.makeTempDir(prefix === undefined ? {} : { prefix }),
   removeDir: (path) => D.remove(path, { recursive: true }),
+  async createTempFile(prefix) {
+    const path = await D.makeTempFile(prefix === undefined ? {} : { prefix });
+    const file = await D.open(path, { write: true });
+    let closed = false;
+    return {
+      path,
+      async write(data) {
+        let rest = data;
+        while (rest.length > 0) rest = rest.subarray(await file.write(rest));
+      },
+      close() {
+        if (!closed) {
+          closed = true;
+          file.close();
+        }
+        return Promise.resolve();
+      },
+    };
+  },
+  readFileChunks,
 
   isPortOccupied,
   serve,

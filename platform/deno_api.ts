@@ -28,6 +28,13 @@ export interface DenoWriterSync {
   writeSync(p: Uint8Array): number;
 }
 
+/** An open file (`Deno.FsFile`), as far as the platform uses it. */
+export interface DenoFsFile {
+  write(p: Uint8Array): Promise<number>;
+  close(): void;
+  readonly readable: ReadableStream<Uint8Array>;
+}
+
 /** What `Deno.serve` returns. */
 export interface DenoHttpServer {
   readonly addr: DenoNetAddr;
@@ -87,6 +94,8 @@ export interface DenoApi {
   remove(path: string, options?: { recursive?: boolean }): Promise<void>;
   removeSync(path: string): void;
   makeTempDir(options?: { prefix?: string }): Promise<string>;
+  makeTempFile(options?: { prefix?: string }): Promise<string>;
+  open(path: string, options?: { read?: boolean; write?: boolean }): Promise<DenoFsFile>;
   serve(
     options: {
       hostname?: string;

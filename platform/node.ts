@@ -7,6 +7,7 @@
  */
 
 import { AsyncLocalStorage } from "node:async_hooks";
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import { constants as osConstants, tmpdir } from "node:os";
@@ -229,6 +230,32 @@ export const nodePlatform: Platform = {
   },
   makeTempDir: (prefix) => fsp.mkdtemp(join(tmpdir(), prefix ?? "tmp-")),
   removeDir: (path) => fsp.rm(path, { recursive: true, force: true }),
+  async createTempFile(prefix) {
+    const path = join(tmpdir(), `${prefix ?? "tmp"}${randomBytes(8).toString("hex")}`);
+    const handle = await fsp.open(path, "wx", 0o600);
+    let closed: Promise<void> | undefined;
+    return {
+      path,
+      async write(data) {
+        for (let offset = 0; offset < data.length;) {
+          offset += (await handle.write(data, offset)).bytesWritten;
+        }
+      },
+      close: () => closed ??= handle.close(),
+    };
+  },
+  async *readFileChunks(path) {
+    const stream = fs.createReadStream(path);
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        yield new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      }
+    } catch (e) {
+      throw mapError(e, path);
+    } finally {
+      stream.destroy();
+    }
+  },
 
   isPortOccupied,
   serve,

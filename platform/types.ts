@@ -119,10 +119,13 @@ export interface ServeOptions {
 
 /** Thrown while reading a request body that is larger than `maxBodySize`. */
 export class PayloadTooLargeError extends Error {
+  /** The limit that was exceeded, in bytes. */
+  readonly limit: number;
   /** Creates the error for a body over `limit` bytes. */
   constructor(limit: number) {
     super(`The entity sent with the request exceeds the maximum allowed bytes (${limit}).`);
     this.name = "PayloadTooLargeError";
+    this.limit = limit;
   }
 }
 
@@ -162,6 +165,16 @@ export interface FileInfo {
   readonly size: number;
   /** Last modification time, or `null` when the system does not say. */
   readonly mtime: Date | null;
+}
+
+/** A file open for writing, from {@link Platform.createTempFile}. */
+export interface FileWriter {
+  /** The file's path. */
+  readonly path: string;
+  /** Appends `data` (all of it) to the file. */
+  write(data: Uint8Array): Promise<void>;
+  /** Closes the file; calling it again does nothing. */
+  close(): Promise<void>;
 }
 
 /** Context-local storage with `AsyncLocalStorage` semantics. */
@@ -397,6 +410,16 @@ export interface Platform {
   makeTempDir(prefix?: string): Promise<string>;
   /** Removes a directory and everything in it. */
   removeDir(path: string): Promise<void>;
+  /**
+   * Creates a new, empty file (mode 0600) with a unique name in the system's temporary
+   * directory and opens it for writing. The caller removes it with {@link Platform.remove}.
+   */
+  createTempFile(prefix?: string): Promise<FileWriter>;
+  /**
+   * Reads a file as a stream of byte chunks; the file is closed when the stream ends or the
+   * consumer stops early. Throws {@link NotFoundError} when it does not exist.
+   */
+  readFileChunks(path: string): AsyncIterable<Uint8Array>;
 
   // ---- HTTP ----------------------------------------------------------------------------------
   /**

@@ -89,8 +89,12 @@ test("tutorial 7: the REST verbs on one resource, 405 with Allow", async () => {
     assert.equal((await getPage(s.base + "/")).body, "hello");
     assert.equal((await getPage(s.base + "/", { method: "DELETE" })).status, 200);
     assert.equal((await getPage(s.base + "/")).status, 500);
+    // A PATCH carries a body: without a length it is a 411 (as in CherryPy), so send an empty one.
     for (const method of ["PATCH", "OPTIONS"]) {
-      const page = await getPage(s.base + "/", { method });
+      const page = await getPage(
+        s.base + "/",
+        method === "PATCH" ? { method, body: "" } : { method },
+      );
       assert.equal(page.status, 405, method);
       assert.equal(page.headers.get("allow"), "DELETE, GET, HEAD, POST, PUT");
       assert.match(page.body, /405 Method Not Allowed/);

@@ -59,6 +59,33 @@ test("platform: files: write, read, stat, append, remove", async () => {
   assert.equal(await platform.stat(dir), null);
 });
 
+test("platform: temporary files: write, stream back, stop early, remove", async () => {
+  const file = await platform.createTempFile("cp-test-");
+  assert.match(file.path, /cp-test-/);
+  const block = new Uint8Array(100_000).map((_, i) => i % 256);
+  await file.write(block);
+  await file.write(new Uint8Array([1, 2, 3]));
+  await file.close();
+  await file.close();
+  assert.equal((await platform.stat(file.path))?.size, 100_003);
+  let total = 0;
+  let last = 0;
+  for await (const chunk of platform.readFileChunks(file.path)) {
+    total += chunk.length;
+    last = chunk[chunk.length - 1]!;
+  }
+  assert.equal(total, 100_003);
+  assert.equal(last, 3);
+  for await (const chunk of platform.readFileChunks(file.path)) {
+    assert.ok(chunk.length > 0);
+    break; // the file is closed when iteration stops
+  }
+  await platform.remove(file.path);
+  await assert.rejects(async () => {
+    for await (const _ of platform.readFileChunks(file.path)) { /* nothing */ }
+  }, NotFoundError);
+});
+
 test("platform: signals by name and number", () => {
   assert.ok(platform.hasSignal("SIGTERM"));
   assert.ok(!platform.hasSignal("SIGKILL"));
