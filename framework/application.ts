@@ -7,7 +7,7 @@
 
 import type { IncomingRequest, OutgoingResponse } from "../platform/mod.ts";
 import { tools as defaultTools } from "./builtin_tools.ts";
-import type { ConfigDict } from "./dispatch.ts";
+import { type ConfigDict, invalidateDispatch } from "./dispatch.ts";
 import { RequestBody } from "./body.ts";
 import { HTTPError } from "./errors.ts";
 import type { FetchHandler } from "../server/mod.ts";
@@ -175,6 +175,7 @@ export class Application {
       }
       this.config[section] = { ...this.config[section], ...entries };
     }
+    invalidateDispatch();
     const root = this.config["/"];
     if (root) {
       for (const [key, value] of Object.entries(root)) {
@@ -440,6 +441,7 @@ export class Tree {
       if (config) app.merge(config);
     }
     this.apps[app.script_name] = app;
+    invalidateDispatch();
     return app;
   }
 

@@ -5,7 +5,7 @@
  */
 
 import { type ConfigDecorator, cpConfig } from "./cp_config.ts";
-import type { ConfigDict } from "./dispatch.ts";
+import { type ConfigDict, invalidateDispatch } from "./dispatch.ts";
 
 const STAGING: ConfigDict = {
   "engine.autoreload.on": false,
@@ -104,6 +104,7 @@ export class GlobalConfig {
       this.#values[key] = value;
       this.#apply(key, value);
     }
+    invalidateDispatch();
   }
 
   #apply(key: string, value: unknown): void {
@@ -132,6 +133,7 @@ export class GlobalConfig {
   reset(): void {
     for (const key of Object.keys(this.#values)) delete this.#values[key];
     Object.assign(this.#values, this.defaults);
+    invalidateDispatch();
   }
 
   /** The entries, as a plain object (the live one; do not modify it). */

@@ -119,6 +119,34 @@ export interface DispatcherLike {
 
 type Trail = [name: string, node: unknown, parent: unknown, conf: ConfigDict, segleft: number];
 
+interface DispatchCache {
+  generation: number;
+  paths: Map<string, {
+    found: [unknown, unknown, string[]];
+    config: ConfigDict;
+    isIndex: boolean | null;
+  }>;
+}
+
+let generation = 0;
+
+/**
+ * Forgets what dispatchers remembered about paths. The framework calls it whenever config
+ * changes or an application is mounted; call it yourself after changing an object tree
+ * while the site is serving (adding or removing handlers at run time).
+ *
+ * @example
+ * ```ts
+ * import { invalidateDispatch } from "./dispatch.ts";
+ * const root: Record<string, unknown> = {};
+ * root.late = () => "added later";
+ * invalidateDispatch();
+ * ```
+ */
+export function invalidateDispatch(): void {
+  generation++;
+}
+
 /**
  * The default dispatcher: `/a/b/c` looks up `root.a.b.c` (punctuation in a segment becoming
  * `_`), tries `index` for the path itself and `default` of the deepest node as a fallback, and
@@ -177,10 +205,45 @@ export class Dispatcher implements DispatcherLike {
   }
 
   /**
-   * Walks the tree for `path`; returns `[handler, this, vpath]`, or `null` when nothing is
-   * exposed there. Also sets `request.config` and `request.is_index`.
+   * Finds the handler for `path`: `[handler, this, vpath]`, or `null` when nothing is exposed
+   * there. Also sets `request.config` and `request.is_index`. What a walk finds is remembered
+   * per application and path (unless a `_cp_dispatch` took part), until the config or the tree
+   * changes (see {@link invalidateDispatch}); `request.config` then inherits the remembered
+   * entries, so writes to it stay with the request.
    */
   findHandler(path: string, request: DispatchTarget): [unknown, unknown, string[]] | null {
+    const app = request.app;
+    if (app === null) return null;
+    let cache = this.#cache.get(app);
+    if (cache === undefined || cache.generation !== generation) {
+      cache = { generation, paths: new Map() };
+      this.#cache.set(app, cache);
+    }
+    const hit = cache.paths.get(path);
+    if (hit !== undefined) {
+      request.config = Object.create(hit.config);
+      request.is_index = hit.isIndex;
+      return hit.found;
+    }
+    this.#dynamic = false;
+    const found = this.walk(path, request);
+    if (found !== null && !this.#dynamic && cache.paths.size < Dispatcher.cacheSize) {
+      cache.paths.set(path, { found, config: request.config, isIndex: request.is_index });
+      request.config = Object.create(request.config);
+    }
+    return found;
+  }
+
+  readonly #cache = new WeakMap<object, DispatchCache>();
+  #dynamic = false;
+  /** How many paths each application remembers (a path with arguments counts once per value). */
+  static cacheSize = 2000;
+
+  /**
+   * Walks the tree for `path` (no caching): the dispatch algorithm itself, for subclasses
+   * that change it.
+   */
+  walk(path: string, request: DispatchTarget): [unknown, unknown, string[]] | null {
     const app = request.app;
     if (app === null) return null;
     const root = app.root;
@@ -204,6 +267,7 @@ export class Dispatcher implements DispatcherLike {
       if (subnode === undefined || subnode === null) {
         const dispatch = getAttr(node, this.dispatchMethodName);
         if (typeof dispatch === "function" && !isExposed(dispatch) && preLen > 1) {
+          this.#dynamic = true;
           const indexName = iternames.pop()!;
           subnode = dispatch.call(node, iternames);
           iternames.push(indexName);

@@ -98,7 +98,11 @@ export type QuietErrorTest = (error: unknown) => boolean;
  * ```
  */
 export class HookMap {
-  readonly #points = new Map<string, Hook[]>();
+  #points = new Map<string, Hook[]>();
+  /** `true` while the lists are shared with the map this one was forked from. */
+  #shared = false;
+  /** Counts changes (attachments), so that caches built from this map can tell it changed. */
+  version = 0;
   /** Called with errors raised by hooks, unless {@link HookMap.isQuiet} says they are normal. */
   onError: ((error: unknown, point: string) => void) | null = null;
   /** Which errors are normal control flow (HTTP errors and redirects). */
@@ -112,6 +116,13 @@ export class HookMap {
       );
     }
     const hook = new Hook(callback, options);
+    if (this.#shared) {
+      const own = new Map<string, Hook[]>();
+      for (const [p, l] of this.#points) own.set(p, l.slice());
+      this.#points = own;
+      this.#shared = false;
+    }
+    this.version++;
     let list = this.#points.get(point);
     if (list === undefined) this.#points.set(point, list = []);
     let at = list.length;
@@ -129,6 +140,20 @@ export class HookMap {
   has(point: HookPoint | string): boolean {
     const list = this.#points.get(point);
     return list !== undefined && list.length > 0;
+  }
+
+  /**
+   * A copy that shares this map's lists until either is changed (cheap: the request pipeline
+   * forks a prepared map for every request).
+   */
+  fork(): HookMap {
+    const fork = new HookMap();
+    fork.#points = this.#points;
+    fork.#shared = true;
+    this.#shared = true;
+    fork.onError = this.onError;
+    fork.isQuiet = this.isQuiet;
+    return fork;
   }
 
   /** A copy (the lists are copied; the hooks are shared). */

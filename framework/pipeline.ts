@@ -21,7 +21,9 @@ import { escapeLogValue, logTime } from "./log.ts";
 import { HTTPRedirect, InternalRedirect } from "./redirect.ts";
 import type { Request } from "./request.ts";
 import type { Response } from "./response.ts";
-import type { Toolbox } from "./tools.ts";
+import { HookMap } from "./hooks.ts";
+import { classHooks } from "./request.ts";
+import { Tool, type Toolbox, toolboxVersion, type ToolMap } from "./tools.ts";
 
 /**
  * A config namespace handler at request scope: a function given each `key, value` of its
@@ -67,7 +69,7 @@ export interface PipelineApp {
  */
 export const requestNamespaces: Map<string, RequestNamespaceHandler> = new Map();
 
-requestNamespaces.set("hooks", (key, value, request) => {
+function attachConfigHook(hooks: HookMap, key: string, value: unknown): void {
   const point = key.split(".", 1)[0]!;
   if (typeof value !== "function") {
     throw new TypeError(
@@ -76,8 +78,12 @@ requestNamespaces.set("hooks", (key, value, request) => {
       }.`,
     );
   }
-  request.hooks.attach(point, value as () => unknown);
-});
+  hooks.attach(point, value as () => unknown);
+}
+
+const builtinHooksNamespace: RequestNamespaceHandler = (key, value, request) =>
+  attachConfigHook(request.hooks, key, value);
+requestNamespaces.set("hooks", builtinHooksNamespace);
 requestNamespaces.set("request", (key, value, request) => {
   if (key.startsWith("body.")) {
     const body = request.body as Record<string, unknown> | null | undefined;
@@ -125,19 +131,111 @@ function runHandler(
   }
 }
 
+/**
+ * What applying one config needs, worked out once: its entries grouped by namespace, each
+ * toolbox's tool map, and the hooks that do not depend on the request (hooks from config and
+ * tools that keep the standard `_setup`), ready to be forked for each request.
+ */
+interface Plan {
+  readonly groups: Map<string, Array<[string, unknown]>>;
+  readonly toolmaps: Record<string, ToolMap>;
+  readonly hooks: HookMap;
+  readonly dynamicTools: Tool[];
+  readonly toolboxes: Array<[string, Toolbox]>;
+  readonly toolboxVersion: number;
+  readonly classVersion: number;
+  readonly hooksHandler: RequestNamespaceHandler | undefined;
+}
+
+const plans = new WeakMap<object, Plan>();
+const standardSetup = Tool.prototype._setup;
+
+function buildPlan(app: PipelineApp, config: ConfigDict): Plan {
+  const groups = groupByNamespace(config);
+  const hooks = classHooks.copy();
+  const hooksHandler = requestNamespaces.get("hooks");
+  const hookEntries = groups.get("hooks");
+  if (hookEntries !== undefined && hooksHandler === builtinHooksNamespace) {
+    for (const [key, value] of hookEntries) attachConfigHook(hooks, key, value);
+  }
+  const toolmaps: Record<string, ToolMap> = {};
+  const dynamicTools: Tool[] = [];
+  const toolboxes: Array<[string, Toolbox]> = [];
+  for (const ns in app.toolboxes) {
+    const toolbox = app.toolboxes[ns]!;
+    toolboxes.push([ns, toolbox]);
+    const map = toolbox.toolmap(groups.get(ns) ?? []);
+    toolmaps[ns] = map;
+    for (const tool of toolbox.enabled(map)) {
+      if (tool._setup !== standardSetup) {
+        dynamicTools.push(tool);
+        continue;
+      }
+      const hook = tool._hookFor({ ...map[tool._name!] });
+      if (hook !== null) hooks.attach(hook[0], hook[1], hook[2]);
+    }
+  }
+  return {
+    groups,
+    toolmaps,
+    hooks,
+    dynamicTools,
+    toolboxes,
+    toolboxVersion: toolboxVersion.value,
+    classVersion: classHooks.version,
+    hooksHandler,
+  };
+}
+
+function planIsCurrent(plan: Plan, app: PipelineApp): boolean {
+  if (
+    plan.toolboxVersion !== toolboxVersion.value || plan.classVersion !== classHooks.version ||
+    plan.hooksHandler !== requestNamespaces.get("hooks")
+  ) return false;
+  let count = 0;
+  for (const ns in app.toolboxes) {
+    const entry = plan.toolboxes[count++];
+    if (entry === undefined || entry[0] !== ns || entry[1] !== app.toolboxes[ns]) return false;
+  }
+  return count === plan.toolboxes.length;
+}
+
+/**
+ * The object a dispatcher remembered `config`'s entries under (its prototype), when the
+ * request added none of its own; `null` otherwise (the plan is then built for this request).
+ */
+function configBase(config: ConfigDict): object | null {
+  const proto = Object.getPrototypeOf(config) as object | null;
+  if (proto === null || proto === Object.prototype) return null;
+  for (const key in config) if (Object.hasOwn(config, key)) return null;
+  return proto;
+}
+
 /** Applies `request.config` through the request-scope namespaces and toolboxes. */
 export function applyNamespaces(app: PipelineApp, request: Request, response: Response): void {
-  const groups = groupByNamespace(request.config);
-  for (const [ns, handler] of requestNamespaces) {
-    const entries = groups.get(ns);
-    if (entries !== undefined) runHandler(handler, entries, request, response);
+  const config = request.config;
+  const base = configBase(config);
+  let plan = base === null ? undefined : plans.get(base);
+  if (plan === undefined || !planIsCurrent(plan, app)) {
+    plan = buildPlan(app, config);
+    if (base !== null) plans.set(base, plan);
   }
-  for (const ns in app.toolboxes) {
-    app.toolboxes[ns]!.configure(groups.get(ns) ?? []);
+  request.hooks = plan.hooks.fork();
+  request.toolmaps = plan.toolmaps;
+  const groups = plan.groups;
+  if (groups.size > 0) {
+    for (const [ns, handler] of requestNamespaces) {
+      if (handler === builtinHooksNamespace) continue;
+      const entries = groups.get(ns);
+      if (entries !== undefined) runHandler(handler, entries, request, response);
+    }
   }
-  for (const [ns, handler] of app.requestNamespaces) {
-    const entries = groups.get(ns);
-    if (entries !== undefined) runHandler(handler, entries, request, response);
+  for (const tool of plan.dynamicTools) tool._setup();
+  if (app.requestNamespaces.size > 0) {
+    for (const [ns, handler] of app.requestNamespaces) {
+      const entries = groups.get(ns);
+      if (entries !== undefined) runHandler(handler, entries, request, response);
+    }
   }
 }
 
@@ -151,10 +249,10 @@ function checkTimedOut(response: Response): void {
   if (response.timed_out) throw new TimeoutError();
 }
 
-async function stage(request: Request, name: string): Promise<void> {
+/** Enters stage `name` and runs its hooks; `undefined` (nothing to await) when there are none. */
+function stage(request: Request, name: string): Promise<void> | undefined {
   request.stage = name;
-  const running = request.hooks.run(name);
-  if (running !== undefined) await running;
+  return request.hooks.run(name);
 }
 
 async function doRespond(
@@ -179,7 +277,10 @@ async function doRespond(
   const body = app.makeBody?.(request) ?? null;
   if (body !== null) request.body = body;
   applyNamespaces(app, request, response);
-  await stage(request, "on_start_resource");
+  {
+    const running = stage(request, "on_start_resource");
+    if (running !== undefined) await running;
+  }
   checkTimedOut(response);
   request.stage = "process_query_string";
   if (request.query_string !== "") {
@@ -198,14 +299,20 @@ async function doRespond(
   if (request.process_request_body && !request.methods_with_bodies.includes(request.method)) {
     request.process_request_body = false;
   }
-  await stage(request, "before_request_body");
+  {
+    const running = stage(request, "before_request_body");
+    if (running !== undefined) await running;
+  }
   checkTimedOut(response);
   if (request.process_request_body && body !== null) {
     request.stage = "process_body";
     await body.process();
     if (body.paramNames !== undefined) request.bodyParamNames = body.paramNames;
   }
-  await stage(request, "before_handler");
+  {
+    const running = stage(request, "before_handler");
+    if (running !== undefined) await running;
+  }
   checkTimedOut(response);
   const handler = request.handler;
   if (handler) {
@@ -213,17 +320,26 @@ async function doRespond(
     response.body = await handler();
   }
   checkTimedOut(response);
-  await stage(request, "before_finalize");
+  {
+    const running = stage(request, "before_finalize");
+    if (running !== undefined) await running;
+  }
   await response.finalize();
 }
 
 async function handleError(request: Request, response: Response, error: unknown): Promise<void> {
   request.error = error;
   try {
-    await stage(request, "before_error_response");
+    {
+      const running = stage(request, "before_error_response");
+      if (running !== undefined) await running;
+    }
     const done = request.error_response();
     if (done instanceof Promise) await done;
-    await stage(request, "after_error_response");
+    {
+      const running = stage(request, "after_error_response");
+      if (running !== undefined) await running;
+    }
     await response.finalize();
   } catch (e) {
     if (!(e instanceof HTTPRedirect)) throw e;
@@ -255,7 +371,10 @@ export async function respond(
         await runPoint(request, "before_finalize");
         await response.finalize();
       } finally {
-        await stage(request, "on_end_resource");
+        {
+          const running = stage(request, "on_end_resource");
+          if (running !== undefined) await running;
+        }
       }
     } catch (e) {
       if (e instanceof InternalRedirect || request.throw_errors) throw e;
@@ -322,7 +441,10 @@ export async function closeRequest(request: Request, log: LogManager): Promise<v
   if (request.closed) return;
   request.closed = true;
   try {
-    await stage(request, "on_end_request");
+    {
+      const running = stage(request, "on_end_request");
+      if (running !== undefined) await running;
+    }
   } catch (e) {
     if (!isQuietError(e)) log.error("", "", 40, e);
   }

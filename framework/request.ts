@@ -150,7 +150,7 @@ export class Request {
   /** Creates the request for `incoming` (or a default, request-less one). */
   constructor(incoming: IncomingRequest | null = null) {
     this.incoming = incoming;
-    this.hooks = classHooks.copy();
+    this.hooks = classHooks.fork();
     if (incoming === null) {
       this.local = new Host("127.0.0.1", 80);
       this.remote = new Host("127.0.0.1", 1111);

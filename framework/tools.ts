@@ -163,17 +163,30 @@ export class Tool {
     return bound;
   }
 
-  /** Attaches the hook to the current request; runs when the tool is on for it. */
-  _setup(): void {
-    if (this._point === null) return;
-    const conf = this._mergedArgs();
+  /**
+   * The hook this tool attaches given its config entries (`on` and `priority` included), as
+   * `[point, callback, options]`; `null` for tools without a point.
+   */
+  _hookFor(entries: HookOptions): [HookPoint, HookCallback, HookOptions] | null {
+    if (this._point === null) return null;
+    const conf: HookOptions = { ...entries };
+    delete conf["on"];
     let priority = conf["priority"] as number | undefined;
     delete conf["priority"];
     priority ??= (this.callable as { priority?: number }).priority ?? this._priority;
-    currentServing().request.hooks.attach(this._point, this._hookCallback(), {
-      ...conf,
-      priority,
-    });
+    return [this._point, this._hookCallback(), { ...conf, priority }];
+  }
+
+  /**
+   * Attaches the hook to the current request; runs when the tool is on for it. Tools that
+   * override this are set up for every request; the others' hooks are prepared once per
+   * config and shared.
+   */
+  _setup(): void {
+    const { request } = currentServing();
+    const map = request.toolmaps[this.namespace];
+    const hook = this._hookFor({ ...(this._name === undefined ? {} : map?.[this._name]) });
+    if (hook !== null) request.hooks.attach(hook[0], hook[1], hook[2]);
   }
 }
 
@@ -283,6 +296,9 @@ export class ErrorTool extends Tool {
   }
 }
 
+/** Counts changes to toolboxes (tools added or replaced), for caches built from them. */
+export const toolboxVersion: { value: number } = { value: 0 };
+
 /** The config entries of each tool of one toolbox, for one request: `{ name: { on, ...} }`. */
 export type ToolMap = Record<string, Record<string, unknown>>;
 
@@ -323,6 +339,7 @@ export class Toolbox {
           value._name ??= key;
           value.namespace = namespace;
         }
+        toolboxVersion.value++;
         return Reflect.set(target, key, value, receiver);
       },
     });
@@ -359,13 +376,8 @@ export class Toolbox {
     return Object.keys(this).filter((k) => this[k] instanceof Tool);
   }
 
-  /**
-   * Applies this toolbox's config entries (`entries` are `name.option` keys with values) to
-   * the current request: records them in `request.toolmaps` and sets up each tool that is on,
-   * in the order the entries came.
-   */
-  configure(entries: ReadonlyArray<readonly [string, unknown]>): void {
-    const { request } = currentServing();
+  /** Groups this toolbox's config entries (`name.option` keys) by tool: `{ name: {...} }`. */
+  toolmap(entries: ReadonlyArray<readonly [string, unknown]>): ToolMap {
     const map: ToolMap = {};
     for (const [key, value] of entries) {
       const dot = key.indexOf(".");
@@ -373,7 +385,12 @@ export class Toolbox {
       const name = key.slice(0, dot);
       (map[name] ??= {})[key.slice(dot + 1)] = value;
     }
-    request.toolmaps[this.namespace] = map;
+    return map;
+  }
+
+  /** The tools that `map` switches on, in order; an unknown name is an error. */
+  enabled(map: ToolMap): Tool[] {
+    const out: Tool[] = [];
     for (const name in map) {
       if (!map[name]!["on"]) continue;
       const tool = this.get(name);
@@ -383,7 +400,19 @@ export class Toolbox {
             `no tool named ${JSON.stringify(name)}.`,
         );
       }
-      tool._setup();
+      out.push(tool);
     }
+    return out;
+  }
+
+  /**
+   * Applies this toolbox's config entries to the current request: records them in
+   * `request.toolmaps` and sets up each tool that is on, in the order the entries came.
+   */
+  configure(entries: ReadonlyArray<readonly [string, unknown]>): void {
+    const { request } = currentServing();
+    const map = this.toolmap(entries);
+    request.toolmaps[this.namespace] = map;
+    for (const tool of this.enabled(map)) tool._setup();
   }
 }
