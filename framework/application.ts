@@ -46,6 +46,8 @@ export interface Site {
   readConfigFile?(path: string): AppConfig;
 }
 
+const NO_DISPATCHER = Symbol("no dispatcher configured");
+
 /** An application-scope namespace handler (`app.namespaces`), given each `key, value`. */
 export type AppNamespaceHandler = (key: string, value: unknown) => void;
 
@@ -176,6 +178,7 @@ export class Application {
       this.config[section] = { ...this.config[section], ...entries };
     }
     invalidateDispatch();
+    this.#dispatchers.clear();
     const root = this.config["/"];
     if (root) {
       for (const [key, value] of Object.entries(root)) {
@@ -184,6 +187,18 @@ export class Application {
         this.namespaces.get(key.slice(0, dot))?.(key.slice(dot + 1), value);
       }
     }
+  }
+
+  #dispatchers = new Map<string, unknown>();
+
+  /** The `request.dispatch` configured for `path` (remembered per path until config changes). */
+  dispatcherFor(path: string, defaultValue: unknown): unknown {
+    let found = this.#dispatchers.get(path);
+    if (found === undefined) {
+      found = this.findConfig(path, "request.dispatch", NO_DISPATCHER);
+      if (this.#dispatchers.size < 2000) this.#dispatchers.set(path, found);
+    }
+    return found === NO_DISPATCHER ? defaultValue : found;
   }
 
   /** The value of `key` for `path`, looking in `/a/b`, `/a`, then `/`. */
@@ -462,6 +477,7 @@ export class Tree {
 
   /** The script name of the application serving `path`, or `null` when none does. */
   scriptName(path: string): string | null {
+    if (path === "/" && "" in this.apps) return "";
     let candidate = path;
     for (;;) {
       if (candidate in this.apps) return candidate;

@@ -173,12 +173,37 @@ export class HookMap {
   run(point: HookPoint | string): Promise<void> | undefined {
     const list = this.#points.get(point);
     if (list === undefined || list.length === 0) return undefined;
-    return this.#runList(list, point);
+    const hooks = list.slice();
+    // Run synchronously while the hooks are synchronous; go async at the first promise.
+    for (let i = 0; i < hooks.length; i++) {
+      let result: unknown;
+      try {
+        result = hooks[i]!.call();
+      } catch (error) {
+        if (!this.isQuiet(error)) this.onError?.(error, point);
+        return this.#runList(hooks, point, i + 1, { error });
+      }
+      if (result instanceof Promise) {
+        return result.then(
+          () => this.#runList(hooks, point, i + 1, null),
+          (error) => {
+            if (!this.isQuiet(error)) this.onError?.(error, point);
+            return this.#runList(hooks, point, i + 1, { error });
+          },
+        );
+      }
+    }
+    return undefined;
   }
 
-  async #runList(list: readonly Hook[], point: string): Promise<void> {
-    let failure: { error: unknown } | null = null;
-    for (const hook of list.slice()) {
+  async #runList(
+    hooks: readonly Hook[],
+    point: string,
+    from: number,
+    failed: { error: unknown } | null,
+  ): Promise<void> {
+    let failure = failed;
+    for (const hook of hooks.slice(from)) {
       if (failure !== null && !hook.failsafe) continue;
       try {
         const result = hook.call();

@@ -50,6 +50,8 @@ export interface PipelineApp {
   readonly toolboxes: Record<string, Toolbox>;
   /** Request-scope namespaces added by the application, applied after the built-in ones. */
   readonly requestNamespaces: Map<string, RequestNamespaceHandler>;
+  /** The `request.dispatch` configured for a path, or `defaultValue`. */
+  dispatcherFor(path: string, defaultValue: unknown): unknown;
   /** Makes the request body object (or `null` when bodies are not handled). */
   makeBody?(request: Request): PipelineBody | null;
 }
@@ -272,7 +274,10 @@ async function doRespond(
     host === null ? request.local.name || request.local.ip : host.replace(/[\r\n]/g, "")
   }`;
   request.stage = "get_resource";
-  const dispatch = request.app.findConfig(pathInfo, "request.dispatch", request.dispatch);
+  const dispatch = (request.app as unknown as PipelineApp).dispatcherFor(
+    pathInfo,
+    request.dispatch,
+  );
   (dispatch as DispatcherLike).dispatch(pathInfo, request);
   const body = app.makeBody?.(request) ?? null;
   if (body !== null) request.body = body;

@@ -160,9 +160,10 @@ export class Response {
 
   /**
    * Validates the status and (unless streaming) collects the body and sets `Content-Length`.
-   * Responses that cannot carry a body lose it.
+   * Responses that cannot carry a body lose it. Returns a promise only when the body has to be
+   * read (an iterable or stream); `await response.finalize()` works either way.
    */
-  async finalize(): Promise<void> {
+  finalize(): Promise<void> | undefined {
     try {
       [this.code, this.reason] = validStatus(this.status === "" ? 200 : this.status);
     } catch (e) {
@@ -179,9 +180,23 @@ export class Response {
       if (!headers.has("Content-Length")) this.body = streamBody(this.body);
       return;
     }
-    const bytes = await collapseBody(this.body);
-    this.body = bytes;
-    if (!headers.has("Content-Length")) headers.set("Content-Length", String(bytes.length));
+    const body = this.body;
+    if (
+      typeof body === "string" || body instanceof Uint8Array || body === null || body === undefined
+    ) {
+      const bytes = typeof body === "string"
+        ? encoder.encode(body)
+        : body instanceof Uint8Array
+        ? body
+        : EMPTY;
+      this.body = bytes;
+      if (!headers.has("Content-Length")) headers.set("Content-Length", String(bytes.length));
+      return undefined;
+    }
+    return collapseBody(body).then((bytes) => {
+      this.body = bytes;
+      if (!headers.has("Content-Length")) headers.set("Content-Length", String(bytes.length));
+    });
   }
 
   #headerList(): Array<[string, string]> {
