@@ -191,8 +191,16 @@ function sendResponse(
 
 function failResponse(res: http.ServerResponse, error: unknown, onError?: (e: unknown) => void) {
   onError?.(error);
-  if (res.headersSent) res.destroy();
-  else if (error instanceof PayloadTooLargeError) plainResponse(res, 413, TOO_LARGE_BODY);
+  if (res.headersSent) {
+    // Mid-body: send what was written, then close without ending the body cleanly, so the
+    // client sees a truncated response (destroying at once would discard buffered output).
+    const socket = res.socket;
+    if (socket === null) res.destroy();
+    else {
+      socket.end();
+      setTimeout(() => res.destroy(), 1000).unref();
+    }
+  } else if (error instanceof PayloadTooLargeError) plainResponse(res, 413, TOO_LARGE_BODY);
   else if (error instanceof RequestTimeoutError) plainResponse(res, 408, "Request Timeout");
   else {
     res.writeHead(500, { "content-type": "text/plain" });
