@@ -40,6 +40,10 @@ export interface Site {
   readonly log: LogManager;
   /** Called at the start of each request (the engine publishes `acquire_thread`). */
   acquireThread?(): Promise<unknown> | void;
+  /** Called at the start of each request, after it (the engine publishes `before_request`). */
+  beforeRequest?(): Promise<unknown> | void;
+  /** Called when a request ends, before `on_end_request` (the engine publishes `after_request`). */
+  afterRequest?(): Promise<unknown> | void;
   /** Tracks a response in progress for the timeout monitor; returns the untrack function. */
   trackResponse?(response: CPResponse): (() => void) | undefined;
   /** Reads a config file into sections (for `tree.mount(root, name, "app.conf")`). */
@@ -269,6 +273,8 @@ export class Application {
       const site = this.#site;
       const acquired = site.acquireThread?.();
       if (acquired !== undefined) await acquired;
+      const before = site.beforeRequest?.();
+      if (before !== undefined) await before;
       const untrack = site.trackResponse?.(response);
       if (untrack !== undefined) response.onTimedOut = () => request.abortForTimeout();
       try {
@@ -282,9 +288,11 @@ export class Application {
       if (request.method === "HEAD") response.body = null;
       logAccess(this.log, request, response);
       const out = response.toOutgoing();
-      return wrapClose(out, () => {
+      return wrapClose(out, async () => {
         untrack?.();
-        return closeRequest(request, this.log);
+        const after = site.afterRequest?.();
+        if (after !== undefined) await after;
+        await closeRequest(request, this.log);
       });
     });
   }

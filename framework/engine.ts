@@ -76,6 +76,12 @@ export const tree: Tree = new Tree({
   acquireThread() {
     if (engine.listenersOf("acquire_thread").length > 0) return engine.publish("acquire_thread");
   },
+  beforeRequest() {
+    if (engine.listenersOf("before_request").length > 0) return engine.publish("before_request");
+  },
+  afterRequest() {
+    if (engine.listenersOf("after_request").length > 0) return engine.publish("after_request");
+  },
   trackResponse: (response) => engine.timeout_monitor.track(response),
   readConfigFile: (path) => {
     if (config.readFile === null) throw new Error("Config files cannot be read here.");

@@ -164,3 +164,25 @@ test("request attributes the docs use", async () => {
     id: true,
   });
 });
+
+test("the engine publishes acquire_thread, before_request and after_request per request", async () => {
+  const seen: string[] = [];
+  const listeners: Array<[string, () => void]> = [
+    "acquire_thread",
+    "before_request",
+    "after_request",
+  ]
+    .map((channel) => [channel, () => void seen.push(channel)]);
+  for (const [channel, fn] of listeners) cherrypy.engine.subscribe(channel, fn);
+  const web = new cherrypy.WebCase();
+  try {
+    web.mount({ index: expose(() => "hi") }, "/channels");
+    await web.getPage("/channels/");
+    web.assertBody("hi");
+    await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(seen, ["acquire_thread", "before_request", "after_request"]);
+  } finally {
+    for (const [channel, fn] of listeners) cherrypy.engine.unsubscribe(channel, fn);
+    await web.stop();
+  }
+});
