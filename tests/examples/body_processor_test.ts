@@ -82,3 +82,26 @@ test("body_processor: the config entry replaces the processors table", async () 
     assert.deepEqual({ ...form.params }, {}); // no longer parsed
   });
 });
+
+test("body_processor: end to end, the config way, through the request pipeline", async () => {
+  const { Tree, LogManager, DEFAULT_TOOL_CONFIG, WebCase } = await import("../../mod.ts");
+  const tree = new Tree({
+    globalConfig: () => ({ ...DEFAULT_TOOL_CONFIG }),
+    log: new LogManager({ screen: false }),
+  });
+  const web = new WebCase({ tree });
+  web.mount(new Root(), "", config);
+  await web.getPage("/hello", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "Content-Length": "15" },
+    body: '{"name": "Ada"}',
+  });
+  web.assertBody("Hello Ada!");
+  await web.getPage("/hello", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "Content-Length": "5" },
+    body: "{nope",
+  });
+  web.assertErrorPage(400, "Invalid JSON document");
+  await web.stop();
+});
