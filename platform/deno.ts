@@ -159,23 +159,31 @@ function withoutLength(headers: Array<[string, string]>): Array<[string, string]
   return headers;
 }
 
+/** The Content-Type values Deno sends a static 200 response with on its fast path. */
+const FAST_CONTENT_TYPES: ReadonlySet<string> = new Set([
+  "text/plain",
+  "text/plain;charset=UTF-8",
+  "application/json",
+]);
+
 function toResponse(out: OutgoingResponse | Response): Response {
   if (out instanceof Response) return out;
   const status = out.status;
   let body = out.body;
   let headers = out.headers;
+  const sized = typeof body === "string" || body instanceof Uint8Array;
   if (isBodylessStatus(status)) body = null;
-  else if (typeof body === "string" || body instanceof Uint8Array) headers = withoutLength(headers);
+  else if (sized) headers = withoutLength(headers);
   else if (isAsyncIterable(body) && !(body instanceof ReadableStream)) {
     body = (ReadableStream as unknown as StreamFrom).from(body);
   }
-  // Deno always sends the standard reason phrase (out.statusText is not passed on). A lone
-  // Content-Type is given as a record: for a 200 with a text/plain or application/json body,
-  // Deno then takes its fast path, which builds no Headers object at all.
-  if (headers.length === 1) {
+  // Deno always sends the standard reason phrase, so out.statusText is not passed on. A 200
+  // with a string or byte body and a lone Content-Type Deno knows takes Deno's fastest path,
+  // which builds no Headers object at all (and sends the name in lower case).
+  if (status === 200 && sized && headers.length === 1) {
     const [name, value] = headers[0]!;
-    if (name.length === 12 && name.toLowerCase() === "content-type") {
-      return new Response(body as BodyInit | null, { status, headers: { [name]: value } });
+    if (FAST_CONTENT_TYPES.has(value) && name.toLowerCase() === "content-type") {
+      return new Response(body as BodyInit, { headers: { "content-type": value } });
     }
   }
   return new Response(body as BodyInit | null, { status, headers });
