@@ -25,7 +25,8 @@
  * the wrong body, died or could not be measured; 2 when no load generator is available or the
  * arguments are wrong. Every process started is killed before exiting, also on errors and on
  * SIGINT / SIGTERM. The modules: `options.ts` (flags), `procs.ts` (processes, pinning),
- * `loadgen.ts` (wrk, autocannon), `report.ts` (summary, table), `profile.ts` (profiles).
+ * `procstat.ts` (memory and CPU time), `loadgen.ts` (wrk, autocannon), `report.ts` (summary,
+ * table), `profile.ts` (profiles).
  *
  * @module
  */
@@ -34,17 +35,16 @@ import { build } from "../build_npm.ts";
 import { ensureLoadGenerator, type LoadGenerator } from "./loadgen.ts";
 import { BENCH_DIR, type Options, parseOptions, ROOT, USAGE, UsageError } from "./options.ts";
 import {
-  cpuSecondsOfTree,
   detectPinning,
   findOnPath,
   freePort,
   killAllNow,
   log,
   pinning,
-  rssOfTree,
   start,
   stopAll,
 } from "./procs.ts";
+import { cpuSecondsOfTree, rssOfTree } from "./procstat.ts";
 import { formatProfileSummary, summarizeProfile } from "./profile.ts";
 import { fmt, machineInfo, type RunResult, summarize, table, type Unit } from "./report.ts";
 import { APP_NAMES, APPS, GROUPS, inGroup, type TargetContext, TARGETS } from "./targets.ts";
