@@ -79,32 +79,39 @@ async function* readFileChunks(path: string): AsyncGenerator<Uint8Array> {
   }
 }
 
+/** What every request of one server shares. */
+interface ServeContext {
+  /** The bound address (set once listening). */
+  local: BoundAddress;
+  readonly scheme: string;
+  readonly maxBody: number;
+  readonly timeoutMs: number;
+}
+
 class DenoIncoming implements IncomingRequest {
   readonly method: string;
-  readonly protocol = "HTTP/1.1";
-  readonly scheme: string;
   readonly #req: Request;
   readonly #info: { readonly remoteAddr: DenoNetAddr };
-  readonly #local: BoundAddress;
-  readonly #maxBody: number;
-  readonly #timeoutMs: number;
+  readonly #ctx: ServeContext;
   #target: string | undefined;
 
   constructor(
     req: Request,
+    method: string,
     info: { readonly remoteAddr: DenoNetAddr },
-    local: BoundAddress,
-    scheme: string,
-    maxBody: number,
-    timeoutMs: number,
+    ctx: ServeContext,
   ) {
     this.#req = req;
     this.#info = info;
-    this.method = req.method;
-    this.scheme = scheme;
-    this.#local = local;
-    this.#maxBody = maxBody;
-    this.#timeoutMs = timeoutMs;
+    this.method = method;
+    this.#ctx = ctx;
+  }
+
+  get scheme(): string {
+    return this.#ctx.scheme;
+  }
+  get protocol(): string {
+    return "HTTP/1.1";
   }
 
   // The peer address costs Deno a call into the runtime: read it only when asked for.
@@ -115,10 +122,10 @@ class DenoIncoming implements IncomingRequest {
     return this.#info.remoteAddr.port ?? 0;
   }
   get localAddress(): string {
-    return this.#local.hostname;
+    return this.#ctx.local.hostname;
   }
   get localPort(): number {
-    return this.#local.port;
+    return this.#ctx.local.port;
   }
 
   get target(): string {
@@ -135,8 +142,9 @@ class DenoIncoming implements IncomingRequest {
 
   body(): AsyncIterable<Uint8Array> | null {
     const body = this.#req.body;
-    if (body === null || (this.#maxBody === 0 && this.#timeoutMs === 0)) return body;
-    return guardBody(body, this.#maxBody, this.#timeoutMs);
+    const { maxBody, timeoutMs } = this.#ctx;
+    if (body === null || (maxBody === 0 && timeoutMs === 0)) return body;
+    return guardBody(body, maxBody, timeoutMs);
   }
 
   get signal(): AbortSignal {
@@ -145,7 +153,7 @@ class DenoIncoming implements IncomingRequest {
 
   toRequest(): Request {
     const req = this.#req;
-    if (req.body === null || (this.#maxBody === 0 && this.#timeoutMs === 0)) return req;
+    if (req.body === null || (this.#ctx.maxBody === 0 && this.#ctx.timeoutMs === 0)) return req;
     const init: RequestInit & { duplex: "half" } = {
       method: req.method,
       headers: req.headers,
@@ -157,22 +165,58 @@ class DenoIncoming implements IncomingRequest {
   }
 }
 
+/**
+ * The header list Deno needs for a body of known size: `Content-Length` left out, since Deno
+ * computes it for string and byte bodies and sends its own whatever the list says.
+ */
+function withoutLength(headers: Array<[string, string]>): Array<[string, string]> {
+  for (let i = 0; i < headers.length; i++) {
+    const name = headers[i]![0];
+    if (name.length === 14 && name.toLowerCase() === "content-length") {
+      return headers.filter((h) => h[0].length !== 14 || h[0].toLowerCase() !== "content-length");
+    }
+  }
+  return headers;
+}
+
+/** The Content-Type values Deno sends a static 200 response with on its fast path. */
+const FAST_CONTENT_TYPES: ReadonlySet<string> = new Set([
+  "text/plain",
+  "text/plain;charset=UTF-8",
+  "application/json",
+]);
+
 function toResponse(out: OutgoingResponse | Response): Response {
   if (out instanceof Response) return out;
+  const status = out.status;
   let body = out.body;
-  if (isBodylessStatus(out.status)) body = null;
+  let headers = out.headers;
+  const sized = typeof body === "string" || body instanceof Uint8Array;
+  if (isBodylessStatus(status)) body = null;
+  else if (sized) headers = withoutLength(headers);
   else if (isAsyncIterable(body) && !(body instanceof ReadableStream)) {
     body = (ReadableStream as unknown as StreamFrom).from(body);
   }
-  const init: ResponseInit = { status: out.status, headers: out.headers };
-  if (out.statusText !== undefined) init.statusText = out.statusText;
-  return new Response(body as BodyInit | null, init);
+  // Deno always sends the standard reason phrase, so out.statusText is not passed on. A 200
+  // with a string or byte body and a lone Content-Type Deno knows takes Deno's fastest path,
+  // which builds no Headers object at all (and sends the name in lower case).
+  if (status === 200 && sized && headers.length === 1) {
+    const [name, value] = headers[0]!;
+    if (FAST_CONTENT_TYPES.has(value) && name.toLowerCase() === "content-type") {
+      return new Response(body as BodyInit, { headers: { "content-type": value } });
+    }
+  }
+  return new Response(body as BodyInit | null, { status, headers });
 }
 
 /** A host, optionally with a port: a name, an IPv4 address or a bracketed IPv6 address. */
 const VALID_HOST = /^(?:[A-Za-z0-9._~!$&'()*+,;=-]*|\[[0-9A-Fa-f:.]+\])(?::\d*)?$/;
 /** An HTTP method token in upper case. */
 const VALID_METHOD = /^[A-Z][A-Z0-9_-]*$/;
+
+function validMethod(method: string): boolean {
+  return method === "GET" || method === "POST" || method === "HEAD" || VALID_METHOD.test(method);
+}
 
 function plainResponse(status: number, text: string): Response {
   return new Response(text, {
@@ -199,25 +243,27 @@ async function serve(options: ServeOptions): Promise<NativeServer> {
         "server.socket_port, or server.socket_file), or run the site on Node.",
     );
   }
-  let bound: BoundAddress | undefined;
   let listening!: () => void;
   const listened = new Promise<void>((resolve) => listening = resolve);
   const { onError, handler } = options;
   const maxBody = options.maxBodySize ?? 0;
-  const timeoutMs = options.timeoutMs ?? 0;
-  const scheme = options.tls ? "https" : "http";
+  const ctx: ServeContext = {
+    local: { transport: "tcp", hostname: "", port: 0 },
+    scheme: options.tls ? "https" : "http",
+    maxBody,
+    timeoutMs: options.timeoutMs ?? 0,
+  };
+  const fail = (e: unknown) => failResponse(e, onError);
   const serveOptions: Parameters<DenoApi["serve"]>[0] = {
     onListen(addr) {
-      bound = {
+      ctx.local = {
         transport: addr.transport === "unix" ? "unix" : "tcp",
         hostname: addr.hostname ?? addr.path ?? "",
         port: addr.port ?? 0,
       };
       listening();
     },
-    onError(error) {
-      return failResponse(error, onError);
-    },
+    onError: fail,
   };
   if (options.path) {
     try {
@@ -237,7 +283,8 @@ async function serve(options: ServeOptions): Promise<NativeServer> {
     // what would let a request reach another path, or that no HTTP/1.1 parser accepts.
     const host = req.headers.get("host");
     if (host !== null && !VALID_HOST.test(host)) return plainResponse(400, "Invalid Host header");
-    if (!VALID_METHOD.test(req.method)) {
+    const method = req.method;
+    if (!validMethod(method)) {
       return plainResponse(400, "Malformed method name: methods are case-sensitive and uppercase.");
     }
     if (maxBody > 0 && (declaredLength(req.headers.get("content-length")) ?? 0) > maxBody) {
@@ -245,19 +292,17 @@ async function serve(options: ServeOptions): Promise<NativeServer> {
     }
     let result;
     try {
-      result = handler(new DenoIncoming(req, info, bound!, scheme, maxBody, timeoutMs));
+      result = handler(new DenoIncoming(req, method, info, ctx));
     } catch (e) {
-      return failResponse(e, onError);
+      return fail(e);
     }
-    return result instanceof Promise
-      ? result.then(toResponse, (e) => failResponse(e, onError))
-      : toResponse(result);
+    return result instanceof Promise ? result.then(toResponse, fail) : toResponse(result);
   });
   await listened;
   if (options.path) D.chmodSync(options.path, 0o777);
   let closed: Promise<void> | undefined;
   return {
-    addr: bound!,
+    addr: ctx.local,
     shutdown: () => closed ??= server.shutdown(),
     closeAllConnections() {
       // Deno offers no handle on its connections; the server layer answers what is left.

@@ -15,11 +15,11 @@ import type { NativeServer, OutgoingResponse } from "../platform/mod.ts";
 /** Where a server reports: `(message, level)` with Python logging levels (30 = warning). */
 export type DrainLog = (msg: string, level?: number) => void;
 
-/** One request in flight that can be answered early. */
-export interface Cuttable {
-  /** Answers the request now (503) so its connection can close. */
-  cut(): void;
-}
+/**
+ * Answers one request in flight: the resolver of the promise the server handed to the native
+ * engine for it. A drain past its deadline calls it with a 503 so the connection can close.
+ */
+export type PendingAnswer = (out: OutgoingResponse) => void;
 
 function timer(ms: number): { done: Promise<false>; clear(): void } {
   let id: ReturnType<typeof setTimeout> | undefined;
@@ -61,15 +61,23 @@ export class Drain {
     return { ...out, headers };
   }
 
-  /** Runs the stop: see the module documentation. */
-  async run(native: NativeServer, pending: Set<Cuttable>, timeoutMs: number): Promise<void> {
+  /**
+   * Runs the stop (see the module documentation); at the deadline, every request in `pending`
+   * is answered `cutResponse`.
+   */
+  async run(
+    native: NativeServer,
+    pending: Set<PendingAnswer>,
+    timeoutMs: number,
+    cutResponse: OutgoingResponse,
+  ): Promise<void> {
     const closed = native.shutdown().then(() => true as const);
     const deadline = timer(timeoutMs);
     const drained = await Promise.race([closed, deadline.done]);
     deadline.clear();
     if (drained) return;
     this.cut = pending.size;
-    for (const entry of [...pending]) entry.cut();
+    for (const answer of [...pending]) answer(cutResponse);
     pending.clear();
     native.closeAllConnections();
     this.#log?.(

@@ -14,7 +14,7 @@ import {
   platform,
   type ServeOptions,
 } from "../platform/mod.ts";
-import { Drain, type DrainLog } from "./drain.ts";
+import { Drain, type DrainLog, type PendingAnswer } from "./drain.ts";
 import { type ServerStats, StatsCollector } from "./stats.ts";
 
 /** A Fetch-style application: the standard gateway (`(Request) => Response`). */
@@ -235,24 +235,25 @@ export class HTTPServer {
       this.#finished(started);
       return this.#drain ? this.#drain.closing(result) : result;
     }
-    const drain = () => this.#drain;
+    // The answer to an asynchronous request is a promise of our own, so that a drain past its
+    // deadline can answer it 503 (see Drain.run); its resolver is the pending entry.
     return new Promise((resolve, reject) => {
-      const entry = { cut: () => resolve(SERVICE_UNAVAILABLE) };
-      this.#pending.add(entry);
+      this.#pending.add(resolve);
       result.then((out) => {
-        this.#pending.delete(entry);
+        this.#pending.delete(resolve);
         this.#finished(started);
-        const d = drain();
-        resolve(d ? d.closing(out) : out);
+        const drain = this.#drain;
+        resolve(drain ? drain.closing(out) : out);
       }, (e) => {
-        this.#pending.delete(entry);
+        this.#pending.delete(resolve);
         this.#finished(started);
         reject(e);
       });
     });
   }
 
-  readonly #pending = new Set<{ cut: () => void }>();
+  /** Resolvers of the asynchronous requests in flight; a drain past its deadline calls them. */
+  readonly #pending = new Set<PendingAnswer>();
 
   #finished(started: number): void {
     this.#inFlight--;
@@ -273,7 +274,12 @@ export class HTTPServer {
     const drain = this.#drain = new Drain(this.options.log);
     for (const wake of this.#waiting.splice(0)) wake(false);
     try {
-      await drain.run(native, this.#pending, (this.options.shutdownTimeout ?? 5) * 1000);
+      await drain.run(
+        native,
+        this.#pending,
+        (this.options.shutdownTimeout ?? 5) * 1000,
+        SERVICE_UNAVAILABLE,
+      );
     } finally {
       this.#native = undefined;
       this.#drain = undefined;

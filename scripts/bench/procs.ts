@@ -1,8 +1,8 @@
 /**
  * The benchmark's child processes: every process is started in its own session (`setsid`), so
  * that its whole tree can be killed, optionally pinned to one CPU (`taskset`), tracked, and
- * killed at the end, on errors and on Ctrl-C. Also: resident memory of a process tree, free
- * ports, and the detection of what pinning the machine allows.
+ * killed at the end, on errors and on Ctrl-C. Also: free ports, and the detection of what
+ * pinning the machine allows.
  *
  * @module
  */
@@ -264,36 +264,6 @@ export async function killAllNow(): Promise<void> {
   for (const p of live) p.signal("SIGKILL");
   const reaped = Promise.all([...live].map((p) => p.status));
   await Promise.race([reaped, new Promise((r) => setTimeout(r, 1000))]);
-}
-
-/**
- * Resident memory of `pid` and all its descendants, in bytes (VmRSS); null when unknown.
- *
- * @example
- * ```ts
- * import { rssOfTree } from "./procs.ts";
- * rssOfTree(Deno.pid); // e.g. 52_428_800
- * ```
- */
-export function rssOfTree(pid: number): number | null {
-  let status: string;
-  try {
-    status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  } catch {
-    return null;
-  }
-  let total = Number(status.match(/^VmRSS:\s+(\d+)\s+kB/m)?.[1] ?? 0) * 1024;
-  try {
-    for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
-      const children = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/children`);
-      for (const child of children.trim().split(/\s+/).filter(Boolean)) {
-        total += rssOfTree(Number(child)) ?? 0;
-      }
-    }
-  } catch {
-    // no children file (old kernel) or the process is gone: the leader's RSS alone
-  }
-  return total;
 }
 
 /**

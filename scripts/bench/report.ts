@@ -16,6 +16,8 @@ export interface RunResult extends LoadResult {
   round: number;
   /** The server's resident memory at the end of the run, with its children. */
   rssBytes: number | null;
+  /** The server's CPU time (user + system) per request during the run, in microseconds. */
+  cpuUsPerRequest: number | null;
 }
 
 /** One target serving one app, with its runs so far. */
@@ -56,6 +58,8 @@ export interface Summary {
   maxRps: number | null;
   /** Median p99 latency over the runs, in milliseconds. */
   medianP99Ms: number | null;
+  /** Median CPU microseconds per request over the runs. */
+  medianCpuUs: number | null;
   /** Largest RSS seen. */
   maxRssBytes: number | null;
   /** Socket errors and timeouts, over all runs. */
@@ -68,6 +72,8 @@ export interface Summary {
   rpsVsBaseline: number | null;
   /** Median p99 over the baseline's. */
   p99VsBaseline: number | null;
+  /** Median CPU per request over the baseline's. */
+  cpuVsBaseline: number | null;
 }
 
 /**
@@ -100,6 +106,7 @@ export function summarize(units: Unit[], commandOf: (t: Target) => string[]): Su
   const base: Summary[] = units.map((u) => {
     const rps = u.runs.map((r) => r.rps);
     const rss = u.runs.map((r) => r.rssBytes).filter((x): x is number => x !== null);
+    const cpu = u.runs.map((r) => r.cpuUsPerRequest).filter((x): x is number => x !== null);
     const some = rps.length > 0;
     return {
       name: u.target.name,
@@ -114,12 +121,14 @@ export function summarize(units: Unit[], commandOf: (t: Target) => string[]): Su
       minRps: some ? Math.min(...rps) : null,
       maxRps: some ? Math.max(...rps) : null,
       medianP99Ms: some ? median(u.runs.map((r) => r.p99Ms)) : null,
+      medianCpuUs: cpu.length > 0 ? median(cpu) : null,
       maxRssBytes: rss.length > 0 ? Math.max(...rss) : null,
       errors: u.runs.reduce((n, r) => n + r.errors, 0),
       non2xx: u.runs.reduce((n, r) => n + r.non2xx, 0),
       baselineName: null,
       rpsVsBaseline: null,
       p99VsBaseline: null,
+      cpuVsBaseline: null,
     };
   });
   for (const s of base) {
@@ -128,6 +137,7 @@ export function summarize(units: Unit[], commandOf: (t: Target) => string[]): Su
     s.baselineName = b.name;
     if (s.medianRps !== null && b.medianRps) s.rpsVsBaseline = s.medianRps / b.medianRps;
     if (s.medianP99Ms !== null && b.medianP99Ms) s.p99VsBaseline = s.medianP99Ms / b.medianP99Ms;
+    if (s.medianCpuUs !== null && b.medianCpuUs) s.cpuVsBaseline = s.medianCpuUs / b.medianCpuUs;
   }
   return base;
 }
@@ -168,12 +178,14 @@ export function table(summaries: Summary[]): string {
     "req/s vs raw",
     "p99 ms (median)",
     "p99 vs raw",
+    "CPU µs/req",
+    "CPU vs raw",
     "RSS MB (max)",
     "errors",
   ];
   const rows = summaries.map((s) => {
     if (s.failure !== null && s.runs.length === 0) {
-      return [s.app, s.name, s.runtime, "FAILED", "", "", "", "", "", ""];
+      return [s.app, s.name, s.runtime, "FAILED", "", "", "", "", "", "", "", ""];
     }
     const spread = s.medianRps && s.runs.length > 1
       ? `±${fmt((100 * (s.maxRps! - s.minRps!)) / 2 / s.medianRps, 1)}%`
@@ -189,11 +201,13 @@ export function table(summaries: Summary[]): string {
       s.baseline ? "1.00× (base)" : ratio(s.rpsVsBaseline),
       fmt(s.medianP99Ms, 2),
       s.baseline ? "1.00× (base)" : ratio(s.p99VsBaseline),
+      fmt(s.medianCpuUs, 1),
+      s.baseline ? "1.00× (base)" : ratio(s.cpuVsBaseline),
       s.maxRssBytes === null ? "n/a" : fmt(s.maxRssBytes / 1048576, 1),
       errors,
     ];
   });
-  const right = new Set([3, 4, 5, 6, 7, 8, 9]);
+  const right = new Set([3, 4, 5, 6, 7, 8, 9, 10, 11]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
     `| ${

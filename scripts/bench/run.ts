@@ -25,7 +25,8 @@
  * the wrong body, died or could not be measured; 2 when no load generator is available or the
  * arguments are wrong. Every process started is killed before exiting, also on errors and on
  * SIGINT / SIGTERM. The modules: `options.ts` (flags), `procs.ts` (processes, pinning),
- * `loadgen.ts` (wrk, autocannon), `report.ts` (summary, table), `profile.ts` (profiles).
+ * `procstat.ts` (memory and CPU time), `loadgen.ts` (wrk, autocannon), `report.ts` (summary,
+ * table), `profile.ts` (profiles).
  *
  * @module
  */
@@ -40,10 +41,10 @@ import {
   killAllNow,
   log,
   pinning,
-  rssOfTree,
   start,
   stopAll,
 } from "./procs.ts";
+import { cpuSecondsOfTree, rssOfTree } from "./procstat.ts";
 import { formatProfileSummary, summarizeProfile } from "./profile.ts";
 import { fmt, machineInfo, type RunResult, summarize, table, type Unit } from "./report.ts";
 import { APP_NAMES, APPS, GROUPS, inGroup, type TargetContext, TARGETS } from "./targets.ts";
@@ -157,12 +158,17 @@ async function measure(
     if (opts.warmup > 0) {
       await loadgen.run(url, opts.warmup, opts.connections, opts.clientCpu);
     }
+    const cpuBefore = cpuSecondsOfTree(server.pid);
     const result = await loadgen.run(url, opts.duration, opts.connections, opts.clientCpu);
+    const cpuAfter = cpuSecondsOfTree(server.pid);
     const rssBytes = rssOfTree(server.pid);
     if (server.exited) {
       throw new Error(`${target.name} died during the run:\n${server.stderr.trim()}`);
     }
-    return { round, ...result, rssBytes };
+    const cpuUsPerRequest = cpuBefore !== null && cpuAfter !== null && result.requests > 0
+      ? ((cpuAfter - cpuBefore) * 1e6) / result.requests
+      : null;
+    return { round, ...result, rssBytes, cpuUsPerRequest };
   } finally {
     await server.stop(opts.profile === null ? undefined : PROFILE_STOP_GRACE_MS);
   }
@@ -234,10 +240,12 @@ async function main(opts: Options): Promise<number> {
         const r = await measure(unit, round, opts, ctx, loadgen);
         unit.runs.push(r);
         const rss = r.rssBytes === null ? "n/a" : `${fmt(r.rssBytes / 1048576, 1)} MB`;
+        const cpu = r.cpuUsPerRequest === null ? "n/a" : `${fmt(r.cpuUsPerRequest, 1)} µs`;
         const errs = r.errors + r.non2xx > 0 ? `, ${r.errors} errors, ${r.non2xx} non-2xx` : "";
         log(
           `[round ${round}/${opts.rounds}] ${label.padEnd(20)} ` +
-            `${fmt(r.rps, 0).padStart(9)} req/s  p99 ${fmt(r.p99Ms, 2)} ms  RSS ${rss}${errs}`,
+            `${fmt(r.rps, 0).padStart(9)} req/s  p99 ${fmt(r.p99Ms, 2)} ms  CPU/req ${cpu}  ` +
+            `RSS ${rss}${errs}`,
         );
       } catch (error) {
         unit.failure = (error as Error).message;
@@ -281,8 +289,9 @@ async function main(opts: Options): Promise<number> {
   console.log(table(summaries));
   console.log(
     "\nreq/s vs raw: median req/s over the raw server of the same runtime serving the same app " +
-      "(higher is better); p99 vs raw: the same for p99 latency (lower is better); spread: half " +
-      "the min-max range of req/s over the rounds.",
+      "(higher is better); p99 vs raw and CPU vs raw: the same for p99 latency and for the " +
+      "server's CPU time per request (lower is better; CPU per request is the steadiest figure " +
+      "on a busy machine); spread: half the min-max range of req/s over the rounds.",
   );
   if (opts.profile !== null) await printProfiles(units, opts);
   const failed = summaries.filter((s) => s.failure !== null);

@@ -1,7 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { NotFoundError, platform, UnsupportedError } from "../../platform/mod.ts";
+import {
+  NotFoundError,
+  type OutgoingResponse,
+  platform,
+  UnsupportedError,
+} from "../../platform/mod.ts";
+import { rawExchange } from "../_raw.ts";
 
 test("platform: names the runtime it drives", () => {
   const expected = typeof (globalThis as { Deno?: unknown }).Deno === "object" ? "deno" : "node";
@@ -226,5 +232,53 @@ test("platform: binding a port in use fails", async () => {
     }));
   } finally {
     await first.shutdown();
+  }
+});
+
+test("platform: response heads: one Content-Length, a lone Content-Type, no body where none belongs", async () => {
+  const responses: Record<string, OutgoingResponse> = {
+    "/json": { status: 200, headers: [["Content-Type", "application/json"]], body: '{"a":1}' },
+    "/length": {
+      status: 200,
+      headers: [["Content-Type", "text/html"], ["Content-Length", "5"], ["X-A", "b"]],
+      body: new TextEncoder().encode("hello"),
+    },
+    "/created": { status: 201, headers: [["Content-Type", "text/plain"]], body: "made" },
+    "/notmod": { status: 304, headers: [["Content-Type", "text/plain"]], body: "ignored" },
+  };
+  const server = await platform.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    handler: (req) => responses[req.target]!,
+  });
+  try {
+    const head = async (path: string) => {
+      const { text } = await rawExchange(
+        server.addr.port,
+        `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+        2000,
+      );
+      const [head = "", body = ""] = text.split("\r\n\r\n");
+      return { head: head.toLowerCase(), body };
+    };
+    const json = await head("/json");
+    assert.match(json.head, /^http\/1\.1 200 ok\r\n/);
+    assert.match(json.head, /\r\ncontent-type: application\/json\r\n/);
+    assert.equal(json.head.match(/\r\ncontent-length: 7(\r\n|$)/g)?.length, 1);
+    assert.equal(json.body, '{"a":1}');
+    const length = await head("/length");
+    assert.equal(length.head.match(/\r\ncontent-length: /g)?.length, 1);
+    assert.match(length.head, /\r\ncontent-length: 5(\r\n|$)/);
+    assert.match(length.head, /\r\nx-a: b(\r\n|$)/);
+    assert.equal(length.body, "hello");
+    const created = await head("/created");
+    assert.match(created.head, /^http\/1\.1 201 created\r\n/);
+    assert.match(created.head, /\r\ncontent-type: text\/plain(\r\n|$)/);
+    assert.equal(created.body, "made");
+    const notmod = await head("/notmod");
+    assert.match(notmod.head, /^http\/1\.1 304 not modified\r\n/);
+    assert.equal(notmod.body, "");
+  } finally {
+    await server.shutdown();
   }
 });
