@@ -249,7 +249,7 @@ export class Bus {
   async publish(channel: string, ...args: unknown[]): Promise<unknown[]> {
     const list = this.listenersOf(channel);
     if (list.length === 0) return [];
-    const failures = new ChannelFailures();
+    let failures: ChannelFailures | null = null;
     const output: unknown[] = [];
     for (const listener of list) {
       try {
@@ -257,16 +257,16 @@ export class Bus {
         output.push(result instanceof Promise ? await result : result);
       } catch (e) {
         if (e instanceof SystemExit) {
-          if (failures.hasErrors && e.code === 0) e.code = 1;
+          if (failures !== null && failures.hasErrors && e.code === 0) e.code = 1;
           throw e;
         }
-        failures.handleException(e);
+        (failures ??= new ChannelFailures()).handleException(e);
         if (channel !== "log") {
           this.log(`Error in '${channel}' listener ${listenerName(listener)}`, 40, e);
         }
       }
     }
-    if (failures.hasErrors) throw failures;
+    if (failures !== null && failures.hasErrors) throw failures;
     return output;
   }
 

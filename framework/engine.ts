@@ -74,7 +74,9 @@ export const tree: Tree = new Tree({
   globalConfig: () => config.values(),
   log,
   acquireThread() {
-    if (engine.listenersOf("acquire_thread").length > 0) return engine.publish("acquire_thread");
+    const listeners = engine.listenersOf("acquire_thread");
+    if (listeners.length === 0 || engine.thread_manager.isSettled(listeners)) return;
+    return engine.publish("acquire_thread");
   },
   beforeRequest() {
     if (engine.listenersOf("before_request").length > 0) return engine.publish("before_request");

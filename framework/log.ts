@@ -120,6 +120,12 @@ export class LogManager {
     this.#emit("error", line, severity);
   }
 
+  /** `true` when an access-log line would be written anywhere (lets callers skip building it). */
+  wantsAccess(): boolean {
+    return this.screen || this.access_file !== "" || this.handlers.length > 0 ||
+      (this.parent !== null && this.parent.wantsAccess());
+  }
+
   /** Writes a preformatted access-log line. */
   accessLine(line: string): void {
     this.#emit("access", line, levels.INFO);

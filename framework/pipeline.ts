@@ -432,6 +432,7 @@ export function readRequestLine(request: Request, incoming: IncomingRequest, pat
 
 /** Writes the access-log line for a finished request. */
 export function logAccess(log: LogManager, request: Request, response: Response): void {
+  if (!log.wantsAccess()) return;
   const len = response.headers.get("Content-Length");
   const line = `${request.remote.name || request.remote.ip} - ${
     request.login ?? "-"

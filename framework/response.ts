@@ -47,6 +47,24 @@ function concat(chunks: Uint8Array[]): Uint8Array {
 
 const EMPTY = new Uint8Array(0);
 
+/** The length of `text` in UTF-8, without encoding it (a lone surrogate counts as U+FFFD). */
+function utf8Length(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 2;
+        i++;
+      } else n += 2;
+    } else n += 2;
+  }
+  return n;
+}
+
 /**
  * Turns any {@link Body} into one byte array.
  *
@@ -181,14 +199,13 @@ export class Response {
       return;
     }
     const body = this.body;
-    if (
-      typeof body === "string" || body instanceof Uint8Array || body === null || body === undefined
-    ) {
-      const bytes = typeof body === "string"
-        ? encoder.encode(body)
-        : body instanceof Uint8Array
-        ? body
-        : EMPTY;
+    if (typeof body === "string") {
+      // Kept as text: the runtime encodes it once as it sends it.
+      if (!headers.has("Content-Length")) headers.set("Content-Length", String(utf8Length(body)));
+      return undefined;
+    }
+    if (body instanceof Uint8Array || body === null || body === undefined) {
+      const bytes = body instanceof Uint8Array ? body : EMPTY;
       this.body = bytes;
       if (!headers.has("Content-Length")) headers.set("Content-Length", String(bytes.length));
       return undefined;

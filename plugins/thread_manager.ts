@@ -54,6 +54,15 @@ export class ThreadManager extends SimplePlugin {
     this.bus.unsubscribe("release_thread", this.#release);
   }
 
+  /**
+   * `true` when publishing `acquire_thread` to `listeners` would do nothing: they are this
+   * manager's alone and this process's worker is already known (the framework then skips the
+   * publish for each request).
+   */
+  isSettled(listeners: readonly unknown[]): boolean {
+    return listeners.length === 1 && listeners[0] === this.#acquire && this.threads.has(PROCESS);
+  }
+
   /** Publishes `start_thread(i)` the first time worker `key` (default: this process) is seen. */
   acquireThread(key: unknown = PROCESS): Promise<unknown> | void {
     if (this.threads.has(key)) return;
