@@ -95,8 +95,23 @@ classHooks.onError = (error) => currentServing().request.app?.log.error("", "", 
  * const res = await app.fetch(new Request("http://localhost/hello/"));
  * console.log(await res.text()); // "Hello"
  * ```
+ *
+ * @example An application that is not mounted, served by another server
+ * ```ts
+ * import { Application, expose } from "../mod.ts";
+ * const app = new Application({ index: expose(() => "Hello") }, "", {
+ *   "/": { "request.show_tracebacks": false },
+ * });
+ * export default { fetch: (request: Request) => app.fetch(request) };
+ * ```
  */
 export class Application {
+  /**
+   * The site of applications created without one (`new Application(root)`): the framework
+   * sets it to the global one (`cherrypy.config`, `cherrypy.log`, the engine).
+   */
+  static defaultSite: Site | null = null;
+
   /** The root object of the tree. */
   readonly root: unknown;
   /** Per-path config sections. */
@@ -119,12 +134,23 @@ export class Application {
   #scriptName = "";
   #piped: FetchHandler | null = null;
 
-  /** Creates the application; most code calls `tree.mount` instead. */
-  constructor(root: unknown, scriptName: string, config: AppConfig | undefined, site: Site) {
+  /**
+   * Creates the application (CherryPy's `cherrypy.Application(root, script_name, config)`);
+   * most code calls `tree.mount` instead. Without `site`, the application belongs to
+   * {@link Application.defaultSite}.
+   */
+  constructor(root: unknown, scriptName = "", config?: AppConfig | string, site?: Site) {
+    const owner = site ?? Application.defaultSite;
+    if (owner === null) {
+      throw new Error(
+        "An Application needs a site (global config and log): pass one, or import the " +
+          "framework's mod.ts, which provides the global site.",
+      );
+    }
     this.root = root;
     this.script_name = scriptName;
-    this.#site = site;
-    this.log = new LogManager({ parent: site.log, screen: false });
+    this.#site = owner;
+    this.log = new LogManager({ parent: owner.log, screen: false });
     this.namespaces.set("log", (k, v) => {
       if (!(k in this.log)) throw new Error(`Unknown config key "log.${k}" for the app's log.`);
       (this.log as unknown as Record<string, unknown>)[k] = v;

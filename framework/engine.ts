@@ -8,7 +8,7 @@
 import { Bus, type Listener } from "../bus/mod.ts";
 import { platform } from "../platform/mod.ts";
 import { Autoreloader, SignalHandler, ThreadManager } from "../plugins/mod.ts";
-import { type AppConfig, Application, Tree } from "./application.ts";
+import { type AppConfig, Application, type Site, Tree } from "./application.ts";
 import { DEFAULT_TOOL_CONFIG } from "./builtin_tools.ts";
 import { Checker } from "./checker.ts";
 import { readConfigFile } from "./config_file.ts";
@@ -69,8 +69,7 @@ engine.autoreload.subscribe();
 engine.thread_manager.subscribe();
 engine.timeout_monitor.subscribe();
 
-/** The mounted applications. */
-export const tree: Tree = new Tree({
+const site: Site = {
   globalConfig: () => config.values(),
   log,
   acquireThread() {
@@ -89,7 +88,11 @@ export const tree: Tree = new Tree({
     if (config.readFile === null) throw new Error("Config files cannot be read here.");
     return config.readFile(path);
   },
-});
+};
+Application.defaultSite = site;
+
+/** The mounted applications. */
+export const tree: Tree = new Tree(site);
 
 Server.defaults = { bus: engine, gateway: () => tree };
 

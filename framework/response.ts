@@ -220,8 +220,8 @@ export class Response {
     const list = [...this.headers.entries()];
     const jar = this.#cookie;
     if (jar !== undefined && jar.size > 0) {
-      // deno-lint-ignore no-control-regex
       for (const value of jar.output()) {
+        // deno-lint-ignore no-control-regex
         list.push(["Set-Cookie", value.replace(/[\x00-\x1f\x7f]/g, "")]);
       }
     }

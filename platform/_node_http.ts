@@ -179,11 +179,13 @@ function sendResponse(
     // Fetch header iteration yields each Set-Cookie on its own.
     out.headers.forEach((v, k) => pairs.push([k, v]));
     const body = isBodylessStatus(out.status) ? null : out.body;
-    res.writeHead(out.status, out.statusText, flatHeaders(pairs, null));
+    // A Fetch Response made without a statusText has "": send the standard reason instead.
+    if (out.statusText) res.writeHead(out.status, out.statusText, flatHeaders(pairs, null));
+    else res.writeHead(out.status, flatHeaders(pairs, null));
     return sendBody(res, body);
   }
   const body = isBodylessStatus(out.status) ? null : out.body;
-  if (out.statusText !== undefined) {
+  if (out.statusText) {
     res.writeHead(out.status, out.statusText, flatHeaders(out.headers, body));
   } else res.writeHead(out.status, flatHeaders(out.headers, body));
   return sendBody(res, body);
@@ -192,14 +194,10 @@ function sendResponse(
 function failResponse(res: http.ServerResponse, error: unknown, onError?: (e: unknown) => void) {
   onError?.(error);
   if (res.headersSent) {
-    // Mid-body: send what was written, then close without ending the body cleanly, so the
-    // client sees a truncated response (destroying at once would discard buffered output).
-    const socket = res.socket;
-    if (socket === null) res.destroy();
-    else {
-      socket.end();
-      setTimeout(() => res.destroy(), 1000).unref();
-    }
+    // Mid-stream: what was written still goes out, then the connection closes without the
+    // end of the body (destroying the socket at once would drop the queued data).
+    if (res.socket !== null && !res.socket.destroyed) res.socket.end();
+    else res.destroy();
   } else if (error instanceof PayloadTooLargeError) plainResponse(res, 413, TOO_LARGE_BODY);
   else if (error instanceof RequestTimeoutError) plainResponse(res, 408, "Request Timeout");
   else {

@@ -8,7 +8,8 @@
  * The TypeScript compiler (from npm) emits ESM `.js` and `.d.ts` for the library, the
  * examples and the tests; relative `.ts` import specifiers become `.js`
  * (`rewriteRelativeImportExtensions`), and the same rewrite is applied to the declaration
- * files, which the compiler leaves alone. `npm/package.json` gets an exports map and the
+ * files, which the compiler leaves alone. The examples' other files (config files, templates)
+ * are copied next to them. `npm/package.json` gets an exports map and the
  * `cherryd` bin; only the library goes into the published files.
  *
  * @module
@@ -117,6 +118,11 @@ export async function build(): Promise<boolean> {
   await writePackageJson();
   for (const file of ["README.md", "LICENSE"]) {
     await Deno.copyFile(`${root}/${file}`, `${out}/${file}`).catch(() => {});
+  }
+  // The examples' data files (config files, page templates) sit next to the compiled code.
+  for await (const path of walk(`${root}/examples`)) {
+    if (path.endsWith(".ts")) continue;
+    await Deno.copyFile(path, `${out}${path.slice(root.length)}`);
   }
   return true;
 }
