@@ -22,7 +22,7 @@ import { HTTPRedirect, InternalRedirect } from "./redirect.ts";
 import type { Request } from "./request.ts";
 import type { Response } from "./response.ts";
 import { HookMap } from "./hooks.ts";
-import { classHooks } from "./request.ts";
+import { classHooks, NO_ERROR_PAGES } from "./request.ts";
 import { Tool, type Toolbox, toolboxVersion, type ToolMap } from "./tools.ts";
 
 /**
@@ -99,6 +99,7 @@ requestNamespaces.set("response", (key, value, _request, response) => {
   else (response as unknown as Record<string, unknown>)[key] = value;
 });
 requestNamespaces.set("error_page", (key, value, request) => {
+  if (request.error_page === NO_ERROR_PAGES) request.error_page = {};
   request.error_page[key] = value as never;
 });
 

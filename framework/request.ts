@@ -75,10 +75,8 @@ export class Request {
   [attribute: string]: unknown;
   /** The request before an internal redirect, if any. */
   prev: Request | null = null;
-  /** The server end of the connection. */
-  local: Host;
-  /** The client end of the connection. */
-  remote: Host;
+  #local: Host | undefined;
+  #remote: Host | undefined;
   /** `"http"` or `"https"`. */
   scheme = "http";
   /** The protocol the server speaks. */
@@ -92,7 +90,7 @@ export class Request {
   /** The raw query string (without `?`). */
   query_string = "";
   /** The protocol version in use, as `[major, minor]`. */
-  protocol: [number, number] = [1, 1];
+  protocol: readonly [number, number] = HTTP_11;
   /** Query-string (and later body) parameters. */
   params: Params = Object.create(null);
   /** The mount point of the application. */
@@ -118,7 +116,7 @@ export class Request {
   /** Let errors propagate instead of answering 500. */
   throw_errors = false;
   /** Methods whose requests carry a body. */
-  methods_with_bodies: readonly string[] = ["POST", "PUT", "PATCH"];
+  methods_with_bodies: readonly string[] = DEFAULT_METHODS_WITH_BODIES;
   /** Names of parameters that came from the body. */
   bodyParamNames: ReadonlySet<string> = NO_BODY_PARAMS;
   /** Whether to read and parse the body (off for methods not in `methods_with_bodies`). */
@@ -126,9 +124,9 @@ export class Request {
   /** The hooks attached for this request (tools attach theirs when they are on). */
   hooks: HookMap;
   /** Each toolbox's config entries for this request, by namespace then tool name. */
-  toolmaps: Record<string, ToolMap> = {};
+  toolmaps: Record<string, ToolMap> = NO_TOOLMAPS;
   /** Custom error pages by status code (`"404"`) or `"default"` (`error_page.*` config). */
-  error_page: Record<string, ErrorPage> = {};
+  error_page: Record<string, ErrorPage> = NO_ERROR_PAGES;
   /** Sets the response for an unexpected error (by default a 500 error page). */
   error_response: () => unknown = defaultErrorResponse;
   /** The error being handled, on the error path. */
@@ -151,15 +149,32 @@ export class Request {
   constructor(incoming: IncomingRequest | null = null) {
     this.incoming = incoming;
     this.hooks = classHooks.fork();
-    if (incoming === null) {
-      this.local = new Host("127.0.0.1", 80);
-      this.remote = new Host("127.0.0.1", 1111);
-    } else {
-      this.local = new Host(incoming.localAddress, incoming.localPort);
-      this.remote = new Host(incoming.remoteAddress, incoming.remotePort);
+    if (incoming !== null) {
       this.scheme = incoming.scheme;
       this.method = incoming.method;
     }
+  }
+
+  /** The server end of the connection. */
+  get local(): Host {
+    const incoming = this.incoming;
+    return this.#local ??= incoming === null
+      ? new Host("127.0.0.1", 80)
+      : new Host(incoming.localAddress, incoming.localPort);
+  }
+  set local(value: Host) {
+    this.#local = value;
+  }
+
+  /** The client end of the connection. */
+  get remote(): Host {
+    const incoming = this.incoming;
+    return this.#remote ??= incoming === null
+      ? new Host("127.0.0.1", 1111)
+      : new Host(incoming.remoteAddress, incoming.remotePort);
+  }
+  set remote(value: Host) {
+    this.#remote = value;
   }
 
   /** Request headers (names Title-Cased, lookups case-insensitive). */
@@ -218,6 +233,15 @@ export class Request {
     return this.#uniqueId ??= crypto.randomUUID();
   }
 }
+
+const HTTP_11: readonly [number, number] = Object.freeze([1, 1]) as readonly [number, number];
+const DEFAULT_METHODS_WITH_BODIES: readonly string[] = Object.freeze(["POST", "PUT", "PATCH"]);
+const NO_TOOLMAPS: Record<string, ToolMap> = Object.freeze({}) as Record<string, ToolMap>;
+/** The shared, empty `error_page` of requests without custom error pages (replace, never fill). */
+export const NO_ERROR_PAGES: Record<string, ErrorPage> = Object.freeze({}) as Record<
+  string,
+  ErrorPage
+>;
 
 /** The hooks every request starts with (CherryPy's class-level `Request.hooks`). */
 export const classHooks: HookMap = new HookMap();

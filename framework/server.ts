@@ -27,8 +27,11 @@ export class Server extends ServerAdapter {
   socket_port = 8080;
   /** A Unix socket path to listen on instead of host and port. */
   socket_file: string | null = null;
-  /** The listen backlog. */
-  socket_queue_size = 5;
+  /**
+   * The listen backlog. CherryPy's default is 5; here it is 128, because a backlog of 5 drops
+   * connection attempts of any burst of clients (each then waits the kernel's 1 s SYN retry).
+   */
+  socket_queue_size = 128;
   /** Seconds a connection may stay idle or a request may stall. */
   socket_timeout = 10;
   /** Seconds in-flight requests get to finish when the server stops. */

@@ -412,7 +412,7 @@ export class Toolbox {
   configure(entries: ReadonlyArray<readonly [string, unknown]>): void {
     const { request } = currentServing();
     const map = this.toolmap(entries);
-    request.toolmaps[this.namespace] = map;
+    request.toolmaps = { ...request.toolmaps, [this.namespace]: map };
     for (const tool of this.enabled(map)) tool._setup();
   }
 }

@@ -69,7 +69,7 @@ test("tut04: / is the form, its GET submission /generate?length=16 gives 16 digi
   }
 });
 
-test("tut04: a POSTed form reaches the same parameter", { todo: "request bodies" }, async () => {
+test("tut04: a POSTed form reaches the same parameter", async () => {
   const s = await serveRoot(new Tut04());
   try {
     const page = await getPage(s.base + "/generate", {
