@@ -43,7 +43,7 @@ export interface Site {
   /** Called at the start of each request, after it (the engine publishes `before_request`). */
   beforeRequest?(): Promise<unknown> | void;
   /** Called when a request ends, before `on_end_request` (the engine publishes `after_request`). */
-  afterRequest?(): Promise<unknown> | void;
+  afterRequest?: (() => Promise<unknown> | void) | undefined;
   /** Tracks a response in progress for the timeout monitor; returns the untrack function. */
   trackResponse?(response: CPResponse): (() => void) | undefined;
   /** Reads a config file into sections (for `tree.mount(root, name, "app.conf")`). */
@@ -314,6 +314,15 @@ export class Application {
       if (request.method === "HEAD") response.body = null;
       logAccess(this.log, request, response);
       const out = response.toOutgoing();
+      if (
+        untrack === undefined && site.afterRequest === undefined &&
+        !request.hooks.has("on_end_request") && request.body === undefined &&
+        !(out.body !== null && typeof out.body === "object" && Symbol.asyncIterator in out.body)
+      ) {
+        // Nothing listens for the end of this request: close it now, without scheduling.
+        request.closed = true;
+        return out;
+      }
       return wrapClose(out, async () => {
         untrack?.();
         const after = site.afterRequest?.();

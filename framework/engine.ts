@@ -80,8 +80,10 @@ const site: Site = {
   beforeRequest() {
     if (engine.listenersOf("before_request").length > 0) return engine.publish("before_request");
   },
-  afterRequest() {
-    if (engine.listenersOf("after_request").length > 0) return engine.publish("after_request");
+  get afterRequest() {
+    return engine.listenersOf("after_request").length > 0
+      ? () => engine.publish("after_request")
+      : undefined;
   },
   trackResponse: (response) => engine.timeout_monitor.track(response),
   readConfigFile: (path) => {
