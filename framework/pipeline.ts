@@ -21,7 +21,7 @@ import { escapeLogValue, logTime } from "./log.ts";
 import { HTTPRedirect, InternalRedirect } from "./redirect.ts";
 import type { Request } from "./request.ts";
 import type { Response } from "./response.ts";
-import { HookMap } from "./hooks.ts";
+import type { HookMap } from "./hooks.ts";
 import { classHooks, NO_ERROR_PAGES } from "./request.ts";
 import { Tool, type Toolbox, toolboxVersion, type ToolMap } from "./tools.ts";
 
