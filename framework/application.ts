@@ -250,7 +250,10 @@ export class Application {
   }
 
   /** Serves one request whose path (below the mount point) is `pathInfo`. */
-  handle(incoming: IncomingRequest, pathInfo: string): Promise<OutgoingResponse | Response> {
+  handle(
+    incoming: IncomingRequest,
+    pathInfo: string,
+  ): OutgoingResponse | Response | Promise<OutgoingResponse | Response> {
     if (this.pipeline.length > 0) {
       return Promise.resolve(this.#pipedHandler()(incoming.toRequest()));
     }
@@ -259,7 +262,7 @@ export class Application {
 
   #pipedHandler(): FetchHandler {
     if (this.#piped !== null) return this.#piped;
-    let handler: FetchHandler = (req) => this.#serveFetch(req).then((out) => toFetchResponse(out));
+    let handler: FetchHandler = async (req) => toFetchResponse(await this.#serveFetch(req));
     for (let i = this.pipeline.length - 1; i >= 0; i--) {
       const [name, factory] = this.pipeline[i]!;
       handler = factory(handler, this.pipelineOptions[name] ?? {});
@@ -267,7 +270,7 @@ export class Application {
     return this.#piped = handler;
   }
 
-  #serveFetch(req: Request): Promise<OutgoingResponse> {
+  #serveFetch(req: Request): OutgoingResponse | Promise<OutgoingResponse> {
     const incoming = new FetchIncoming(req);
     const path = decodePath(incoming.target.replace(/\?.*$/, ""));
     return this.#serve(incoming, path.slice(this.#scriptName.length), null, []);
@@ -287,7 +290,7 @@ export class Application {
     pathInfo: string,
     prev: CPRequest | null,
     visited: string[],
-  ): Promise<OutgoingResponse> {
+  ): OutgoingResponse | Promise<OutgoingResponse> {
     const request = new CPRequest(incoming);
     const response = new CPResponse();
     request.app = this;
@@ -295,40 +298,77 @@ export class Application {
     request.script_name = this.#scriptName;
     readRequestLine(request, incoming, pathInfo);
     const serving: Serving = { request, response };
-    return runServing(serving, async () => {
+    return runServing(serving, () => {
       const site = this.#site;
       const acquired = site.acquireThread?.();
-      if (acquired !== undefined) await acquired;
-      const before = site.beforeRequest?.();
-      if (before !== undefined) await before;
-      const untrack = site.trackResponse?.(response);
-      if (untrack !== undefined) response.onTimedOut = () => request.abortForTimeout();
-      try {
-        await respond(this, request, response, pathInfo, this.log);
-      } catch (e) {
-        untrack?.();
-        if (!(e instanceof InternalRedirect)) throw e;
-        await closeRequest(request, this.log);
-        return this.#redirect(incoming, request, e, visited);
+      const before = acquired === undefined
+        ? site.beforeRequest?.()
+        : acquired.then(() => site.beforeRequest?.());
+      if (before !== undefined) {
+        return before.then(() => this.#respond(incoming, request, response, pathInfo, visited));
       }
-      if (request.method === "HEAD") response.body = null;
-      logAccess(this.log, request, response);
-      const out = response.toOutgoing();
-      if (
-        untrack === undefined && site.afterRequest === undefined &&
-        !request.hooks.has("on_end_request") && request.body === undefined &&
-        !(out.body !== null && typeof out.body === "object" && Symbol.asyncIterator in out.body)
-      ) {
-        // Nothing listens for the end of this request: close it now, without scheduling.
-        request.closed = true;
-        return out;
-      }
-      return wrapClose(out, async () => {
-        untrack?.();
-        const after = site.afterRequest?.();
-        if (after !== undefined) await after;
-        await closeRequest(request, this.log);
-      });
+      return this.#respond(incoming, request, response, pathInfo, visited);
+    });
+  }
+
+  #respond(
+    incoming: IncomingRequest,
+    request: CPRequest,
+    response: CPResponse,
+    pathInfo: string,
+    visited: string[],
+  ): OutgoingResponse | Promise<OutgoingResponse> {
+    const untrack = this.#site.trackResponse?.(response);
+    if (untrack !== undefined) response.onTimedOut = () => request.abortForTimeout();
+    let running;
+    try {
+      running = respond(this, request, response, pathInfo, this.log);
+    } catch (e) {
+      return this.#failed(incoming, request, e, visited, untrack);
+    }
+    if (running === undefined) return this.#finish(request, response, untrack);
+    return running.then(
+      () => this.#finish(request, response, untrack),
+      (e) => this.#failed(incoming, request, e, visited, untrack),
+    );
+  }
+
+  async #failed(
+    incoming: IncomingRequest,
+    request: CPRequest,
+    error: unknown,
+    visited: string[],
+    untrack: (() => void) | undefined,
+  ): Promise<OutgoingResponse> {
+    untrack?.();
+    if (!(error instanceof InternalRedirect)) throw error;
+    await closeRequest(request, this.log);
+    return this.#redirect(incoming, request, error, visited);
+  }
+
+  #finish(
+    request: CPRequest,
+    response: CPResponse,
+    untrack: (() => void) | undefined,
+  ): OutgoingResponse {
+    if (request.method === "HEAD") response.body = null;
+    logAccess(this.log, request, response);
+    const out = response.toOutgoing();
+    const site = this.#site;
+    if (
+      untrack === undefined && site.afterRequest === undefined &&
+      !request.hooks.has("on_end_request") && request.body === undefined &&
+      !(out.body !== null && typeof out.body === "object" && Symbol.asyncIterator in out.body)
+    ) {
+      // Nothing listens for the end of this request: close it now, without scheduling.
+      request.closed = true;
+      return out;
+    }
+    return wrapClose(out, async () => {
+      untrack?.();
+      const after = site.afterRequest?.();
+      if (after !== undefined) await after;
+      await closeRequest(request, this.log);
     });
   }
 
@@ -337,7 +377,7 @@ export class Application {
     request: CPRequest,
     ir: InternalRedirect,
     visited: string[],
-  ): Promise<OutgoingResponse> {
+  ): OutgoingResponse | Promise<OutgoingResponse> {
     const oldUri = this.#scriptName + request.path_info +
       (request.query_string ? "?" + request.query_string : "");
     visited = [...visited, oldUri];
@@ -532,7 +572,7 @@ export class Tree {
   /** The gateway entry point: routes a native request to its application. */
   handle(
     incoming: IncomingRequest,
-  ): Promise<OutgoingResponse | Response> | OutgoingResponse {
+  ): Promise<OutgoingResponse | Response> | OutgoingResponse | Response {
     const target = incoming.target;
     const q = target.indexOf("?");
     let rawPath = q < 0 ? target : target.slice(0, q);

@@ -258,12 +258,89 @@ function stage(request: Request, name: string): Promise<void> | undefined {
   return request.hooks.run(name);
 }
 
-async function doRespond(
+/** What a pipeline step returns: `undefined` when it finished, a promise when it must wait. */
+type Step = (request: Request, response: Response, body: PipelineBody | null) =>
+  | Promise<unknown>
+  | undefined
+  | void;
+
+function processQueryString(request: Request): void {
+  request.stage = "process_query_string";
+  if (request.query_string !== "") {
+    let qsParams;
+    try {
+      qsParams = parseQueryString(request.query_string);
+    } catch {
+      throw new HTTPError(
+        404,
+        "The given query string could not be processed. Query strings for this resource " +
+          "must be encoded with 'utf8'.",
+      );
+    }
+    Object.assign(request.params, qsParams);
+  }
+  if (request.process_request_body && !request.methods_with_bodies.includes(request.method)) {
+    request.process_request_body = false;
+  }
+}
+
+/** The stages after dispatch, in order (run synchronously until one returns a promise). */
+const STEPS: readonly Step[] = [
+  (request) => stage(request, "on_start_resource"),
+  (request, response) => {
+    checkTimedOut(response);
+    processQueryString(request);
+  },
+  (request) => stage(request, "before_request_body"),
+  (request, response, body) => {
+    checkTimedOut(response);
+    if (!request.process_request_body || body === null) return;
+    request.stage = "process_body";
+    return body.process().then(() => {
+      if (body.paramNames !== undefined) request.bodyParamNames = body.paramNames;
+    });
+  },
+  (request) => stage(request, "before_handler"),
+  (request, response) => {
+    checkTimedOut(response);
+    const handler = request.handler;
+    if (!handler) return;
+    request.stage = "handler";
+    const result = handler();
+    if (result instanceof Promise) {
+      return result.then((value) => {
+        response.body = value;
+      });
+    }
+    response.body = result;
+  },
+  (request, response) => {
+    checkTimedOut(response);
+    return stage(request, "before_finalize");
+  },
+  (_request, response) => response.finalize(),
+];
+
+function runSteps(
+  request: Request,
+  response: Response,
+  body: PipelineBody | null,
+  from: number,
+): Promise<unknown> | undefined {
+  for (let i = from; i < STEPS.length; i++) {
+    const result = STEPS[i]!(request, response, body);
+    if (result !== undefined) return result.then(() => runSteps(request, response, body, i + 1));
+  }
+  return undefined;
+}
+
+/** Runs the pipeline up to finalizing; returns a promise only when some part had to wait. */
+function doRespond(
   app: PipelineApp,
   request: Request,
   response: Response,
   pathInfo: string,
-): Promise<void> {
+): Promise<unknown> | undefined {
   if (request.app === null) throw new NotFound(request.script_name + pathInfo);
   request.stage = "process_headers";
   const host = request.header("host");
@@ -283,69 +360,16 @@ async function doRespond(
   const body = app.makeBody?.(request) ?? null;
   if (body !== null) request.body = body;
   applyNamespaces(app, request, response);
-  {
-    const running = stage(request, "on_start_resource");
-    if (running !== undefined) await running;
-  }
-  checkTimedOut(response);
-  request.stage = "process_query_string";
-  if (request.query_string !== "") {
-    let qsParams;
-    try {
-      qsParams = parseQueryString(request.query_string);
-    } catch {
-      throw new HTTPError(
-        404,
-        "The given query string could not be processed. Query strings for this resource " +
-          "must be encoded with 'utf8'.",
-      );
-    }
-    Object.assign(request.params, qsParams);
-  }
-  if (request.process_request_body && !request.methods_with_bodies.includes(request.method)) {
-    request.process_request_body = false;
-  }
-  {
-    const running = stage(request, "before_request_body");
-    if (running !== undefined) await running;
-  }
-  checkTimedOut(response);
-  if (request.process_request_body && body !== null) {
-    request.stage = "process_body";
-    await body.process();
-    if (body.paramNames !== undefined) request.bodyParamNames = body.paramNames;
-  }
-  {
-    const running = stage(request, "before_handler");
-    if (running !== undefined) await running;
-  }
-  checkTimedOut(response);
-  const handler = request.handler;
-  if (handler) {
-    request.stage = "handler";
-    response.body = await handler();
-  }
-  checkTimedOut(response);
-  {
-    const running = stage(request, "before_finalize");
-    if (running !== undefined) await running;
-  }
-  await response.finalize();
+  return runSteps(request, response, body, 0);
 }
 
 async function handleError(request: Request, response: Response, error: unknown): Promise<void> {
   request.error = error;
   try {
-    {
-      const running = stage(request, "before_error_response");
-      if (running !== undefined) await running;
-    }
+    await runPoint(request, "before_error_response", "before_error_response");
     const done = request.error_response();
     if (done instanceof Promise) await done;
-    {
-      const running = stage(request, "after_error_response");
-      if (running !== undefined) await running;
-    }
+    await runPoint(request, "after_error_response", "after_error_response");
     await response.finalize();
   } catch (e) {
     if (!(e instanceof HTTPRedirect)) throw e;
@@ -354,47 +378,96 @@ async function handleError(request: Request, response: Response, error: unknown)
   }
 }
 
-/**
- * Answers `request` into `response`, for `pathInfo` (the path below the mount point). Never
- * throws, except an {@link InternalRedirect} (the application serves its target) or, with
- * `request.throw_errors`, the error itself.
- */
-export async function respond(
-  app: PipelineApp,
+/** The error path after the pipeline failed with `error` (before `on_end_resource` ran). */
+async function respondToError(
   request: Request,
   response: Response,
-  pathInfo: string,
   log: LogManager,
+  error: unknown,
 ): Promise<void> {
   try {
     try {
       try {
-        await doRespond(app, request, response, pathInfo);
-      } catch (e) {
-        if (!(e instanceof HTTPError || e instanceof HTTPRedirect)) throw e;
-        e.setResponse();
-        request.stage = "before_finalize (HTTPError)";
-        await runPoint(request, "before_finalize");
+        if (!(error instanceof HTTPError || error instanceof HTTPRedirect)) throw error;
+        error.setResponse();
+        await runPoint(request, "before_finalize", "before_finalize (HTTPError)");
         await response.finalize();
       } finally {
-        {
-          const running = stage(request, "on_end_resource");
-          if (running !== undefined) await running;
-        }
+        await runPoint(request, "on_end_resource", "on_end_resource");
       }
     } catch (e) {
       if (e instanceof InternalRedirect || request.throw_errors) throw e;
       await handleError(request, response, e);
     }
   } catch (e) {
-    if (e instanceof InternalRedirect || request.throw_errors) throw e;
-    // Failure in the error handling itself: bypass everything.
-    log.error("", "", 40, e);
-    bareError(response, request.show_tracebacks ? formatTraceback(e) : "");
+    lastResort(request, response, log, e);
   }
 }
 
-async function runPoint(request: Request, point: string): Promise<void> {
+/** The error path after `on_end_resource` itself failed. */
+async function endResourceFailed(
+  request: Request,
+  response: Response,
+  log: LogManager,
+  error: unknown,
+): Promise<void> {
+  try {
+    if (error instanceof InternalRedirect || request.throw_errors) throw error;
+    await handleError(request, response, error);
+  } catch (e) {
+    lastResort(request, response, log, e);
+  }
+}
+
+function lastResort(request: Request, response: Response, log: LogManager, e: unknown): void {
+  if (e instanceof InternalRedirect || request.throw_errors) throw e;
+  // Failure in the error handling itself: bypass everything.
+  log.error("", "", 40, e);
+  bareError(response, request.show_tracebacks ? formatTraceback(e) : "");
+}
+
+function endResource(
+  request: Request,
+  response: Response,
+  log: LogManager,
+): Promise<void> | undefined {
+  let running;
+  try {
+    running = stage(request, "on_end_resource");
+  } catch (e) {
+    return endResourceFailed(request, response, log, e);
+  }
+  return running?.then(undefined, (e) => endResourceFailed(request, response, log, e));
+}
+
+/**
+ * Answers `request` into `response`, for `pathInfo` (the path below the mount point). Returns
+ * `undefined` when it finished without waiting, else a promise. Never fails, except with an
+ * {@link InternalRedirect} (the application serves its target) or, with
+ * `request.throw_errors`, the error itself.
+ */
+export function respond(
+  app: PipelineApp,
+  request: Request,
+  response: Response,
+  pathInfo: string,
+  log: LogManager,
+): Promise<void> | undefined {
+  let running;
+  try {
+    running = doRespond(app, request, response, pathInfo);
+  } catch (e) {
+    return respondToError(request, response, log, e);
+  }
+  if (running === undefined) return endResource(request, response, log);
+  return running.then(
+    () => endResource(request, response, log),
+    (e) => respondToError(request, response, log, e),
+  );
+}
+
+async function runPoint(request: Request, point: string, stageName: string): Promise<void> {
+  request.stage = stageName;
   const running = request.hooks.run(point);
   if (running !== undefined) await running;
 }
