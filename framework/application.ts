@@ -10,7 +10,7 @@ import { tools as defaultTools } from "./builtin_tools.ts";
 import { type ConfigDict, invalidateDispatch } from "./dispatch.ts";
 import { RequestBody } from "./body.ts";
 import { HTTPError } from "./errors.ts";
-import type { FetchHandler } from "../server/mod.ts";
+import { type FetchHandler, IncomingView } from "../server/mod.ts";
 import { FetchIncoming, stripPrefix, toFetchResponse } from "./fetch.ts";
 import { decodePath } from "./httputil.ts";
 import { LogManager } from "./log.ts";
@@ -399,58 +399,40 @@ export class Application {
 }
 
 /** The incoming request of an internal redirect: a GET for another URI, without a body. */
-class RedirectedIncoming implements IncomingRequest {
-  readonly method = "GET";
-  readonly target: string;
-  readonly #inner: IncomingRequest;
+class RedirectedIncoming extends IncomingView {
+  readonly #target: string;
   constructor(inner: IncomingRequest, target: string) {
-    this.#inner = inner;
-    this.target = target;
+    super(inner);
+    this.#target = target;
   }
-  get protocol() {
-    return this.#inner.protocol;
+  override get method(): string {
+    return "GET";
   }
-  get scheme() {
-    return this.#inner.scheme;
+  override get target(): string {
+    return this.#target;
   }
-  get remoteAddress() {
-    return this.#inner.remoteAddress;
+  override header(name: string): string | null {
+    return BODY_HEADERS.has(name.toLowerCase()) ? null : this.inner.header(name);
   }
-  get remotePort() {
-    return this.#inner.remotePort;
-  }
-  get localAddress() {
-    return this.#inner.localAddress;
-  }
-  get localPort() {
-    return this.#inner.localPort;
-  }
-  get signal() {
-    return this.#inner.signal;
-  }
-  header(name: string): string | null {
-    const n = name.toLowerCase();
-    if (n === "content-length" || n === "transfer-encoding" || n === "content-type") return null;
-    return this.#inner.header(name);
-  }
-  *headerEntries(): Iterable<[string, string]> {
-    for (const [k, v] of this.#inner.headerEntries()) {
-      if (k !== "content-length" && k !== "transfer-encoding" && k !== "content-type") {
-        yield [k, v];
-      }
+  override *headerEntries(): Iterable<[string, string]> {
+    for (const entry of this.inner.headerEntries()) {
+      if (!BODY_HEADERS.has(entry[0])) yield entry;
     }
   }
-  body(): null {
+  override body(): null {
     return null;
   }
-  toRequest(): Request {
-    const original = this.#inner.toRequest();
+  override toRequest(): Request {
+    const original = this.inner.toRequest();
     return new Request(new URL(this.target, original.url), {
       method: "GET",
       headers: [...this.headerEntries()],
     });
   }
 }
+
+/** Headers describing a request body, which an internal redirect drops with the body. */
+const BODY_HEADERS = new Set(["content-length", "transfer-encoding", "content-type"]);
 
 /** A Fetch-style app grafted into the tree (CherryPy's "foreign WSGI application"). */
 export class GraftedApp {

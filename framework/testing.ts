@@ -1,6 +1,6 @@
 /**
  * The test helper (CherryPy's `helper.CPWebCase`): mount an application, request pages and
- * check the answers, from `node:test` (or any test runner) on Deno and Node. Requests go
+ * check the answers, from the test runner of your choice on Deno and Node. Requests go
  * in-process through `tree.fetch` (no socket: fast, nothing to clean up) or, with
  * `{ socket: true }`, over a real HTTP server on an ephemeral port.
  *
@@ -12,7 +12,7 @@ import type { AppConfig, Application, Tree } from "./application.ts";
 import { tree as globalTree } from "./engine.ts";
 
 /**
- * A failed check of {@link WebCase} (named like `node:assert`'s, so test runners report it as
+ * A failed check of {@link WebCase} (named like the standard assertion error, so test runners report it as
  * a failed assertion).
  */
 export class AssertionError extends Error {
@@ -48,7 +48,6 @@ export interface PageOptions {
  *
  * @example The docs' echo test
  * ```ts
- * import { test } from "node:test";
  * import * as cherrypy from "../mod.ts";
  *
  * class Root {
@@ -56,7 +55,7 @@ export interface PageOptions {
  *   echo(message: string) { return message; }
  * }
  *
- * test("the message is returned as is", async () => {
+ * async function messageIsReturnedAsIs() {
  *   const web = new cherrypy.WebCase();
  *   web.mount(new Root());
  *   await web.getPage("/echo?message=Hello%20world");
@@ -64,8 +63,10 @@ export interface PageOptions {
  *   web.assertHeader("Content-Type", "text/html;charset=utf-8");
  *   web.assertBody("Hello world");
  *   await web.stop();
- * });
+ * }
  * ```
+ *
+ * Call such functions from your test runner's test cases (the one that ships with Deno or Node, or any other).
  */
 export class WebCase {
   /** The tree being served. */

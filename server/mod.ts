@@ -16,3 +16,4 @@ export * from "./http_server.ts";
 export * from "./drain.ts";
 export * from "./stats.ts";
 export * from "./path_info.ts";
+export * from "./incoming_view.ts";

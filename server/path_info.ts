@@ -6,6 +6,7 @@
 
 import type { IncomingRequest, OutgoingResponse } from "../platform/mod.ts";
 import { type Gateway, nativeHandlerOf } from "./http_server.ts";
+import { IncomingView } from "./incoming_view.ts";
 
 const NOT_FOUND: OutgoingResponse = {
   status: 404,
@@ -14,53 +15,22 @@ const NOT_FOUND: OutgoingResponse = {
 };
 
 /** A request seen by a mounted gateway: the path below its mount point. */
-class MountedRequest implements IncomingRequest {
-  readonly #inner: IncomingRequest;
-  readonly target: string;
+class MountedRequest extends IncomingView {
+  readonly #target: string;
   /** The mount point that was removed from the path (`"/api"`). */
   readonly scriptName: string;
 
   constructor(inner: IncomingRequest, scriptName: string) {
-    this.#inner = inner;
+    super(inner);
     this.scriptName = scriptName;
     const rest = inner.target.slice(scriptName.length);
-    this.target = rest.startsWith("/") ? rest : "/" + rest;
+    this.#target = rest.startsWith("/") ? rest : "/" + rest;
   }
-  get method() {
-    return this.#inner.method;
+  override get target(): string {
+    return this.#target;
   }
-  get protocol() {
-    return this.#inner.protocol;
-  }
-  get scheme() {
-    return this.#inner.scheme;
-  }
-  get remoteAddress() {
-    return this.#inner.remoteAddress;
-  }
-  get remotePort() {
-    return this.#inner.remotePort;
-  }
-  get localAddress() {
-    return this.#inner.localAddress;
-  }
-  get localPort() {
-    return this.#inner.localPort;
-  }
-  get signal() {
-    return this.#inner.signal;
-  }
-  header(name: string) {
-    return this.#inner.header(name);
-  }
-  headerEntries() {
-    return this.#inner.headerEntries();
-  }
-  body() {
-    return this.#inner.body();
-  }
-  toRequest(): Request {
-    const original = this.#inner.toRequest();
+  override toRequest(): Request {
+    const original = this.inner.toRequest();
     const url = new URL(original.url);
     const q = this.target.indexOf("?");
     url.pathname = q < 0 ? this.target : this.target.slice(0, q);
