@@ -7,6 +7,7 @@
 
 import type { IncomingRequest, OutgoingResponse } from "../platform/mod.ts";
 import { tools as defaultTools } from "./builtin_tools.ts";
+import { readConfigFile } from "./config_file.ts";
 import { type ConfigDict, invalidateDispatch } from "./dispatch.ts";
 import { RequestBody } from "./body.ts";
 import { HTTPError } from "./errors.ts";
@@ -46,8 +47,6 @@ export interface Site {
   afterRequest?: (() => Promise<unknown> | void) | undefined;
   /** Tracks a response in progress for the timeout monitor; returns the untrack function. */
   trackResponse?(response: CPResponse): (() => void) | undefined;
-  /** Reads a config file into sections (for `tree.mount(root, name, "app.conf")`). */
-  readConfigFile?(path: string): AppConfig;
 }
 
 const NO_DISPATCHER = Symbol("no dispatcher configured");
@@ -193,10 +192,7 @@ export class Application {
    */
   merge(config: AppConfig | string): void {
     if (typeof config === "string") {
-      if (this.#site.readConfigFile === undefined) {
-        throw new Error("This site cannot read config files.");
-      }
-      config = this.#site.readConfigFile(config);
+      config = readConfigFile(config);
     }
     for (const [section, entries] of Object.entries(config)) {
       if (entries === null || typeof entries !== "object" || Array.isArray(entries)) {

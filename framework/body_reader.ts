@@ -9,31 +9,12 @@
 
 import { type FileWriter, platform } from "../platform/mod.ts";
 import { PayloadTooLargeError, RequestTimeoutError } from "../platform/types.ts";
+import { concatBytes } from "./_bytes.ts";
 import { HTTPError } from "./errors.ts";
 
-const EMPTY = new Uint8Array(0);
 const LF = 0x0a;
 
-/**
- * Joins `chunks` into one array (no copy for a single chunk).
- *
- * @example
- * ```ts
- * import { concatBytes } from "./body_reader.ts";
- * concatBytes([new Uint8Array([1]), new Uint8Array([2, 3])]); // Uint8Array [1, 2, 3]
- * ```
- */
-export function concatBytes(chunks: readonly Uint8Array[], total?: number): Uint8Array {
-  if (chunks.length === 0) return EMPTY;
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total ?? chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
-}
+export { concatBytes };
 
 /**
  * A buffered reader over a stream of byte chunks: `read`, `readline`, chunk iteration, and

@@ -8,6 +8,7 @@
  */
 
 import { HTTPError } from "./errors.ts";
+import { MediaType } from "./media_type.ts";
 import { titleCaseHeader } from "./httputil.ts";
 import { HTTPRedirect } from "./redirect.ts";
 import { currentServing } from "./serving.ts";
@@ -21,7 +22,7 @@ export interface HeaderElement {
   /** The element's value (`"text/html"`, `"utf-8"`). */
   value: string;
   /** Its parameters, names lower-cased. */
-  params: Record<string, string>;
+  params: Readonly<Record<string, string>>;
   /** The `q` parameter as a number (1 when absent). */
   qvalue: number;
 }
@@ -40,15 +41,8 @@ export function headerElements(header: string | null): HeaderElement[] {
   if (header === null || header.trim() === "") return [];
   const out: HeaderElement[] = [];
   for (const raw of header.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)) {
-    const parts = raw.split(";").map((p) => p.trim());
-    const value = parts.shift()!;
+    const { value, params } = MediaType.parse(raw);
     if (value === "") continue;
-    const params: Record<string, string> = {};
-    for (const p of parts) {
-      const eq = p.indexOf("=");
-      if (eq < 0) continue;
-      params[p.slice(0, eq).trim().toLowerCase()] = p.slice(eq + 1).trim().replace(/^"|"$/g, "");
-    }
     let qvalue = 1;
     if ("q" in params) {
       qvalue = Number(params["q"]);
@@ -134,11 +128,8 @@ async function* encodeStream(body: unknown, charset: string): AsyncIterable<Uint
 }
 
 function setCharset(contentType: string, charset: string): string {
-  const parts = contentType.split(";");
-  const kept = parts.slice(1).map((p) => p.trim()).filter((p) =>
-    p !== "" && !/^charset\s*=/i.test(p)
-  );
-  return [parts[0]!.trim(), ...kept, `charset=${charset}`].join(";");
+  const ct = MediaType.parse(contentType);
+  return new MediaType(ct.value, { ...ct.params, charset }).toString();
 }
 
 interface EncodeOptions {

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { callableFacade } from "./_facade.ts";
+import { readConfigFile } from "./config_file.ts";
 import { type ConfigDecorator, cpConfig } from "./cp_config.ts";
 import { type ConfigDict, invalidateDispatch } from "./dispatch.ts";
 
@@ -52,8 +54,6 @@ export class GlobalConfig {
   readonly namespaces: Map<string, NamespaceHandler> = new Map();
   /** The entries {@link GlobalConfig.reset} restores (CherryPy's defaults turn on four tools). */
   readonly defaults: Readonly<ConfigDict>;
-  /** Reads a config file into sections (installed by the framework). */
-  readFile: ((path: string) => Record<string, ConfigDict>) | null = null;
   /**
    * Called when `update` is given a `global` section together with other (path) sections,
    * which apply to applications only and are ignored here.
@@ -72,8 +72,7 @@ export class GlobalConfig {
    */
   update(conf: Record<string, unknown> | string): void {
     if (typeof conf === "string") {
-      if (this.readFile === null) throw new Error("Config files cannot be read here.");
-      conf = this.readFile(conf);
+      conf = readConfigFile(conf);
     }
     if (conf === null || typeof conf !== "object" || Array.isArray(conf)) {
       throw new TypeError(
@@ -168,13 +167,5 @@ export type CallableConfig = GlobalConfig & ((entries: ConfigDict) => ConfigDeco
  * ```
  */
 export function callableConfig(config: GlobalConfig): CallableConfig {
-  return new Proxy(cpConfig, {
-    get(_, key) {
-      const value = Reflect.get(config, key, config);
-      return typeof value === "function" ? value.bind(config) : value;
-    },
-    set: (_, key, value) => Reflect.set(config, key, value, config),
-    has: (_, key) => Reflect.has(config, key),
-    getPrototypeOf: () => GlobalConfig.prototype,
-  }) as unknown as CallableConfig;
+  return callableFacade(cpConfig, config, GlobalConfig.prototype);
 }

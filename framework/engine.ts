@@ -60,7 +60,6 @@ export const log: CallableLog = callableLog(globalLog, () => {
  * attaches config to a handler or class.
  */
 export const config: CallableConfig = callableConfig(new GlobalConfig(DEFAULT_TOOL_CONFIG));
-config.readFile = (path) => readConfigFile(path);
 
 /** The process bus running this site. */
 export const engine: Engine = new Engine();
@@ -68,6 +67,11 @@ engine.subscribe("log", (msg: string, level: number) => log.error(msg, "ENGINE",
 engine.autoreload.subscribe();
 engine.thread_manager.subscribe();
 engine.timeout_monitor.subscribe();
+
+/** Publishes `channel` when something listens to it (a request pays nothing otherwise). */
+function publishIfHeard(channel: string): Promise<unknown> | undefined {
+  return engine.listenersOf(channel).length > 0 ? engine.publish(channel) : undefined;
+}
 
 const site: Site = {
   globalConfig: () => config.values(),
@@ -77,19 +81,13 @@ const site: Site = {
     if (listeners.length === 0 || engine.thread_manager.isSettled(listeners)) return;
     return engine.publish("acquire_thread");
   },
-  beforeRequest() {
-    if (engine.listenersOf("before_request").length > 0) return engine.publish("before_request");
-  },
+  beforeRequest: () => publishIfHeard("before_request"),
   get afterRequest() {
     return engine.listenersOf("after_request").length > 0
       ? () => engine.publish("after_request")
       : undefined;
   },
   trackResponse: (response) => engine.timeout_monitor.track(response),
-  readConfigFile: (path) => {
-    if (config.readFile === null) throw new Error("Config files cannot be read here.");
-    return config.readFile(path);
-  },
 };
 Application.defaultSite = site;
 
@@ -223,8 +221,7 @@ export async function quickstart(
   conf?: (AppConfig & { global?: Record<string, unknown> }) | string,
 ): Promise<void> {
   if (typeof conf === "string") {
-    if (config.readFile === null) throw new Error("Config files cannot be read here.");
-    conf = config.readFile(conf);
+    conf = readConfigFile(conf);
   }
   if (conf) config.update(conf);
   if (root !== undefined) {

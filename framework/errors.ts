@@ -6,6 +6,7 @@
 
 import { formatTraceback } from "../bus/mod.ts";
 import { platform } from "../platform/mod.ts";
+import { collapseSync } from "./_bytes.ts";
 import { escapeHtml, validStatus } from "./httputil.ts";
 import { currentServing } from "./serving.ts";
 import { VERSION } from "./version.ts";
@@ -185,24 +186,6 @@ const IE_FRIENDLY_SIZES: Record<number, number> = {
   505: 512,
 };
 
-const encoder = new TextEncoder();
-
-function bodyBytes(body: unknown): Uint8Array {
-  if (typeof body === "string") return encoder.encode(body);
-  if (body instanceof Uint8Array) return body;
-  const chunks: Uint8Array[] = [];
-  for (const c of body as Iterable<string | Uint8Array>) {
-    chunks.push(typeof c === "string" ? encoder.encode(c) : c);
-  }
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
 /** Headers an error response must not keep from the response it replaces. */
 const ERROR_CLEANED_HEADERS = [
   "Accept-Ranges",
@@ -284,7 +267,7 @@ export class HTTPError extends CherryPyException {
     let content = renderErrorPage(this.fullStatus, { message: this.errorMessage, traceback });
     const size = IE_FRIENDLY_SIZES[this.code];
     if (size !== undefined) {
-      let bytes = bodyBytes(content);
+      let bytes = collapseSync(content);
       if (bytes.length > 0 && bytes.length < size + 1) {
         const padded = new Uint8Array(size + 1);
         padded.set(bytes);

@@ -8,6 +8,7 @@
 
 import { formatTraceback } from "../bus/mod.ts";
 import { platform } from "../platform/mod.ts";
+import { callableFacade } from "./_facade.ts";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const pad = (n: number) => (n < 10 ? "0" + n : String(n));
@@ -192,13 +193,5 @@ export function callableLog(
     if (traceback === true) traceback = where.error ?? false;
     (where.log ?? manager).error(msg, options.context ?? "", options.severity, traceback);
   };
-  return new Proxy(call, {
-    get(_, key) {
-      const value = Reflect.get(manager, key, manager);
-      return typeof value === "function" ? value.bind(manager) : value;
-    },
-    set: (_, key, value) => Reflect.set(manager, key, value, manager),
-    has: (_, key) => Reflect.has(manager, key),
-    getPrototypeOf: () => LogManager.prototype,
-  }) as unknown as CallableLog;
+  return callableFacade(call, manager, LogManager.prototype) as CallableLog;
 }

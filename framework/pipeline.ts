@@ -387,25 +387,23 @@ async function respondToError(
 ): Promise<void> {
   try {
     try {
-      try {
-        if (!(error instanceof HTTPError || error instanceof HTTPRedirect)) throw error;
-        error.setResponse();
-        await runPoint(request, "before_finalize", "before_finalize (HTTPError)");
-        await response.finalize();
-      } finally {
-        await runPoint(request, "on_end_resource", "on_end_resource");
-      }
-    } catch (e) {
-      if (e instanceof InternalRedirect || request.throw_errors) throw e;
-      await handleError(request, response, e);
+      if (!(error instanceof HTTPError || error instanceof HTTPRedirect)) throw error;
+      error.setResponse();
+      await runPoint(request, "before_finalize", "before_finalize (HTTPError)");
+      await response.finalize();
+    } finally {
+      await runPoint(request, "on_end_resource", "on_end_resource");
     }
   } catch (e) {
-    lastResort(request, response, log, e);
+    await handleFailure(request, response, log, e);
   }
 }
 
-/** The error path after `on_end_resource` itself failed. */
-async function endResourceFailed(
+/**
+ * The error path for an error that is not an HTTP error or redirect (or that happened while
+ * answering one, or in `on_end_resource`): the error response, or CherryPy's bare page.
+ */
+async function handleFailure(
   request: Request,
   response: Response,
   log: LogManager,
@@ -435,9 +433,9 @@ function endResource(
   try {
     running = stage(request, "on_end_resource");
   } catch (e) {
-    return endResourceFailed(request, response, log, e);
+    return handleFailure(request, response, log, e);
   }
-  return running?.then(undefined, (e) => endResourceFailed(request, response, log, e));
+  return running?.then(undefined, (e) => handleFailure(request, response, log, e));
 }
 
 /**

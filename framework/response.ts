@@ -5,13 +5,12 @@
  */
 
 import type { OutgoingBody } from "../platform/mod.ts";
+import { collapseSync, concatBytes, EMPTY_BYTES as EMPTY, toBytes } from "./_bytes.ts";
 import { SimpleCookie } from "./cookies.ts";
 import { HTTPError } from "./errors.ts";
 import { HeaderMap } from "./headers.ts";
 import { validStatus } from "./httputil.ts";
 import { SERVER_SOFTWARE } from "./version.ts";
-
-const encoder = new TextEncoder();
 
 /** What a page handler may return. */
 export type Body =
@@ -22,30 +21,6 @@ export type Body =
   | Iterable<string | Uint8Array>
   | AsyncIterable<string | Uint8Array>
   | ReadableStream<Uint8Array>;
-
-function toBytes(chunk: unknown): Uint8Array {
-  if (chunk instanceof Uint8Array) return chunk;
-  if (typeof chunk === "string") return encoder.encode(chunk);
-  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
-  throw new TypeError(
-    `Page handlers must return strings, bytes or iterables of them; got ${typeof chunk}.`,
-  );
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  let size = 0;
-  for (const c of chunks) size += c.length;
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
-}
-
-const EMPTY = new Uint8Array(0);
 
 /** The length of `text` in UTF-8, without encoding it (a lone surrogate counts as U+FFFD). */
 function utf8Length(text: string): number {
@@ -75,18 +50,13 @@ function utf8Length(text: string): number {
  * ```
  */
 export async function collapseBody(body: unknown): Promise<Uint8Array> {
-  if (body === null || body === undefined) return EMPTY;
-  if (typeof body === "string") return encoder.encode(body);
-  if (body instanceof Uint8Array) return body;
+  if (
+    body === null || typeof body !== "object" ||
+    typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] !== "function"
+  ) return collapseSync(body);
   const chunks: Uint8Array[] = [];
-  if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function") {
-    for await (const chunk of body as AsyncIterable<unknown>) chunks.push(toBytes(chunk));
-  } else if (typeof (body as Iterable<unknown>)[Symbol.iterator] === "function") {
-    for (const chunk of body as Iterable<unknown>) chunks.push(toBytes(chunk));
-  } else {
-    return toBytes(body);
-  }
-  return chunks.length === 0 ? EMPTY : concat(chunks);
+  for await (const chunk of body as AsyncIterable<unknown>) chunks.push(toBytes(chunk));
+  return concatBytes(chunks);
 }
 
 async function* streamBody(body: unknown): AsyncIterable<Uint8Array> {

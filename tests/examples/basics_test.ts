@@ -26,7 +26,6 @@ function site() {
   const tree = new cherrypy.Tree({
     globalConfig: () => ({ ...cherrypy.DEFAULT_TOOL_CONFIG }),
     log,
-    readConfigFile: (path) => cherrypy.readConfigFile(path),
   });
   return { tree, log, errors, access, web: new cherrypy.WebCase({ tree }) };
 }
@@ -170,7 +169,6 @@ test("logging (§4.3.1): config turns the framework's log outputs off", () => {
 
 test("config (§4.4): server.conf is global config, app.conf the application's", async () => {
   const global = new cherrypy.GlobalConfig();
-  global.readFile = (path) => cherrypy.readConfigFile(path);
   global.update(SERVER_CONF);
   assert.equal(global.get("server.socket_port"), 9090);
 

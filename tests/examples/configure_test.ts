@@ -23,7 +23,6 @@ function site() {
   const tree = new cherrypy.Tree({
     globalConfig: () => ({ ...cherrypy.DEFAULT_TOOL_CONFIG }),
     log,
-    readConfigFile: (path) => cherrypy.readConfigFile(path),
   });
   return { tree, errors, web: new cherrypy.WebCase({ tree }) };
 }
@@ -31,7 +30,6 @@ function site() {
 /** A global config of its own, able to read files. */
 function globalConfig(): cherrypy.GlobalConfig {
   const config = new cherrypy.GlobalConfig();
-  config.readFile = (path) => cherrypy.readConfigFile(path);
   return config;
 }
 
