@@ -8,7 +8,14 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { type AppConfig, DEFAULT_TOOL_CONFIG, HTTPServer, LogManager, Tree } from "../mod.ts";
+import {
+  type AppConfig,
+  DEFAULT_TOOL_CONFIG,
+  HTTPServer,
+  LogManager,
+  Tree,
+  WebCase,
+} from "../mod.ts";
 import { isDeno } from "../platform/mod.ts";
 import { Bus } from "../bus/mod.ts";
 
@@ -214,4 +221,20 @@ export function recordingBus(): {
     lines.push(msg.split("\n")[0]!);
   });
   return { bus, exits, logs, lines, messages: () => [...lines] };
+}
+
+/**
+ * A site of its own for in-process tests: a tree over a private global config (the default
+ * tools on, plus `globalConfig`), a log kept off the screen whose error lines are collected,
+ * and a `WebCase` over the tree.
+ */
+export function privateSite(globalConfig: Record<string, unknown> = {}) {
+  const log = new LogManager({ screen: false });
+  const errors: string[] = [];
+  log.handlers.push((r) => {
+    if (r.kind === "error") errors.push(r.line);
+  });
+  const config = { ...DEFAULT_TOOL_CONFIG, ...globalConfig };
+  const tree = new Tree({ globalConfig: () => config, log });
+  return { tree, errors, log, web: new WebCase({ tree }) };
 }

@@ -15,17 +15,7 @@ import {
   GREEK,
   Root as EnvRoot,
 } from "../../examples/configure/environments.ts";
-
-function site() {
-  const log = new cherrypy.LogManager({ screen: false });
-  const errors: string[] = [];
-  log.handlers.push((r) => void (r.kind === "error" && errors.push(r.line)));
-  const tree = new cherrypy.Tree({
-    globalConfig: () => ({ ...cherrypy.DEFAULT_TOOL_CONFIG }),
-    log,
-  });
-  return { tree, errors, web: new cherrypy.WebCase({ tree }) };
-}
+import { privateSite as site } from "../_helpers.ts";
 
 /** A global config of its own, able to read files. */
 function globalConfig(): cherrypy.GlobalConfig {

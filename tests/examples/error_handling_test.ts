@@ -5,17 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as cherrypy from "../../mod.ts";
 import { conf, Root } from "../../examples/advanced/error_handling.ts";
-
-function site() {
-  const log = new cherrypy.LogManager({ screen: false });
-  const errors: string[] = [];
-  log.handlers.push((r) => void (r.kind === "error" && errors.push(r.line)));
-  const tree = new cherrypy.Tree({
-    globalConfig: () => ({ ...cherrypy.DEFAULT_TOOL_CONFIG }),
-    log,
-  });
-  return { tree, errors, web: new cherrypy.WebCase({ tree }) };
-}
+import { privateSite as site } from "../_helpers.ts";
 
 const TOKEN = { "X-Token": "let-me-in" };
 

@@ -7,17 +7,7 @@ import { Root as TimedRoot, TimingTool } from "../../examples/extend/timing_tool
 import { mountApp, newauthtools, Root as NewauthRoot } from "../../examples/extend/newauth.ts";
 import { Root as UserRoot, UserManager } from "../../examples/extend/user_manager.ts";
 import { recordingBus, runProgram } from "../_helpers.ts";
-
-function site() {
-  const log = new cherrypy.LogManager({ screen: false });
-  const errors: string[] = [];
-  log.handlers.push((r) => void (r.kind === "error" && errors.push(r.line)));
-  const tree = new cherrypy.Tree({
-    globalConfig: () => ({ ...cherrypy.DEFAULT_TOOL_CONFIG }),
-    log,
-  });
-  return { tree, errors, web: new cherrypy.WebCase({ tree }) };
-}
+import { privateSite as site } from "../_helpers.ts";
 
 test("DatabasePlugin (§7.1): listens on db-save while the bus runs", async () => {
   const { bus, messages } = recordingBus();

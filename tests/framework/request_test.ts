@@ -2,21 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as cherrypy from "../../mod.ts";
 import { rawExchange } from "../_raw.ts";
+import { privateSite as site } from "../_helpers.ts";
 
 const { expose } = cherrypy;
-
-function site() {
-  const log = new cherrypy.LogManager({ screen: false });
-  const errors: string[] = [];
-  log.handlers.push((r) => {
-    if (r.kind === "error") errors.push(r.line);
-  });
-  const tree = new cherrypy.Tree({
-    globalConfig: () => ({ ...cherrypy.DEFAULT_TOOL_CONFIG }),
-    log,
-  });
-  return { tree, errors };
-}
 
 class CookieApp {
   @expose

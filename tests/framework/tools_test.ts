@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as cherrypy from "../../mod.ts";
+import { privateSite as site } from "../_helpers.ts";
 
 const { expose } = cherrypy;
 
@@ -9,20 +10,6 @@ function freshTools(): cherrypy.Toolbox {
   const toolbox = new cherrypy.Toolbox("tools");
   for (const name of cherrypy.tools.names()) toolbox[name] = cherrypy.tools[name];
   return toolbox;
-}
-
-/** A private site: its own tree, global config and log (records kept for checks). */
-function site(globalConfig: Record<string, unknown> = {}) {
-  const log = new cherrypy.LogManager();
-  log.screen = false;
-  const errors: string[] = [];
-  log.handlers.push((r) => {
-    if (r.kind === "error") errors.push(r.line);
-  });
-  const config = { ...cherrypy.DEFAULT_TOOL_CONFIG, ...globalConfig };
-  const tree = new cherrypy.Tree({ globalConfig: () => config, log });
-  const web = new cherrypy.WebCase({ tree });
-  return { tree, web, errors, log };
 }
 
 test("hooks: priority order, failsafe hooks still run after a failure", async () => {
