@@ -12,6 +12,7 @@ import {
   type AppConfig,
   DEFAULT_TOOL_CONFIG,
   HTTPServer,
+  log as globalLog,
   LogManager,
   Tree,
   WebCase,
@@ -237,4 +238,15 @@ export function privateSite(globalConfig: Record<string, unknown> = {}) {
   const config = { ...DEFAULT_TOOL_CONFIG, ...globalConfig };
   const tree = new Tree({ globalConfig: () => config, log });
   return { tree, errors, log, web: new WebCase({ tree }) };
+}
+
+/** Runs `fn` with the global log off the screen (for tests whose apps log there). */
+export async function quietly<T>(fn: () => Promise<T>): Promise<T> {
+  const screen = globalLog.screen;
+  globalLog.screen = false;
+  try {
+    return await fn();
+  } finally {
+    globalLog.screen = screen;
+  }
 }

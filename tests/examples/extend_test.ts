@@ -6,8 +6,7 @@ import { logit, Root as LogitRoot } from "../../examples/extend/logit.ts";
 import { Root as TimedRoot, TimingTool } from "../../examples/extend/timing_tool.ts";
 import { mountApp, newauthtools, Root as NewauthRoot } from "../../examples/extend/newauth.ts";
 import { Root as UserRoot, UserManager } from "../../examples/extend/user_manager.ts";
-import { recordingBus, runProgram } from "../_helpers.ts";
-import { privateSite as site } from "../_helpers.ts";
+import { privateSite as site, quietly, recordingBus, runProgram } from "../_helpers.ts";
 
 test("DatabasePlugin (§7.1): listens on db-save while the bus runs", async () => {
   const { bus, messages } = recordingBus();
@@ -27,17 +26,6 @@ test("DatabasePlugin (§7.1): listens on db-save while the bus runs", async () =
   assert.equal(bus.listenersOf("start").length, 0);
   await bus.exit();
 });
-
-/** Runs `fn` with the global log off the screen. */
-async function quietly<T>(fn: () => Promise<T>): Promise<T> {
-  const screen = cherrypy.log.screen;
-  cherrypy.log.screen = false;
-  try {
-    return await fn();
-  } finally {
-    cherrypy.log.screen = screen;
-  }
-}
 
 test("DatabasePlugin (§7.1): the page handler publishes the cart on the engine", async () => {
   const { tree, web } = site();

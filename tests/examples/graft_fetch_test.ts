@@ -2,19 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as cherrypy from "../../mod.ts";
 import { app, fetchApp, rawFetchApp } from "../../examples/advanced/graft_fetch.ts";
+import { quietly } from "../_helpers.ts";
 
 const HEX = /^[0-9a-fA-F]+$/;
-
-/** Runs `fn` with the global log off the screen (the app logs its requests there). */
-async function quietly<T>(fn: () => Promise<T>): Promise<T> {
-  const screen = cherrypy.log.screen;
-  cherrypy.log.screen = false;
-  try {
-    return await fn();
-  } finally {
-    cherrypy.log.screen = screen;
-  }
-}
 
 test("§5.9.1: an Application is a Fetch handler, mounted nowhere", async () => {
   assert.equal(cherrypy.tree.apps[app.script_name], undefined);
