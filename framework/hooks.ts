@@ -174,39 +174,33 @@ export class HookMap {
     const list = this.#points.get(point);
     if (list === undefined || list.length === 0) return undefined;
     const hooks = list.slice();
-    // Run synchronously while the hooks are synchronous; go async at the first promise.
+    // Run synchronously while the hooks are synchronous; go async at the first promise or
+    // failure.
     for (let i = 0; i < hooks.length; i++) {
       let result: unknown;
       try {
         result = hooks[i]!.call();
       } catch (error) {
-        if (!this.isQuiet(error)) this.onError?.(error, point);
-        return this.#runList(hooks, point, i + 1, { error });
+        return this.#runList(hooks, point, i, Promise.reject(error));
       }
-      if (result instanceof Promise) {
-        return result.then(
-          () => this.#runList(hooks, point, i + 1, null),
-          (error) => {
-            if (!this.isQuiet(error)) this.onError?.(error, point);
-            return this.#runList(hooks, point, i + 1, { error });
-          },
-        );
-      }
+      if (result instanceof Promise) return this.#runList(hooks, point, i, result);
     }
     return undefined;
   }
 
+  /** Goes on from hook `from`, whose call gave `first`, with the failsafe rule. */
   async #runList(
     hooks: readonly Hook[],
     point: string,
     from: number,
-    failed: { error: unknown } | null,
+    first: Promise<unknown>,
   ): Promise<void> {
-    let failure = failed;
-    for (const hook of hooks.slice(from)) {
+    let failure: { error: unknown } | null = null;
+    for (let i = from; i < hooks.length; i++) {
+      const hook = hooks[i]!;
       if (failure !== null && !hook.failsafe) continue;
       try {
-        const result = hook.call();
+        const result = i === from ? first : hook.call();
         if (result instanceof Promise) await result;
       } catch (error) {
         if (!this.isQuiet(error)) this.onError?.(error, point);

@@ -253,9 +253,9 @@ function checkTimedOut(response: Response): void {
 }
 
 /** Enters stage `name` and runs its hooks; `undefined` (nothing to await) when there are none. */
-function stage(request: Request, name: string): Promise<void> | undefined {
-  request.stage = name;
-  return request.hooks.run(name);
+function stage(request: Request, point: string, label = point): Promise<void> | undefined {
+  request.stage = label;
+  return request.hooks.run(point);
 }
 
 /** What a pipeline step returns: `undefined` when it finished, a promise when it must wait. */
@@ -366,10 +366,10 @@ function doRespond(
 async function handleError(request: Request, response: Response, error: unknown): Promise<void> {
   request.error = error;
   try {
-    await runPoint(request, "before_error_response", "before_error_response");
+    await stage(request, "before_error_response");
     const done = request.error_response();
     if (done instanceof Promise) await done;
-    await runPoint(request, "after_error_response", "after_error_response");
+    await stage(request, "after_error_response");
     await response.finalize();
   } catch (e) {
     if (!(e instanceof HTTPRedirect)) throw e;
@@ -389,10 +389,10 @@ async function respondToError(
     try {
       if (!(error instanceof HTTPError || error instanceof HTTPRedirect)) throw error;
       error.setResponse();
-      await runPoint(request, "before_finalize", "before_finalize (HTTPError)");
+      await stage(request, "before_finalize", "before_finalize (HTTPError)");
       await response.finalize();
     } finally {
-      await runPoint(request, "on_end_resource", "on_end_resource");
+      await stage(request, "on_end_resource");
     }
   } catch (e) {
     await handleFailure(request, response, log, e);
@@ -464,12 +464,6 @@ export function respond(
   );
 }
 
-async function runPoint(request: Request, point: string, stageName: string): Promise<void> {
-  request.stage = stageName;
-  const running = request.hooks.run(point);
-  if (running !== undefined) await running;
-}
-
 /** Makes `response` CherryPy's bare 500 ("Unrecoverable error in the server."). */
 export function bareError(response: Response, traceback = ""): void {
   const body = new TextEncoder().encode(bareErrorBody(traceback));
@@ -519,10 +513,7 @@ export async function closeRequest(request: Request, log: LogManager): Promise<v
   if (request.closed) return;
   request.closed = true;
   try {
-    {
-      const running = stage(request, "on_end_request");
-      if (running !== undefined) await running;
-    }
+    await stage(request, "on_end_request");
   } catch (e) {
     if (!isQuietError(e)) log.error("", "", 40, e);
   }
