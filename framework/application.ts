@@ -26,7 +26,7 @@ import {
 import { InternalRedirect } from "./redirect.ts";
 import { classHooks, Request as CPRequest } from "./request.ts";
 import { Response as CPResponse } from "./response.ts";
-import { currentServing, runServing, type Serving } from "./serving.ts";
+import { currentServing, followServing, runServing, type Serving } from "./serving.ts";
 import type { Toolbox } from "./tools.ts";
 import { wrapClose } from "./_close.ts";
 
@@ -297,10 +297,12 @@ export class Application {
     return runServing(serving, () => {
       const site = this.#site;
       const acquired = site.acquireThread?.();
+      if (acquired !== undefined) followServing();
       const before = acquired === undefined
         ? site.beforeRequest?.()
         : acquired.then(() => site.beforeRequest?.());
       if (before !== undefined) {
+        followServing();
         return before.then(() => this.#respond(incoming, request, response, pathInfo, visited));
       }
       return this.#respond(incoming, request, response, pathInfo, visited);
@@ -314,19 +316,28 @@ export class Application {
     pathInfo: string,
     visited: string[],
   ): OutgoingResponse | Promise<OutgoingResponse> {
-    const untrack = this.#site.trackResponse?.(response);
-    if (untrack !== undefined) response.onTimedOut = () => request.abortForTimeout();
     let running;
     try {
       running = respond(this, request, response, pathInfo, this.log);
     } catch (e) {
-      return this.#failed(incoming, request, e, visited, untrack);
+      followServing();
+      return this.#failed(incoming, request, e, visited, undefined);
     }
-    if (running === undefined) return this.#finish(request, response, untrack);
+    if (running === undefined) return this.#finish(request, response, undefined);
+    // Only a request that waits can run past its timeout: track it from now on.
+    const untrack = this.#track(request, response);
+    followServing();
     return running.then(
       () => this.#finish(request, response, untrack),
       (e) => this.#failed(incoming, request, e, visited, untrack),
     );
+  }
+
+  /** Has the timeout monitor watch `response` (when it runs); returns the untrack function. */
+  #track(request: CPRequest, response: CPResponse): (() => void) | undefined {
+    const untrack = this.#site.trackResponse?.(response);
+    if (untrack !== undefined) response.onTimedOut = () => request.abortForTimeout();
+    return untrack;
   }
 
   async #failed(
@@ -351,21 +362,32 @@ export class Application {
     logAccess(this.log, request, response);
     const out = response.toOutgoing();
     const site = this.#site;
+    const streamed = out.body !== null && typeof out.body === "object" &&
+      Symbol.asyncIterator in out.body;
+    if (streamed) {
+      untrack ??= this.#track(request, response);
+    } else if (untrack !== undefined) {
+      // The whole body is in hand: the response can no longer time out.
+      untrack();
+      untrack = undefined;
+    }
     if (
       untrack === undefined && site.afterRequest === undefined &&
-      !request.hooks.has("on_end_request") && request.body === undefined &&
-      !(out.body !== null && typeof out.body === "object" && Symbol.asyncIterator in out.body)
+      !request.hooks.has("on_end_request") && request.body === undefined && !streamed
     ) {
       // Nothing listens for the end of this request: close it now, without scheduling.
       request.closed = true;
       return out;
     }
-    return wrapClose(out, async () => {
+    const serving = { request, response };
+    const close = () => {
       untrack?.();
       const after = site.afterRequest?.();
-      if (after !== undefined) await after;
-      await closeRequest(request, this.log);
-    });
+      if (after === undefined) return closeRequest(request, this.log);
+      followServing();
+      return after.then(() => closeRequest(request, this.log));
+    };
+    return wrapClose(out, () => runServing(serving, close));
   }
 
   #redirect(
@@ -382,6 +404,7 @@ export class Application {
       const error = new Error(`InternalRedirector visited the same URL twice: '${newUri}'`);
       const response = new CPResponse();
       return runServing({ request, response }, async () => {
+        followServing();
         this.log.error("", "HTTP", 40, error);
         new HTTPError(500).setResponse(error);
         await response.finalize();

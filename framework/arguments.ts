@@ -20,6 +20,27 @@ export interface BindContext {
 }
 
 /**
+ * For a signature of positional parameters only: how many leading ones a call needs (the
+ * later ones all have defaults); `-1` for any other signature.
+ */
+function countRequired(sig: Signature): number {
+  let required = 0;
+  for (let i = 0; i < sig.slots.length; i++) {
+    const slot = sig.slots[i]!;
+    if (slot.kind !== "positional") return -1;
+    if (!slot.param.optional) required = i + 1;
+  }
+  return required;
+}
+
+const requiredPositionals = new WeakMap<Signature, number>();
+
+function isEmpty(params: Params): boolean {
+  for (const _ in params) return false;
+  return true;
+}
+
+/**
  * The argument list for a handler with signature `sig`, given the virtual path segments
  * `vpath` (positional) and the keyword `params`. Throws an {@link HTTPError} (404 or 400)
  * when they do not fit.
@@ -38,8 +59,15 @@ export function bindArguments(
   vpath: readonly string[],
   params: Params,
   ctx: BindContext,
-): unknown[] {
+): readonly unknown[] {
   if (sig.opaque) return [...vpath, params];
+  // The common case: only positional parameters, filled by the path, nothing in the query.
+  let required = requiredPositionals.get(sig);
+  if (required === undefined) requiredPositionals.set(sig, required = countRequired(sig));
+  if (
+    required >= 0 && vpath.length >= required && vpath.length <= sig.slots.length &&
+    isEmpty(params)
+  ) return vpath;
   const args: unknown[] = new Array(sig.slots.length).fill(undefined);
   const usage = new Map<string, number>();
   const positionalSlots: number[] = [];

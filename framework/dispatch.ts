@@ -8,7 +8,7 @@ import { bindArguments } from "./arguments.ts";
 import { CherryPyException, NotFound } from "./errors.ts";
 import { isExposed } from "./expose.ts";
 import type { Params } from "./httputil.ts";
-import { currentServing } from "./serving.ts";
+import { callApplication, currentServing } from "./serving.ts";
 import { signatureOf } from "./signature.ts";
 
 /** Config entries by key (`"tools.encode.on"`). */
@@ -68,7 +68,7 @@ export function pageHandler(
       bodyParams: request.bodyParamNames,
       showMismatchedParams: request.show_mismatched_params,
     });
-    return callable.apply(thisArg, args);
+    return callApplication(callable, thisArg, args);
   };
   return Object.assign(handler, { callable });
 }

@@ -17,7 +17,7 @@ import { type CallableLog, callableLog, LogManager } from "./log.ts";
 import { Request } from "./request.ts";
 import { Response } from "./response.ts";
 import { Server } from "./server.ts";
-import { currentServing, setFallbackServing } from "./serving.ts";
+import { currentServing, followServing, setFallbackServing } from "./serving.ts";
 import { TimeoutMonitor } from "./timeout.ts";
 
 /**
@@ -68,9 +68,14 @@ engine.autoreload.subscribe();
 engine.thread_manager.subscribe();
 engine.timeout_monitor.subscribe();
 
-/** Publishes `channel` when something listens to it (a request pays nothing otherwise). */
+/**
+ * Publishes `channel` when something listens to it (a request pays nothing otherwise), with
+ * the current request following the listeners across `await`.
+ */
 function publishIfHeard(channel: string): Promise<unknown> | undefined {
-  return engine.listenersOf(channel).length > 0 ? engine.publish(channel) : undefined;
+  if (engine.listenersOf(channel).length === 0) return undefined;
+  followServing();
+  return engine.publish(channel);
 }
 
 const site: Site = {
@@ -79,12 +84,16 @@ const site: Site = {
   acquireThread() {
     const listeners = engine.listenersOf("acquire_thread");
     if (listeners.length === 0 || engine.thread_manager.isSettled(listeners)) return;
+    followServing();
     return engine.publish("acquire_thread");
   },
   beforeRequest: () => publishIfHeard("before_request"),
   get afterRequest() {
     return engine.listenersOf("after_request").length > 0
-      ? () => engine.publish("after_request")
+      ? () => {
+        followServing();
+        return engine.publish("after_request");
+      }
       : undefined;
   },
   trackResponse: (response) => engine.timeout_monitor.track(response),

@@ -20,21 +20,46 @@ import { titleCaseHeader } from "./httputil.ts";
  * ```
  */
 export class HeaderMap {
-  readonly #map = new Map<string, [string, string]>();
+  // Small maps, so two parallel arrays searched linearly: cheaper to make, copy and read than
+  // a Map. `#keys` holds the lower-cased names, `#pairs` the `[Title-Name, value]` pairs.
+  #keys: string[];
+  #pairs: Array<[string, string]>;
 
   /** Creates the map from `[name, value]` pairs; a repeated name keeps the last value. */
   constructor(entries?: Iterable<readonly [string, string]>) {
+    this.#keys = [];
+    this.#pairs = [];
     if (entries) { for (const [k, v] of entries) this.set(k, v); }
+  }
+
+  /**
+   * A copy of this map (cheap: the `[name, value]` pairs are shared, and never changed in
+   * place).
+   */
+  clone(): HeaderMap {
+    const copy = new HeaderMap();
+    copy.#keys = this.#keys.slice();
+    copy.#pairs = this.#pairs.slice();
+    return copy;
   }
 
   /** The value of `name`, or `null`. */
   get(name: string): string | null {
-    return this.#map.get(name.toLowerCase())?.[1] ?? null;
+    const at = this.#keys.indexOf(lowerName(name));
+    return at < 0 ? null : this.#pairs[at]![1];
   }
 
   /** Sets `name` to `value`, replacing any earlier value. */
   set(name: string, value: string): this {
-    this.#map.set(name.toLowerCase(), [titleCaseHeader(name), String(value)]);
+    const key = lowerName(name);
+    const pair: [string, string] = [titleCaseHeader(name), String(value)];
+    const at = this.#keys.indexOf(key);
+    if (at < 0) {
+      this.#keys.push(key);
+      this.#pairs.push(pair);
+    } else {
+      this.#pairs[at] = pair;
+    }
     return this;
   }
 
@@ -48,41 +73,63 @@ export class HeaderMap {
 
   /** `true` when `name` is set. */
   has(name: string): boolean {
-    return this.#map.has(name.toLowerCase());
+    return this.#keys.indexOf(lowerName(name)) >= 0;
   }
 
   /** Removes `name`; `true` when it was set. */
   delete(name: string): boolean {
-    return this.#map.delete(name.toLowerCase());
+    const at = this.#keys.indexOf(lowerName(name));
+    if (at < 0) return false;
+    this.#keys.splice(at, 1);
+    this.#pairs.splice(at, 1);
+    return true;
   }
 
   /** Removes every header. */
   clear(): void {
-    this.#map.clear();
+    this.#keys = [];
+    this.#pairs = [];
   }
 
   /** The number of headers. */
   get size(): number {
-    return this.#map.size;
+    return this.#keys.length;
   }
 
   /** Title-Cased names. */
   *keys(): IterableIterator<string> {
-    for (const [name] of this.#map.values()) yield name;
+    for (const [name] of this.#pairs.slice()) yield name;
   }
 
   /** `[name, value]` pairs with Title-Cased names. */
   entries(): IterableIterator<[string, string]> {
-    return this.#map.values();
+    return this.#pairs.slice().values();
   }
 
   /** Same as {@link HeaderMap.entries}. */
   [Symbol.iterator](): IterableIterator<[string, string]> {
-    return this.#map.values();
+    return this.entries();
+  }
+
+  /** The `[name, value]` pairs as an array of their own (the caller may change it). */
+  toArray(): Array<[string, string]> {
+    return this.#pairs.slice();
   }
 
   /** A plain object `{ "Content-Type": "text/plain", ... }`. */
   toObject(): Record<string, string> {
-    return Object.fromEntries(this.#map.values());
+    return Object.fromEntries(this.#pairs);
   }
+}
+
+const lowerCache = new Map<string, string>();
+
+/** `name` in lower case, remembered for the names seen most. */
+function lowerName(name: string): string {
+  let lower = lowerCache.get(name);
+  if (lower === undefined) {
+    lower = name.toLowerCase();
+    if (lowerCache.size < 1000) lowerCache.set(name, lower);
+  }
+  return lower;
 }

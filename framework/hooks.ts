@@ -10,6 +10,8 @@
  * @module
  */
 
+import { callApplication, followServing } from "./serving.ts";
+
 /** The hook points, in pipeline order. */
 export const hookpoints = [
   "on_start_resource",
@@ -76,9 +78,9 @@ export class Hook {
     this.options = rest;
   }
 
-  /** Calls the function with its options. */
+  /** Calls the function with its options (the current request follows it when it waits). */
   call(): unknown {
-    return this.callback(this.options);
+    return callApplication(this.callback, undefined, [this.options]);
   }
 }
 
@@ -181,9 +183,13 @@ export class HookMap {
       try {
         result = hooks[i]!.call();
       } catch (error) {
+        followServing();
         return this.#runList(hooks, point, i, Promise.reject(error));
       }
-      if (result instanceof Promise) return this.#runList(hooks, point, i, result);
+      if (result instanceof Promise) {
+        followServing();
+        return this.#runList(hooks, point, i, result);
+      }
     }
     return undefined;
   }

@@ -23,6 +23,7 @@ import type { Request } from "./request.ts";
 import type { Response } from "./response.ts";
 import type { HookMap } from "./hooks.ts";
 import { classHooks, NO_ERROR_PAGES } from "./request.ts";
+import { callApplication, followServing } from "./serving.ts";
 import { Tool, type Toolbox, toolboxVersion, type ToolMap } from "./tools.ts";
 
 /**
@@ -210,8 +211,7 @@ function planIsCurrent(plan: Plan, app: PipelineApp): boolean {
 function configBase(config: ConfigDict): object | null {
   const proto = Object.getPrototypeOf(config) as object | null;
   if (proto === null || proto === Object.prototype) return null;
-  for (const key in config) if (Object.hasOwn(config, key)) return null;
-  return proto;
+  return Object.keys(config).length === 0 ? proto : null;
 }
 
 /** Applies `request.config` through the request-scope namespaces and toolboxes. */
@@ -296,6 +296,7 @@ const STEPS: readonly Step[] = [
     checkTimedOut(response);
     if (!request.process_request_body || body === null) return;
     request.stage = "process_body";
+    followServing();
     return body.process().then(() => {
       if (body.paramNames !== undefined) request.bodyParamNames = body.paramNames;
     });
@@ -306,7 +307,7 @@ const STEPS: readonly Step[] = [
     const handler = request.handler;
     if (!handler) return;
     request.stage = "handler";
-    const result = handler();
+    const result = callApplication(handler, undefined, []);
     if (result instanceof Promise) {
       return result.then((value) => {
         response.body = value;
@@ -329,7 +330,10 @@ function runSteps(
 ): Promise<unknown> | undefined {
   for (let i = from; i < STEPS.length; i++) {
     const result = STEPS[i]!(request, response, body);
-    if (result !== undefined) return result.then(() => runSteps(request, response, body, i + 1));
+    if (result !== undefined) {
+      followServing();
+      return result.then(() => runSteps(request, response, body, i + 1));
+    }
   }
   return undefined;
 }
@@ -433,9 +437,12 @@ function endResource(
   try {
     running = stage(request, "on_end_resource");
   } catch (e) {
+    followServing();
     return handleFailure(request, response, log, e);
   }
-  return running?.then(undefined, (e) => handleFailure(request, response, log, e));
+  if (running === undefined) return undefined;
+  followServing();
+  return running.then(undefined, (e) => handleFailure(request, response, log, e));
 }
 
 /**
@@ -455,9 +462,11 @@ export function respond(
   try {
     running = doRespond(app, request, response, pathInfo);
   } catch (e) {
+    followServing();
     return respondToError(request, response, log, e);
   }
   if (running === undefined) return endResource(request, response, log);
+  followServing();
   return running.then(
     () => endResource(request, response, log),
     (e) => respondToError(request, response, log, e),
@@ -508,21 +517,37 @@ export function logAccess(log: LogManager, request: Request, response: Response)
   log.accessLine(line);
 }
 
-/** Runs the `on_end_request` hooks (errors are logged) and marks the request closed. */
-export async function closeRequest(request: Request, log: LogManager): Promise<void> {
-  if (request.closed) return;
+/**
+ * Runs the `on_end_request` hooks (errors are logged), releases the body, and marks the
+ * request closed. Returns a promise only when something had to wait.
+ */
+export function closeRequest(request: Request, log: LogManager): Promise<void> | undefined {
+  if (request.closed) return undefined;
   request.closed = true;
-  try {
-    await stage(request, "on_end_request");
-  } catch (e) {
+  const ended = (e: unknown) => {
     if (!isQuietError(e)) log.error("", "", 40, e);
+  };
+  let running;
+  try {
+    running = stage(request, "on_end_request");
+  } catch (e) {
+    ended(e);
   }
+  if (running !== undefined) {
+    followServing();
+    return running.then(undefined, ended).then(() => cleanupBody(request, log));
+  }
+  return cleanupBody(request, log);
+}
+
+function cleanupBody(request: Request, log: LogManager): Promise<void> | undefined {
   const body = request.body as PipelineBody | undefined;
-  if (body !== undefined && body !== null && typeof body.cleanup === "function") {
-    try {
-      await body.cleanup();
-    } catch (e) {
-      log.error("Could not clean up the request body.", "HTTP", 30, e);
-    }
+  if (body === undefined || body === null || typeof body.cleanup !== "function") return;
+  const failed = (e: unknown) => log.error("Could not clean up the request body.", "HTTP", 30, e);
+  try {
+    const cleaning = body.cleanup();
+    if (cleaning instanceof Promise) return cleaning.catch(failed);
+  } catch (e) {
+    failed(e);
   }
 }

@@ -121,8 +121,6 @@ export class Request {
   bodyParamNames: ReadonlySet<string> = NO_BODY_PARAMS;
   /** Whether to read and parse the body (off for methods not in `methods_with_bodies`). */
   process_request_body = true;
-  /** The hooks attached for this request (tools attach theirs when they are on). */
-  hooks: HookMap;
   /** Each toolbox's config entries for this request, by namespace then tool name. */
   toolmaps: Record<string, ToolMap> = NO_TOOLMAPS;
   /** Custom error pages by status code (`"404"`) or `"default"` (`error_page.*` config). */
@@ -144,15 +142,23 @@ export class Request {
   #signal: AbortSignal | undefined;
   #timeout: AbortController | undefined;
   #uniqueId: string | undefined;
+  #hooks: HookMap | undefined;
 
   /** Creates the request for `incoming` (or a default, request-less one). */
   constructor(incoming: IncomingRequest | null = null) {
     this.incoming = incoming;
-    this.hooks = classHooks.fork();
     if (incoming !== null) {
       this.scheme = incoming.scheme;
       this.method = incoming.method;
     }
+  }
+
+  /** The hooks attached for this request (tools attach theirs when they are on). */
+  get hooks(): HookMap {
+    return this.#hooks ??= classHooks.fork();
+  }
+  set hooks(value: HookMap) {
+    this.#hooks = value;
   }
 
   /** The server end of the connection. */

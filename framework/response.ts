@@ -10,6 +10,7 @@ import { SimpleCookie } from "./cookies.ts";
 import { HTTPError } from "./errors.ts";
 import { HeaderMap } from "./headers.ts";
 import { validStatus } from "./httputil.ts";
+import { followServing, runServing, type Serving, servingNow } from "./serving.ts";
 import { SERVER_SOFTWARE } from "./version.ts";
 
 /** What a page handler may return. */
@@ -59,18 +60,78 @@ export async function collapseBody(body: unknown): Promise<Uint8Array> {
   return concatBytes(chunks);
 }
 
-async function* streamBody(body: unknown): AsyncIterable<Uint8Array> {
-  if (body === null || body === undefined) return;
-  if (typeof body === "string" || body instanceof Uint8Array) {
-    yield toBytes(body);
-    return;
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+function chunkOf(
+  result: IteratorResult<unknown>,
+): IteratorResult<Uint8Array, undefined> {
+  return result.done ? DONE : { done: false, value: toBytes(result.value) };
+}
+
+/**
+ * A streamed body, read chunk by chunk with its request current (`cherrypy.request` works in
+ * a streaming generator, as it does in CherryPy's).
+ */
+class StreamedBody implements AsyncIterableIterator<Uint8Array> {
+  readonly #source: unknown;
+  readonly #serving: Serving | undefined;
+  readonly #async: boolean;
+  #iterator: Iterator<unknown> | AsyncIterator<unknown> | null = null;
+
+  constructor(source: unknown, serving: Serving | undefined) {
+    this.#source = source;
+    this.#serving = serving;
+    this.#async = typeof (source as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function";
   }
-  if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function") {
-    for await (const chunk of body as AsyncIterable<unknown>) yield toBytes(chunk);
-  } else {
-    for (const chunk of body as Iterable<unknown>) yield toBytes(chunk);
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  #step(
+    step: (
+      iterator: Iterator<unknown> | AsyncIterator<unknown>,
+    ) => IteratorResult<unknown> | Promise<IteratorResult<unknown>>,
+  ): Promise<IteratorResult<unknown>> {
+    const run = () => {
+      const source = this.#source as Iterable<unknown> & AsyncIterable<unknown>;
+      this.#iterator ??= this.#async ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
+      if (this.#async) followServing();
+      return step(this.#iterator);
+    };
+    try {
+      const serving = this.#serving;
+      return Promise.resolve(serving === undefined ? run() : runServing(serving, run));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  next(): Promise<IteratorResult<Uint8Array, undefined>> {
+    return this.#step((it) => it.next()).then(chunkOf);
+  }
+
+  return(): Promise<IteratorResult<Uint8Array, undefined>> {
+    if (this.#iterator === null || typeof this.#iterator.return !== "function") {
+      return Promise.resolve(DONE);
+    }
+    return this.#step((it) => it.return!()).then(() => DONE);
   }
 }
+
+function streamBody(body: unknown): AsyncIterable<Uint8Array> {
+  const source = body === null || body === undefined
+    ? []
+    : typeof body === "string" || body instanceof Uint8Array
+    ? [body]
+    : body;
+  return new StreamedBody(source, servingNow());
+}
+
+const DEFAULT_HEADERS = new HeaderMap([
+  ["Content-Type", "text/html"],
+  ["Server", SERVER_SOFTWARE],
+]);
 
 /**
  * The response being built for a request: available as `cherrypy.response` during the
@@ -90,10 +151,7 @@ export class Response {
   /** The status: a code or `"code reason"`; `""` until set (then 200). */
   status: number | string = "";
   /** Response headers. Defaults: `Content-Type: text/html`, `Server`. */
-  readonly headers: HeaderMap = new HeaderMap([
-    ["Content-Type", "text/html"],
-    ["Server", SERVER_SOFTWARE],
-  ]);
+  readonly headers: HeaderMap = DEFAULT_HEADERS.clone();
   /** The body as the handler returned it (finalized into bytes, or a stream). */
   body: unknown = null;
   /** `true` to send the body as it is produced (chunked) instead of collecting it first. */
@@ -180,6 +238,13 @@ export class Response {
       if (!headers.has("Content-Length")) headers.set("Content-Length", String(bytes.length));
       return undefined;
     }
+    if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] !== "function") {
+      const bytes = collapseSync(body);
+      this.body = bytes;
+      if (!headers.has("Content-Length")) headers.set("Content-Length", String(bytes.length));
+      return undefined;
+    }
+    followServing();
     return collapseBody(body).then((bytes) => {
       this.body = bytes;
       if (!headers.has("Content-Length")) headers.set("Content-Length", String(bytes.length));
@@ -187,7 +252,7 @@ export class Response {
   }
 
   #headerList(): Array<[string, string]> {
-    const list = [...this.headers.entries()];
+    const list = this.headers.toArray();
     const jar = this.#cookie;
     if (jar !== undefined && jar.size > 0) {
       for (const value of jar.output()) {

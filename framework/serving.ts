@@ -3,6 +3,15 @@
  * request being served by the code that reads them, across `await`, like CherryPy's
  * thread-locals.
  *
+ * Two mechanisms share the work, so that a request that never waits pays nothing for the
+ * async part. While the framework runs a request synchronously ({@link runServing}), the
+ * request sits in a plain slot. Before anything that may wait (an `async` handler, hook or
+ * tool, a function seen to return a promise, or the framework's own continuations),
+ * {@link followServing} enters the runtime's async context (`AsyncLocalStorage`) for the rest
+ * of that synchronous run, so the continuations registered from then on find the request
+ * there. When the run ends, the slot and the async context are restored, so code that runs
+ * later outside the request never sees it.
+ *
  * @module
  */
 
@@ -20,6 +29,13 @@ export interface Serving {
 
 const context = platform.createAsyncContext<Serving>();
 let fallback: (() => Serving) | undefined;
+/** The request of the synchronous run in progress ({@link runServing}). */
+let current: Serving | undefined;
+/**
+ * Set once {@link followServing} entered the async context during the current run: what to
+ * enter again when the run ends.
+ */
+let restore: { value: Serving | undefined } | null = null;
 
 /** Sets what {@link currentServing} returns outside any request (the framework does this). */
 export function setFallbackServing(make: () => Serving): void {
@@ -37,15 +53,95 @@ export function setFallbackServing(make: () => Serving): void {
  * ```
  */
 export function currentServing(): Serving {
-  const current = context.get();
   if (current !== undefined) return current;
+  const inContext = context.get();
+  if (inContext !== undefined) return inContext;
   if (fallback === undefined) throw new Error("No request is being served.");
   return fallback();
 }
 
-/** Runs `fn` with `serving` as the current request and response. */
+/** The request being served by the caller, or `undefined` outside a request. */
+export function servingNow(): Serving | undefined {
+  return current ?? context.get();
+}
+
+/**
+ * Runs `fn` synchronously with `serving` as the current request and response. What `fn`
+ * starts asynchronously keeps them only where {@link followServing} was called first.
+ */
 export function runServing<R>(serving: Serving, fn: () => R): R {
-  return context.run(serving, fn);
+  const outer = current;
+  const outerRestore = restore;
+  current = serving;
+  restore = null;
+  try {
+    return fn();
+  } finally {
+    // `fn` may have set it (through followServing).
+    const entered = restore as { value: Serving | undefined } | null;
+    if (entered !== null) context.enterWith(entered.value);
+    current = outer;
+    restore = outerRestore;
+  }
+}
+
+/**
+ * Makes the current request follow every continuation registered from now until the end of
+ * the current {@link runServing}: call it before starting or awaiting anything that may wait.
+ * Cheap after the first call in a run; does nothing outside a request.
+ *
+ * @example
+ * ```ts
+ * import { followServing } from "./serving.ts";
+ * followServing();
+ * await Promise.resolve(); // cherrypy.request is still this request's
+ * ```
+ */
+export function followServing(): void {
+  if (restore !== null || current === undefined) return;
+  const before = context.get();
+  if (before === current) return;
+  restore = { value: before };
+  context.enterWith(current);
+}
+
+const AsyncFunction = (async () => {}).constructor;
+const AsyncGeneratorFunction = (async function* () {}).constructor;
+/** Functions that are not `async` but were seen to return a promise. */
+const returnedPromises = new WeakSet<object>();
+
+/**
+ * `true` when calling `fn` may leave work that waits: an `async` function or async generator
+ * function, or one that returned a promise before.
+ */
+export function mayWait(fn: object): boolean {
+  const kind = fn.constructor;
+  return kind === AsyncFunction || kind === AsyncGeneratorFunction || returnedPromises.has(fn);
+}
+
+/**
+ * Calls `fn` (application code: a handler, hook, tool or processor) so that the current
+ * request follows it across `await` when it may wait (see {@link mayWait}). A function that is
+ * not `async` but returns a promise is remembered, and followed from its next call on.
+ *
+ * @example
+ * ```ts
+ * import { callApplication } from "./serving.ts";
+ * const result = callApplication(async () => "hi", undefined, []);
+ * ```
+ */
+export function callApplication<R>(
+  fn: (...args: never[]) => R,
+  thisArg: unknown,
+  args: readonly unknown[],
+): R {
+  if (restore === null && current !== undefined && mayWait(fn)) followServing();
+  const result = (fn as (...args: unknown[]) => R).apply(thisArg, args as unknown[]);
+  if (result instanceof Promise && restore === null) {
+    returnedPromises.add(fn);
+    followServing();
+  }
+  return result;
 }
 
 function contextProxy<T extends object>(pick: (s: Serving) => T): T {

@@ -16,7 +16,7 @@ import { type ConfigDecoratorContext, mergeCpConfig } from "./cp_config.ts";
 import { NotFound } from "./errors.ts";
 import { expose } from "./expose.ts";
 import type { HookCallback, HookOptions, HookPoint } from "./hooks.ts";
-import { currentServing } from "./serving.ts";
+import { callApplication, currentServing } from "./serving.ts";
 
 /** What calling a tool returns: a decorator that switches the tool on for its target. */
 export type ToolDecorator = <T>(target: T, context?: ConfigDecoratorContext) => T;
@@ -157,7 +157,8 @@ export class Tool {
   /** The function attached as the hook (the callable, called with `this` = the tool). */
   _hookCallback(): HookCallback {
     const callable = this.callable;
-    const bound = ((options: HookOptions) => callable.call(this, options)) as HookCallback;
+    const bound =
+      ((options: HookOptions) => callApplication(callable, this, [options])) as HookCallback;
     const own = callable as { priority?: number; failsafe?: boolean };
     if (own.failsafe !== undefined) bound.failsafe = own.failsafe;
     return bound;
@@ -211,20 +212,28 @@ export class HandlerTool extends Tool {
   }
 
   /** An exposed page handler that runs the tool, 404 when it does not handle the request. */
-  handler(options: HookOptions = {}): () => Promise<unknown> {
-    const page = async () => {
-      const handled = await this.callable.call(this, this._mergedArgs(options));
+  handler(options: HookOptions = {}): () => unknown {
+    const page = () => {
       const { request, response } = currentServing();
-      if (!handled) throw new NotFound(request.script_name + request.path_info);
-      return response.body;
+      const answer = (handled: unknown) => {
+        if (!handled) throw new NotFound(request.script_name + request.path_info);
+        return response.body;
+      };
+      const handled = callApplication(this.callable, this, [this._mergedArgs(options)]);
+      return handled instanceof Promise ? handled.then(answer) : answer(handled);
     };
     return expose(page);
   }
 
   /** The hook this tool attaches (see {@link Tool._hookCallback}). */
   override _hookCallback(): HookCallback {
-    return async (options: HookOptions) => {
-      if (await this.callable.call(this, options)) currentServing().request.handler = null;
+    return (options: HookOptions) => {
+      const { request } = currentServing();
+      const skip = (handled: unknown) => {
+        if (handled) request.handler = null;
+      };
+      const handled = callApplication(this.callable, this, [options]);
+      return handled instanceof Promise ? handled.then(skip) : skip(handled);
     };
   }
 }
@@ -265,7 +274,7 @@ export class HandlerWrapperTool extends Tool {
       const request = currentServing().request;
       const inner = request.handler;
       if (inner === null) return;
-      request.handler = () => this.newhandler(inner, options);
+      request.handler = () => callApplication(this.newhandler, this, [inner, options]);
     };
   }
 }
@@ -292,7 +301,7 @@ export class ErrorTool extends Tool {
   /** Replaces `request.error_response` with this tool for the request. */
   override _setup(): void {
     const options = this._mergedArgs();
-    currentServing().request.error_response = () => this.callable.call(this, options);
+    currentServing().request.error_response = () => callApplication(this.callable, this, [options]);
   }
 }
 

@@ -521,6 +521,10 @@ export const denoPlatform: Platform = {
 
   createAsyncContext<T>(): AsyncContext<T> {
     const als = new AsyncLocalStorage<T>();
-    return { run: (value, fn) => als.run(value, fn), get: () => als.getStore() };
+    return {
+      run: (value, fn) => als.run(value, fn),
+      get: () => als.getStore(),
+      enterWith: (value) => als.enterWith(value as T),
+    };
   },
 };

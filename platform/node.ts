@@ -262,6 +262,10 @@ export const nodePlatform: Platform = {
 
   createAsyncContext<T>(): AsyncContext<T> {
     const als = new AsyncLocalStorage<T>();
-    return { run: (value, fn) => als.run(value, fn), get: () => als.getStore() };
+    return {
+      run: (value, fn) => als.run(value, fn),
+      get: () => als.getStore(),
+      enterWith: (value) => als.enterWith(value as T),
+    };
   },
 };

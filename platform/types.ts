@@ -183,6 +183,12 @@ export interface AsyncContext<T> {
   run<R>(value: T, fn: () => R): R;
   /** The current value, or `undefined` outside {@link AsyncContext.run}. */
   get(): T | undefined;
+  /**
+   * Makes `value` the current value for the rest of the current synchronous run and for every
+   * continuation registered during it (`AsyncLocalStorage.enterWith`); enter the previous
+   * value again to end that.
+   */
+  enterWith(value: T | undefined): void;
 }
 
 /** A file system error raised when a path does not exist. */

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { HeaderMap, HTTPError, Request, RequestBody, Response } from "../../mod.ts";
-import { runServing } from "../../framework/serving.ts";
+import { followServing, runServing } from "../../framework/serving.ts";
 import {
   config,
   jsonIn,
@@ -25,7 +25,10 @@ function body(text: string, contentType: string, chunked = false) {
 
 function serving<R>(fn: (request: Request) => Promise<R>): Promise<R> {
   const request = new Request();
-  return runServing({ request, response: new Response() }, () => fn(request));
+  return runServing({ request, response: new Response() }, () => {
+    followServing();
+    return fn(request);
+  });
 }
 
 async function rejectsWith(p: Promise<unknown>, code: number, message?: string) {

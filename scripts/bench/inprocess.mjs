@@ -1,0 +1,111 @@
+/**
+ * The framework's own cost per request, without sockets: the benchmark apps of
+ * `servers/cp_framework.mjs`, mounted and started the same way, answered in a loop through
+ * `tree.handle` with a prepared native request. What it prints (nanoseconds per request, and
+ * the heap after a forced collection where the runtime allows one) is what the framework adds
+ * to a server, free of the load generator's noise.
+ *
+ *     deno run -A scripts/bench/inprocess.mjs [--seconds S] [--app hello|json|nested]
+ *     node scripts/bench/inprocess.mjs          # imports npm/mod.js (run the build first)
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { setImmediate } from "node:timers";
+import { HELLO_BODY, jsonPayload, profileBody } from "./servers/payloads.mjs";
+
+const isDeno = typeof globalThis.Deno?.serve === "function";
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const at = args.indexOf(name);
+  return at < 0 ? fallback : args[at + 1];
+};
+const seconds = Number(option("--seconds", "2"));
+const only = option("--app", null);
+
+const cherrypy = await import(isDeno ? "../../mod.ts" : "../../npm/mod.js");
+const { expose, response, NotFound } = cherrypy;
+
+const root = {
+  index: expose(function index() {
+    return HELLO_BODY;
+  }),
+  json: expose(function json() {
+    response.headers.set("Content-Type", "application/json");
+    return JSON.stringify(jsonPayload());
+  }),
+  users: {
+    default: expose(function (id, page) {
+      if (page !== "profile") throw new NotFound();
+      return profileBody(id);
+    }),
+  },
+};
+
+cherrypy.config.update({
+  environment: "production",
+  "server.socket_host": "127.0.0.1",
+  "server.socket_port": 0,
+});
+cherrypy.tree.mount(root, "");
+await cherrypy.engine.start();
+
+const HEADERS = [["host", "127.0.0.1:8080"], ["user-agent", "inprocess"], ["accept", "*/*"]];
+const signal = new AbortController().signal;
+
+/** A native request as the servers hand them over, for `target`. */
+function incoming(target) {
+  return {
+    method: "GET",
+    target,
+    protocol: "HTTP/1.1",
+    scheme: "http",
+    remoteAddress: "127.0.0.1",
+    remotePort: 40000,
+    localAddress: "127.0.0.1",
+    localPort: 8080,
+    header(name) {
+      const lower = name.toLowerCase();
+      for (const [k, v] of HEADERS) if (k === lower) return v;
+      return null;
+    },
+    headerEntries: () => HEADERS,
+    body: () => null,
+    signal,
+    toRequest: () => new Request(`http://127.0.0.1:8080${target}`),
+  };
+}
+
+const apps = { hello: "/", json: "/json", nested: "/users/42/profile" };
+
+async function measure(name, target) {
+  const req = incoming(target);
+  let count = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  while (performance.now() < deadline) {
+    for (let i = 0; i < 1000; i++) {
+      const out = cherrypy.tree.handle(req);
+      if (out instanceof Promise) await out;
+    }
+    count += 1000;
+    // Let scheduled work run, as a server's event loop would.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const ns = (performance.now() - started) * 1e6 / count;
+  globalThis.gc?.();
+  const heap = process.memoryUsage().heapUsed / 2 ** 20;
+  console.log(
+    `${name.padEnd(7)} ${ns.toFixed(0).padStart(6)} ns/request  heap ${heap.toFixed(1)} MB`,
+  );
+}
+
+for (const [name, target] of Object.entries(apps)) {
+  if (only === null || only === name) {
+    await measure(name, target); // warm-up
+    await measure(name, target);
+  }
+}
+await cherrypy.engine.exit();
+process.exit(0);

@@ -1,0 +1,177 @@
+/**
+ * `cherrypy.request` / `cherrypy.response` as context-locals: every piece of application code
+ * that runs for a request sees that request, across `await`, under concurrency; code that runs
+ * outside a request never sees one.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as cherrypy from "../../mod.ts";
+import { servingNow } from "../../framework/serving.ts";
+import { getPage, serveRoot } from "../_helpers.ts";
+
+const { expose } = cherrypy;
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const current = () => String(cherrypy.request.params.n);
+
+/** `n` values seen by `on_end_request` hooks, and by continuations nobody asked to follow. */
+const ended: string[] = [];
+const unfollowed: Array<[string, string]> = [];
+
+const stampTool = new cherrypy.Tool("before_finalize", async function stamp() {
+  await delay(1);
+  cherrypy.response.headers.set("X-Stamp", current());
+});
+cherrypy.tools.serving_test_stamp = stampTool;
+
+class Root {
+  /** An async handler reading the request after awaits. */
+  @expose
+  async awaited(n: string): Promise<string> {
+    await delay(Number(n) % 5);
+    const first = current();
+    await delay(1);
+    return `${first}:${current()}:${cherrypy.request.path_info}`;
+  }
+
+  /** Not async, but returns a promise; a sync hook after it reads the request. */
+  @expose
+  @cherrypy.config({
+    "hooks.before_finalize": () => cherrypy.response.headers.set("X-After", current()),
+  })
+  promised(n: string): Promise<string> {
+    return delay(Number(n) % 3).then(() => n);
+  }
+
+  /** An async hook and an async tool around a sync handler. */
+  @expose
+  @cherrypy.config({
+    "hooks.before_handler": async () => {
+      await delay(Number(current()) % 4);
+      cherrypy.request.tag = `hook${current()}`;
+    },
+    "tools.serving_test_stamp.on": true,
+  })
+  hooked(n: string): string {
+    return `${cherrypy.request.tag}/${n}`;
+  }
+
+  /** Streamed generators: the request is current while each chunk is made. */
+  @expose
+  @cherrypy.config({ "response.stream": true })
+  streamed(n: string): Iterable<string> {
+    return (function* () {
+      for (let i = 0; i < 3; i++) yield `${current() === n ? n : "wrong"};`;
+    })();
+  }
+
+  @expose
+  @cherrypy.config({ "response.stream": true })
+  streamedAsync(n: string): AsyncIterable<string> {
+    return (async function* () {
+      for (let i = 0; i < 3; i++) {
+        await delay(1);
+        yield `${current() === n ? n : "wrong"};`;
+      }
+    })();
+  }
+
+  /** An error after an await, answered by an error page function. */
+  @expose
+  @cherrypy.config({
+    "error_page.404": () => `missing ${current()}`,
+  })
+  async missing(n: string): Promise<string> {
+    await delay(Number(n) % 3);
+    throw new cherrypy.NotFound();
+  }
+
+  /** A sync handler whose stray promise nobody asked the framework to follow. */
+  @expose
+  @cherrypy.config({
+    "hooks.on_end_request": async () => {
+      await delay(1);
+      ended.push(current());
+    },
+  })
+  stray(n: string): string {
+    const own = n;
+    void Promise.resolve().then(() => {
+      unfollowed.push([own, servingNow()?.request.params.n as string ?? "none"]);
+    });
+    return own;
+  }
+}
+
+const COUNT = 50;
+const ids = Array.from({ length: COUNT }, (_, i) => String(i));
+
+test("serving: async handlers see their own request across awaits, 50 at once", async () => {
+  const s = await serveRoot(new Root());
+  try {
+    const pages = await Promise.all(ids.map((i) => getPage(`${s.base}/awaited?n=${i}`)));
+    pages.forEach((p, i) => assert.equal(p.body, `${i}:${i}:/awaited`));
+  } finally {
+    await s.stop();
+  }
+});
+
+test("serving: hooks and tools that await, and hooks after a promise-returning handler", async () => {
+  const s = await serveRoot(new Root());
+  try {
+    for (let round = 0; round < 2; round++) {
+      const hooked = await Promise.all(ids.map((i) => getPage(`${s.base}/hooked?n=${i}`)));
+      hooked.forEach((p, i) => {
+        assert.equal(p.body, `hook${i}/${i}`);
+        assert.equal(p.headers.get("X-Stamp"), String(i));
+      });
+      const promised = await Promise.all(ids.map((i) => getPage(`${s.base}/promised?n=${i}`)));
+      promised.forEach((p, i) => {
+        assert.equal(p.body, String(i));
+        assert.equal(p.headers.get("X-After"), String(i));
+      });
+    }
+  } finally {
+    await s.stop();
+  }
+});
+
+test("serving: streamed generators, error pages and on_end_request see their request", async () => {
+  const s = await serveRoot(new Root());
+  try {
+    const sync = await Promise.all(ids.map((i) => getPage(`${s.base}/streamed?n=${i}`)));
+    sync.forEach((p, i) => assert.equal(p.body, `${i};${i};${i};`));
+    const agen = await Promise.all(ids.map((i) => getPage(`${s.base}/streamedAsync?n=${i}`)));
+    agen.forEach((p, i) => assert.equal(p.body, `${i};${i};${i};`));
+    const missing = await Promise.all(ids.map((i) => getPage(`${s.base}/missing?n=${i}`)));
+    missing.forEach((p, i) => {
+      assert.equal(p.status, 404);
+      assert.equal(p.body.trimEnd(), `missing ${i}`); // IE padding follows
+    });
+    ended.length = 0;
+    const stray = await Promise.all(ids.map((i) => getPage(`${s.base}/stray?n=${i}`)));
+    stray.forEach((p, i) => assert.equal(p.body, String(i)));
+    await delay(50);
+    assert.deepEqual([...ended].sort(), [...ids].sort());
+  } finally {
+    await s.stop();
+  }
+});
+
+test("serving: code outside a request never sees one", async () => {
+  const s = await serveRoot(new Root());
+  try {
+    unfollowed.length = 0;
+    await Promise.all(ids.map((i) => getPage(`${s.base}/stray?n=${i}`)));
+    await Promise.all(ids.map((i) => getPage(`${s.base}/awaited?n=${i}`)));
+    await delay(20);
+    assert.equal(unfollowed.length, COUNT);
+    // A promise the application made without awaiting it in an async function is not
+    // followed, but it never sees another request's data.
+    for (const [own, seen] of unfollowed) assert.ok(seen === "none" || seen === own, seen);
+    assert.equal(servingNow(), undefined);
+    await delay(1);
+    assert.equal(servingNow(), undefined);
+  } finally {
+    await s.stop();
+  }
+});
