@@ -26,7 +26,7 @@ import {
 import { InternalRedirect } from "./redirect.ts";
 import { classHooks, Request as CPRequest } from "./request.ts";
 import { Response as CPResponse } from "./response.ts";
-import { currentServing, followServing, runServing, type Serving } from "./serving.ts";
+import { bindServing, currentServing, followServing, runServing, type Serving } from "./serving.ts";
 import type { Toolbox } from "./tools.ts";
 import { wrapClose } from "./_close.ts";
 
@@ -295,18 +295,28 @@ export class Application {
     readRequestLine(request, incoming, pathInfo);
     const serving: Serving = { request, response };
     return runServing(serving, () => {
-      const site = this.#site;
-      const acquired = site.acquireThread?.();
-      if (acquired !== undefined) followServing();
-      const before = acquired === undefined
-        ? site.beforeRequest?.()
-        : acquired.then(() => site.beforeRequest?.());
-      if (before !== undefined) {
-        followServing();
-        return before.then(() => this.#respond(incoming, request, response, pathInfo, visited));
+      const acquired = this.#site.acquireThread?.();
+      if (acquired === undefined) {
+        return this.#begin(incoming, request, response, pathInfo, visited);
       }
-      return this.#respond(incoming, request, response, pathInfo, visited);
+      return acquired.then(
+        bindServing(() => this.#begin(incoming, request, response, pathInfo, visited)),
+      );
     });
+  }
+
+  #begin(
+    incoming: IncomingRequest,
+    request: CPRequest,
+    response: CPResponse,
+    pathInfo: string,
+    visited: string[],
+  ): OutgoingResponse | Promise<OutgoingResponse> {
+    const before = this.#site.beforeRequest?.();
+    if (before === undefined) return this.#respond(incoming, request, response, pathInfo, visited);
+    return before.then(
+      bindServing(() => this.#respond(incoming, request, response, pathInfo, visited)),
+    );
   }
 
   #respond(
@@ -320,16 +330,14 @@ export class Application {
     try {
       running = respond(this, request, response, pathInfo, this.log);
     } catch (e) {
-      followServing();
       return this.#failed(incoming, request, e, visited, undefined);
     }
     if (running === undefined) return this.#finish(request, response, undefined);
     // Only a request that waits can run past its timeout: track it from now on.
     const untrack = this.#track(request, response);
-    followServing();
     return running.then(
-      () => this.#finish(request, response, untrack),
-      (e) => this.#failed(incoming, request, e, visited, untrack),
+      bindServing(() => this.#finish(request, response, untrack)),
+      bindServing((e: unknown) => this.#failed(incoming, request, e, visited, untrack)),
     );
   }
 

@@ -84,7 +84,8 @@ const site: Site = {
   acquireThread() {
     const listeners = engine.listenersOf("acquire_thread");
     if (listeners.length === 0 || engine.thread_manager.isSettled(listeners)) return;
-    followServing();
+    // Other listeners may wait and read the request; the manager's own does not.
+    if (!engine.thread_manager.isOnlyListener(listeners)) followServing();
     return engine.publish("acquire_thread");
   },
   beforeRequest: () => publishIfHeard("before_request"),

@@ -23,7 +23,7 @@ import type { Request } from "./request.ts";
 import type { Response } from "./response.ts";
 import type { HookMap } from "./hooks.ts";
 import { classHooks, NO_ERROR_PAGES } from "./request.ts";
-import { callApplication, followServing } from "./serving.ts";
+import { bindServing, callApplication, followServing } from "./serving.ts";
 import { Tool, type Toolbox, toolboxVersion, type ToolMap } from "./tools.ts";
 
 /**
@@ -331,8 +331,7 @@ function runSteps(
   for (let i = from; i < STEPS.length; i++) {
     const result = STEPS[i]!(request, response, body);
     if (result !== undefined) {
-      followServing();
-      return result.then(() => runSteps(request, response, body, i + 1));
+      return result.then(bindServing(() => runSteps(request, response, body, i + 1)));
     }
   }
   return undefined;
@@ -367,58 +366,99 @@ function doRespond(
   return runSteps(request, response, body, 0);
 }
 
-async function handleError(request: Request, response: Response, error: unknown): Promise<void> {
-  request.error = error;
+/** What the pipeline's parts return: `undefined` when done, a promise when they must wait. */
+type Waiting = Promise<unknown> | undefined | void;
+
+/**
+ * Runs `fn`, then `onDone` (or `onError` with what `fn` threw or rejected with): synchronously
+ * when `fn` does not wait, else in continuations bound to the current request.
+ */
+function attempt(
+  fn: () => Waiting,
+  onDone: () => Waiting,
+  onError: (error: unknown) => Waiting,
+): Waiting {
+  let result;
   try {
-    await stage(request, "before_error_response");
-    const done = request.error_response();
-    if (done instanceof Promise) await done;
-    await stage(request, "after_error_response");
-    await response.finalize();
+    result = fn();
   } catch (e) {
-    if (!(e instanceof HTTPRedirect)) throw e;
-    e.setResponse();
-    await response.finalize();
+    return onError(e);
   }
+  if (result instanceof Promise) return result.then(bindServing(onDone), bindServing(onError));
+  return onDone();
+}
+
+/** `then()` after `first`: at once when `first` is not a promise. */
+function after(first: unknown, then: () => Waiting): Waiting {
+  return first instanceof Promise ? first.then(bindServing(then)) : then();
+}
+
+const done = (): undefined => undefined;
+
+function handleError(request: Request, response: Response, error: unknown): Waiting {
+  request.error = error;
+  return attempt(
+    () =>
+      after(
+        stage(request, "before_error_response"),
+        () =>
+          after(
+            callApplication(request.error_response, request, []),
+            () => after(stage(request, "after_error_response"), () => response.finalize()),
+          ),
+      ),
+    done,
+    (e) => {
+      if (!(e instanceof HTTPRedirect)) throw e;
+      e.setResponse();
+      return response.finalize();
+    },
+  );
 }
 
 /** The error path after the pipeline failed with `error` (before `on_end_resource` ran). */
-async function respondToError(
+function respondToError(
   request: Request,
   response: Response,
   log: LogManager,
   error: unknown,
-): Promise<void> {
-  try {
-    try {
+): Waiting {
+  const failed = (e: unknown) => handleFailure(request, response, log, e);
+  // on_end_resource runs whatever happened; an error there replaces the earlier one.
+  const endThen = (then: () => Waiting) =>
+    attempt(() => stage(request, "on_end_resource"), then, failed);
+  return attempt(
+    () => {
       if (!(error instanceof HTTPError || error instanceof HTTPRedirect)) throw error;
       error.setResponse();
-      await stage(request, "before_finalize", "before_finalize (HTTPError)");
-      await response.finalize();
-    } finally {
-      await stage(request, "on_end_resource");
-    }
-  } catch (e) {
-    await handleFailure(request, response, log, e);
-  }
+      return after(
+        stage(request, "before_finalize", "before_finalize (HTTPError)"),
+        () => response.finalize(),
+      );
+    },
+    () => endThen(done),
+    (e) => endThen(() => failed(e)),
+  );
 }
 
 /**
  * The error path for an error that is not an HTTP error or redirect (or that happened while
  * answering one, or in `on_end_resource`): the error response, or CherryPy's bare page.
  */
-async function handleFailure(
+function handleFailure(
   request: Request,
   response: Response,
   log: LogManager,
   error: unknown,
-): Promise<void> {
-  try {
-    if (error instanceof InternalRedirect || request.throw_errors) throw error;
-    await handleError(request, response, error);
-  } catch (e) {
-    lastResort(request, response, log, e);
-  }
+): Waiting {
+  return attempt(
+    () => {
+      if (error instanceof InternalRedirect || request.throw_errors) throw error;
+      return handleError(request, response, error);
+    },
+    done,
+    (e) => lastResort(request, response, log, e),
+  );
 }
 
 function lastResort(request: Request, response: Response, log: LogManager, e: unknown): void {
@@ -426,23 +466,6 @@ function lastResort(request: Request, response: Response, log: LogManager, e: un
   // Failure in the error handling itself: bypass everything.
   log.error("", "", 40, e);
   bareError(response, request.show_tracebacks ? formatTraceback(e) : "");
-}
-
-function endResource(
-  request: Request,
-  response: Response,
-  log: LogManager,
-): Promise<void> | undefined {
-  let running;
-  try {
-    running = stage(request, "on_end_resource");
-  } catch (e) {
-    followServing();
-    return handleFailure(request, response, log, e);
-  }
-  if (running === undefined) return undefined;
-  followServing();
-  return running.then(undefined, (e) => handleFailure(request, response, log, e));
 }
 
 /**
@@ -457,20 +480,17 @@ export function respond(
   response: Response,
   pathInfo: string,
   log: LogManager,
-): Promise<void> | undefined {
-  let running;
-  try {
-    running = doRespond(app, request, response, pathInfo);
-  } catch (e) {
-    followServing();
-    return respondToError(request, response, log, e);
-  }
-  if (running === undefined) return endResource(request, response, log);
-  followServing();
-  return running.then(
-    () => endResource(request, response, log),
+): Promise<unknown> | undefined {
+  return attempt(
+    () => doRespond(app, request, response, pathInfo),
+    () =>
+      attempt(
+        () => stage(request, "on_end_resource"),
+        done,
+        (e) => handleFailure(request, response, log, e),
+      ),
     (e) => respondToError(request, response, log, e),
-  );
+  ) as Promise<unknown> | undefined;
 }
 
 /** Makes `response` CherryPy's bare 500 ("Unrecoverable error in the server."). */

@@ -105,6 +105,24 @@ export function followServing(): void {
   context.enterWith(current);
 }
 
+/**
+ * `fn`, bound to the request being served now: however late it is called, it runs with that
+ * request current (synchronously, as {@link runServing}). The framework's own continuations
+ * use it, so that a request waiting on the framework alone never enters the async context.
+ *
+ * @example
+ * ```ts
+ * import { bindServing } from "./serving.ts";
+ * declare const step: Promise<void>;
+ * step.then(bindServing(() => console.log("still the same request")));
+ * ```
+ */
+export function bindServing<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  const serving = current ?? context.get();
+  if (serving === undefined) return fn;
+  return (...args: A) => runServing(serving, () => fn(...args));
+}
+
 const AsyncFunction = (async () => {}).constructor;
 const AsyncGeneratorFunction = (async function* () {}).constructor;
 /** Functions that are not `async` but were seen to return a promise. */

@@ -60,7 +60,12 @@ export class ThreadManager extends SimplePlugin {
    * publish for each request).
    */
   isSettled(listeners: readonly unknown[]): boolean {
-    return listeners.length === 1 && listeners[0] === this.#acquire && this.threads.has(PROCESS);
+    return this.isOnlyListener(listeners) && this.threads.has(PROCESS);
+  }
+
+  /** `true` when `listeners` (of `acquire_thread`) are this manager's alone. */
+  isOnlyListener(listeners: readonly unknown[]): boolean {
+    return listeners.length === 1 && listeners[0] === this.#acquire;
   }
 
   /** Publishes `start_thread(i)` the first time worker `key` (default: this process) is seen. */

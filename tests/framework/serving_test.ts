@@ -85,6 +85,19 @@ class Root {
     throw new cherrypy.NotFound();
   }
 
+  /** A failure answered by the error path, whose hooks wait. */
+  @expose
+  @cherrypy.config({
+    "request.show_tracebacks": false,
+    "hooks.after_error_response": async () => {
+      await delay(1);
+      cherrypy.response.headers.set("X-Failed", current());
+    },
+  })
+  broken(n: string): string {
+    throw new Error(`broken ${n}`);
+  }
+
   /** A sync handler whose stray promise nobody asked the framework to follow. */
   @expose
   @cherrypy.config({
@@ -135,7 +148,7 @@ test("serving: hooks and tools that await, and hooks after a promise-returning h
   }
 });
 
-test("serving: streamed generators, error pages and on_end_request see their request", async () => {
+test("serving: streamed generators, error paths and on_end_request see their request", async () => {
   const s = await serveRoot(new Root());
   try {
     const sync = await Promise.all(ids.map((i) => getPage(`${s.base}/streamed?n=${i}`)));
@@ -147,6 +160,12 @@ test("serving: streamed generators, error pages and on_end_request see their req
       assert.equal(p.status, 404);
       assert.equal(p.body.trimEnd(), `missing ${i}`); // IE padding follows
     });
+    const broken = await Promise.all(ids.map((i) => getPage(`${s.base}/broken?n=${i}`)));
+    broken.forEach((p, i) => {
+      assert.equal(p.status, 500);
+      assert.equal(p.headers.get("X-Failed"), String(i));
+    });
+    assert.equal(s.errors.filter((line) => line.includes("Error: broken")).length, COUNT);
     ended.length = 0;
     const stray = await Promise.all(ids.map((i) => getPage(`${s.base}/stray?n=${i}`)));
     stray.forEach((p, i) => assert.equal(p.body, String(i)));
@@ -173,5 +192,34 @@ test("serving: code outside a request never sees one", async () => {
     assert.equal(servingNow(), undefined);
   } finally {
     await s.stop();
+  }
+});
+
+test("serving: when only the framework waits, its continuations keep the request", async () => {
+  // acquire_thread listeners that wait (as the first request's start_thread does), and
+  // application code that never does: the request must follow without the async context.
+  const log = new cherrypy.LogManager();
+  log.screen = false;
+  const tree = new cherrypy.Tree({
+    globalConfig: () => ({ ...cherrypy.DEFAULT_TOOL_CONFIG }),
+    log,
+    acquireThread: () => delay(Math.floor(Math.random() * 3)),
+  });
+  class Plain {
+    @expose
+    @cherrypy.config({
+      "hooks.before_finalize": () => cherrypy.response.headers.set("X-After", current()),
+    })
+    index(n: string): string {
+      return `${n}:${current()}`;
+    }
+  }
+  tree.mount(new Plain(), "");
+  const pages = await Promise.all(
+    ids.map((i) => tree.fetch(new Request(`http://localhost/?n=${i}`))),
+  );
+  for (const [i, page] of pages.entries()) {
+    assert.equal(await page.text(), `${i}:${i}`);
+    assert.equal(page.headers.get("X-After"), String(i));
   }
 });
