@@ -513,6 +513,10 @@ export class Tree {
   /** Applications by script name (`""` is the site root). */
   readonly apps: Record<string, Application | GraftedApp> = {};
   readonly #site: Site;
+  /** The keys of {@link Tree.apps} in their order, as last seen. */
+  #names: string[] = [];
+  /** The same, longest first. */
+  #byLength: readonly string[] = [];
 
   /** Creates an empty tree for `site`. */
   constructor(site: Site) {
@@ -569,13 +573,31 @@ export class Tree {
 
   /** The script name of the application serving `path`, or `null` when none does. */
   scriptName(path: string): string | null {
-    if (path === "/" && "" in this.apps) return "";
-    let candidate = path;
-    for (;;) {
-      if (candidate in this.apps) return candidate;
-      if (candidate === "") return null;
-      candidate = candidate.slice(0, Math.max(candidate.lastIndexOf("/"), 0));
+    const names = this.#mountPoints();
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      if (
+        path.startsWith(name) && (path.length === name.length || path.charCodeAt(name.length) === 47)
+      ) return name;
     }
+    return null;
+  }
+
+  /** The script names, longest first; rebuilt when {@link Tree.apps} changed. */
+  #mountPoints(): readonly string[] {
+    const known = this.#names;
+    let i = 0;
+    for (const name in this.apps) {
+      if (known[i] !== name) return this.#sortNames();
+      i++;
+    }
+    if (i !== known.length) return this.#sortNames();
+    return this.#byLength;
+  }
+
+  #sortNames(): readonly string[] {
+    this.#names = Object.keys(this.apps);
+    return this.#byLength = [...this.#names].sort((a, b) => b.length - a.length);
   }
 
   /** The gateway entry point: routes a native request to its application. */

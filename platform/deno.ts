@@ -93,6 +93,8 @@ class DenoIncoming implements IncomingRequest {
   readonly #req: Request;
   readonly #info: { readonly remoteAddr: DenoNetAddr };
   readonly #ctx: ServeContext;
+  /** The Host header, already read by the server (each header read is a call into Deno). */
+  readonly #host: string | null;
   #target: string | undefined;
 
   constructor(
@@ -100,11 +102,13 @@ class DenoIncoming implements IncomingRequest {
     method: string,
     info: { readonly remoteAddr: DenoNetAddr },
     ctx: ServeContext,
+    host: string | null,
   ) {
     this.#req = req;
     this.#info = info;
     this.method = method;
     this.#ctx = ctx;
+    this.#host = host;
   }
 
   get scheme(): string {
@@ -133,6 +137,7 @@ class DenoIncoming implements IncomingRequest {
   }
 
   header(name: string): string | null {
+    if (name === "host" || name === "Host") return this.#host;
     return this.#req.headers.get(name);
   }
 
@@ -287,12 +292,15 @@ async function serve(options: ServeOptions): Promise<NativeServer> {
     if (!validMethod(method)) {
       return plainResponse(400, "Malformed method name: methods are case-sensitive and uppercase.");
     }
-    if (maxBody > 0 && (declaredLength(req.headers.get("content-length")) ?? 0) > maxBody) {
+    if (
+      maxBody > 0 && req.body !== null &&
+      (declaredLength(req.headers.get("content-length")) ?? 0) > maxBody
+    ) {
       return plainResponse(413, TOO_LARGE_BODY);
     }
     let result;
     try {
-      result = handler(new DenoIncoming(req, method, info, ctx));
+      result = handler(new DenoIncoming(req, method, info, ctx, host));
     } catch (e) {
       return fail(e);
     }
