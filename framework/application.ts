@@ -577,7 +577,8 @@ export class Tree {
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!;
       if (
-        path.startsWith(name) && (path.length === name.length || path.charCodeAt(name.length) === 47)
+        path.startsWith(name) &&
+        (path.length === name.length || path.charCodeAt(name.length) === 47)
       ) return name;
     }
     return null;

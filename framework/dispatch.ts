@@ -73,6 +73,8 @@ export function pageHandler(
   return Object.assign(handler, { callable });
 }
 
+const pageHandlers = new WeakMap<object, PageHandler>();
+
 /** What a dispatcher needs from the request it dispatches. */
 export interface DispatchTarget {
   /** The application whose tree is walked. */
@@ -188,12 +190,18 @@ export class Dispatcher implements DispatcherLike {
       };
       return;
     }
-    const [callable, thisArg, vpath] = found;
-    request.handler = pageHandler(
-      callable as (...args: unknown[]) => unknown,
-      thisArg,
-      decodeSlashes(vpath),
-    );
+    // A remembered walk gives the same array each time: so does its page handler.
+    let handler = pageHandlers.get(found);
+    if (handler === undefined) {
+      const [callable, thisArg, vpath] = found;
+      handler = pageHandler(
+        callable as (...args: unknown[]) => unknown,
+        thisArg,
+        decodeSlashes(vpath),
+      );
+      pageHandlers.set(found, handler);
+    }
+    request.handler = handler;
   }
 
   /**

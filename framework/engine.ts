@@ -55,11 +55,12 @@ export const log: CallableLog = callableLog(globalLog, () => {
   return { log: request.app?.log ?? null, error: request.error };
 });
 
+const globalConfig = new GlobalConfig(DEFAULT_TOOL_CONFIG);
 /**
  * The global config (`cherrypy.config`); also the `@cherrypy.config({...})` decorator that
  * attaches config to a handler or class.
  */
-export const config: CallableConfig = callableConfig(new GlobalConfig(DEFAULT_TOOL_CONFIG));
+export const config: CallableConfig = callableConfig(globalConfig);
 
 /** The process bus running this site. */
 export const engine: Engine = new Engine();
@@ -79,8 +80,8 @@ function publishIfHeard(channel: string): Promise<unknown> | undefined {
 }
 
 const site: Site = {
-  globalConfig: () => config.values(),
-  log,
+  globalConfig: () => globalConfig.values(),
+  log: globalLog,
   acquireThread() {
     const listeners = engine.listenersOf("acquire_thread");
     if (listeners.length === 0 || engine.thread_manager.isSettled(listeners)) return;

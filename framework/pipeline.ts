@@ -70,7 +70,25 @@ export interface PipelineApp {
  * });
  * ```
  */
-export const requestNamespaces: Map<string, RequestNamespaceHandler> = new Map();
+export const requestNamespaces: Map<string, RequestNamespaceHandler> = new (class extends Map<
+  string,
+  RequestNamespaceHandler
+> {
+  override set(key: string, value: RequestNamespaceHandler): this {
+    namespacesVersion++;
+    return super.set(key, value);
+  }
+  override delete(key: string): boolean {
+    namespacesVersion++;
+    return super.delete(key);
+  }
+  override clear(): void {
+    namespacesVersion++;
+    super.clear();
+  }
+})();
+/** Counts changes to {@link requestNamespaces}, for the plans built from it. */
+let namespacesVersion = 0;
 
 function attachConfigHook(hooks: HookMap, key: string, value: unknown): void {
   const point = key.split(".", 1)[0]!;
@@ -148,7 +166,9 @@ interface Plan {
   readonly toolboxes: Array<[string, Toolbox]>;
   readonly toolboxVersion: number;
   readonly classVersion: number;
-  readonly hooksHandler: RequestNamespaceHandler | undefined;
+  readonly namespacesVersion: number;
+  /** The request-scope namespaces (but `hooks`) with entries in this config, in order. */
+  readonly namespaced: ReadonlyArray<readonly [RequestNamespaceHandler, Array<[string, unknown]>]>;
 }
 
 const plans = new WeakMap<object, Plan>();
@@ -157,10 +177,12 @@ const standardSetup = Tool.prototype._setup;
 function buildPlan(app: PipelineApp, config: ConfigDict): Plan {
   const groups = groupByNamespace(config);
   const hooks = classHooks.copy();
-  const hooksHandler = requestNamespaces.get("hooks");
-  const hookEntries = groups.get("hooks");
-  if (hookEntries !== undefined && hooksHandler === builtinHooksNamespace) {
-    for (const [key, value] of hookEntries) attachConfigHook(hooks, key, value);
+  const namespaced: Array<[RequestNamespaceHandler, Array<[string, unknown]>]> = [];
+  for (const [ns, handler] of requestNamespaces) {
+    const entries = groups.get(ns);
+    if (entries === undefined) continue;
+    if (handler !== builtinHooksNamespace) namespaced.push([handler, entries]);
+    else for (const [key, value] of entries) attachConfigHook(hooks, key, value);
   }
   const toolmaps: Record<string, ToolMap> = {};
   const dynamicTools: Tool[] = [];
@@ -187,14 +209,15 @@ function buildPlan(app: PipelineApp, config: ConfigDict): Plan {
     toolboxes,
     toolboxVersion: toolboxVersion.value,
     classVersion: classHooks.version,
-    hooksHandler,
+    namespacesVersion,
+    namespaced,
   };
 }
 
 function planIsCurrent(plan: Plan, app: PipelineApp): boolean {
   if (
     plan.toolboxVersion !== toolboxVersion.value || plan.classVersion !== classHooks.version ||
-    plan.hooksHandler !== requestNamespaces.get("hooks")
+    plan.namespacesVersion !== namespacesVersion
   ) return false;
   let count = 0;
   for (const ns in app.toolboxes) {
@@ -225,16 +248,14 @@ export function applyNamespaces(app: PipelineApp, request: Request, response: Re
   }
   request.hooks = plan.hooks.fork();
   request.toolmaps = plan.toolmaps;
-  const groups = plan.groups;
-  if (groups.size > 0) {
-    for (const [ns, handler] of requestNamespaces) {
-      if (handler === builtinHooksNamespace) continue;
-      const entries = groups.get(ns);
-      if (entries !== undefined) runHandler(handler, entries, request, response);
-    }
+  const namespaced = plan.namespaced;
+  for (let i = 0; i < namespaced.length; i++) {
+    runHandler(namespaced[i]![0], namespaced[i]![1], request, response);
   }
-  for (const tool of plan.dynamicTools) tool._setup();
+  const dynamicTools = plan.dynamicTools;
+  for (let i = 0; i < dynamicTools.length; i++) dynamicTools[i]!._setup();
   if (app.requestNamespaces.size > 0) {
+    const groups = plan.groups;
     for (const [ns, handler] of app.requestNamespaces) {
       const entries = groups.get(ns);
       if (entries !== undefined) runHandler(handler, entries, request, response);
@@ -352,7 +373,11 @@ function doRespond(
   }
   if (request.header("cookie") !== null) void request.cookie;
   request.base = `${request.scheme}://${
-    host === null ? request.local.name || request.local.ip : host.replace(/[\r\n]/g, "")
+    host === null
+      ? request.local.name || request.local.ip
+      : host.includes("\r") || host.includes("\n")
+      ? host.replace(/[\r\n]/g, "")
+      : host
   }`;
   request.stage = "get_resource";
   const dispatch = (request.app as unknown as PipelineApp).dispatcherFor(
@@ -481,16 +506,34 @@ export function respond(
   pathInfo: string,
   log: LogManager,
 ): Promise<unknown> | undefined {
-  return attempt(
-    () => doRespond(app, request, response, pathInfo),
-    () =>
-      attempt(
-        () => stage(request, "on_end_resource"),
-        done,
-        (e) => handleFailure(request, response, log, e),
-      ),
-    (e) => respondToError(request, response, log, e),
-  ) as Promise<unknown> | undefined;
+  // attempt(), spelled out: this is the path of every request.
+  let running;
+  try {
+    running = doRespond(app, request, response, pathInfo);
+  } catch (e) {
+    return respondToError(request, response, log, e) as Promise<unknown> | undefined;
+  }
+  if (running === undefined) {
+    return endResource(request, response, log) as Promise<unknown> | undefined;
+  }
+  return running.then(
+    bindServing(() => endResource(request, response, log)),
+    bindServing((e: unknown) => respondToError(request, response, log, e)),
+  );
+}
+
+function endResource(request: Request, response: Response, log: LogManager): Waiting {
+  let running;
+  try {
+    running = stage(request, "on_end_resource");
+  } catch (e) {
+    return handleFailure(request, response, log, e);
+  }
+  if (running === undefined) return undefined;
+  return running.then(
+    undefined,
+    bindServing((e: unknown) => handleFailure(request, response, log, e)),
+  );
 }
 
 /** Makes `response` CherryPy's bare 500 ("Unrecoverable error in the server."). */
