@@ -175,7 +175,8 @@ export class HookMap {
   run(point: HookPoint | string): Promise<void> | undefined {
     const list = this.#points.get(point);
     if (list === undefined || list.length === 0) return undefined;
-    const hooks = list.slice();
+    // A shared list is copied before any change (see fork), so it can be run as it is.
+    const hooks = this.#shared ? list : list.slice();
     // Run synchronously while the hooks are synchronous; go async at the first promise or
     // failure.
     for (let i = 0; i < hooks.length; i++) {

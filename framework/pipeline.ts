@@ -145,10 +145,12 @@ function runHandler(
   response: Response,
 ): void {
   if (typeof handler === "function") {
-    for (const [k, v] of entries) handler(k, v, request, response);
+    for (let i = 0; i < entries.length; i++) {
+      handler(entries[i]![0], entries[i]![1], request, response);
+    }
   } else {
     const fn = handler.enter();
-    for (const [k, v] of entries) fn(k, v);
+    for (let i = 0; i < entries.length; i++) fn(entries[i]![0], entries[i]![1]);
     handler.exit();
   }
 }

@@ -3,14 +3,20 @@
  * request being served by the code that reads them, across `await`, like CherryPy's
  * thread-locals.
  *
- * Two mechanisms share the work, so that a request that never waits pays nothing for the
- * async part. While the framework runs a request synchronously ({@link runServing}), the
- * request sits in a plain slot. Before anything that may wait (an `async` handler, hook or
- * tool, a function seen to return a promise, or the framework's own continuations),
- * {@link followServing} enters the runtime's async context (`AsyncLocalStorage`) for the rest
- * of that synchronous run, so the continuations registered from then on find the request
- * there. When the run ends, the slot and the async context are restored, so code that runs
- * later outside the request never sees it.
+ * Three mechanisms share the work, so that a request that never waits pays nothing for the
+ * async part:
+ *
+ * - While the framework runs a request synchronously ({@link runServing}), the request sits in
+ *   a plain slot.
+ * - The framework's own continuations are bound to their request ({@link bindServing}) and
+ *   run in the slot again.
+ * - Before calling application code that may wait (an `async` handler, hook or tool, or a
+ *   function seen to return a promise: {@link callApplication}), {@link followServing} enters
+ *   the runtime's async context (`AsyncLocalStorage`) for the rest of that synchronous run, so
+ *   the continuations that code registers find the request there.
+ *
+ * When a run ends, the slot and the async context are restored, so code that runs later
+ * outside the request never sees it.
  *
  * @module
  */

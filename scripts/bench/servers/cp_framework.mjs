@@ -1,8 +1,8 @@
 /**
  * Benchmark target: the cherrypy-ts framework serving the three apps, on either runtime, as a
  * site is run in production: `tree.mount` of an object tree, `config.update` with the
- * `production` environment (no autoreload, no screen logging; the access log line is still
- * built), and `engine.start()`, which starts the site's HTTP server.
+ * `production` environment (no autoreload, no screen logging, so no access-log line is built),
+ * and `engine.start()`, which starts the site's HTTP server.
  *
  * - `GET /`: `root.index()` returns `Hello world!`.
  * - `GET /json`: `root.json()` sets `Content-Type: application/json` through
