@@ -29,6 +29,7 @@ import { Response as CPResponse } from "./response.ts";
 import { bindServing, currentServing, followServing, runServing, type Serving } from "./serving.ts";
 import type { Toolbox } from "./tools.ts";
 import { wrapClose } from "./_close.ts";
+import { watchedRecord } from "./_watched.ts";
 
 /** Per-path configuration: `{ "/": { key: value }, "/static": { ... } }`. */
 export type AppConfig = Record<string, ConfigDict>;
@@ -122,7 +123,9 @@ export class Application {
   /** Request-scope namespaces for this application only. */
   readonly requestNamespaces: Map<string, RequestNamespaceHandler> = new Map();
   /** Toolboxes by config namespace (`{ tools }`); add custom ones here. */
-  readonly toolboxes: Record<string, Toolbox> = { tools: defaultTools };
+  readonly toolboxes: Record<string, Toolbox>;
+  /** Counts the changes to {@link Application.toolboxes}. */
+  readonly toolboxChanges: { readonly count: number };
   /** Make `url()` results relative (`true`, `"server"`) instead of absolute. */
   relative_urls: boolean | "server" = false;
   /** Fetch middleware (`wsgi.pipeline`): `[name, factory]` pairs, outermost first. */
@@ -149,6 +152,9 @@ export class Application {
     this.root = root;
     this.script_name = scriptName;
     this.#site = owner;
+    const toolboxes = watchedRecord<Toolbox>({ tools: defaultTools });
+    this.toolboxes = toolboxes.record;
+    this.toolboxChanges = toolboxes.changes;
     this.log = new LogManager({ parent: owner.log, screen: false });
     this.namespaces.set("log", (k, v) => {
       if (!(k in this.log)) throw new Error(`Unknown config key "log.${k}" for the app's log.`);
@@ -511,16 +517,20 @@ const BAD_URI: OutgoingResponse = {
  */
 export class Tree {
   /** Applications by script name (`""` is the site root). */
-  readonly apps: Record<string, Application | GraftedApp> = {};
+  readonly apps: Record<string, Application | GraftedApp>;
   readonly #site: Site;
-  /** The keys of {@link Tree.apps} in their order, as last seen. */
-  #names: string[] = [];
-  /** The same, longest first. */
+  readonly #appChanges: { readonly count: number };
+  /** {@link Tree.apps} as last seen: when, its script names longest first, and the apps. */
+  #seen = -1;
   #byLength: readonly string[] = [];
+  #byName = new Map<string, Application | GraftedApp>();
 
   /** Creates an empty tree for `site`. */
   constructor(site: Site) {
     this.#site = site;
+    const { record, changes } = watchedRecord<Application | GraftedApp>();
+    this.apps = record;
+    this.#appChanges = changes;
   }
 
   /**
@@ -573,7 +583,8 @@ export class Tree {
 
   /** The script name of the application serving `path`, or `null` when none does. */
   scriptName(path: string): string | null {
-    const names = this.#mountPoints();
+    if (this.#seen !== this.#appChanges.count) this.#look();
+    const names = this.#byLength;
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!;
       if (
@@ -584,21 +595,11 @@ export class Tree {
     return null;
   }
 
-  /** The script names, longest first; rebuilt when {@link Tree.apps} changed. */
-  #mountPoints(): readonly string[] {
-    const known = this.#names;
-    let i = 0;
-    for (const name in this.apps) {
-      if (known[i] !== name) return this.#sortNames();
-      i++;
-    }
-    if (i !== known.length) return this.#sortNames();
-    return this.#byLength;
-  }
-
-  #sortNames(): readonly string[] {
-    this.#names = Object.keys(this.apps);
-    return this.#byLength = [...this.#names].sort((a, b) => b.length - a.length);
+  /** Takes in the changes to {@link Tree.apps}. */
+  #look(): void {
+    this.#seen = this.#appChanges.count;
+    this.#byName = new Map(Object.entries(this.apps));
+    this.#byLength = Object.keys(this.apps).sort((a, b) => b.length - a.length);
   }
 
   /** The gateway entry point: routes a native request to its application. */
@@ -621,7 +622,7 @@ export class Tree {
     }
     const sn = this.scriptName(path);
     if (sn === null) return NOT_FOUND;
-    const app = this.apps[sn]!;
+    const app = this.#byName.get(sn)!;
     if (app instanceof GraftedApp) return app.handle(incoming);
     return app.handle(incoming, path.slice(sn.length));
   }

@@ -6,6 +6,9 @@
 
 import { titleCaseHeader } from "./httputil.ts";
 
+/** The map {@link HeaderMap.clone} is copying (read once by the constructor). */
+let cloning: HeaderMap | null = null;
+
 /**
  * Headers by case-insensitive name. Names are kept Title-Cased (`Content-Type`), as CherryPy
  * shows them; `get`, `set`, `has` and `delete` accept any case.
@@ -27,6 +30,13 @@ export class HeaderMap {
 
   /** Creates the map from `[name, value]` pairs; a repeated name keeps the last value. */
   constructor(entries?: Iterable<readonly [string, string]>) {
+    const from = cloning;
+    if (from !== null) {
+      cloning = null;
+      this.#keys = from.#keys.slice();
+      this.#pairs = from.#pairs.slice();
+      return;
+    }
     this.#keys = [];
     this.#pairs = [];
     if (entries) { for (const [k, v] of entries) this.set(k, v); }
@@ -37,10 +47,8 @@ export class HeaderMap {
    * place).
    */
   clone(): HeaderMap {
-    const copy = new HeaderMap();
-    copy.#keys = this.#keys.slice();
-    copy.#pairs = this.#pairs.slice();
-    return copy;
+    cloning = this;
+    return new HeaderMap();
   }
 
   /** The value of `name`, or `null`. */

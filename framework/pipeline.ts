@@ -49,6 +49,8 @@ export interface PipelineBody {
 export interface PipelineApp {
   /** The toolboxes, by config namespace (`{ tools: cherrypy.tools }`). */
   readonly toolboxes: Record<string, Toolbox>;
+  /** Counts changes to {@link PipelineApp.toolboxes}, when the application keeps count. */
+  readonly toolboxChanges?: { readonly count: number };
   /** Request-scope namespaces added by the application, applied after the built-in ones. */
   readonly requestNamespaces: Map<string, RequestNamespaceHandler>;
   /** The `request.dispatch` configured for a path, or `defaultValue`. */
@@ -166,6 +168,8 @@ interface Plan {
   readonly hooks: HookMap;
   readonly dynamicTools: Tool[];
   readonly toolboxes: Array<[string, Toolbox]>;
+  /** `app.toolboxChanges.count` when the plan was made. */
+  readonly toolboxChanges: number | undefined;
   readonly toolboxVersion: number;
   readonly classVersion: number;
   readonly namespacesVersion: number;
@@ -209,6 +213,7 @@ function buildPlan(app: PipelineApp, config: ConfigDict): Plan {
     hooks,
     dynamicTools,
     toolboxes,
+    toolboxChanges: app.toolboxChanges?.count,
     toolboxVersion: toolboxVersion.value,
     classVersion: classHooks.version,
     namespacesVersion,
@@ -221,6 +226,8 @@ function planIsCurrent(plan: Plan, app: PipelineApp): boolean {
     plan.toolboxVersion !== toolboxVersion.value || plan.classVersion !== classHooks.version ||
     plan.namespacesVersion !== namespacesVersion
   ) return false;
+  const changes = app.toolboxChanges;
+  if (changes !== undefined) return plan.toolboxChanges === changes.count;
   let count = 0;
   for (const ns in app.toolboxes) {
     const entry = plan.toolboxes[count++];

@@ -210,10 +210,16 @@ export class Response {
    * read (an iterable or stream); `await response.finalize()` works either way.
    */
   finalize(): Promise<void> | undefined {
-    try {
-      [this.code, this.reason] = validStatus(this.status === "" ? 200 : this.status);
-    } catch (e) {
-      throw new HTTPError(500, (e as Error).message);
+    const status = this.status;
+    if (status === "" || status === 200) {
+      this.code = 200;
+      this.reason = "OK";
+    } else {
+      try {
+        [this.code, this.reason] = validStatus(status);
+      } catch (e) {
+        throw new HTTPError(500, (e as Error).message);
+      }
     }
     const headers = this.headers;
     const code = this.code;

@@ -51,7 +51,8 @@ class NodeIncoming implements IncomingRequest {
   }
 
   get protocol(): string {
-    return "HTTP/" + this.#req.httpVersion;
+    const version = this.#req.httpVersion;
+    return version === "1.1" ? "HTTP/1.1" : "HTTP/" + version;
   }
   get remoteAddress(): string {
     return this.#req.socket.remoteAddress ?? "";

@@ -1,9 +1,9 @@
 /**
  * The framework's own cost per request, without sockets: the benchmark apps of
  * `servers/cp_framework.mjs`, mounted and started the same way, answered in a loop through
- * `tree.handle` with a prepared native request. What it prints (nanoseconds per request, and
- * the heap after a forced collection where the runtime allows one) is what the framework adds
- * to a server, free of the load generator's noise.
+ * `tree.handle` with a prepared native request. What it prints (wall-clock and CPU nanoseconds
+ * per request, and the heap after the run) is what the framework adds to a server, free of the
+ * load generator's noise; on a busy machine the CPU figure is the steadier one.
  *
  *     deno run -A scripts/bench/inprocess.mjs [--seconds S] [--app hello|json|nested]
  *     node scripts/bench/inprocess.mjs          # imports npm/mod.js (run the build first)
@@ -84,6 +84,7 @@ async function measure(name, target) {
   let count = 0;
   const deadline = performance.now() + seconds * 1000;
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   while (performance.now() < deadline) {
     for (let i = 0; i < 1000; i++) {
       const out = cherrypy.tree.handle(req);
@@ -94,10 +95,13 @@ async function measure(name, target) {
     await new Promise((resolve) => setImmediate(resolve));
   }
   const ns = (performance.now() - started) * 1e6 / count;
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuNs = (cpu.user + cpu.system) * 1e3 / count;
   globalThis.gc?.();
   const heap = process.memoryUsage().heapUsed / 2 ** 20;
   console.log(
-    `${name.padEnd(7)} ${ns.toFixed(0).padStart(6)} ns/request  heap ${heap.toFixed(1)} MB`,
+    `${name.padEnd(7)} ${ns.toFixed(0).padStart(6)} ns/request  ` +
+      `CPU ${cpuNs.toFixed(0).padStart(6)} ns/request  heap ${heap.toFixed(1)} MB`,
   );
 }
 
