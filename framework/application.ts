@@ -300,29 +300,7 @@ export class Application {
     request.script_name = this.#scriptName;
     readRequestLine(request, incoming, pathInfo);
     const serving: Serving = { request, response };
-    return runServing(serving, () => {
-      const acquired = this.#site.acquireThread?.();
-      if (acquired === undefined) {
-        return this.#begin(incoming, request, response, pathInfo, visited);
-      }
-      return acquired.then(
-        bindServing(() => this.#begin(incoming, request, response, pathInfo, visited)),
-      );
-    });
-  }
-
-  #begin(
-    incoming: IncomingRequest,
-    request: CPRequest,
-    response: CPResponse,
-    pathInfo: string,
-    visited: string[],
-  ): OutgoingResponse | Promise<OutgoingResponse> {
-    const before = this.#site.beforeRequest?.();
-    if (before === undefined) return this.#respond(incoming, request, response, pathInfo, visited);
-    return before.then(
-      bindServing(() => this.#respond(incoming, request, response, pathInfo, visited)),
-    );
+    return runServing(serving, () => this.#respond(incoming, request, response, pathInfo, visited));
   }
 
   #respond(
@@ -331,7 +309,20 @@ export class Application {
     response: CPResponse,
     pathInfo: string,
     visited: string[],
+    opened = 0,
   ): OutgoingResponse | Promise<OutgoingResponse> {
+    // The channels published as a request starts (acquire_thread, then before_request): when
+    // one waits, the request goes on from the next once it is done.
+    for (; opened < 2; opened++) {
+      const site = this.#site;
+      const waiting = opened === 0 ? site.acquireThread?.() : site.beforeRequest?.();
+      if (waiting !== undefined) {
+        const next = opened + 1;
+        return waiting.then(
+          bindServing(() => this.#respond(incoming, request, response, pathInfo, visited, next)),
+        );
+      }
+    }
     let running;
     try {
       running = respond(this, request, response, pathInfo, this.log);

@@ -13,7 +13,7 @@
 
 import process from "node:process";
 import { setImmediate } from "node:timers";
-import { HELLO_BODY, jsonPayload, profileBody } from "./servers/payloads.mjs";
+import { benchRoot } from "./servers/cp_root.mjs";
 
 const isDeno = typeof globalThis.Deno?.serve === "function";
 const args = process.argv.slice(2);
@@ -25,30 +25,12 @@ const seconds = Number(option("--seconds", "2"));
 const only = option("--app", null);
 
 const cherrypy = await import(isDeno ? "../../mod.ts" : "../../npm/mod.js");
-const { expose, response, NotFound } = cherrypy;
-
-const root = {
-  index: expose(function index() {
-    return HELLO_BODY;
-  }),
-  json: expose(function json() {
-    response.headers.set("Content-Type", "application/json");
-    return JSON.stringify(jsonPayload());
-  }),
-  users: {
-    default: expose(function (id, page) {
-      if (page !== "profile") throw new NotFound();
-      return profileBody(id);
-    }),
-  },
-};
-
 cherrypy.config.update({
   environment: "production",
   "server.socket_host": "127.0.0.1",
   "server.socket_port": 0,
 });
-cherrypy.tree.mount(root, "");
+cherrypy.tree.mount(benchRoot(cherrypy), "");
 await cherrypy.engine.start();
 
 const HEADERS = [["host", "127.0.0.1:8080"], ["user-agent", "inprocess"], ["accept", "*/*"]];

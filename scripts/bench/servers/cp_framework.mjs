@@ -2,13 +2,7 @@
  * Benchmark target: the cherrypy-ts framework serving the three apps, on either runtime, as a
  * site is run in production: `tree.mount` of an object tree, `config.update` with the
  * `production` environment (no autoreload, no screen logging, so no access-log line is built),
- * and `engine.start()`, which starts the site's HTTP server.
- *
- * - `GET /`: `root.index()` returns `Hello world!`.
- * - `GET /json`: `root.json()` sets `Content-Type: application/json` through
- *   `cherrypy.response.headers` and returns `JSON.stringify` of a small object.
- * - `GET /users/42/profile`: the nested object `root.users`, whose `default(id, page)` gets the
- *   path segments as positional arguments.
+ * and `engine.start()`, which starts the site's HTTP server. The apps are in `cp_root.mjs`.
  *
  * One plain-ESM file serves both runtimes, like `cp_server.mjs`:
  *
@@ -24,7 +18,7 @@
 
 import process from "node:process";
 import { pathToFileURL } from "node:url";
-import { HELLO_BODY, jsonPayload, profileBody } from "./payloads.mjs";
+import { benchRoot } from "./cp_root.mjs";
 
 const isDeno = typeof globalThis.Deno?.serve === "function";
 
@@ -39,30 +33,12 @@ for (let i = 0; i < argv.length; i++) {
 const defaultMod = isDeno ? "../../../mod.ts" : "../../../npm/mod.js";
 const modUrl = modPath ? pathToFileURL(modPath).href : new URL(defaultMod, import.meta.url).href;
 const cherrypy = await import(modUrl);
-const { expose, response, NotFound } = cherrypy;
-
-const root = {
-  index: expose(function index() {
-    return HELLO_BODY;
-  }),
-  json: expose(function json() {
-    response.headers.set("Content-Type", "application/json");
-    return JSON.stringify(jsonPayload());
-  }),
-  users: {
-    default: expose(function (id, page) {
-      if (page !== "profile") throw new NotFound();
-      return profileBody(id);
-    }),
-  },
-};
-
 cherrypy.config.update({
   environment: "production",
   "server.socket_host": "127.0.0.1",
   "server.socket_port": Number(port),
 });
-cherrypy.tree.mount(root, "");
+cherrypy.tree.mount(benchRoot(cherrypy), "");
 process.on("SIGTERM", () => process.exit(0));
 await cherrypy.engine.start();
 console.log(`LISTENING ${cherrypy.server.httpserver.boundAddr.port}`);
