@@ -10,7 +10,7 @@
  * @module
  */
 
-import { callApplication, followServing } from "./serving.ts";
+import { callApplicationWith, followServing } from "./serving.ts";
 
 /** The hook points, in pipeline order. */
 export const hookpoints = [
@@ -80,12 +80,16 @@ export class Hook {
 
   /** Calls the function with its options (the current request follows it when it waits). */
   call(): unknown {
-    return callApplication(this.callback, undefined, [this.options]);
+    return callApplicationWith(this.callback, undefined, this.options);
   }
 }
 
 /** Errors that are part of normal control flow (not logged when a hook raises them). */
 export type QuietErrorTest = (error: unknown) => boolean;
+
+const notQuiet: QuietErrorTest = () => false;
+/** The map {@link HookMap.fork} is forking (read once by the constructor). */
+let forking: HookMap | null = null;
 
 /**
  * The hooks of one request, by point. `cherrypy.request.hooks.attach(point, fn, {priority})`
@@ -100,7 +104,7 @@ export type QuietErrorTest = (error: unknown) => boolean;
  * ```
  */
 export class HookMap {
-  #points = new Map<string, Hook[]>();
+  #points: Map<string, Hook[]>;
   /** `true` while the lists are shared with the map this one was forked from. */
   #shared = false;
   /** Counts changes (attachments), so that caches built from this map can tell it changed. */
@@ -108,7 +112,22 @@ export class HookMap {
   /** Called with errors raised by hooks, unless {@link HookMap.isQuiet} says they are normal. */
   onError: ((error: unknown, point: string) => void) | null = null;
   /** Which errors are normal control flow (HTTP errors and redirects). */
-  isQuiet: QuietErrorTest = () => false;
+  isQuiet: QuietErrorTest = notQuiet;
+
+  /** Creates an empty map. */
+  constructor() {
+    const from = forking;
+    if (from === null) {
+      this.#points = new Map();
+      return;
+    }
+    forking = null;
+    this.#points = from.#points;
+    this.#shared = true;
+    from.#shared = true;
+    this.onError = from.onError;
+    this.isQuiet = from.isQuiet;
+  }
 
   /** Attaches `callback` at `point`. Hooks of equal priority run in the order attached. */
   attach(point: HookPoint | string, callback: HookCallback, options: AttachOptions = {}): Hook {
@@ -149,13 +168,8 @@ export class HookMap {
    * forks a prepared map for every request).
    */
   fork(): HookMap {
-    const fork = new HookMap();
-    fork.#points = this.#points;
-    fork.#shared = true;
-    this.#shared = true;
-    fork.onError = this.onError;
-    fork.isQuiet = this.isQuiet;
-    return fork;
+    forking = this;
+    return new HookMap();
   }
 
   /** A copy (the lists are copied; the hooks are shared). */

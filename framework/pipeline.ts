@@ -23,7 +23,7 @@ import type { Request } from "./request.ts";
 import type { Response } from "./response.ts";
 import type { HookMap } from "./hooks.ts";
 import { classHooks, NO_ERROR_PAGES } from "./request.ts";
-import { bindServing, callApplication, followServing } from "./serving.ts";
+import { bindServing, callApplicationWith, followServing } from "./serving.ts";
 import { Tool, type Toolbox, toolboxVersion, type ToolMap } from "./tools.ts";
 
 /**
@@ -337,7 +337,7 @@ const STEPS: readonly Step[] = [
     const handler = request.handler;
     if (!handler) return;
     request.stage = "handler";
-    const result = callApplication(handler, undefined, []);
+    const result = callApplicationWith(handler, undefined, undefined);
     if (result instanceof Promise) {
       return result.then((value) => {
         response.body = value;
@@ -437,7 +437,7 @@ function handleError(request: Request, response: Response, error: unknown): Wait
         stage(request, "before_error_response"),
         () =>
           after(
-            callApplication(request.error_response, request, []),
+            callApplicationWith(request.error_response, request, undefined),
             () => after(stage(request, "after_error_response"), () => response.finalize()),
           ),
       ),
@@ -565,7 +565,6 @@ export function readRequestLine(request: Request, incoming: IncomingRequest, pat
   const target = incoming.target;
   const q = target.indexOf("?");
   request.query_string = q < 0 ? "" : target.slice(q + 1);
-  request.request_line = `${incoming.method} ${target} ${incoming.protocol}`;
   const protocol = incoming.protocol;
   if (protocol !== "HTTP/1.1") {
     const slash = protocol.indexOf("/");

@@ -53,6 +53,11 @@ export interface RequestApp {
 }
 
 const NO_BODY_PARAMS: ReadonlySet<string> = new Set();
+/**
+ * The prototype of `request.params`: empty and without a prototype of its own, so names such
+ * as `toString` are never found, while the params object itself stays a fast object.
+ */
+const NO_PROTOTYPE: object = Object.freeze(Object.create(null));
 
 /**
  * The request being served: available as `cherrypy.request` during the request. Attribute
@@ -83,8 +88,7 @@ export class Request {
   server_protocol = "HTTP/1.1";
   /** `scheme://host`, from the Host header. */
   base = "";
-  /** `GET /path?qs HTTP/1.1`. */
-  request_line = "";
+  #requestLine: string | undefined;
   /** The method (`"GET"`). */
   method = "GET";
   /** The raw query string (without `?`). */
@@ -92,7 +96,7 @@ export class Request {
   /** The protocol version in use, as `[major, minor]`. */
   protocol: readonly [number, number] = HTTP_11;
   /** Query-string (and later body) parameters. */
-  params: Params = Object.create(null);
+  params: Params = Object.create(NO_PROTOTYPE);
   /** The mount point of the application. */
   script_name = "";
   /** The path below the mount point. */
@@ -151,6 +155,20 @@ export class Request {
       this.scheme = incoming.scheme;
       this.method = incoming.method;
     }
+  }
+
+  /** `GET /path?qs HTTP/1.1` (from the native request, unless set). */
+  get request_line(): string {
+    if (this.#requestLine === undefined) {
+      const incoming = this.incoming;
+      this.#requestLine = incoming === null
+        ? ""
+        : `${incoming.method} ${incoming.target} ${incoming.protocol}`;
+    }
+    return this.#requestLine;
+  }
+  set request_line(value: string) {
+    this.#requestLine = value;
   }
 
   /** The hooks attached for this request (tools attach theirs when they are on). */

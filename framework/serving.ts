@@ -160,7 +160,25 @@ export function callApplication<R>(
   args: readonly unknown[],
 ): R {
   if (restore === null && current !== undefined && mayWait(fn)) followServing();
-  const result = (fn as (...args: unknown[]) => R).apply(thisArg, args as unknown[]);
+  return called(fn, (fn as (...args: unknown[]) => R).apply(thisArg, args as unknown[]));
+}
+
+/**
+ * {@link callApplication} for a function of one argument (no argument list is made).
+ *
+ * @example
+ * ```ts
+ * import { callApplicationWith } from "./serving.ts";
+ * const result = callApplicationWith((name: string) => `hi ${name}`, undefined, "Ada");
+ * ```
+ */
+export function callApplicationWith<A, R>(fn: (arg: A) => R, thisArg: unknown, arg: A): R {
+  if (restore === null && current !== undefined && mayWait(fn)) followServing();
+  return called(fn, fn.call(thisArg, arg));
+}
+
+/** What {@link callApplication} does with `fn`'s result: notes and follows a promise. */
+function called<R>(fn: object, result: R): R {
   if (result instanceof Promise && restore === null) {
     returnedPromises.add(fn);
     followServing();

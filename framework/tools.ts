@@ -16,7 +16,7 @@ import { type ConfigDecoratorContext, mergeCpConfig } from "./cp_config.ts";
 import { NotFound } from "./errors.ts";
 import { expose } from "./expose.ts";
 import type { HookCallback, HookOptions, HookPoint } from "./hooks.ts";
-import { callApplication, currentServing } from "./serving.ts";
+import { callApplication, callApplicationWith, currentServing } from "./serving.ts";
 
 /** What calling a tool returns: a decorator that switches the tool on for its target. */
 export type ToolDecorator = <T>(target: T, context?: ConfigDecoratorContext) => T;
@@ -158,7 +158,7 @@ export class Tool {
   _hookCallback(): HookCallback {
     const callable = this.callable;
     const bound =
-      ((options: HookOptions) => callApplication(callable, this, [options])) as HookCallback;
+      ((options: HookOptions) => callApplicationWith(callable, this, options)) as HookCallback;
     const own = callable as { priority?: number; failsafe?: boolean };
     if (own.failsafe !== undefined) bound.failsafe = own.failsafe;
     return bound;
@@ -219,7 +219,7 @@ export class HandlerTool extends Tool {
         if (!handled) throw new NotFound(request.script_name + request.path_info);
         return response.body;
       };
-      const handled = callApplication(this.callable, this, [this._mergedArgs(options)]);
+      const handled = callApplicationWith(this.callable, this, this._mergedArgs(options));
       return handled instanceof Promise ? handled.then(answer) : answer(handled);
     };
     return expose(page);
@@ -232,7 +232,7 @@ export class HandlerTool extends Tool {
       const skip = (handled: unknown) => {
         if (handled) request.handler = null;
       };
-      const handled = callApplication(this.callable, this, [options]);
+      const handled = callApplicationWith(this.callable, this, options);
       return handled instanceof Promise ? handled.then(skip) : skip(handled);
     };
   }
@@ -301,7 +301,8 @@ export class ErrorTool extends Tool {
   /** Replaces `request.error_response` with this tool for the request. */
   override _setup(): void {
     const options = this._mergedArgs();
-    currentServing().request.error_response = () => callApplication(this.callable, this, [options]);
+    currentServing().request.error_response = () =>
+      callApplicationWith(this.callable, this, options);
   }
 }
 
