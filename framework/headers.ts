@@ -6,18 +6,6 @@
 
 import { titleCaseHeader } from "./httputil.ts";
 
-/**
- * A copy of `list` with room for two more entries, so that the headers a response usually
- * gains (`Content-Length`, a cookie) do not make the array grow.
- */
-function withRoom<T>(list: readonly T[]): T[] {
-  const n = list.length;
-  const copy = new Array<T>(n + 2);
-  for (let i = 0; i < n; i++) copy[i] = list[i]!;
-  copy.length = n;
-  return copy;
-}
-
 /** The map {@link HeaderMap.clone} is copying (read once by the constructor). */
 let cloning: HeaderMap | null = null;
 
@@ -45,8 +33,8 @@ export class HeaderMap {
     const from = cloning;
     if (from !== null) {
       cloning = null;
-      this.#keys = withRoom(from.#keys);
-      this.#pairs = withRoom(from.#pairs);
+      this.#keys = from.#keys.slice();
+      this.#pairs = from.#pairs.slice();
       return;
     }
     this.#keys = [];
