@@ -20,7 +20,7 @@ import { configFor, staticDirProblems, staticFileProblems } from "./_static_path
 import { Application } from "./application.ts";
 import type { ConfigDict } from "./dispatch.ts";
 import { levels } from "./log.ts";
-import { requestNamespaces } from "./pipeline.ts";
+import { requestNamespaces } from "./namespaces.ts";
 import { Request } from "./request.ts";
 import { Response } from "./response.ts";
 

@@ -8,7 +8,8 @@
 import { Bus, type Listener } from "../bus/mod.ts";
 import { platform } from "../platform/mod.ts";
 import { Autoreloader, SignalHandler, ThreadManager } from "../plugins/mod.ts";
-import { type AppConfig, Application, type Site, Tree } from "./application.ts";
+import { type AppConfig, Application, type Site } from "./application.ts";
+import { Tree } from "./tree.ts";
 import { DEFAULT_TOOL_CONFIG } from "./builtin_tools.ts";
 import { Checker } from "./checker.ts";
 import { readConfigFile } from "./config_file.ts";

@@ -15,6 +15,7 @@
  * @module
  */
 export * from "./application.ts";
+export * from "./tree.ts";
 export * from "./arguments.ts";
 export * from "./builtin_tools.ts";
 export * from "./checker.ts";
@@ -42,14 +43,13 @@ export * from "./headers.ts";
 export * from "./hooks.ts";
 export * from "./httputil.ts";
 export * from "./log.ts";
+export { bareError, type PipelineApp, type PipelineBody } from "./pipeline.ts";
 export {
   applyNamespaces,
-  bareError,
-  type PipelineApp,
-  type PipelineBody,
+  type NamespaceApp,
   type RequestNamespaceHandler,
   requestNamespaces,
-} from "./pipeline.ts";
+} from "./namespaces.ts";
 export * from "./redirect.ts";
 export { classHooks, Host, Request, type RequestApp } from "./request.ts";
 export * from "./popargs.ts";

@@ -8,7 +8,8 @@
  */
 
 import { HTTPServer } from "../server/mod.ts";
-import type { AppConfig, Application, Tree } from "./application.ts";
+import type { AppConfig, Application } from "./application.ts";
+import type { Tree } from "./tree.ts";
 import { tree as globalTree } from "./engine.ts";
 
 /**
