@@ -98,6 +98,29 @@ class Root {
     throw new Error(`broken ${n}`);
   }
 
+  /** An internal redirect after an await, to a handler that awaits too. */
+  @expose
+  async jump(n: string): Promise<string> {
+    await delay(Number(n) % 3);
+    throw new cherrypy.InternalRedirect("/landing", `n=${n}`);
+  }
+
+  @expose
+  async landing(n: string): Promise<string> {
+    await delay(Number(n) % 2);
+    return `${n}:${current()}:${(cherrypy.request.prev as { path_info?: string })?.path_info}`;
+  }
+
+  /** A request served inside another (through the tree), which must not disturb it. */
+  @expose
+  async outer(n: string): Promise<string> {
+    const before = current();
+    const inner = await sameTree!.fetch(
+      new Request(`http://localhost/awaited?n=${Number(n) + 100}`),
+    );
+    return `${before}:${await inner.text()}:${current()}`;
+  }
+
   /** A sync handler whose stray promise nobody asked the framework to follow. */
   @expose
   @cherrypy.config({
@@ -115,6 +138,9 @@ class Root {
   }
 }
 
+/** The tree serving {@link Root}, for requests that make requests. */
+let sameTree: cherrypy.Tree | undefined;
+
 const COUNT = 50;
 const ids = Array.from({ length: COUNT }, (_, i) => String(i));
 
@@ -123,6 +149,9 @@ test("serving: async handlers see their own request across awaits, 50 at once", 
   try {
     const pages = await Promise.all(ids.map((i) => getPage(`${s.base}/awaited?n=${i}`)));
     pages.forEach((p, i) => assert.equal(p.body, `${i}:${i}:/awaited`));
+    sameTree = s.tree;
+    const outer = await Promise.all(ids.map((i) => getPage(`${s.base}/outer?n=${i}`)));
+    outer.forEach((p, i) => assert.equal(p.body, `${i}:${i + 100}:${i + 100}:/awaited:${i}`));
   } finally {
     await s.stop();
   }
@@ -166,6 +195,8 @@ test("serving: streamed generators, error paths and on_end_request see their req
       assert.equal(p.headers.get("X-Failed"), String(i));
     });
     assert.equal(s.errors.filter((line) => line.includes("Error: broken")).length, COUNT);
+    const jumps = await Promise.all(ids.map((i) => getPage(`${s.base}/jump?n=${i}`)));
+    jumps.forEach((p, i) => assert.equal(p.body, `${i}:${i}:/jump`));
     ended.length = 0;
     const stray = await Promise.all(ids.map((i) => getPage(`${s.base}/stray?n=${i}`)));
     stray.forEach((p, i) => assert.equal(p.body, String(i)));
