@@ -85,7 +85,7 @@ export class Request {
   /** `"http"` or `"https"`. */
   scheme = "http";
   /** The protocol the server speaks. */
-  server_protocol = "HTTP/1.1";
+  declare server_protocol: string;
   /** `scheme://host`, from the Host header. */
   base = "";
   #requestLine: string | undefined;
@@ -102,7 +102,7 @@ export class Request {
   /** The path below the mount point. */
   path_info = "/";
   /** The authenticated user name, if any. */
-  login: string | null = null;
+  declare login: string | null;
   /** The application serving the request. */
   app: RequestApp | null = null;
   /** The page handler found by dispatch. */
@@ -112,33 +112,33 @@ export class Request {
   /** Whether the handler was reached as an index (`/a/` → `a.index`). */
   is_index: boolean | null = null;
   /** The dispatcher (`request.dispatch` in config). */
-  dispatch: DispatcherLike = defaultDispatcher;
+  declare dispatch: DispatcherLike;
   /** Show tracebacks on error pages. */
   show_tracebacks = true;
   /** Name the mismatched parameters in 404/400 messages. */
-  show_mismatched_params = true;
+  declare show_mismatched_params: boolean;
   /** Let errors propagate instead of answering 500. */
-  throw_errors = false;
+  declare throw_errors: boolean;
   /** Methods whose requests carry a body. */
-  methods_with_bodies: readonly string[] = DEFAULT_METHODS_WITH_BODIES;
+  declare methods_with_bodies: readonly string[];
   /** Names of parameters that came from the body. */
-  bodyParamNames: ReadonlySet<string> = NO_BODY_PARAMS;
+  declare bodyParamNames: ReadonlySet<string>;
   /** Whether to read and parse the body (off for methods not in `methods_with_bodies`). */
   process_request_body = true;
   /** Each toolbox's config entries for this request, by namespace then tool name. */
   toolmaps: Record<string, ToolMap> = NO_TOOLMAPS;
   /** Custom error pages by status code (`"404"`) or `"default"` (`error_page.*` config). */
-  error_page: Record<string, ErrorPage> = NO_ERROR_PAGES;
+  declare error_page: Record<string, ErrorPage>;
   /** Sets the response for an unexpected error (by default a 500 error page). */
-  error_response: () => unknown = defaultErrorResponse;
+  declare error_response: () => unknown;
   /** The error being handled, on the error path. */
-  error: unknown = undefined;
+  declare error: unknown;
   /** Where the pipeline is (`"before_handler"`, `"handler"`, ...), for error reports. */
   stage: string | null = null;
   /** `true` once the request is finished (after `on_end_request`). */
   closed = false;
   /** Allow internal redirects to revisit a URL already visited in the same chain. */
-  recursive_redirect = false;
+  declare recursive_redirect: boolean;
   /** The native request, or `null` outside a real request. */
   readonly incoming: IncomingRequest | null;
   #headers: HeaderMap | undefined;
@@ -271,6 +271,22 @@ export const NO_ERROR_PAGES: Record<string, ErrorPage> = Object.freeze({}) as Re
 export const classHooks: HookMap = new HookMap();
 
 const defaultDispatcher = new Dispatcher();
+
+// The defaults no request changes unless told to live on the prototype, as CherryPy keeps them
+// on the class: a request carries only what it sets.
+Object.assign(Request.prototype, {
+  server_protocol: "HTTP/1.1",
+  login: null,
+  dispatch: defaultDispatcher,
+  show_mismatched_params: true,
+  throw_errors: false,
+  methods_with_bodies: DEFAULT_METHODS_WITH_BODIES,
+  bodyParamNames: NO_BODY_PARAMS,
+  error_page: NO_ERROR_PAGES,
+  error_response: defaultErrorResponse,
+  error: undefined,
+  recursive_redirect: false,
+});
 
 /** The default `request.error_response`: a 500 error page for the error being handled. */
 export function defaultErrorResponse(): void {
