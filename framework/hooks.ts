@@ -183,30 +183,46 @@ export class HookMap {
 
   /**
    * Runs the hooks at `point` in order. When one throws, the failsafe hooks after it still run,
-   * then the first error is thrown again. Resolves synchronously (returns `undefined`) when
-   * nothing is attached, so the pipeline pays nothing for empty points.
+   * then the first error is thrown again. Returns a promise only when a hook waits; otherwise
+   * it finishes (returning `undefined`, or throwing the first error) before it returns, so the
+   * pipeline pays nothing for empty points or synchronous hooks. `await hooks.run(point)`
+   * works either way.
    */
   run(point: HookPoint | string): Promise<void> | undefined {
     const list = this.#points.get(point);
     if (list === undefined || list.length === 0) return undefined;
     // A shared list is copied before any change (see fork), so it can be run as it is.
     const hooks = this.#shared ? list : list.slice();
-    // Run synchronously while the hooks are synchronous; go async at the first promise or
-    // failure.
+    // Run synchronously while the hooks are synchronous (failures included: the failsafe hooks
+    // after one run at once); go on asynchronously from the first promise.
+    let failure: { error: unknown } | null = null;
     for (let i = 0; i < hooks.length; i++) {
+      const hook = hooks[i]!;
+      if (failure !== null && !hook.failsafe) continue;
       let result: unknown;
       try {
-        result = hooks[i]!.call();
+        result = hook.call();
       } catch (error) {
-        followServing();
-        return this.#runList(hooks, point, i, Promise.reject(error));
+        failure = this.#failed(failure, error, point);
+        continue;
       }
       if (result instanceof Promise) {
         followServing();
-        return this.#runList(hooks, point, i, result);
+        return this.#runList(hooks, point, i, result, failure);
       }
     }
+    if (failure !== null) throw failure.error;
     return undefined;
+  }
+
+  /** Reports `error` (unless it is normal control flow); keeps the first failure. */
+  #failed(
+    failure: { error: unknown } | null,
+    error: unknown,
+    point: string,
+  ): { error: unknown } {
+    if (!this.isQuiet(error)) this.onError?.(error, point);
+    return failure ?? { error };
   }
 
   /** Goes on from hook `from`, whose call gave `first`, with the failsafe rule. */
@@ -215,17 +231,17 @@ export class HookMap {
     point: string,
     from: number,
     first: Promise<unknown>,
+    failed: { error: unknown } | null,
   ): Promise<void> {
-    let failure: { error: unknown } | null = null;
+    let failure = failed;
     for (let i = from; i < hooks.length; i++) {
       const hook = hooks[i]!;
-      if (failure !== null && !hook.failsafe) continue;
+      if (i !== from && failure !== null && !hook.failsafe) continue;
       try {
         const result = i === from ? first : hook.call();
         if (result instanceof Promise) await result;
       } catch (error) {
-        if (!this.isQuiet(error)) this.onError?.(error, point);
-        failure ??= { error };
+        failure = this.#failed(failure, error, point);
       }
     }
     if (failure !== null) throw failure.error;

@@ -28,9 +28,25 @@ test("hooks: priority order, failsafe hooks still run after a failure", async ()
   });
   const seen: unknown[] = [];
   hooks.onError = (e) => seen.push(e);
-  await assert.rejects(() => hooks.run("before_handler")!, /boom/);
+  // All synchronous: the failure is thrown at once, after the failsafe hook ran.
+  assert.throws(() => hooks.run("before_handler"), /boom/);
   assert.deepEqual(ran, ["a10", "b50", "boom60", "failsafe80"]);
   assert.equal(seen.length, 1);
+  // A failsafe hook that waits: the first failure comes as the rejection, after it.
+  ran.length = 0;
+  hooks.attach("before_handler", async () => {
+    await Promise.resolve();
+    ran.push("async90");
+  }, { priority: 90, failsafe: true });
+  hooks.attach("before_handler", () => void ran.push("failsafe95"), {
+    priority: 95,
+    failsafe: true,
+  });
+  const running = hooks.run("before_handler");
+  assert.ok(running instanceof Promise);
+  await assert.rejects(running, /boom/);
+  assert.deepEqual(ran, ["a10", "b50", "boom60", "failsafe80", "async90", "failsafe95"]);
+  assert.equal(seen.length, 2);
   assert.equal(hooks.run("on_end_request"), undefined, "an empty point costs nothing");
 });
 
