@@ -1,6 +1,7 @@
 /**
- * Records that count their changes, so that what is derived from them (the tree's mount
- * points, an application's prepared tool hooks) is checked with one comparison per request.
+ * Records and maps that count their changes, so that what is derived from them (the tree's
+ * mount points, an application's prepared tool hooks, the request-scope namespaces) is checked
+ * with one comparison per request.
  *
  * @module
  */
@@ -41,4 +42,35 @@ export function watchedRecord<T>(initial: Record<string, T> = {}): Watched<T> {
     },
   });
   return { record, changes };
+}
+
+/**
+ * A `Map` that counts its changes (`set`, `delete`, `clear`).
+ *
+ * @example
+ * ```ts
+ * import { CountingMap } from "./_watched.ts";
+ * const map = new CountingMap<string, number>();
+ * map.set("a", 1);
+ * map.changes; // 1
+ * ```
+ */
+export class CountingMap<K, V> extends Map<K, V> {
+  /** Bumped by every change. */
+  changes = 0;
+  /** Sets `key`, counting the change. */
+  override set(key: K, value: V): this {
+    this.changes++;
+    return super.set(key, value);
+  }
+  /** Deletes `key`, counting the change. */
+  override delete(key: K): boolean {
+    this.changes++;
+    return super.delete(key);
+  }
+  /** Empties the map, counting the change. */
+  override clear(): void {
+    this.changes++;
+    super.clear();
+  }
 }

@@ -390,8 +390,7 @@ export class Application {
       untrack?.();
       const after = site.afterRequest?.();
       if (after === undefined) return closeRequest(request, this.log);
-      followServing();
-      return after.then(() => closeRequest(request, this.log));
+      return after.then(bindServing(() => closeRequest(request, this.log)));
     };
     return wrapClose(out, () => runServing(serving, close));
   }

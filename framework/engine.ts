@@ -93,10 +93,7 @@ const site: Site = {
   beforeRequest: () => publishIfHeard("before_request"),
   get afterRequest() {
     return engine.listenersOf("after_request").length > 0
-      ? () => {
-        followServing();
-        return engine.publish("after_request");
-      }
+      ? () => publishIfHeard("after_request")
       : undefined;
   },
   trackResponse: (response) => engine.timeout_monitor.track(response),

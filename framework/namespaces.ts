@@ -14,6 +14,7 @@ import type { Request } from "./request.ts";
 import { classHooks, NO_ERROR_PAGES } from "./request.ts";
 import type { Response } from "./response.ts";
 import { Tool, type Toolbox, toolboxVersion, type ToolMap } from "./tools.ts";
+import { CountingMap } from "./_watched.ts";
 
 /**
  * A config namespace handler at request scope: a function given each `key, value` of its
@@ -32,24 +33,6 @@ export interface NamespaceApp {
   readonly toolboxChanges?: { readonly count: number };
   /** Request-scope namespaces added by the application, applied after the built-in ones. */
   readonly requestNamespaces: Map<string, RequestNamespaceHandler>;
-}
-
-/** A `Map` that counts its changes (`set`, `delete`, `clear`). */
-class CountingMap<K, V> extends Map<K, V> {
-  /** Bumped by every change. */
-  changes = 0;
-  override set(key: K, value: V): this {
-    this.changes++;
-    return super.set(key, value);
-  }
-  override delete(key: K): boolean {
-    this.changes++;
-    return super.delete(key);
-  }
-  override clear(): void {
-    this.changes++;
-    super.clear();
-  }
 }
 
 const namespaces = new CountingMap<string, RequestNamespaceHandler>();

@@ -229,8 +229,6 @@ function respondToError(
 ): Waiting {
   const failed = (e: unknown) => handleFailure(request, response, log, e);
   // on_end_resource runs whatever happened; an error there replaces the earlier one.
-  const endThen = (then: () => Waiting) =>
-    attempt(() => stage(request, "on_end_resource"), then, failed);
   return attempt(
     () => {
       if (!(error instanceof HTTPError || error instanceof HTTPRedirect)) throw error;
@@ -240,8 +238,8 @@ function respondToError(
         () => response.finalize(),
       );
     },
-    () => endThen(done),
-    (e) => endThen(() => failed(e)),
+    () => endResource(request, response, log),
+    (e) => attempt(() => stage(request, "on_end_resource"), () => failed(e), failed),
   );
 }
 

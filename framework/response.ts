@@ -238,23 +238,23 @@ export class Response {
       if (!headers.has("Content-Length")) headers.set("Content-Length", String(utf8Length(body)));
       return undefined;
     }
-    if (body instanceof Uint8Array || body === null || body === undefined) {
-      const bytes = body instanceof Uint8Array ? body : EMPTY;
-      this.body = bytes;
-      if (!headers.has("Content-Length")) headers.set("Content-Length", String(bytes.length));
-      return undefined;
-    }
-    if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] !== "function") {
-      const bytes = collapseSync(body);
-      this.body = bytes;
-      if (!headers.has("Content-Length")) headers.set("Content-Length", String(bytes.length));
+    if (
+      body === null || typeof body !== "object" ||
+      typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] !== "function"
+    ) {
+      this.#collected(collapseSync(body));
       return undefined;
     }
     followServing();
-    return collapseBody(body).then((bytes) => {
-      this.body = bytes;
-      if (!headers.has("Content-Length")) headers.set("Content-Length", String(bytes.length));
-    });
+    return collapseBody(body).then((bytes) => this.#collected(bytes));
+  }
+
+  /** Takes the collected body, with its length unless one was set. */
+  #collected(bytes: Uint8Array): void {
+    this.body = bytes;
+    if (!this.headers.has("Content-Length")) {
+      this.headers.set("Content-Length", String(bytes.length));
+    }
   }
 
   #headerList(): Array<[string, string]> {

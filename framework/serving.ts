@@ -124,7 +124,7 @@ export function followServing(): void {
  * ```
  */
 export function bindServing<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
-  const serving = current ?? context.get();
+  const serving = servingNow();
   if (serving === undefined) return fn;
   return (...args: A) => runServing(serving, () => fn(...args));
 }
