@@ -74,6 +74,12 @@ export interface Summary {
   p99VsBaseline: number | null;
   /** Median CPU per request over the baseline's. */
   cpuVsBaseline: number | null;
+  /** The floor target (see `Target.floor`), when it was measured. */
+  floorName: string | null;
+  /** Median req/s over the floor's. */
+  rpsVsFloor: number | null;
+  /** Median CPU per request over the floor's. */
+  cpuVsFloor: number | null;
 }
 
 /**
@@ -129,6 +135,9 @@ export function summarize(units: Unit[], commandOf: (t: Target) => string[]): Su
       rpsVsBaseline: null,
       p99VsBaseline: null,
       cpuVsBaseline: null,
+      floorName: null,
+      rpsVsFloor: null,
+      cpuVsFloor: null,
     };
   });
   for (const s of base) {
@@ -139,6 +148,14 @@ export function summarize(units: Unit[], commandOf: (t: Target) => string[]): Su
     if (s.medianP99Ms !== null && b.medianP99Ms) s.p99VsBaseline = s.medianP99Ms / b.medianP99Ms;
     if (s.medianCpuUs !== null && b.medianCpuUs) s.cpuVsBaseline = s.medianCpuUs / b.medianCpuUs;
   }
+  units.forEach((u, i) => {
+    const s = base[i]!;
+    const f = base.find((x) => x.name === u.target.floor && x.app === s.app);
+    if (f === undefined) return;
+    s.floorName = f.name;
+    if (s.medianRps !== null && f.medianRps) s.rpsVsFloor = s.medianRps / f.medianRps;
+    if (s.medianCpuUs !== null && f.medianCpuUs) s.cpuVsFloor = s.medianCpuUs / f.medianCpuUs;
+  });
   return base;
 }
 
@@ -180,12 +197,13 @@ export function table(summaries: Summary[]): string {
     "p99 vs raw",
     "CPU µs/req",
     "CPU vs raw",
+    "vs floor (req/s, CPU)",
     "RSS MB (max)",
     "errors",
   ];
   const rows = summaries.map((s) => {
     if (s.failure !== null && s.runs.length === 0) {
-      return [s.app, s.name, s.runtime, "FAILED", "", "", "", "", "", "", "", ""];
+      return [s.app, s.name, s.runtime, "FAILED", "", "", "", "", "", "", "", "", ""];
     }
     const spread = s.medianRps && s.runs.length > 1
       ? `±${fmt((100 * (s.maxRps! - s.minRps!)) / 2 / s.medianRps, 1)}%`
@@ -203,11 +221,12 @@ export function table(summaries: Summary[]): string {
       s.baseline ? "1.00× (base)" : ratio(s.p99VsBaseline),
       fmt(s.medianCpuUs, 1),
       s.baseline ? "1.00× (base)" : ratio(s.cpuVsBaseline),
+      s.floorName === null ? "" : `${ratio(s.rpsVsFloor)}, ${ratio(s.cpuVsFloor)}`,
       s.maxRssBytes === null ? "n/a" : fmt(s.maxRssBytes / 1048576, 1),
       errors,
     ];
   });
-  const right = new Set([3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  const right = new Set([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
     `| ${

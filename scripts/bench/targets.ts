@@ -97,6 +97,13 @@ export interface Target {
   readonly apps: readonly AppName[];
   /** `true` for the raw server of its runtime, the denominator of that runtime's ratios. */
   readonly baseline?: boolean;
+  /**
+   * The target that is this one's floor, when there is one: a raw server of the same runtime
+   * that reads what this target must read and sends the bytes this target sends, with no
+   * cherrypy-ts code. The row is then also reported against it: what the code itself adds,
+   * apart from what its answer costs the runtime.
+   */
+  readonly floor?: string;
   /** `true` when it runs the npm build (`npm/`), which is then built first if missing. */
   readonly needsNpmBuild?: boolean;
   /** The command line (program first). */
@@ -137,6 +144,26 @@ export const TARGETS: readonly Target[] = [
     env: (c) => ({ BENCH_APP: c.app }),
   },
   {
+    name: "read_deno",
+    runtime: "deno",
+    description:
+      "Deno.serve reading the method, URL and Host header, then answering as raw_deno (cp_deno's floor)",
+    groups: ["server"],
+    apps: HELLO,
+    command: (c) => denoRun(c, "raw_deno.ts"),
+    env: (c) => ({ BENCH_APP: c.app, BENCH_ANSWER: "read" }),
+  },
+  {
+    name: "same_deno",
+    runtime: "deno",
+    description:
+      "Deno.serve reading as read_deno and answering the framework's bytes (cp_fw_deno's floor)",
+    groups: ["framework"],
+    apps: APP_NAMES,
+    command: (c) => denoRun(c, "raw_deno.ts"),
+    env: (c) => ({ BENCH_APP: c.app, BENCH_ANSWER: "cherrypy" }),
+  },
+  {
     name: "hono_deno",
     runtime: "deno",
     description: "Hono (npm package, from node_modules) on Deno.serve",
@@ -150,6 +177,7 @@ export const TARGETS: readonly Target[] = [
     description: "cherrypy-ts HTTPServer, native gateway, from the TypeScript sources",
     groups: ["server"],
     apps: HELLO,
+    floor: "read_deno",
     command: (c) => denoRun(c, "cp_server.mjs"),
     env: (c) => ({ CP_MOD: `${c.root}/server/mod.ts`, CP_APP: "native" }),
   },
@@ -159,6 +187,7 @@ export const TARGETS: readonly Target[] = [
     description: "cherrypy-ts framework (tree.mount, engine, production), from the sources",
     groups: ["framework"],
     apps: APP_NAMES,
+    floor: "same_deno",
     command: (c) => denoRun(c, "cp_framework.mjs"),
     env: (c) => ({ CP_MOD: `${c.root}/mod.ts` }),
   },
@@ -171,6 +200,16 @@ export const TARGETS: readonly Target[] = [
     baseline: true,
     command: (c) => nodeRun(c, "raw_node.mjs"),
     env: (c) => ({ BENCH_APP: c.app }),
+  },
+  {
+    name: "same_node",
+    runtime: "node",
+    description:
+      "node:http reading the method, URL and Host header and answering the framework's bytes (cp_fw_node's floor)",
+    groups: ["framework"],
+    apps: APP_NAMES,
+    command: (c) => nodeRun(c, "raw_node.mjs"),
+    env: (c) => ({ BENCH_APP: c.app, BENCH_ANSWER: "cherrypy" }),
   },
   {
     name: "fastify_node",
@@ -195,6 +234,8 @@ export const TARGETS: readonly Target[] = [
     groups: ["server"],
     apps: HELLO,
     needsNpmBuild: true,
+    // Node has parsed every header before the handler runs: reading them costs nothing more.
+    floor: "raw_node",
     command: (c) => nodeRun(c, "cp_server.mjs"),
     env: (c) => ({ CP_MOD: `${c.root}/npm/server/mod.js`, CP_APP: "native" }),
   },
@@ -205,6 +246,7 @@ export const TARGETS: readonly Target[] = [
     groups: ["framework"],
     apps: APP_NAMES,
     needsNpmBuild: true,
+    floor: "same_node",
     command: (c) => nodeRun(c, "cp_framework.mjs"),
     env: (c) => ({ CP_MOD: `${c.root}/npm/mod.js` }),
   },

@@ -11,6 +11,16 @@
  * @module
  */
 
+import { readFileSync } from "node:fs";
+
+/**
+ * The `Server` header cherrypy-ts sends (`CherryPy-TS/<version>`, the version read from
+ * `deno.json`), for the raw servers that answer what the framework answers.
+ */
+export const SERVER_HEADER = `CherryPy-TS/${
+  JSON.parse(readFileSync(new URL("../../../deno.json", import.meta.url), "utf8")).version
+}`;
+
 /** The body of the `hello` app. */
 export const HELLO_BODY = "Hello world!";
 

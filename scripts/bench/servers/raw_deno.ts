@@ -4,6 +4,16 @@
  * request `Hello world!` as `text/plain`; `json` answers every request the JSON payload; `nested`
  * reads the id from `/users/<id>/profile` with one regular expression).
  *
+ * `BENCH_ANSWER` makes it one of the floors the cherrypy-ts rows are also compared with (see
+ * `../targets.ts`):
+ *
+ * - `raw` (the default): the above, reading nothing of the request it does not need.
+ * - `read`: first reads the method, the URL and the `Host` header, as any server that routes a
+ *   request and builds its URL must, then answers as `raw` does.
+ * - `cherrypy`: reads as `read`, and answers the bytes cherrypy-ts's framework answers: the
+ *   same status and body with the same headers (`Content-Type: text/html;charset=utf-8`, or
+ *   `application/json`, then `Server`), built the cheapest way Deno offers.
+ *
  *     deno run -A scripts/bench/servers/raw_deno.ts [port]   # or PORT=8080; default 0 (any)
  *
  * Prints `LISTENING <port>` once the socket is bound (the benchmark waits for that line), and
@@ -12,13 +22,15 @@
  * @module
  */
 
-import { HELLO_BODY, jsonPayload, profileBody } from "./payloads.mjs";
+import { HELLO_BODY, jsonPayload, profileBody, SERVER_HEADER } from "./payloads.mjs";
 
 const port = Number(Deno.args[0] ?? Deno.env.get("PORT") ?? 0);
 const app = Deno.env.get("BENCH_APP") ?? "hello";
+const answer = Deno.env.get("BENCH_ANSWER") ?? "raw";
 const PROFILE = /^[a-z]+:\/\/[^/]*\/users\/([^/?]+)\/profile(?:\?|$)/;
+const notFound = () => new Response("Not Found", { status: 404 });
 
-const handlers: Record<string, (req: Request) => Response> = {
+const raw: Record<string, (req: Request) => Response> = {
   hello: () => new Response(HELLO_BODY, { headers: { "content-type": "text/plain" } }),
   json: () =>
     new Response(JSON.stringify(jsonPayload()), {
@@ -26,15 +38,47 @@ const handlers: Record<string, (req: Request) => Response> = {
     }),
   nested: (req) => {
     const m = PROFILE.exec(req.url);
-    if (m === null) return new Response("Not Found", { status: 404 });
+    if (m === null) return notFound();
     return new Response(profileBody(m[1]), { headers: { "content-type": "text/plain" } });
   },
 };
-const handler = handlers[app];
-if (handler === undefined) {
-  console.error(`raw_deno: unknown app ${app}; known: ${Object.keys(handlers).join(", ")}`);
+
+/** A 200 with its Content-Type, then `Server` appended: Deno's cheapest two-header response. */
+function cherrypyResponse(body: string, contentType: string): Response {
+  const response = new Response(body, { headers: { "content-type": contentType } });
+  response.headers.append("server", SERVER_HEADER);
+  return response;
+}
+
+const HTML = "text/html;charset=utf-8";
+const cherrypy: Record<string, (req: Request) => Response> = {
+  hello: () => cherrypyResponse(HELLO_BODY, HTML),
+  json: () => cherrypyResponse(JSON.stringify(jsonPayload()), "application/json"),
+  nested: (req) => {
+    const m = PROFILE.exec(req.url);
+    return m === null ? notFound() : cherrypyResponse(profileBody(m[1]), HTML);
+  },
+};
+
+/** Reads what a server must before answering: the method, the URL, the Host header. */
+function reading(respond: (req: Request) => Response): (req: Request) => Response {
+  return (req) => {
+    const method = req.method, url = req.url, host = req.headers.get("host");
+    if (method.length === 0 || url.length === 0 || host === "") return notFound();
+    return respond(req);
+  };
+}
+
+const handlers = { raw, read: raw, cherrypy }[answer];
+const chosen = handlers?.[app];
+if (chosen === undefined) {
+  console.error(
+    `raw_deno: unknown app ${app} or answer ${answer}; known apps: ${Object.keys(raw).join(", ")}` +
+      "; answers: raw, read, cherrypy",
+  );
   Deno.exit(2);
 }
+const handler = answer === "raw" ? chosen : reading(chosen);
 
 Deno.addSignalListener("SIGTERM", () => Deno.exit(0));
 Deno.serve({

@@ -5,6 +5,11 @@
  * reads the id from `/users/<id>/profile` with one regular expression). Plain ESM JavaScript so
  * Node runs it as is.
  *
+ * `BENCH_ANSWER=cherrypy` makes it the floor the framework's Node rows are also compared with
+ * (see `../targets.ts`): it reads the method, the URL and the `Host` header, and answers the
+ * bytes cherrypy-ts's framework answers (the same status, body and headers: `Content-Type:
+ * text/html;charset=utf-8` or `application/json`, `Server`, `Content-Length`).
+ *
  *     node scripts/bench/servers/raw_node.mjs [port]   # or PORT=8080; default 0 (any)
  *
  * Prints `LISTENING <port>` once the socket is bound (the benchmark waits for that line), and
@@ -16,7 +21,7 @@
 import { Buffer } from "node:buffer";
 import http from "node:http";
 import process from "node:process";
-import { HELLO_BODY, jsonPayload, profileBody } from "./payloads.mjs";
+import { HELLO_BODY, jsonPayload, profileBody, SERVER_HEADER } from "./payloads.mjs";
 
 const port = Number(process.argv[2] ?? process.env.PORT ?? 0);
 const app = process.env.BENCH_APP ?? "hello";
@@ -43,9 +48,46 @@ const handlers = {
     } else send(res, "text/plain", profileBody(m[1]));
   },
 };
-const handler = handlers[app];
+// The framework's answer: its headers, in its order, as the flat list it hands to Node.
+function sendAsCherryPy(req, res, type, body) {
+  const method = req.method, url = req.url, host = req.headers.host;
+  if (method.length === 0 || url.length === 0 || host === "") {
+    res.writeHead(404, { "content-length": "0" });
+    res.end();
+    return;
+  }
+  res.writeHead(200, [
+    "Content-Type",
+    type,
+    "Server",
+    SERVER_HEADER,
+    "Content-Length",
+    String(Buffer.byteLength(body)),
+  ]);
+  res.end(body);
+}
+
+const HTML = "text/html;charset=utf-8";
+const cherrypy = {
+  hello: (req, res) => sendAsCherryPy(req, res, HTML, HELLO_BODY),
+  json: (req, res) => sendAsCherryPy(req, res, "application/json", JSON.stringify(jsonPayload())),
+  nested: (req, res) => {
+    const m = PROFILE.exec(req.url);
+    if (m === null) {
+      res.writeHead(404, { "content-length": "0" });
+      res.end();
+    } else sendAsCherryPy(req, res, HTML, profileBody(m[1]));
+  },
+};
+
+const answer = process.env.BENCH_ANSWER ?? "raw";
+const handler = { raw: handlers, cherrypy }[answer]?.[app];
 if (handler === undefined) {
-  console.error(`raw_node: unknown app ${app}; known: ${Object.keys(handlers).join(", ")}`);
+  console.error(
+    `raw_node: unknown app ${app} or answer ${answer}; known apps: ${
+      Object.keys(handlers).join(", ")
+    }; answers: raw, cherrypy`,
+  );
   process.exit(2);
 }
 
