@@ -33,8 +33,8 @@ export class HeaderMap {
     const from = cloning;
     if (from !== null) {
       cloning = null;
-      this.#keys = withRoom(from.#keys);
-      this.#pairs = withRoom(from.#pairs);
+      this.#keys = from.#keys.slice();
+      this.#pairs = from.#pairs.slice();
       return;
     }
     this.#keys = [];
@@ -128,19 +128,6 @@ export class HeaderMap {
   toObject(): Record<string, string> {
     return Object.fromEntries(this.#pairs);
   }
-}
-
-/**
- * A copy of `items` with room for two more: a copied map usually gains a header or two
- * (`Content-Length` when the response is finalized), and growing an exactly-sized array copies
- * it into a much larger one.
- */
-function withRoom<T>(items: T[]): T[] {
-  const n = items.length;
-  const copy = new Array<T>(n + 2);
-  for (let i = 0; i < n; i++) copy[i] = items[i]!;
-  copy.length = n;
-  return copy;
 }
 
 const lowerCache = new Map<string, string>();
