@@ -140,23 +140,28 @@ export function summarize(units: Unit[], commandOf: (t: Target) => string[]): Su
       cpuVsFloor: null,
     };
   });
-  for (const s of base) {
-    const b = base.find((x) => x.baseline && x.runtime === s.runtime && x.app === s.app);
-    if (b === undefined) continue;
-    s.baselineName = b.name;
-    if (s.medianRps !== null && b.medianRps) s.rpsVsBaseline = s.medianRps / b.medianRps;
-    if (s.medianP99Ms !== null && b.medianP99Ms) s.p99VsBaseline = s.medianP99Ms / b.medianP99Ms;
-    if (s.medianCpuUs !== null && b.medianCpuUs) s.cpuVsBaseline = s.medianCpuUs / b.medianCpuUs;
-  }
   units.forEach((u, i) => {
     const s = base[i]!;
+    const b = base.find((x) => x.baseline && x.runtime === s.runtime && x.app === s.app);
+    if (b !== undefined) {
+      s.baselineName = b.name;
+      s.rpsVsBaseline = quotient(s.medianRps, b.medianRps);
+      s.p99VsBaseline = quotient(s.medianP99Ms, b.medianP99Ms);
+      s.cpuVsBaseline = quotient(s.medianCpuUs, b.medianCpuUs);
+    }
     const f = base.find((x) => x.name === u.target.floor && x.app === s.app);
-    if (f === undefined) return;
-    s.floorName = f.name;
-    if (s.medianRps !== null && f.medianRps) s.rpsVsFloor = s.medianRps / f.medianRps;
-    if (s.medianCpuUs !== null && f.medianCpuUs) s.cpuVsFloor = s.medianCpuUs / f.medianCpuUs;
+    if (f !== undefined) {
+      s.floorName = f.name;
+      s.rpsVsFloor = quotient(s.medianRps, f.medianRps);
+      s.cpuVsFloor = quotient(s.medianCpuUs, f.medianCpuUs);
+    }
   });
   return base;
+}
+
+/** `a / b`, or `null` when either is missing (or `b` is 0). */
+function quotient(a: number | null, b: number | null): number | null {
+  return a !== null && b ? a / b : null;
 }
 
 /**

@@ -147,7 +147,7 @@ export const TARGETS: readonly Target[] = [
     name: "read_deno",
     runtime: "deno",
     description:
-      "Deno.serve reading the method, URL and Host header, then answering as raw_deno (cp_deno's floor)",
+      "Deno.serve reading the method and Host header, then answering as raw_deno (cp_deno's floor)",
     groups: ["server"],
     apps: HELLO,
     command: (c) => denoRun(c, "raw_deno.ts"),
@@ -157,7 +157,7 @@ export const TARGETS: readonly Target[] = [
     name: "same_deno",
     runtime: "deno",
     description:
-      "Deno.serve reading as read_deno and answering the framework's bytes (cp_fw_deno's floor)",
+      "Deno.serve reading the method, URL and Host header, answering the framework's bytes (cp_fw_deno's floor)",
     groups: ["framework"],
     apps: APP_NAMES,
     command: (c) => denoRun(c, "raw_deno.ts"),

@@ -8,9 +8,10 @@
  * `../targets.ts`):
  *
  * - `raw` (the default): the above, reading nothing of the request it does not need.
- * - `read`: first reads the method, the URL and the `Host` header, as any server that routes a
- *   request and builds its URL must, then answers as `raw` does.
- * - `cherrypy`: reads as `read`, and answers the bytes cherrypy-ts's framework answers: the
+ * - `read`: first reads the method and the `Host` header, as cherrypy-ts's server does before it
+ *   hands a request to its gateway, then answers as `raw` does.
+ * - `cherrypy`: reads the method, the URL and the `Host` header, as any server that routes a
+ *   request and builds its URL must, and answers the bytes cherrypy-ts's framework answers: the
  *   same status and body with the same headers (`Content-Type: text/html;charset=utf-8`, or
  *   `application/json`, then `Server`), built the cheapest way Deno offers.
  *
@@ -60,11 +61,14 @@ const cherrypy: Record<string, (req: Request) => Response> = {
   },
 };
 
-/** Reads what a server must before answering: the method, the URL, the Host header. */
-function reading(respond: (req: Request) => Response): (req: Request) => Response {
+/** Reads the method and the Host header (and the URL when `routes`) before answering. */
+function reading(
+  respond: (req: Request) => Response,
+  routes: boolean,
+): (req: Request) => Response {
   return (req) => {
-    const method = req.method, url = req.url, host = req.headers.get("host");
-    if (method.length === 0 || url.length === 0 || host === "") return notFound();
+    const method = req.method, host = req.headers.get("host");
+    if (method.length === 0 || host === "" || (routes && req.url.length === 0)) return notFound();
     return respond(req);
   };
 }
@@ -78,7 +82,7 @@ if (chosen === undefined) {
   );
   Deno.exit(2);
 }
-const handler = answer === "raw" ? chosen : reading(chosen);
+const handler = answer === "raw" ? chosen : reading(chosen, answer === "cherrypy");
 
 Deno.addSignalListener("SIGTERM", () => Deno.exit(0));
 Deno.serve({
