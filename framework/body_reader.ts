@@ -7,6 +7,7 @@
  * @module
  */
 
+import { decodeWindows1252 } from "./charsets.ts";
 import { type FileWriter, platform } from "../platform/mod.ts";
 import { PayloadTooLargeError, RequestTimeoutError } from "../platform/types.ts";
 import { concatBytes } from "./_bytes.ts";
@@ -335,6 +336,7 @@ export function decodeCharset(bytes: Uint8Array, charset: string): string | null
   } catch {
     return null;
   }
+  if (decoder.encoding === "windows-1252") return decodeWindows1252(bytes);
   try {
     return decoder.decode(bytes);
   } catch {

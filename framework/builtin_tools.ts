@@ -7,6 +7,7 @@
  * @module
  */
 
+import { encodesInChunks, encodeText } from "./charsets.ts";
 import { HTTPError } from "./errors.ts";
 import { MediaType } from "./media_type.ts";
 import { titleCaseHeader } from "./httputil.ts";
@@ -57,35 +58,6 @@ export function headerElements(header: string | null): HeaderElement[] {
 }
 
 // ---- encode ---------------------------------------------------------------------------------
-
-const encoder = new TextEncoder();
-
-function normalizeCharset(name: string): string {
-  const n = name.toLowerCase().replace(/_/g, "-");
-  if (n === "utf8" || n === "utf-8") return "utf-8";
-  if (["iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "iso-ir-100", "cp819"].includes(n)) {
-    return "iso-8859-1";
-  }
-  if (["us-ascii", "ascii", "646"].includes(n)) return "us-ascii";
-  return n;
-}
-
-/** Encodes `text` in `charset`, or returns `null` when it cannot (or the charset is unknown). */
-function encodeText(text: string, charset: string): Uint8Array | null {
-  const cs = normalizeCharset(charset);
-  if (cs === "utf-8") return encoder.encode(text);
-  if (cs === "iso-8859-1" || cs === "us-ascii") {
-    const max = cs === "us-ascii" ? 0x7f : 0xff;
-    const out = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c > max) return null;
-      out[i] = c;
-    }
-    return out;
-  }
-  return null;
-}
 
 function isIterable(value: unknown): value is Iterable<unknown> {
   return value !== null && typeof value === "object" && Symbol.iterator in value;
@@ -149,12 +121,7 @@ function findCharset(body: unknown, stream: boolean, options: EncodeOptions): [s
   const attempted = new Set<string>();
   const tryCharset = (charset: string): unknown => {
     attempted.add(charset.toLowerCase());
-    if (stream) {
-      const cs = normalizeCharset(charset);
-      return cs === "utf-8" || cs === "iso-8859-1" || cs === "us-ascii"
-        ? encodeStream(body, charset)
-        : null;
-    }
+    if (stream) return encodesInChunks(charset) ? encodeStream(body, charset) : null;
     return encodeWhole(body, charset);
   };
   const defaultEncoding = options.default_encoding ?? "utf-8";

@@ -10,8 +10,8 @@
  * (`log.screen: false`, `request.show_tracebacks: false`, ...) that the same update does not
  * set itself. The built-in environments are `staging`, `production`, `embedded` and
  * `test_suite`. {@link extendEnvironments} quiets `staging`'s screen log and adds `Greek`,
- * as the docs do. (The `encode` tool encodes UTF-8, ISO-8859-1 and US-ASCII only: a page
- * served under `Greek` answers 406 until it learns ISO-8859-7.)
+ * as the docs do: under `Greek`, pages are sent in ISO-8859-7 (and a client that accepts
+ * only other charsets gets 406).
  *
  * @module
  */

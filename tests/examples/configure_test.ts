@@ -152,6 +152,31 @@ test("environments (§6.3.3): the page names the global config's environment", a
   }
 });
 
+test("environments (§6.3.3): under the docs' Greek environment pages are sent in ISO-8859-7", async () => {
+  const saved = { ...cherrypy.environments };
+  try {
+    extendEnvironments();
+    const config = new cherrypy.GlobalConfig(cherrypy.DEFAULT_TOOL_CONFIG);
+    config.update({ environment: "Greek" });
+    const tree = new cherrypy.Tree({
+      globalConfig: () => config.values(),
+      log: new cherrypy.LogManager({ screen: false }),
+    });
+    const web = new cherrypy.WebCase({ tree });
+    web.mount({ index: cherrypy.expose(() => "\u039a\u03b1\u03bb\u03b7\u03bc\u03ad\u03c1\u03b1") });
+    await web.getPage("/");
+    web.assertStatus(200);
+    web.assertHeader("Content-Type", "text/html;charset=iso-8859-7");
+    // Καλημέρα in ISO-8859-7.
+    assert.deepEqual([...web.bytes], [0xca, 0xe1, 0xeb, 0xe7, 0xec, 0xdd, 0xf1, 0xe1]);
+    await web.getPage("/", { headers: { "Accept-Charset": "utf-8" } });
+    web.assertStatus(406);
+  } finally {
+    for (const key of Object.keys(cherrypy.environments)) delete cherrypy.environments[key];
+    Object.assign(cherrypy.environments, saved);
+  }
+});
+
 test("environments (§6.3.3): production hides tracebacks from the site's pages", async () => {
   const config = new cherrypy.GlobalConfig(cherrypy.DEFAULT_TOOL_CONFIG);
   config.update({ environment: "production" });
