@@ -184,10 +184,7 @@ export class Dispatcher implements DispatcherLike {
   dispatch(pathInfo: string, request: DispatchTarget): void {
     const found = this.findHandler(pathInfo, request);
     if (found === null) {
-      const path = request.script_name + pathInfo;
-      request.handler = () => {
-        throw new NotFound(path);
-      };
+      request.handler = notFoundHandler(request, pathInfo);
       return;
     }
     // A remembered walk gives the same array each time: so does its page handler.
@@ -344,4 +341,21 @@ export class Dispatcher implements DispatcherLike {
     request.config = setConf(trail);
     return null;
   }
+}
+
+/**
+ * A page handler that answers 404 for `pathInfo` (below the request's mount point).
+ *
+ * @example
+ * ```ts
+ * import { notFoundHandler, type DispatchTarget } from "./dispatch.ts";
+ * const request = { script_name: "/app" } as DispatchTarget;
+ * request.handler = notFoundHandler(request, "/nowhere"); // throws NotFound("/app/nowhere")
+ * ```
+ */
+export function notFoundHandler(request: DispatchTarget, pathInfo: string): PageHandler {
+  const path = request.script_name + pathInfo;
+  return () => {
+    throw new NotFound(path);
+  };
 }

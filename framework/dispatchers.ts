@@ -1,6 +1,7 @@
 /**
  * The other dispatchers: `MethodDispatcher` (REST resources answering by HTTP method),
- * `RoutesDispatcher` (URL patterns mapped to controllers) and `VirtualHost` (a path prefix
+ * `RoutesDispatcher` (URL patterns mapped to controllers, in `routes_dispatcher.ts`) and
+ * `VirtualHost` (a path prefix
  * chosen by the `Host` header), and the `dispatch` namespace that names them as CherryPy's
  * `cherrypy.dispatch` module does.
  *
@@ -14,7 +15,7 @@
  */
 
 import { configRegistry } from "./config_registry.ts";
-import { isBuiltinMember, isClass } from "./_classes.ts";
+import { isBuiltinMember } from "./_classes.ts";
 import {
   type ConfigDict,
   decodeSlashes,
@@ -22,20 +23,13 @@ import {
   type DispatcherLike,
   type DispatchTarget,
   getAttr,
-  type PageHandler,
+  notFoundHandler,
   pageHandler,
 } from "./dispatch.ts";
-import { HTTPError, NotFound } from "./errors.ts";
+import { HTTPError } from "./errors.ts";
 import { isExposed } from "./expose.ts";
-import { compileRoute, matchRoute, type RoutePattern } from "./route_pattern.ts";
+import { RoutesDispatcher } from "./routes_dispatcher.ts";
 import { currentServing } from "./serving.ts";
-
-function notFoundHandler(request: DispatchTarget, pathInfo: string): PageHandler {
-  const path = request.script_name + pathInfo;
-  return () => {
-    throw new NotFound(path);
-  };
-}
 
 // Python's str.isupper(): at least one cased character, and no lower-case one.
 function isUpper(name: string): boolean {
@@ -135,204 +129,6 @@ export class MethodDispatcher extends Dispatcher {
       resource,
       decodeSlashes(vpath),
     );
-  }
-}
-
-/** Options of {@link RoutesDispatcher.connect}; other keys are default route variables. */
-export interface RouteOptions {
-  /** The controller's method to call (a route's `:action` variable wins; default `"index"`). */
-  action?: string;
-  /** Restricts the route to some request methods: `{ method: ["GET", "HEAD"] }`. */
-  conditions?: { method?: readonly string[] };
-  /** Regular expressions for route variables: `{ id: "\\d+" }`. */
-  requirements?: Readonly<Record<string, string | RegExp>>;
-  /** Default values for route variables or extra parameters (`format: "html"`). */
-  [variable: string]: unknown;
-}
-
-/** Options of the {@link RoutesDispatcher} constructor. */
-export interface RoutesDispatcherOptions {
-  /** Also pass `controller` (the route's name) and `action` as parameters. */
-  fullResult?: boolean;
-}
-
-interface Route {
-  readonly name: string;
-  readonly pattern: RoutePattern;
-  readonly action: string | undefined;
-  readonly methods: readonly string[] | null;
-  readonly defaults: Readonly<Record<string, unknown>>;
-}
-
-/**
- * Maps URL patterns to controllers, like CherryPy's `RoutesDispatcher` (which wraps the
- * Python Routes library): `connect(name, route, controller, options)` adds a route; the
- * first route that matches the whole path and the request's method wins; its variables
- * become request parameters, and the controller's method named by the action is called
- * with them as keyword parameters. No route matches: `404 Not Found`.
- *
- * The route syntax (`:name`, `{name}`, `{name:regex}`, `*rest`) is described in
- * `route_pattern.ts`. The action is the route's `:action` variable, else `options.action`,
- * else `"index"`; a controller that is a plain function (no `action`) is itself the
- * handler, and a controller given as a class is instantiated for each request. Like
- * CherryPy's, this dispatcher does not require `@expose`.
- *
- * Config: the global config, the root's `_cp_config`, the app's `/` section and the
- * sections for the path's leading segments, then the controller's and the action's
- * `_cp_config`, then the section for the whole path.
- *
- * @example Two routes to one controller
- * ```ts
- * import { RoutesDispatcher } from "../mod.ts";
- *
- * class Library {
- *   index(id: string) { return `library ${id}`; }
- *   book(id: string, book: string) { return `book ${book} of library ${id}`; }
- * }
- * const d = new RoutesDispatcher();
- * const library = new Library();
- * d.connect("library", "/library/:id", library);
- * d.connect("book", "/library/{id}/book/{book:\\d+}", library, { action: "book" });
- * const config = { "/": { "request.dispatch": d } };
- * // cherrypy.quickstart(null, "", config);
- * ```
- */
-export class RoutesDispatcher implements DispatcherLike {
-  /** Whether `controller` and `action` are passed as parameters too. */
-  readonly fullResult: boolean;
-  /** The controllers by route name. */
-  readonly controllers: Map<string, unknown> = new Map();
-  readonly #routes: Route[] = [];
-
-  /** Creates a dispatcher with no routes. */
-  constructor(options: RoutesDispatcherOptions = {}) {
-    this.fullResult = options.fullResult ?? false;
-  }
-
-  /**
-   * Adds the route `route` named `name`, answered by `controller`. Throws a `SyntaxError`
-   * for a route that does not compile.
-   */
-  connect(name: string, route: string, controller: unknown, options: RouteOptions = {}): void {
-    const { action, conditions, requirements, ...defaults } = options;
-    if ("controller" in defaults) {
-      throw new TypeError(
-        `connect(${JSON.stringify(name)}, ...): the controller is the third argument, ` +
-          "not an option.",
-      );
-    }
-    if (action !== undefined && typeof action !== "string") {
-      throw new TypeError(`connect(${JSON.stringify(name)}, ...): action must be a string.`);
-    }
-    const methods = conditions?.method;
-    if (methods !== undefined && !Array.isArray(methods)) {
-      throw new TypeError(
-        `connect(${JSON.stringify(name)}, ...): conditions.method must be a list of methods ` +
-          `such as ["GET", "HEAD"]; got ${JSON.stringify(methods)}.`,
-      );
-    }
-    this.controllers.set(name, controller);
-    this.#routes.push({
-      name,
-      pattern: compileRoute(route, requirements),
-      action,
-      methods: methods === undefined ? null : methods.map((m) => m.toUpperCase()),
-      defaults,
-    });
-  }
-
-  /**
-   * The first route matching `path` for `method`: its defaults and variables, with
-   * `controller` (the route's name) and `action` (when known); `null` when none matches.
-   */
-  match(path: string, method = "GET"): Record<string, unknown> | null {
-    for (const route of this.#routes) {
-      if (route.methods !== null && !route.methods.includes(method.toUpperCase())) continue;
-      const vars = matchRoute(route.pattern, path);
-      if (vars === null) continue;
-      const result: Record<string, unknown> = { ...route.defaults };
-      if (route.action !== undefined) result.action = route.action;
-      Object.assign(result, vars);
-      result.controller = route.name;
-      return result;
-    }
-    return null;
-  }
-
-  /** Sets `request.handler`, `request.config` and the route's parameters for `pathInfo`. */
-  dispatch(pathInfo: string, request: DispatchTarget): void {
-    const found = this.findHandler(pathInfo, request);
-    request.handler = found === null
-      ? notFoundHandler(request, pathInfo)
-      : pageHandler(found[0], found[1], []);
-  }
-
-  /**
-   * Matches `pathInfo`, adds the route's variables to `request.params`, sets
-   * `request.config`; returns `[handler, this]`, or `null` when nothing answers.
-   */
-  findHandler(
-    pathInfo: string,
-    request: DispatchTarget,
-  ): [(...args: unknown[]) => unknown, unknown] | null {
-    const result = this.match(pathInfo, request.method);
-    if (result !== null) {
-      const params = { ...result };
-      if (!this.fullResult) {
-        delete params.controller;
-        delete params.action;
-      }
-      for (const [key, value] of Object.entries(params)) {
-        (request.params as Record<string, unknown>)[key] = value;
-      }
-    }
-
-    const app = request.app;
-    const base: ConfigDict = { ...app?.globalConfig() };
-    request.config = base;
-    let curpath = "";
-    const merge = (conf: unknown) => {
-      if (conf === null || typeof conf !== "object") return;
-      const nodeconf = { ...conf as ConfigDict };
-      if ("tools.staticdir.dir" in nodeconf) {
-        nodeconf["tools.staticdir.section"] = curpath || "/";
-      }
-      Object.assign(base, nodeconf);
-    };
-    merge(getAttr(app?.root, "_cp_config"));
-    merge(app?.config["/"]);
-    const atoms = pathInfo.split("/").filter((x) => x !== "");
-    const last = atoms.pop();
-    for (const atom of atoms) {
-      curpath += "/" + atom;
-      merge(app?.config[curpath]);
-    }
-
-    let handler: unknown = undefined;
-    let thisArg: unknown = undefined;
-    if (result !== null) {
-      let controller = this.controllers.get(result.controller as string);
-      const action = result.action ??
-        (typeof controller === "function" && !isClass(controller) ? undefined : "index");
-      if (isClass(controller)) controller = new controller();
-      merge(getAttr(controller, "_cp_config"));
-      if (action === undefined) {
-        handler = controller;
-      } else {
-        const name = String(action);
-        handler = getAttr(controller, name);
-        if (isBuiltinMember(name, handler)) handler = undefined;
-        thisArg = controller;
-        merge(getAttr(handler, "_cp_config"));
-      }
-    }
-
-    if (last !== undefined) {
-      curpath += "/" + last;
-      merge(app?.config[curpath]);
-    }
-    if (typeof handler !== "function") return null;
-    return [handler as (...args: unknown[]) => unknown, thisArg];
   }
 }
 

@@ -35,6 +35,7 @@ export * from "./config_file.ts";
 export * from "./cookies.ts";
 export * from "./dispatch.ts";
 export * from "./dispatchers.ts";
+export * from "./routes_dispatcher.ts";
 export * from "./engine.ts";
 export * from "./errors.ts";
 export * from "./expose.ts";

@@ -24,6 +24,18 @@ export interface RoutePattern {
   readonly regex: RegExp;
   /** The variable names, in order. */
   readonly names: readonly string[];
+  /** The route's literal text and variables, in order (what {@link buildRoute} fills in). */
+  readonly parts: readonly (string | RouteVariable)[];
+}
+
+/** A variable of a compiled route. */
+export interface RouteVariable {
+  /** Its name. */
+  readonly name: string;
+  /** `true` for `*name`, whose value may hold `/`. */
+  readonly rest: boolean;
+  /** Matches a whole value the variable accepts. */
+  readonly accepts: RegExp;
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
@@ -68,6 +80,7 @@ export function compileRoute(
 ): RoutePattern {
   const path = route.startsWith("/") ? route : "/" + route;
   const names: string[] = [];
+  const parts: (string | RouteVariable)[] = [];
   let regex = "^";
   let literal = "";
   const addVariable = (name: string, expression: string) => {
@@ -83,6 +96,8 @@ export function compileRoute(
       : required.source;
     checkExpression(route, name, chosen);
     regex += escapeLiteral(literal) + `(?<__v${names.length}>${chosen})`;
+    if (literal !== "") parts.push(literal);
+    parts.push({ name, rest: expression === REST, accepts: new RegExp(`^(?:${chosen})$`) });
     literal = "";
     names.push(name);
   };
@@ -124,7 +139,49 @@ export function compileRoute(
     }
   }
   regex += escapeLiteral(literal) + "$";
-  return { source: route, regex: new RegExp(regex), names };
+  if (literal !== "") parts.push(literal);
+  return { source: route, regex: new RegExp(regex), names, parts };
+}
+
+/**
+ * The path `route` matches with `vars` as its variables (each value percent-encoded; a
+ * `*name` value keeps its `/`). Throws a `TypeError` naming the variable when one is missing
+ * or has a value its expression does not accept.
+ *
+ * @example
+ * ```ts
+ * import { buildRoute, compileRoute } from "./route_pattern.ts";
+ * const route = compileRoute("/library/:id/book/{book:\\d+}");
+ * buildRoute(route, { id: "a b", book: 15 }); // "/library/a%20b/book/15"
+ * ```
+ */
+export function buildRoute(route: RoutePattern, vars: Readonly<Record<string, unknown>>): string {
+  let path = "";
+  for (const part of route.parts) {
+    if (typeof part === "string") {
+      path += part;
+      continue;
+    }
+    const raw = vars[part.name];
+    if (raw === undefined || raw === null) {
+      throw new TypeError(
+        `Cannot build route ${JSON.stringify(route.source)}: no value for ${
+          JSON.stringify(part.name)
+        }.`,
+      );
+    }
+    const value = String(raw);
+    if (!part.accepts.test(value) || (!part.rest && value.includes("/"))) {
+      throw new TypeError(
+        `Cannot build route ${JSON.stringify(route.source)}: ${JSON.stringify(value)} is not ` +
+          `a value ${JSON.stringify(part.name)} accepts.`,
+      );
+    }
+    path += part.rest
+      ? value.split("/").map(encodeURIComponent).join("/")
+      : encodeURIComponent(value);
+  }
+  return path.startsWith("/") ? path : "/" + path;
 }
 
 /**

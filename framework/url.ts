@@ -20,7 +20,19 @@ export interface UrlOptions {
   relative?: boolean | "server";
 }
 
-function encodeQuery(qs: string | Record<string, unknown> | Array<[string, unknown]>): string {
+/**
+ * A query string from parameters (a list value repeats its key; a string is returned as is),
+ * encoded as forms encode it (`+` for spaces).
+ *
+ * @example
+ * ```ts
+ * import { encodeQuery } from "./url.ts";
+ * encodeQuery({ q: "a b", tag: ["x", "y"] }); // "q=a+b&tag=x&tag=y"
+ * ```
+ */
+export function encodeQuery(
+  qs: string | Record<string, unknown> | Array<[string, unknown]>,
+): string {
   if (typeof qs === "string") return qs;
   const pairs = Array.isArray(qs) ? qs : Object.entries(qs);
   const parts: string[] = [];

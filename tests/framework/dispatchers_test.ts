@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as cherrypy from "../../mod.ts";
 import { runServing } from "../../framework/serving.ts";
-import { getPage, serveRoot } from "../_helpers.ts";
+import { getPage, privateSite, serveRoot } from "../_helpers.ts";
 import { rawExchange } from "../_raw.ts";
 
 const {
@@ -313,6 +313,67 @@ test("RoutesDispatcher over HTTP: route variables meet the query string", async 
   } finally {
     await s.stop();
   }
+});
+
+test("RoutesDispatcher: generate() builds a route's path, extras in the query string", () => {
+  const d = routes();
+  assert.equal(d.generate("library", { id: "a b&c" }), "/library/a%20b%26c");
+  assert.throws(() => d.generate("library", { id: "a/b" }), /"a\/b" is not a value "id"/);
+  assert.equal(d.generate("book", { id: 7, book: 9 }), "/library/7/book/9");
+  assert.equal(d.generate("book", { id: 7, book: 9, format: "html" }), "/library/7/book/9");
+  assert.equal(
+    d.generate("book", { id: 7, book: 9, format: "pdf", q: "x y" }),
+    "/library/7/book/9?format=pdf&q=x+y",
+  );
+  assert.throws(() => d.generate("book", { id: 7 }), /no value for "book"/);
+  assert.throws(
+    () => d.generate("book", { id: 7, book: "x" }),
+    /"x" is not a value "book" accepts/,
+  );
+  assert.throws(() => d.generate("req", { id: "A1" }), /not a value "id" accepts/);
+  assert.throws(() => d.generate("nope"), /No route is named "nope"/);
+  const files = new RoutesDispatcher();
+  files.connect("file", "/files/*path", () => "");
+  assert.equal(files.generate("file", { path: "a b/c.txt" }), "/files/a%20b/c.txt");
+});
+
+test("RoutesDispatcher: conditions.function accepts or refuses a match", () => {
+  const d = new RoutesDispatcher();
+  d.connect("even", "/n/:id", new Library(), {
+    action: "book",
+    conditions: {
+      function: (vars) => {
+        if (Number(vars.id) % 2 !== 0) return false;
+        vars.book = String(Number(vars.id) / 2);
+        return true;
+      },
+    },
+  });
+  d.connect("odd", "/n/:id", new Library(), { action: "show" });
+  assert.equal(serve(d, null, "/n/4").body, "book 2 of 4 {}");
+  assert.equal(serve(d, null, "/n/3").body, "show 3");
+  assert.throws(
+    () => d.connect("x", "/x", {}, { conditions: { function: 3 as never } }),
+    /conditions.function must be a function/,
+  );
+});
+
+test("RoutesDispatcher over HTTP: redirect() routes answer 301 (or the status given)", async () => {
+  const d = routes();
+  d.redirect("/old/:id", "/library/:id");
+  d.redirect("/gone", "https://example.org/elsewhere", { status: 302 });
+  assert.throws(() => d.redirect("/a/:x", "/b/:y"), /variable "y" is not one of the route's/);
+  assert.throws(() => d.redirect("/a", "/b", { status: 200 }), /status must be a 3xx code/);
+  const { web } = privateSite();
+  web.mount(null, "/app", { "/": { "request.dispatch": d } });
+  await web.getPage("/app/old/7");
+  web.assertStatus(301);
+  web.assertHeader("Location", "http://127.0.0.1/app/library/7");
+  await web.getPage("/app/gone");
+  web.assertStatus(302);
+  web.assertHeader("Location", "https://example.org/elsewhere");
+  await web.getPage("/app/library/7");
+  web.assertBody("library 7");
 });
 
 test("compileRoute: syntax, requirements and errors", () => {
