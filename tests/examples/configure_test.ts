@@ -152,17 +152,22 @@ test("environments (§6.3.3): the page names the global config's environment", a
   }
 });
 
+/** A test site whose global config (with the default tools) is in `environment`. */
+function siteIn(environment: string): cherrypy.WebCase {
+  const config = new cherrypy.GlobalConfig(cherrypy.DEFAULT_TOOL_CONFIG);
+  config.update({ environment });
+  const tree = new cherrypy.Tree({
+    globalConfig: () => config.values(),
+    log: new cherrypy.LogManager({ screen: false }),
+  });
+  return new cherrypy.WebCase({ tree });
+}
+
 test("environments (§6.3.3): under the docs' Greek environment pages are sent in ISO-8859-7", async () => {
   const saved = { ...cherrypy.environments };
   try {
     extendEnvironments();
-    const config = new cherrypy.GlobalConfig(cherrypy.DEFAULT_TOOL_CONFIG);
-    config.update({ environment: "Greek" });
-    const tree = new cherrypy.Tree({
-      globalConfig: () => config.values(),
-      log: new cherrypy.LogManager({ screen: false }),
-    });
-    const web = new cherrypy.WebCase({ tree });
+    const web = siteIn("Greek");
     web.mount({ index: cherrypy.expose(() => "\u039a\u03b1\u03bb\u03b7\u03bc\u03ad\u03c1\u03b1") });
     await web.getPage("/");
     web.assertStatus(200);
@@ -178,13 +183,7 @@ test("environments (§6.3.3): under the docs' Greek environment pages are sent i
 });
 
 test("environments (§6.3.3): production hides tracebacks from the site's pages", async () => {
-  const config = new cherrypy.GlobalConfig(cherrypy.DEFAULT_TOOL_CONFIG);
-  config.update({ environment: "production" });
-  const tree = new cherrypy.Tree({
-    globalConfig: () => config.values(),
-    log: new cherrypy.LogManager({ screen: false }),
-  });
-  const web = new cherrypy.WebCase({ tree });
+  const web = siteIn("production");
   web.mount({ broken: cherrypy.expose(() => JSON.parse("{")) });
   await web.getPage("/broken");
   web.assertErrorPage(500);
