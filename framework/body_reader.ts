@@ -7,7 +7,7 @@
  * @module
  */
 
-import { decodeWindows1252 } from "./charsets.ts";
+import { decoderFor, decodeWindows1252, normalizeCharset } from "./charsets.ts";
 import { type FileWriter, platform } from "../platform/mod.ts";
 import { PayloadTooLargeError, RequestTimeoutError } from "../platform/types.ts";
 import { concatBytes } from "./_bytes.ts";
@@ -305,10 +305,6 @@ export class BodyFile {
   }
 }
 
-const LATIN1 = new Set(["latin1", "latin", "l1", "iso88591", "iso885911987", "cp819", "8859"]);
-const ASCII = new Set(["ascii", "usascii", "us", "646", "iso646us", "cp367", "ansix3.41968"]);
-const UTF8 = new Set(["utf8", "u8", "utf", "cp65001"]);
-
 /**
  * Decodes `bytes` with the charset named `charset` (Python's names and the WHATWG labels),
  * strictly: `null` when the bytes are not valid in that charset or the charset is unknown.
@@ -324,18 +320,11 @@ const UTF8 = new Set(["utf8", "u8", "utf", "cp65001"]);
  * ```
  */
 export function decodeCharset(bytes: Uint8Array, charset: string): string | null {
-  const key = charset.trim().toLowerCase().replace(/[-_ ]/g, "");
-  if (LATIN1.has(key)) return latin1(bytes);
-  if (ASCII.has(key)) return bytes.every((b) => b < 0x80) ? latin1(bytes) : null;
-  let decoder: TextDecoder;
-  try {
-    decoder = new TextDecoder(UTF8.has(key) ? "utf-8" : charset.trim(), {
-      fatal: true,
-      ignoreBOM: true,
-    });
-  } catch {
-    return null;
-  }
+  const name = normalizeCharset(charset);
+  if (name === "iso-8859-1") return latin1(bytes);
+  if (name === "us-ascii") return bytes.every((b) => b < 0x80) ? latin1(bytes) : null;
+  const decoder = decoderFor(name === "utf-8" ? name : charset, { fatal: true, ignoreBOM: true });
+  if (decoder === null) return null;
   if (decoder.encoding === "windows-1252") return decodeWindows1252(bytes);
   try {
     return decoder.decode(bytes);

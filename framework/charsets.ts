@@ -50,14 +50,26 @@ const SINGLE_BYTE: ReadonlySet<string> = new Set([
   "x-mac-cyrillic",
 ]);
 
-const LATIN_1 = ["iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "iso-ir-100", "cp819"];
-const ASCII = ["us-ascii", "ascii", "646"];
+// Python's aliases of the charsets it treats itself, compared without `-`, `_` and spaces.
+const LATIN_1 = new Set([
+  "latin1",
+  "latin",
+  "l1",
+  "iso88591",
+  "iso885911987",
+  "isoir100",
+  "cp819",
+  "8859",
+]);
+const ASCII = new Set(["ascii", "usascii", "us", "646", "iso646us", "cp367", "ansix3.41968"]);
+const UTF8 = new Set(["utf8", "u8", "utf", "cp65001"]);
 
 const codecs = new Map<string, Codec | null>();
 
 /**
  * `name` lower-cased with `_` as `-` (Python's spellings, `iso_8859_7`, name the same charsets
- * as `iso-8859-7`), and the well-known aliases of UTF-8, ISO-8859-1 and US-ASCII folded.
+ * as `iso-8859-7`), with Python's aliases of UTF-8, UTF-16, ISO-8859-1 and US-ASCII folded
+ * (unlike the WHATWG labels, for which `latin1` and `ascii` mean windows-1252).
  *
  * @example
  * ```ts
@@ -69,12 +81,34 @@ const codecs = new Map<string, Codec | null>();
  */
 export function normalizeCharset(name: string): string {
   const n = name.trim().toLowerCase().replace(/_/g, "-");
-  if (n === "utf8" || n === "utf-8") return "utf-8";
-  if (LATIN_1.includes(n)) return "iso-8859-1";
-  if (ASCII.includes(n)) return "us-ascii";
-  const utf16 = /^utf-?16(?:-?(le|be))?$/.exec(n);
+  const key = n.replace(/[- ]/g, "");
+  if (UTF8.has(key)) return "utf-8";
+  if (LATIN_1.has(key)) return "iso-8859-1";
+  if (ASCII.has(key)) return "us-ascii";
+  const utf16 = /^utf16(le|be)?$/.exec(key);
   if (utf16 !== null) return utf16[1] === undefined ? "utf-16" : `utf-16${utf16[1]}`;
   return n;
+}
+
+/**
+ * The runtime's decoder for charset `name` (tried as given, then with `_` as `-`, so that both
+ * the WHATWG labels and Python's spellings are found); `null` when the runtime has none.
+ *
+ * @example
+ * ```ts
+ * import { decoderFor } from "./charsets.ts";
+ * decoderFor("iso_8859_7")?.encoding; // "iso-8859-7"
+ * decoderFor("x-klingon"); // null
+ * ```
+ */
+export function decoderFor(name: string, options?: TextDecoderOptions): TextDecoder | null {
+  const label = name.trim();
+  for (const candidate of [label, label.replace(/_/g, "-")]) {
+    try {
+      return new TextDecoder(candidate, options);
+    } catch { /* not a label this runtime knows */ }
+  }
+  return null;
 }
 
 /**
@@ -164,12 +198,8 @@ function makeCodec(name: string): Codec | null {
   if (name === "utf-16") return { kind: "utf-16", littleEndian: true, bom: true };
   if (name === "utf-16le") return { kind: "utf-16", littleEndian: true, bom: false };
   if (name === "utf-16be") return { kind: "utf-16", littleEndian: false, bom: false };
-  let encoding: string;
-  try {
-    encoding = new TextDecoder(name).encoding;
-  } catch {
-    return null; // not a charset the runtime knows
-  }
+  const encoding = decoderFor(name)?.encoding;
+  if (encoding === undefined) return null; // not a charset the runtime knows
   if (encoding === "utf-8") return { kind: "utf-8" };
   // WHATWG maps the Latin-1 and ASCII labels to windows-1252; those were folded above.
   return SINGLE_BYTE.has(encoding) ? { kind: "table", table: tableOf(encoding) } : null;

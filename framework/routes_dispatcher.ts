@@ -233,20 +233,21 @@ export class RoutesDispatcher implements DispatcherLike {
 
   /** Sets `request.handler`, `request.config` and the route's parameters for `pathInfo`. */
   dispatch(pathInfo: string, request: DispatchTarget): void {
-    const moved = this.#find(pathInfo, request.method);
-    if (moved !== null && moved[0].redirect !== undefined) {
-      const { to, status } = moved[0].redirect;
-      const vars = moved[1];
-      request.config = { ...request.app?.globalConfig(), ...request.app?.config["/"] };
+    const found = this.#find(pathInfo, request.method);
+    const redirect = found?.[0].redirect;
+    // A redirect route has no controller: its config is the path's, as for a path no route has.
+    const handled = this.#resolve(pathInfo, request, redirect === undefined ? found : null);
+    if (redirect !== undefined) {
+      const { to, status } = redirect;
+      const vars = found![1];
       request.handler = () => {
         throw new HTTPRedirect(typeof to === "string" ? to : url(buildRoute(to, vars)), status);
       };
-      return;
+    } else {
+      request.handler = handled === null
+        ? notFoundHandler(request, pathInfo)
+        : pageHandler(handled[0], handled[1], []);
     }
-    const found = this.findHandler(pathInfo, request);
-    request.handler = found === null
-      ? notFoundHandler(request, pathInfo)
-      : pageHandler(found[0], found[1], []);
   }
 
   /**
@@ -257,7 +258,15 @@ export class RoutesDispatcher implements DispatcherLike {
     pathInfo: string,
     request: DispatchTarget,
   ): [(...args: unknown[]) => unknown, unknown] | null {
-    const result = this.match(pathInfo, request.method);
+    return this.#resolve(pathInfo, request, this.#find(pathInfo, request.method));
+  }
+
+  #resolve(
+    pathInfo: string,
+    request: DispatchTarget,
+    found: [Route, Record<string, unknown>] | null,
+  ): [(...args: unknown[]) => unknown, unknown] | null {
+    const result = found?.[1] ?? null;
     if (result !== null) {
       const params = { ...result };
       if (!this.fullResult) {
