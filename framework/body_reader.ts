@@ -9,7 +9,7 @@
 
 import { decoderFor, decodeWindows1252, normalizeCharset } from "./charsets.ts";
 import { type FileWriter, platform } from "../platform/mod.ts";
-import { PayloadTooLargeError, RequestTimeoutError } from "../platform/types.ts";
+import { BadRequestError, PayloadTooLargeError, RequestTimeoutError } from "../platform/types.ts";
 import { concatBytes } from "./_bytes.ts";
 import { HTTPError } from "./errors.ts";
 
@@ -192,6 +192,7 @@ function sourceError(e: unknown): unknown {
     return new HTTPError(413, `Maximum request length: ${e.limit}`);
   }
   if (e instanceof RequestTimeoutError) return new HTTPError(408);
+  if (e instanceof BadRequestError) return new HTTPError(400, e.message);
   return e;
 }
 

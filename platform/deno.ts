@@ -27,6 +27,7 @@ import {
 } from "./_shared.ts";
 import {
   type AsyncContext,
+  BadRequestError,
   type BoundAddress,
   type FileInfo,
   type IncomingRequest,
@@ -260,6 +261,7 @@ function failResponse(error: unknown, onError?: (e: unknown) => void): Response 
   onError?.(error);
   if (error instanceof PayloadTooLargeError) return plainResponse(413, TOO_LARGE_BODY);
   if (error instanceof RequestTimeoutError) return plainResponse(408, "Request Timeout");
+  if (error instanceof BadRequestError) return plainResponse(400, error.message);
   return new Response(INTERNAL_ERROR_BODY, {
     status: 500,
     headers: { "content-type": "text/plain" },

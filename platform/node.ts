@@ -15,7 +15,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
 import { isProcessAlive, spawnChild } from "./_child.ts";
-import { serve } from "./_node_http.ts";
+import { serve } from "./_node_wire.ts";
 import {
   CATCHABLE_SIGNALS,
   groupFrom,

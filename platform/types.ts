@@ -138,6 +138,18 @@ export class RequestTimeoutError extends Error {
   }
 }
 
+/**
+ * Thrown while reading a request body that is malformed (bad chunked framing) or cut short
+ * (the client closed the connection): the request is a 400.
+ */
+export class BadRequestError extends Error {
+  /** Creates the error, saying what was wrong with the body. */
+  constructor(message: string) {
+    super(message);
+    this.name = "BadRequestError";
+  }
+}
+
 /** A running native HTTP server. */
 export interface NativeServer {
   /** The address the server is bound to. */

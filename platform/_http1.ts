@@ -1,0 +1,468 @@
+/**
+ * HTTP/1.1 message syntax for the Node platform's own server (`_node_wire.ts`): the request
+ * head (request line and header fields), the framing of the request body (`Content-Length`
+ * or chunked, RFC 9112 §6), the chunked decoder, and the response head (header checks, framing
+ * facts). Pure functions on strings and bytes: no sockets here.
+ *
+ * The rules are cheroot's where it has one (the messages of its `simple_response`s are kept),
+ * and RFC 9112's strict reading where a lenient parser opens the door to request smuggling:
+ * bare CR or LF, whitespace before a colon, `Transfer-Encoding` together with
+ * `Content-Length`, conflicting lengths and a `Transfer-Encoding` on HTTP/1.0 are all refused.
+ *
+ * @module
+ */
+
+import type { OutgoingBody, OutgoingResponse } from "./types.ts";
+
+/** A request the server refuses before the application sees it: status and plain-text body. */
+export class Refusal {
+  /**
+   * @param status The status to answer (`400`).
+   * @param message The plain-text body (cheroot's wording).
+   */
+  constructor(readonly status: number, readonly message: string) {}
+}
+
+/** How a request body is framed: none, `Content-Length` bytes, or chunked. */
+export type Framing = "none" | "length" | "chunked";
+
+/** A parsed request head. */
+export interface Head {
+  /** The method (`"GET"`). */
+  readonly method: string;
+  /** The request target as sent. */
+  readonly target: string;
+  /** `"HTTP/1.1"` or `"HTTP/1.0"`, as sent. */
+  readonly protocol: string;
+  /** `true` for HTTP/1.1 (or a later 1.x, read as 1.1). */
+  readonly http11: boolean;
+  /** Header fields as a flat `[lower-case name, value, ...]` list, in order. */
+  readonly fields: string[];
+  /** How the body is framed. */
+  readonly framing: Framing;
+  /** The declared body length (with `"length"` framing). */
+  readonly length: number;
+  /** The connection stays open after the response (as far as the request says). */
+  readonly keepAlive: boolean;
+  /** `Expect: 100-continue` was sent. */
+  readonly expectContinue: boolean;
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Control characters a head line may not hold (HTAB aside); CR and LF count too. */
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
+const DIGITS = /^[0-9]+$/;
+const LOWER = /[a-z]/;
+
+const BAD_METHOD = "Malformed method name: According to RFC 2616 (section 5.1.1) and its " +
+  "successors RFC 7230 (section 3.1.1) and RFC 7231 (section 4.1) method names are " +
+  "case-sensitive and uppercase.";
+
+/** `value` without leading and trailing spaces and tabs (and nothing else). */
+function trimOWS(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end) {
+    const c = value.charCodeAt(start);
+    if (c !== 32 && c !== 9) break;
+    start++;
+  }
+  while (end > start) {
+    const c = value.charCodeAt(end - 1);
+    if (c !== 32 && c !== 9) break;
+    end--;
+  }
+  return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+
+/** `true` when the comma-separated token list `value` holds `token` (lower case). */
+export function hasToken(value: string, token: string): boolean {
+  const lower = value.toLowerCase();
+  if (lower === token) return true;
+  if (!lower.includes(token)) return false;
+  return lower.split(",").some((part) => trimOWS(part) === token);
+}
+
+function requestLine(line: string): Refusal | [string, string, string, boolean] {
+  if (CONTROL.test(line)) {
+    return new Refusal(
+      400,
+      /[\r\n]/.test(line) ? "HTTP requires CRLF terminators" : "Malformed Request-Line",
+    );
+  }
+  const first = line.indexOf(" ");
+  const second = first < 0 ? -1 : line.indexOf(" ", first + 1);
+  if (second < 0 || line.indexOf(" ", second + 1) >= 0) {
+    return new Refusal(400, "Malformed Request-Line");
+  }
+  const method = line.slice(0, first);
+  const target = line.slice(first + 1, second);
+  const protocol = line.slice(second + 1);
+  let http11: boolean;
+  if (protocol === "HTTP/1.1") http11 = true;
+  else {
+    if (!protocol.startsWith("HTTP/")) {
+      return new Refusal(400, "Malformed Request-Line: bad protocol");
+    }
+    const dot = protocol.indexOf(".", 5);
+    if (dot < 0) return new Refusal(400, "Malformed Request-Line: bad version");
+    const major = protocol.slice(5, dot);
+    const minor = protocol.slice(dot + 1);
+    if (!DIGITS.test(major) || !DIGITS.test(minor)) {
+      return new Refusal(400, "Malformed Request-Line");
+    }
+    if (Number(major) !== 1) return new Refusal(505, "Cannot fulfill request");
+    http11 = Number(minor) >= 1;
+  }
+  if (!TOKEN.test(method)) return new Refusal(400, "Malformed Request-Line");
+  if (LOWER.test(method)) return new Refusal(400, BAD_METHOD);
+  if (target === "" || (target.charCodeAt(0) !== 47 && !validOtherTarget(method, target))) {
+    return new Refusal(
+      400,
+      "Invalid path in Request-URI: request-target must contain origin-form which starts " +
+        'with absolute-path (URI starting with a slash "/").',
+    );
+  }
+  if (target.includes("#")) return new Refusal(400, "Illegal #fragment in Request-URI.");
+  return [method, target, protocol, http11];
+}
+
+/** Absolute-form (`http://host/path`, accepted as CherryPy does) or `OPTIONS *`. */
+function validOtherTarget(method: string, target: string): boolean {
+  if (target === "*") return method === "OPTIONS";
+  return /^https?:\/\/[^/?#]/i.test(target);
+}
+
+/**
+ * Parses a request head (`text` is everything before the blank line, read as Latin-1).
+ * Returns the {@link Head}, or the {@link Refusal} to answer.
+ *
+ * @example
+ * ```ts ignore
+ * const head = parseHead("GET / HTTP/1.1\r\nHost: x", 0);
+ * ```
+ */
+export function parseHead(text: string, maxBodySize: number): Head | Refusal {
+  let eol = text.indexOf("\r\n");
+  const parsed = requestLine(eol < 0 ? text : text.slice(0, eol));
+  if (parsed instanceof Refusal) return parsed;
+  const [method, target, protocol, http11] = parsed;
+  const fields: string[] = [];
+  let length = -1;
+  let lengthValue: string | null = null;
+  let transferEncoding: string | null = null;
+  let connection: string | null = null;
+  let expect: string | null = null;
+  let hosts = 0;
+  while (eol >= 0) {
+    const start = eol + 2;
+    eol = text.indexOf("\r\n", start);
+    const line = eol < 0 ? text.slice(start) : text.slice(start, eol);
+    if (CONTROL.test(line)) {
+      return new Refusal(
+        400,
+        /[\r\n]/.test(line) ? "HTTP requires CRLF terminators" : "Illegal header line.",
+      );
+    }
+    const c0 = line.charCodeAt(0);
+    if (c0 === 32 || c0 === 9) {
+      // obs-fold: a continuation of the previous field, unfolded to one space (as cheroot does).
+      if (fields.length === 0) return new Refusal(400, "Illegal header line.");
+      fields[fields.length - 1] += " " + trimOWS(line);
+      continue;
+    }
+    const colon = line.indexOf(":");
+    if (colon <= 0) return new Refusal(400, "Illegal header line.");
+    const rawName = line.slice(0, colon);
+    if (!TOKEN.test(rawName)) return new Refusal(400, "Illegal header line.");
+    const name = rawName.toLowerCase();
+    const value = trimOWS(line.slice(colon + 1));
+    fields.push(name, value);
+    switch (name) {
+      case "host":
+        hosts++;
+        break;
+      case "content-length":
+        if (lengthValue !== null && lengthValue !== value) {
+          return new Refusal(400, "Malformed Content-Length Header.");
+        }
+        lengthValue = value;
+        break;
+      case "transfer-encoding":
+        transferEncoding = transferEncoding === null ? value : `${transferEncoding}, ${value}`;
+        break;
+      case "connection":
+        connection = connection === null ? value : `${connection}, ${value}`;
+        break;
+      case "expect":
+        expect = value;
+        break;
+    }
+  }
+  if (hosts > 1) return new Refusal(400, "Multiple Host headers.");
+  let framing: Framing = "none";
+  if (transferEncoding !== null) {
+    if (!http11) {
+      return new Refusal(400, "Transfer-Encoding is not allowed in an HTTP/1.0 request.");
+    }
+    if (lengthValue !== null) {
+      return new Refusal(
+        400,
+        "A request may not carry both Transfer-Encoding and Content-Length.",
+      );
+    }
+    const codings = transferEncoding.toLowerCase().split(",").map(trimOWS);
+    if (codings[codings.length - 1] !== "chunked") {
+      return new Refusal(400, "Malformed Transfer-Encoding: chunked must come last.");
+    }
+    if (codings.length > 1) return new Refusal(501, "Unimplemented");
+    framing = "chunked";
+  } else if (lengthValue !== null) {
+    if (!DIGITS.test(lengthValue) || lengthValue.length > 15) {
+      return new Refusal(400, "Malformed Content-Length Header.");
+    }
+    length = Number(lengthValue);
+    if (maxBodySize > 0 && length > maxBodySize) return new Refusal(413, TOO_LARGE_MESSAGE);
+    if (length > 0) framing = "length";
+  }
+  let expectContinue = false;
+  if (expect !== null) {
+    if (expect.toLowerCase() !== "100-continue") return new Refusal(417, "Expectation Failed");
+    expectContinue = http11;
+  }
+  const keepAlive = connection === null
+    ? http11
+    : http11
+    ? !hasToken(connection, "close")
+    : hasToken(connection, "keep-alive");
+  return {
+    method,
+    target,
+    protocol,
+    http11,
+    fields,
+    framing,
+    length,
+    keepAlive,
+    expectContinue,
+  };
+}
+
+/** cheroot's message for a body over the limit. */
+export const TOO_LARGE_MESSAGE =
+  "The entity sent with the request exceeds the maximum allowed bytes.";
+
+/** A malformed chunked body: the connection cannot be read any further. */
+export class ChunkedBodyError extends Error {
+  /** Creates the error, saying what was wrong. */
+  constructor(message: string) {
+    super(`Malformed chunked request body: ${message}`);
+    this.name = "ChunkedBodyError";
+  }
+}
+
+const ChunkState = { Size: 0, Data: 1, DataEnd: 2, Trailers: 3, Done: 4 } as const;
+
+/** The longest chunk-size line (with extensions) and the most trailer bytes accepted. */
+const MAX_CHUNK_LINE = 4096;
+const MAX_TRAILERS = 16384;
+
+/**
+ * Decodes a chunked body (RFC 9112 §7.1) as its bytes arrive: {@link ChunkedDecoder.feed}
+ * hands the data to `onData` and says how many bytes belonged to the body. Extensions are
+ * ignored; trailers are read and dropped.
+ */
+export class ChunkedDecoder {
+  #state: number = ChunkState.Size;
+  #remaining = 0;
+  #line = "";
+  #trailerBytes = 0;
+
+  /** `true` once the last chunk and the trailers were read. */
+  get done(): boolean {
+    return this.#state === ChunkState.Done;
+  }
+
+  /**
+   * Reads what it can of `bytes` (from `start`), giving chunk data to `onData`. Returns the
+   * index after the last byte of the body that was read; throws {@link ChunkedBodyError}.
+   */
+  feed(bytes: Uint8Array, start: number, onData: (chunk: Uint8Array) => void): number {
+    let i = start;
+    const n = bytes.length;
+    while (i < n && this.#state !== ChunkState.Done) {
+      switch (this.#state) {
+        case ChunkState.Data: {
+          const take = Math.min(this.#remaining, n - i);
+          onData(bytes.subarray(i, i + take));
+          i += take;
+          this.#remaining -= take;
+          if (this.#remaining === 0) this.#state = ChunkState.DataEnd;
+          break;
+        }
+        case ChunkState.DataEnd: {
+          // The CRLF after the data, possibly split over two reads.
+          const expected = this.#line === "" ? 13 : 10;
+          if (bytes[i] !== expected) throw new ChunkedBodyError("chunk data not followed by CRLF");
+          i++;
+          if (expected === 13) this.#line = "\r";
+          else {
+            this.#line = "";
+            this.#state = ChunkState.Size;
+          }
+          break;
+        }
+        default: {
+          const lf = bytes.indexOf(10, i);
+          const end = lf < 0 ? n : lf + 1;
+          for (let j = i; j < end; j++) this.#line += String.fromCharCode(bytes[j]!);
+          i = end;
+          if (this.#state === ChunkState.Trailers) {
+            if (this.#trailerBytes + this.#line.length > MAX_TRAILERS) {
+              throw new ChunkedBodyError("trailers too large");
+            }
+          } else if (this.#line.length > MAX_CHUNK_LINE) {
+            throw new ChunkedBodyError("chunk-size line too long");
+          }
+          if (lf < 0) break;
+          this.#endLine();
+        }
+      }
+    }
+    return i;
+  }
+
+  #endLine(): void {
+    const line = this.#line;
+    this.#line = "";
+    if (line.length < 2 || line.charCodeAt(line.length - 2) !== 13) {
+      throw new ChunkedBodyError("lines must end in CRLF");
+    }
+    const text = line.slice(0, -2);
+    if (this.#state === ChunkState.Trailers) {
+      this.#trailerBytes += line.length;
+      if (text === "") this.#state = ChunkState.Done;
+      else if (CONTROL.test(text) || text.indexOf(":") <= 0) {
+        throw new ChunkedBodyError("bad trailer field");
+      }
+      return;
+    }
+    const semi = text.indexOf(";");
+    const size = trimOWS(semi < 0 ? text : text.slice(0, semi));
+    if (!/^[0-9A-Fa-f]{1,12}$/.test(size)) throw new ChunkedBodyError("bad chunk size");
+    if (CONTROL.test(text)) throw new ChunkedBodyError("bad chunk extension");
+    this.#remaining = parseInt(size, 16);
+    this.#state = this.#remaining === 0 ? ChunkState.Trailers : ChunkState.Data;
+  }
+}
+
+const VALUE_FAST = /^[\t\x20-\x7e]*$/;
+const VALUE_LATIN1 = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * Checks a response header field: the name must be a token and the value may hold no control
+ * characters (no response splitting). Returns `true` when the value is plain ASCII, `false`
+ * when it holds Latin-1 bytes; throws a `TypeError` otherwise.
+ */
+export function checkField(name: string, value: string): boolean {
+  if (!TOKEN.test(name)) {
+    throw new TypeError(`Invalid response header name: ${JSON.stringify(name)}`);
+  }
+  if (VALUE_FAST.test(value)) return true;
+  if (VALUE_LATIN1.test(value)) return false;
+  throw new TypeError(
+    `Invalid character in the value of response header ${name}: ${JSON.stringify(value)}`,
+  );
+}
+
+function reasonOf(
+  status: number,
+  given: string | undefined,
+  standard: (status: number) => string | undefined,
+): string {
+  if (given) {
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(given)) {
+      throw new TypeError(`Invalid character in the reason phrase: ${JSON.stringify(given)}`);
+    }
+    return given;
+  }
+  return standard(status) ?? "Unknown";
+}
+
+/** A Fetch `Response` as the server's own form (`Set-Cookie` headers kept apart). */
+export function fromFetch(out: Response): OutgoingResponse {
+  const headers: Array<[string, string]> = [];
+  out.headers.forEach((value, name) => {
+    if (name !== "set-cookie") headers.push([name, value]);
+  });
+  for (const cookie of out.headers.getSetCookie()) headers.push(["set-cookie", cookie]);
+  return { status: out.status, statusText: out.statusText, headers, body: out.body };
+}
+
+/** The response head's facts that decide how the body is framed and the connection kept. */
+export interface HeadFacts {
+  head: string;
+  ascii: boolean;
+  length: number;
+  chunked: boolean;
+  close: boolean;
+  hasConnection: boolean;
+  hasDate: boolean;
+}
+
+export function describeHeaders(
+  out: OutgoingResponse,
+  standardReason: (status: number) => string | undefined,
+): HeadFacts {
+  let head = `HTTP/1.1 ${out.status} ${reasonOf(out.status, out.statusText, standardReason)}\r\n`;
+  const facts: HeadFacts = {
+    head: "",
+    ascii: true,
+    length: -1,
+    chunked: false,
+    close: false,
+    hasConnection: false,
+    hasDate: false,
+  };
+  const headers = out.headers;
+  for (let i = 0; i < headers.length; i++) {
+    const name = headers[i]![0];
+    const value = headers[i]![1];
+    if (!checkField(name, value)) facts.ascii = false;
+    head += name + ": " + value + "\r\n";
+    switch (name.length) {
+      case 4:
+        if (name === "Date" || name.toLowerCase() === "date") facts.hasDate = true;
+        break;
+      case 10:
+        if (name === "Connection" || name.toLowerCase() === "connection") {
+          facts.hasConnection = true;
+          if (hasToken(value, "close")) facts.close = true;
+        }
+        break;
+      case 14:
+        if (name === "Content-Length" || name.toLowerCase() === "content-length") {
+          facts.length = /^[0-9]+$/.test(value) ? Number(value) : -1;
+        }
+        break;
+      case 17:
+        if (name.toLowerCase() === "transfer-encoding") facts.chunked = hasToken(value, "chunked");
+        break;
+    }
+  }
+  facts.head = head;
+  return facts;
+}
+
+export function isStream(body: OutgoingBody): body is AsyncIterable<Uint8Array> | ReadableStream {
+  return body !== null && typeof body === "object" && !(body instanceof Uint8Array);
+}
+
+export function cancelBody(body: OutgoingBody): void {
+  if (body instanceof ReadableStream) body.cancel().catch(() => {});
+  else if (isStream(body)) {
+    const it = (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+    it.return?.()?.catch?.(() => {});
+  }
+}

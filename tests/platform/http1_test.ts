@@ -1,0 +1,167 @@
+/**
+ * The HTTP/1.1 syntax of the Node platform's server (`platform/_http1.ts`): request heads,
+ * body framing, the chunked decoder and response field checks. Pure functions, so they run
+ * on both runtimes.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  checkField,
+  ChunkedBodyError,
+  ChunkedDecoder,
+  hasToken,
+  type Head,
+  parseHead,
+  Refusal,
+} from "../../platform/_http1.ts";
+
+function head(text: string, maxBody = 0): Head {
+  const parsed = parseHead(text, maxBody);
+  if (parsed instanceof Refusal) assert.fail(`refused ${parsed.status}: ${parsed.message}`);
+  return parsed;
+}
+
+function refusal(text: string, maxBody = 0): [number, string] {
+  const parsed = parseHead(text, maxBody);
+  assert.ok(parsed instanceof Refusal, `expected a refusal for ${JSON.stringify(text)}`);
+  return [parsed.status, parsed.message];
+}
+
+test("http1: a request head: line, fields lower-cased and trimmed, keep-alive by version", () => {
+  const h = head("GET /a?b=1 HTTP/1.1\r\nHost: example.com\r\nX-Thing:  two words \t\r\nX-Empty:");
+  assert.equal(h.method, "GET");
+  assert.equal(h.target, "/a?b=1");
+  assert.equal(h.protocol, "HTTP/1.1");
+  assert.deepEqual(h.fields, ["host", "example.com", "x-thing", "two words", "x-empty", ""]);
+  assert.equal(h.framing, "none");
+  assert.equal(h.keepAlive, true);
+  assert.equal(head("GET / HTTP/1.1\r\nConnection: Close").keepAlive, false);
+  assert.equal(head("GET / HTTP/1.1\r\nConnection: upgrade, close").keepAlive, false);
+  assert.equal(head("GET / HTTP/1.0").keepAlive, false);
+  assert.equal(head("GET / HTTP/1.0\r\nConnection: Keep-Alive").keepAlive, true);
+  assert.equal(head("GET / HTTP/1.0").http11, false);
+  // A later 1.x is read as 1.1; absolute-form and OPTIONS * are accepted.
+  assert.equal(head("GET / HTTP/1.2").http11, true);
+  assert.equal(head("GET http://example.com/x HTTP/1.1").target, "http://example.com/x");
+  assert.equal(head("OPTIONS * HTTP/1.1").target, "*");
+  // obs-fold is unfolded into one space.
+  assert.deepEqual(head("GET / HTTP/1.1\r\nX-Long: one\r\n  two").fields, ["x-long", "one two"]);
+});
+
+test("http1: malformed request lines get cheroot's statuses and messages", () => {
+  assert.deepEqual(refusal("GET /"), [400, "Malformed Request-Line"]);
+  assert.deepEqual(refusal("GET  / HTTP/1.1"), [400, "Malformed Request-Line"]);
+  assert.deepEqual(refusal("GET / FTP/1.1"), [400, "Malformed Request-Line: bad protocol"]);
+  assert.deepEqual(refusal("GET / HTTP/11"), [400, "Malformed Request-Line: bad version"]);
+  assert.deepEqual(refusal("GET / HTTP/1.x"), [400, "Malformed Request-Line"]);
+  assert.deepEqual(refusal("GET / HTTP/2.0"), [505, "Cannot fulfill request"]);
+  assert.equal(refusal("get / HTTP/1.1")[0], 400);
+  assert.match(refusal("get / HTTP/1.1")[1], /method names are case-sensitive and uppercase/);
+  assert.equal(refusal("GE(T / HTTP/1.1")[0], 400);
+  assert.match(refusal("GET x HTTP/1.1")[1], /must contain origin-form/);
+  assert.match(refusal("GET * HTTP/1.1")[1], /must contain origin-form/);
+  assert.deepEqual(refusal("GET /a#b HTTP/1.1"), [400, "Illegal #fragment in Request-URI."]);
+  assert.deepEqual(refusal("GET / HTTP/1.1\nHost: x"), [400, "HTTP requires CRLF terminators"]);
+  assert.deepEqual(refusal("GET /\x00 HTTP/1.1"), [400, "Malformed Request-Line"]);
+});
+
+test("http1: malformed header fields are refused", () => {
+  assert.deepEqual(refusal("GET / HTTP/1.1\r\nNoColon"), [400, "Illegal header line."]);
+  assert.deepEqual(refusal("GET / HTTP/1.1\r\n: empty name"), [400, "Illegal header line."]);
+  // Whitespace between name and colon (RFC 9112 §5.1).
+  assert.deepEqual(refusal("GET / HTTP/1.1\r\nHost : x"), [400, "Illegal header line."]);
+  assert.deepEqual(refusal("GET / HTTP/1.1\r\nX: a\rb"), [400, "HTTP requires CRLF terminators"]);
+  assert.deepEqual(refusal("GET / HTTP/1.1\r\nX: a\x01b"), [400, "Illegal header line."]);
+  assert.deepEqual(refusal("GET / HTTP/1.1\r\n folded first"), [400, "Illegal header line."]);
+  assert.deepEqual(refusal("GET / HTTP/1.1\r\nHost: a\r\nHost: b"), [
+    400,
+    "Multiple Host headers.",
+  ]);
+  assert.deepEqual(refusal("GET / HTTP/1.1\r\nExpect: magic"), [417, "Expectation Failed"]);
+});
+
+test("http1: body framing: Content-Length, chunked, and the smuggling cases", () => {
+  const sized = head("POST / HTTP/1.1\r\nContent-Length: 12");
+  assert.equal(sized.framing, "length");
+  assert.equal(sized.length, 12);
+  assert.equal(head("POST / HTTP/1.1\r\nContent-Length: 0").framing, "none");
+  assert.equal(head("POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5").length, 5);
+  assert.equal(head("POST / HTTP/1.1\r\nTransfer-Encoding: Chunked").framing, "chunked");
+  assert.deepEqual(refusal("POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6"), [
+    400,
+    "Malformed Content-Length Header.",
+  ]);
+  assert.deepEqual(refusal("POST / HTTP/1.1\r\nContent-Length: -1"), [
+    400,
+    "Malformed Content-Length Header.",
+  ]);
+  assert.deepEqual(refusal("POST / HTTP/1.1\r\nContent-Length: 1e3"), [
+    400,
+    "Malformed Content-Length Header.",
+  ]);
+  assert.equal(
+    refusal("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3")[0],
+    400,
+  );
+  assert.equal(refusal("POST / HTTP/1.1\r\nTransfer-Encoding: chunked, gzip")[0], 400);
+  assert.deepEqual(refusal("POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked"), [
+    501,
+    "Unimplemented",
+  ]);
+  assert.equal(refusal("POST / HTTP/1.0\r\nTransfer-Encoding: chunked")[0], 400);
+  assert.equal(refusal("POST / HTTP/1.1\r\nContent-Length: 1001", 1000)[0], 413);
+  assert.equal(head("POST / HTTP/1.1\r\nContent-Length: 1000", 1000).length, 1000);
+  assert.equal(head("POST / HTTP/1.1\r\nExpect: 100-continue").expectContinue, true);
+  assert.equal(head("POST / HTTP/1.0\r\nExpect: 100-continue").expectContinue, false);
+});
+
+function decode(parts: string[]): { data: string; done: boolean; used: number[] } {
+  const decoder = new ChunkedDecoder();
+  let data = "";
+  const used: number[] = [];
+  for (const part of parts) {
+    const bytes = new TextEncoder().encode(part);
+    used.push(decoder.feed(bytes, 0, (chunk) => data += new TextDecoder().decode(chunk)));
+  }
+  return { data, done: decoder.done, used };
+}
+
+test("http1: chunked bodies: sizes, extensions, trailers, split anywhere, stops at the end", () => {
+  const body = "5\r\nhello\r\n7;name=value\r\n, world\r\n0\r\nX-Trailer: yes\r\n\r\n";
+  assert.deepEqual(decode([body]), { data: "hello, world", done: true, used: [body.length] });
+  // Split into one-byte reads: the same result.
+  const split = decode([...body]);
+  assert.equal(split.data, "hello, world");
+  assert.equal(split.done, true);
+  // Bytes after the body belong to the next request: not taken.
+  const next = decode(["3\r\nabc\r\n0\r\n\r\nGET / HTTP/1.1"]);
+  assert.equal(next.data, "abc");
+  assert.deepEqual(next.used, ["3\r\nabc\r\n0\r\n\r\n".length]);
+  assert.equal(decode(["A\r\n0123456789\r\n0\r\n\r\n"]).data, "0123456789");
+});
+
+test("http1: malformed chunked bodies throw", () => {
+  for (
+    const bad of [
+      "x\r\nabc\r\n",
+      "3\r\nabcd\r\n",
+      "3\nabc\r\n",
+      "-3\r\nabc\r\n",
+      "1000000000000\r\n",
+      "3\r\nabc\r\n0\r\nbad trailer\r\n\r\n",
+    ]
+  ) {
+    assert.throws(() => decode([bad]), ChunkedBodyError, JSON.stringify(bad));
+  }
+  assert.throws(() => decode(["1;" + "x".repeat(5000) + "\r\n"]), ChunkedBodyError);
+});
+
+test("http1: response fields: tokens and no control characters; Latin-1 values flagged", () => {
+  assert.equal(checkField("Content-Type", "text/html"), true);
+  assert.equal(checkField("X-Name", "caf\u00e9"), false);
+  assert.throws(() => checkField("Bad Name", "x"), TypeError);
+  assert.throws(() => checkField("X-Split", "a\r\nSet-Cookie: evil=1"), TypeError);
+  assert.throws(() => checkField("X-Wide", "\u20ac"), TypeError);
+  assert.equal(hasToken("keep-alive, Close", "close"), true);
+  assert.equal(hasToken("closed", "close"), false);
+});
