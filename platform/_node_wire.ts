@@ -69,6 +69,10 @@ class Connection implements WireConnection {
   readonly #all: Set<Connection>;
   /** Received bytes not yet read (the start of the next request). */
   #pending: Buffer | null = null;
+  /** How much of `#pending` was already searched for the end of a head. */
+  #scanned = 0;
+  /** Room that `#pending` grows into while a head arrives in pieces (no copy per piece). */
+  #store: Buffer | null = null;
   /** The request being answered. */
   #exchange: WireIncoming | null = null;
   /** The request body being received (it may outlive its exchange while it is discarded). */
@@ -134,8 +138,27 @@ class Connection implements WireConnection {
     if (pending === null) {
       if (this.#exchange === null && this.#reader === null) this.#since = tick;
       this.#pending = chunk;
-    } else this.#pending = Buffer.concat([pending, chunk]);
+      this.#scanned = 0;
+    } else this.#pending = this.#append(pending, chunk);
     this.#pump();
+  }
+
+  /**
+   * `pending` followed by `chunk`. The bytes go into a buffer with room to spare, so that a head
+   * sent a byte at a time costs linear, not quadratic, copying.
+   */
+  #append(pending: Buffer, chunk: Buffer): Buffer {
+    const length = pending.length + chunk.length;
+    let store = this.#store;
+    if (
+      store === null || pending.buffer !== store.buffer ||
+      pending.byteOffset !== store.byteOffset || store.length < length
+    ) {
+      store = this.#store = Buffer.allocUnsafe(Math.max(length * 2, 4096));
+      pending.copy(store, 0);
+    }
+    chunk.copy(store, pending.length);
+    return store.subarray(0, length);
   }
 
   #onEnd(): void {
@@ -209,6 +232,7 @@ class Connection implements WireConnection {
             break;
           }
           this.#pending = used === pending.length ? null : pending.subarray(used);
+          this.#scanned = 0;
           if (!reader.done) break;
           this.#reader = null;
           if (this.#exchange === null) this.#since = tick;
@@ -236,13 +260,16 @@ class Connection implements WireConnection {
     let start = 0;
     // One empty line before a request is ignored (RFC 9112 §2.2).
     if (pending[0] === 13 && pending[1] === 10) start = 2;
-    const end = pending.indexOf(HEAD_END, start);
+    // Search only what arrived since the last search (and the 3 bytes before it).
+    const from = Math.max(start, this.#scanned - 3);
+    const end = pending.indexOf(HEAD_END, from);
     const max = this.settings.maxHead;
     if (end < 0) {
       if (pending.length - start > max) this.#refuse(oversized(pending, start, max));
-      else if (hasBareLF(pending, start)) {
+      else if (hasBareLF(pending, Math.max(start, this.#scanned - 1), start)) {
         this.#refuse(new Refusal(400, "HTTP requires CRLF terminators"));
       }
+      this.#scanned = pending.length;
       return false;
     }
     if (end - start > max) {
@@ -252,6 +279,7 @@ class Connection implements WireConnection {
     const parsed = parseHead(pending.toString("latin1", start, end), this.settings.maxBody);
     const rest = end + 4;
     this.#pending = rest === pending.length ? null : pending.subarray(rest);
+    this.#scanned = 0;
     if (parsed instanceof Refusal) {
       this.#refuse(parsed);
       return false;
@@ -466,9 +494,9 @@ function oversized(pending: Buffer, start: number, max: number): Refusal {
     : new Refusal(431, "The headers sent with the request exceed the maximum allowed bytes.");
 }
 
-/** `true` when a line of the incomplete head ends in a bare LF. */
-function hasBareLF(pending: Buffer, start: number): boolean {
-  for (let lf = pending.indexOf(10, start); lf >= 0; lf = pending.indexOf(10, lf + 1)) {
+/** `true` when a line of the incomplete head (from `start`) has a bare LF after `from`. */
+function hasBareLF(pending: Buffer, from: number, start: number): boolean {
+  for (let lf = pending.indexOf(10, from); lf >= 0; lf = pending.indexOf(10, lf + 1)) {
     if (lf === start || pending[lf - 1] !== 13) return true;
   }
   return false;

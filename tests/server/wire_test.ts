@@ -80,6 +80,30 @@ test("wire: malformed requests get cheroot's status and message, and serving goe
   }
 });
 
+test("wire: a head sent a byte at a time is read; a bare LF in a later piece is refused", async () => {
+  const server = await serveTest();
+  try {
+    const port = server.boundAddr!.port;
+    const tick = () => new Promise((r) => setTimeout(r, 1));
+    const conn = await rawConnect(port);
+    conn.socket.setNoDelay(true);
+    for (const byte of GET("/", "X-Slow: yes\r\n")) {
+      conn.write(byte);
+      await tick();
+    }
+    await conn.waitFor(/Hello world!/);
+    conn.destroy();
+    const bad = await rawConnect(port);
+    bad.write("GET / HTTP/1.1\r\nHost: x\r\n");
+    await tick();
+    bad.write("X-Bad: 1\nX-More: 2\r\n");
+    if (!isDeno) await bad.waitFor(/^HTTP\/1\.1 400 [\s\S]*HTTP requires CRLF terminators/);
+    bad.destroy();
+  } finally {
+    await server.stop();
+  }
+});
+
 test("wire: a malformed chunked body is a 400 and ends the connection", async () => {
   const server = await serveTest();
   try {
