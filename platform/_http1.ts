@@ -12,6 +12,7 @@
  * @module
  */
 
+import { TOO_LARGE_BODY } from "./_body.ts";
 import type { OutgoingBody, OutgoingResponse } from "./types.ts";
 
 /** A request the server refuses before the application sees it: status and plain-text body. */
@@ -223,7 +224,7 @@ export function parseHead(text: string, maxBodySize: number): Head | Refusal {
       return new Refusal(400, "Malformed Content-Length Header.");
     }
     length = Number(lengthValue);
-    if (maxBodySize > 0 && length > maxBodySize) return new Refusal(413, TOO_LARGE_MESSAGE);
+    if (maxBodySize > 0 && length > maxBodySize) return new Refusal(413, TOO_LARGE_BODY);
     if (length > 0) framing = "length";
   }
   let expectContinue = false;
@@ -248,10 +249,6 @@ export function parseHead(text: string, maxBodySize: number): Head | Refusal {
     expectContinue,
   };
 }
-
-/** cheroot's message for a body over the limit. */
-export const TOO_LARGE_MESSAGE =
-  "The entity sent with the request exceeds the maximum allowed bytes.";
 
 /** A malformed chunked body: the connection cannot be read any further. */
 export class ChunkedBodyError extends Error {
@@ -382,7 +379,7 @@ function reasonOf(
   standard: (status: number) => string | undefined,
 ): string {
   if (given) {
-    if (/[^\t\x20-\x7e\x80-\xff]/.test(given)) {
+    if (!VALUE_LATIN1.test(given)) {
       throw new TypeError(`Invalid character in the reason phrase: ${JSON.stringify(given)}`);
     }
     return given;
@@ -443,7 +440,7 @@ export function describeHeaders(
         break;
       case 14:
         if (name === "Content-Length" || name.toLowerCase() === "content-length") {
-          facts.length = /^[0-9]+$/.test(value) ? Number(value) : -1;
+          facts.length = DIGITS.test(value) ? Number(value) : -1;
         }
         break;
       case 17:

@@ -18,15 +18,7 @@ import * as fs from "node:fs";
 import { STATUS_CODES } from "node:http";
 import * as net from "node:net";
 import * as tls from "node:tls";
-import {
-  cancelBody,
-  describeHeaders,
-  fromFetch,
-  isStream,
-  parseHead,
-  Refusal,
-  TOO_LARGE_MESSAGE,
-} from "./_http1.ts";
+import { cancelBody, describeHeaders, fromFetch, isStream, parseHead, Refusal } from "./_http1.ts";
 import {
   type BodyReader,
   DISCARD_LIMIT,
@@ -34,6 +26,7 @@ import {
   type WireConnection,
   WireIncoming,
 } from "./_node_wire_request.ts";
+import { TOO_LARGE_BODY } from "./_body.ts";
 import { INTERNAL_ERROR_BODY, isBodylessStatus } from "./_shared.ts";
 import {
   BadRequestError,
@@ -166,25 +159,26 @@ class Connection implements WireConnection {
       this.socket.destroy();
       return;
     }
-    this.#ending = true;
-    if (this.#exchange !== null) {
-      // Half-closed after sending its request: answer it, then close.
-      this.#reader?.sink.fail(new BadRequestError("The client closed the connection."));
-      return;
-    }
-    if (this.#pending !== null) {
-      this.#ending = false;
+    if (this.#exchange === null && this.#pending !== null) {
       this.#refuse(new Refusal(400, "Illegal end of headers."));
       return;
     }
-    this.socket.end();
+    this.#ending = true;
+    // Half-closed after sending its request: the request is answered, then the connection ends.
+    if (this.#exchange !== null) this.#clientGone();
+    else this.socket.end();
+  }
+
+  /** A body still arriving will not be complete: the client closed its side. */
+  #clientGone(): void {
+    this.#reader?.sink.fail(new BadRequestError("The client closed the connection."));
   }
 
   #onClose(): void {
     this.closed = true;
     this.#all.delete(this);
     this.#exchange?.aborted();
-    this.#reader?.sink.fail(new BadRequestError("The client closed the connection."));
+    this.#clientGone();
     this.#drained();
   }
 
@@ -454,7 +448,7 @@ class Connection implements WireConnection {
       return;
     }
     const [status, text] = error instanceof PayloadTooLargeError
-      ? [413, TOO_LARGE_MESSAGE]
+      ? [413, TOO_LARGE_BODY]
       : error instanceof BadRequestError
       ? [400, error.message]
       : error instanceof RequestTimeoutError

@@ -9,7 +9,7 @@
 import type * as net from "node:net";
 import { guardBody } from "./_body.ts";
 import { ChunkedBodyError, ChunkedDecoder, type Head } from "./_http1.ts";
-import { BadRequestError, type IncomingRequest, type NativeHandler } from "./types.ts";
+import type { IncomingRequest, NativeHandler } from "./types.ts";
 
 /** Body bytes queued for the application before the socket stops reading. */
 const BODY_HIGH_WATER = 256 * 1024;
@@ -259,10 +259,9 @@ export class WireIncoming implements IncomingRequest {
     return this.#abort.signal;
   }
 
-  /** The client went away before the response was complete. */
+  /** The client went away before the response was complete (aborts {@link signal}). */
   aborted(): void {
     this.#abort?.abort();
-    this.reader?.sink.fail(new BadRequestError("The client closed the connection."));
   }
 
   toRequest(): Request {
