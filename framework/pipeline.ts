@@ -334,14 +334,23 @@ export function readRequestLine(request: Request, incoming: IncomingRequest, pat
   const q = target.indexOf("?");
   request.query_string = q < 0 ? "" : target.slice(q + 1);
   const protocol = incoming.protocol;
-  if (protocol !== "HTTP/1.1") {
-    const slash = protocol.indexOf("/");
-    const dot = protocol.indexOf(".");
-    const major = Number(protocol.slice(slash + 1, dot));
-    const minor = Number(protocol.slice(dot + 1));
-    request.protocol = major > 1 || (major === 1 && minor >= 1) ? [1, 1] : [major, minor];
-  }
+  if (protocol !== "HTTP/1.1") request.protocol = protocolOf(protocol);
   request.path_info = path;
+}
+
+const HTTP_2: readonly [number, number] = Object.freeze([2, 0]) as readonly [number, number];
+
+/**
+ * The version a request is served under: HTTP/1.x as CherryPy's `min(request, server)` with the
+ * server speaking HTTP/1.1, and HTTP/2 as itself (`"HTTP/2"` has no minor version).
+ */
+function protocolOf(protocol: string): readonly [number, number] {
+  const slash = protocol.indexOf("/");
+  const dot = protocol.indexOf(".");
+  const major = Number(protocol.slice(slash + 1, dot < 0 ? protocol.length : dot));
+  if (major === 2) return HTTP_2;
+  const minor = dot < 0 ? 0 : Number(protocol.slice(dot + 1));
+  return major > 1 || (major === 1 && minor >= 1) ? [1, 1] : [major, minor];
 }
 
 /** Writes the access-log line for a finished request. */

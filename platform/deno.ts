@@ -89,13 +89,32 @@ interface ServeContext {
   readonly timeoutMs: number;
 }
 
+/**
+ * What Deno's request does not say outright: the protocol version and, for HTTP/2, the
+ * `:authority` that stands for `Host`. Deno builds `req.url` from the Host header, from the
+ * HTTP/2 `:authority`, or (neither given) from `localhost:PORT`. So a request with a Host header
+ * is HTTP/1.1 (HTTP/1.0 with Host looks the same); one without is HTTP/2 over TLS, where clients
+ * always negotiate it by ALPN, and on cleartext HTTP/2 (prior knowledge) when its authority is not
+ * Deno's stand-in, HTTP/1.0 otherwise.
+ */
+function versionOf(url: string, ctx: ServeContext): { protocol: string; authority: string } {
+  const start = url.indexOf("//") + 2;
+  const slash = url.indexOf("/", start);
+  const authority = url.slice(start, slash < 0 ? url.length : slash);
+  const h2 = ctx.scheme === "https" || authority !== `localhost:${ctx.local.port}`;
+  return { protocol: h2 ? "HTTP/2" : "HTTP/1.0", authority };
+}
+
 class DenoIncoming implements IncomingRequest {
   readonly method: string;
+  readonly protocol: string;
   readonly #req: Request;
   readonly #info: { readonly remoteAddr: DenoNetAddr };
   readonly #ctx: ServeContext;
   /** The Host header, already read by the server (each header read is a call into Deno). */
   readonly #host: string | null;
+  /** True when `#host` came from the URL (HTTP/2's `:authority`), not a Host header. */
+  readonly #authority: boolean;
   #target: string | undefined;
 
   constructor(
@@ -109,14 +128,19 @@ class DenoIncoming implements IncomingRequest {
     this.#info = info;
     this.method = method;
     this.#ctx = ctx;
-    this.#host = host;
+    if (host === null) {
+      const { protocol, authority } = versionOf(req.url, ctx);
+      this.protocol = protocol;
+      this.#host = protocol === "HTTP/2" ? authority : null;
+    } else {
+      this.protocol = "HTTP/1.1";
+      this.#host = host;
+    }
+    this.#authority = host === null && this.#host !== null;
   }
 
   get scheme(): string {
     return this.#ctx.scheme;
-  }
-  get protocol(): string {
-    return "HTTP/1.1";
   }
 
   // The peer address costs Deno a call into the runtime: read it only when asked for.
@@ -143,7 +167,8 @@ class DenoIncoming implements IncomingRequest {
   }
 
   headerEntries(): Iterable<[string, string]> {
-    return this.#req.headers;
+    if (!this.#authority) return this.#req.headers;
+    return [["host", this.#host!], ...this.#req.headers];
   }
 
   body(): AsyncIterable<Uint8Array> | null {

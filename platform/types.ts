@@ -33,7 +33,11 @@ export interface IncomingRequest {
   readonly method: string;
   /** The request target: path and query string as sent (`"/a/b?x=1"`), not decoded. */
   readonly target: string;
-  /** The request protocol (`"HTTP/1.1"`). Deno does not report it: there it is `"HTTP/1.1"`. */
+  /**
+   * The request protocol (`"HTTP/1.1"`, `"HTTP/1.0"`, `"HTTP/2"`). `Deno.serve` does not report it:
+   * there a request with a Host header is `"HTTP/1.1"`, and one without is `"HTTP/2"` (whose
+   * `:authority` then stands for Host) or, on cleartext without an authority, `"HTTP/1.0"`.
+   */
   readonly protocol: string;
   /** `"http"` or `"https"`. */
   readonly scheme: string;

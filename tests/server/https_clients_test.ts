@@ -1,0 +1,97 @@
+/**
+ * A site over TLS as real clients reach it: curl negotiating HTTP/2 by ALPN where the runtime
+ * offers it (Deno) and HTTP/1.1 where it does not (Node), and what the framework then sees.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile, execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expose, HTTPServer, LogManager, request, Tree } from "../../mod.ts";
+import { isDeno } from "../../platform/mod.ts";
+import { rawExchange } from "../_raw.ts";
+
+class Site {
+  @expose
+  index(): string {
+    return "Hello world!";
+  }
+
+  @expose
+  who(): string {
+    return `${request.protocol.join(".")} ${request.headers.get("Host")} ${request.base}`;
+  }
+}
+
+function curl(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile("curl", ["-sk", "--max-time", "10", ...args], (e, out) => e ? reject(e) : resolve(out))
+  );
+}
+
+function makeCertificate(dir: string): { cert: string; key: string } {
+  const cert = join(dir, "cert.pem");
+  const key = join(dir, "key.pem");
+  execFileSync("openssl", [
+    ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert],
+    ...["-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
+  ], { stdio: "ignore" });
+  return { cert, key };
+}
+
+async function withSite(tls: boolean, fn: (port: number) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "cherrypy-ts-h2-"));
+  const log = new LogManager();
+  log.screen = false;
+  const tree = new Tree({ globalConfig: () => ({}), log });
+  tree.mount(new Site(), "");
+  const { cert, key } = makeCertificate(dir);
+  const server = new HTTPServer(
+    { host: "127.0.0.1", port: 0 },
+    tree,
+    tls ? { ssl: { certificate: cert, privateKey: key } } : {},
+  );
+  await server.start();
+  try {
+    await fn(server.boundAddr!.port);
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("https: curl gets 200 over the protocol it negotiates; HTTP/2's :authority is the Host", async () => {
+  await withSite(true, async (port) => {
+    const url = `https://localhost:${port}`;
+    const [body, version] = (await curl(["-w", "\n%{http_code} %{http_version}", url + "/"]))
+      .split("\n");
+    assert.equal(body, "Hello world!");
+    // Deno offers h2 by ALPN; the Node engine speaks HTTP/1.1 and curl falls back to it.
+    assert.equal(version, isDeno ? "200 2" : "200 1.1");
+    assert.equal(
+      await curl([url + "/who"]),
+      isDeno
+        ? `2.0 localhost:${port} https://localhost:${port}`
+        : `1.1 localhost:${port} https://localhost:${port}`,
+    );
+    assert.equal(
+      await curl(["--http1.1", url + "/who"]),
+      `1.1 localhost:${port} https://localhost:${port}`,
+    );
+  });
+});
+
+test("http: HTTP/2 with prior knowledge on Deno; HTTP/1.0 without Host is served", async () => {
+  await withSite(false, async (port) => {
+    if (isDeno) {
+      assert.equal(
+        await curl(["--http2-prior-knowledge", `http://127.0.0.1:${port}/who`]),
+        `2.0 127.0.0.1:${port} http://127.0.0.1:${port}`,
+      );
+    }
+    const old = await rawExchange(port, "GET /who HTTP/1.0\r\n\r\n", 2000);
+    assert.match(old.text, /^HTTP\/1\.[01] 200 /);
+    assert.match(old.text, /\r\n\r\n1\.0 null http:\/\/127\.0\.0\.1\r?$/);
+  });
+});
