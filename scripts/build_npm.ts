@@ -69,6 +69,7 @@ async function writePackageJson(): Promise<void> {
       "./server": { types: "./server/mod.d.ts", default: "./server/mod.js" },
       "./package.json": "./package.json",
     },
+    bin: { cherryd: "./cli/cherryd.js" },
     files: ["mod.js", "mod.d.ts", ...LIBRARY_DIRS.map((d) => `${d}/`), "README.md", "LICENSE"],
     engines: { node: ">=20" },
     sideEffects: false,

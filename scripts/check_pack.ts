@@ -1,6 +1,7 @@
 /**
  * Packs the npm build, installs the tarball into an empty Node project, and runs a 10-line
- * app written against the documented API: it must serve a page and exit 0 on SIGTERM.
+ * app written against the documented API: it must serve a page and exit 0 on SIGTERM. The
+ * package's `cherryd` bin must run from the project's `node_modules/.bin`.
  *
  *     deno run -A scripts/check_pack.ts     (after `npm test` or `npm run build`)
  *
@@ -79,6 +80,10 @@ try {
   if (body !== "Hello, Ada!") throw new Error(`unexpected body: ${body}`);
   if (status.code !== 0) throw new Error(`the packed app exited ${status.code}`);
   console.log(`check_pack: ${tarball} installs, serves "${body}" and exits 0 on SIGTERM`);
+  // The package's bin: npm links `cherryd` into the project's node_modules/.bin.
+  const help = await sh(`${dir}/node_modules/.bin/cherryd`, ["--help"], dir);
+  if (!help.startsWith("Usage: cherryd [options]")) throw new Error(`cherryd --help:\n${help}`);
+  console.log("check_pack: the installed cherryd bin runs (cherryd --help)");
 } finally {
   await Deno.remove(dir, { recursive: true });
 }
