@@ -71,7 +71,7 @@ async function writePackageJson(): Promise<void> {
     },
     bin: { cherryd: "./cli/cherryd.js" },
     files: ["mod.js", "mod.d.ts", ...LIBRARY_DIRS.map((d) => `${d}/`), "README.md", "LICENSE"],
-    engines: { node: ">=20" },
+    engines: { node: ">=22" },
     sideEffects: false,
   };
   await Deno.writeTextFile(`${out}/package.json`, JSON.stringify(pkg, null, 2) + "\n");

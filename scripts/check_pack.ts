@@ -9,6 +9,15 @@
  */
 
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+/** The oldest supported Node line (the workspace's optional dependency), else the `node` on PATH. */
+const NODE = (() => {
+  const packaged = `${root}/node_modules/node22-linux-x64/bin/node`;
+  try {
+    return Deno.statSync(packaged).isFile ? packaged : "node";
+  } catch {
+    return "node";
+  }
+})();
 
 async function sh(cmd: string, args: string[], cwd: string): Promise<string> {
   const out = await new Deno.Command(cmd, { args, cwd, stdout: "piped", stderr: "piped" })
@@ -43,7 +52,7 @@ try {
   );
   await sh("npm", ["install", "--no-audit", "--no-fund", `${dir}/${tarball}`], dir);
   await Deno.writeTextFile(`${dir}/app.js`, APP);
-  const child = new Deno.Command("node", {
+  const child = new Deno.Command(NODE, {
     args: ["app.js"],
     cwd: dir,
     stdout: "piped",
@@ -81,7 +90,7 @@ try {
   if (status.code !== 0) throw new Error(`the packed app exited ${status.code}`);
   console.log(`check_pack: ${tarball} installs, serves "${body}" and exits 0 on SIGTERM`);
   // The package's bin: npm links `cherryd` into the project's node_modules/.bin.
-  const help = await sh(`${dir}/node_modules/.bin/cherryd`, ["--help"], dir);
+  const help = await sh(NODE, [`${dir}/node_modules/.bin/cherryd`, "--help"], dir);
   if (!help.startsWith("Usage: cherryd [options]")) throw new Error(`cherryd --help:\n${help}`);
   console.log("check_pack: the installed cherryd bin runs (cherryd --help)");
 } finally {

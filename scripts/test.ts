@@ -1,15 +1,25 @@
 /**
- * Runs every test on both runtimes: the sources under Deno (`deno test`), then the npm build
- * under Node (`node --test`). Ends with one summary line per runtime:
+ * Runs every test on every supported runtime: the sources under Deno (`deno test`), then the npm
+ * build under the oldest and the newest supported Node line (`node --test`) and under Bun
+ * (`bun test`). Ends with one summary line per runtime:
  *
- *     deno: 120 passed, 0 failed
- *     node: 120 passed, 0 failed
+ *     deno: 344 passed, 0 failed
+ *     node22: 344 passed, 0 failed
+ *     node26: 344 passed, 0 failed
+ *     bun: 344 passed, 0 failed
  *
- * Exits non-zero when either runtime had a failure or ran no test.
+ * Exits non-zero when any runtime had a failure or ran no test.
  *
- *     deno run -A scripts/test.ts             # both runtimes (what `npm test` runs)
- *     deno run -A scripts/test.ts --deno-only
- *     deno run -A scripts/test.ts --node-only
+ *     deno run -A scripts/test.ts                 # every runtime (what `npm test` runs)
+ *     deno run -A scripts/test.ts --only=deno     # some runtimes: deno, node22, node26, bun
+ *     deno run -A scripts/test.ts --deno-only     # (same as --only=deno)
+ *     deno run -A scripts/test.ts --node-only     # (same as --only=node22,node26)
+ *     deno run -A scripts/test.ts --only=bun tests/server/   # some test folders or files
+ *
+ * The Node and Bun binaries come from the npm registry as the workspace's optional dependencies
+ * (`node22-linux-x64`, `node26-linux-x64`, `bun-linux-x64`, installed by `npm ci`). Where one is
+ * missing (another platform), the machine's `node` stands in for a Node line of the same major
+ * version, and otherwise that runtime fails with a message saying what to install.
  *
  * @module
  */
@@ -26,10 +36,14 @@ interface Counts {
   ok: boolean;
 }
 
-async function run(cmd: string, args: string[]): Promise<number> {
+/** The runtimes, in the order they run. */
+const RUNTIMES = ["deno", "node22", "node26", "bun"] as const;
+type Runtime = typeof RUNTIMES[number];
+
+async function run(cmd: string, args: string[], cwd = root): Promise<number> {
   const child = new Deno.Command(cmd, {
     args,
-    cwd: root,
+    cwd,
     stdout: "inherit",
     stderr: "inherit",
     env: { NO_COLOR: Deno.env.get("NO_COLOR") ?? "" },
@@ -55,25 +69,64 @@ function countJunit(xml: string): { passed: number; failed: number; skipped: num
   return { passed, failed, skipped };
 }
 
-async function denoTests(): Promise<Counts> {
+function fileExists(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/** The major version of the `node` on PATH, or 0. */
+function systemNodeMajor(): number {
+  try {
+    const out = new Deno.Command("node", { args: ["--version"], stdout: "piped" }).outputSync();
+    return Number(new TextDecoder().decode(out.stdout).match(/^v(\d+)/)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** The binary that runs `runtime`'s tests (Deno runs them itself). */
+function binaryOf(runtime: Exclude<Runtime, "deno">): string {
+  const packaged = runtime === "bun"
+    ? `${root}/node_modules/bun-linux-x64/bin/bun`
+    : `${root}/node_modules/${runtime}-linux-x64/bin/node`;
+  if (fileExists(packaged)) return packaged;
+  if (runtime !== "bun" && systemNodeMajor() === Number(runtime.slice(4))) return "node";
+  throw new Error(
+    `${runtime}: no binary at ${packaged}. Run 'npm ci' (the workspace's optional dependencies ` +
+      `bring it on Linux x64), or put ${
+        runtime === "bun" ? "Bun 1.4" : `Node ${runtime.slice(4)}`
+      } on PATH and run that runtime's tests by hand.`,
+  );
+}
+
+async function denoTests(paths: string[]): Promise<Counts> {
   const junit = `${outDir}/deno-junit.xml`;
   const code = await run(Deno.execPath(), [
     "test",
     "-A",
     "--no-check",
     `--junit-path=${junit}`,
-    "tests/",
+    ...(paths.length > 0 ? paths : ["tests/"]),
   ]);
   const xml = await Deno.readTextFile(junit).catch(() => "");
   const counts = countJunit(xml);
   return { ...counts, ok: code === 0 && counts.failed === 0 };
 }
 
-async function nodeTests(): Promise<Counts> {
-  if (!(await build())) return { passed: 0, failed: 1, skipped: 0, ok: false };
-  const tap = `${outDir}/node.tap`;
-  const files = await nodeTestFiles();
-  const code = await run("node", [
+/** The compiled test files for `paths` (source paths under tests/), or all of them. */
+async function builtTestFiles(paths: string[]): Promise<string[]> {
+  const all = await nodeTestFiles();
+  if (paths.length === 0) return all;
+  const wanted = paths.map((p) => `${root}/npm/${p.replace(/^\.\//, "").replace(/\.ts$/, ".js")}`);
+  return all.filter((f) => wanted.some((w) => f === w || f.startsWith(w.replace(/\/?$/, "/"))));
+}
+
+async function nodeTests(binary: string, name: string, files: string[]): Promise<Counts> {
+  const tap = `${outDir}/${name}.tap`;
+  const code = await run(binary, [
     "--test",
     "--test-reporter=spec",
     "--test-reporter-destination=stdout",
@@ -91,12 +144,72 @@ async function nodeTests(): Promise<Counts> {
   return { ...counts, ok: code === 0 && counts.failed === 0 };
 }
 
+async function bunTests(binary: string, files: string[]): Promise<Counts> {
+  const junit = `${outDir}/bun-junit.xml`;
+  await Deno.remove(junit).catch(() => {});
+  // bun test runs node:test suites. Each file gets a fresh global and module registry, as each
+  // file gets its own process under node --test; no per-test limit in practice, as there.
+  const code = await run(binary, [
+    "test",
+    "--timeout=120000",
+    "--isolate",
+    "--reporter=junit",
+    `--reporter-outfile=${junit}`,
+    ...files.map((f) => f.startsWith("/") ? f : `./${f}`),
+  ], `${root}/npm`);
+  const xml = await Deno.readTextFile(junit).catch(() => "");
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  for (const m of xml.matchAll(/<testcase\b[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g)) {
+    const inner = m[2] ?? "";
+    if (/<failure|<error/.test(inner)) counts.failed++;
+    else if (/<skipped/.test(inner)) counts.skipped++;
+    else counts.passed++;
+  }
+  return { ...counts, ok: code === 0 && counts.failed === 0 };
+}
+
+function selected(args: string[]): Runtime[] {
+  if (args.includes("--deno-only")) return ["deno"];
+  if (args.includes("--node-only")) return ["node22", "node26"];
+  const only = args.find((a) => a.startsWith("--only="));
+  if (only === undefined) return [...RUNTIMES];
+  const names = only.slice(7).split(",").filter((n) => n !== "");
+  for (const n of names) {
+    if (!(RUNTIMES as readonly string[]).includes(n)) {
+      throw new Error(`unknown runtime ${JSON.stringify(n)}; known: ${RUNTIMES.join(", ")}`);
+    }
+  }
+  return names as Runtime[];
+}
+
 if (import.meta.main) {
   await Deno.mkdir(outDir, { recursive: true });
-  const only = Deno.args.find((a) => a === "--deno-only" || a === "--node-only");
+  const runtimes = selected(Deno.args);
+  const paths = Deno.args.filter((a) => !a.startsWith("--"));
   const results: Array<[string, Counts]> = [];
-  if (only !== "--node-only") results.push(["deno", await denoTests()]);
-  if (only !== "--deno-only") results.push(["node", await nodeTests()]);
+  const failedRun: Counts = { passed: 0, failed: 1, skipped: 0, ok: false };
+  let built: string[] | undefined;
+  for (const runtime of runtimes) {
+    console.log(`\n== ${runtime}`);
+    try {
+      if (runtime === "deno") {
+        results.push([runtime, await denoTests(paths)]);
+        continue;
+      }
+      const binary = binaryOf(runtime);
+      if (built === undefined) {
+        if (!(await build())) throw new Error("the npm build failed");
+        built = await builtTestFiles(paths);
+      }
+      results.push([
+        runtime,
+        runtime === "bun" ? await bunTests(binary, built) : await nodeTests(binary, runtime, built),
+      ]);
+    } catch (e) {
+      console.error(`${runtime}: ${(e as Error).message}`);
+      results.push([runtime, failedRun]);
+    }
+  }
   console.log("");
   let ok = true;
   for (const [name, c] of results) {
