@@ -97,6 +97,10 @@ export const nodePlatform: Platform = {
     }
   },
   isMain(meta) {
+    // Bun and Node 24.2+ say it themselves, and in a Bun-compiled binary every module's URL is
+    // the binary's, so only import.meta.main tells the entry module from the others.
+    const own = (meta as ImportMeta & { main?: unknown }).main;
+    if (typeof own === "boolean") return own;
     const main = process.argv[1];
     if (!main) return false;
     let path = main;
