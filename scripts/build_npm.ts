@@ -70,7 +70,14 @@ async function writePackageJson(): Promise<void> {
       "./package.json": "./package.json",
     },
     bin: { cherryd: "./cli/cherryd.js" },
-    files: ["mod.js", "mod.d.ts", ...LIBRARY_DIRS.map((d) => `${d}/`), "README.md", "LICENSE"],
+    files: [
+      "mod.js",
+      "mod.d.ts",
+      ...LIBRARY_DIRS.map((d) => `${d}/`),
+      "docs/",
+      "README.md",
+      "LICENSE",
+    ],
     engines: { node: ">=22" },
     sideEffects: false,
   };
@@ -117,8 +124,14 @@ export async function build(): Promise<boolean> {
   }
   await rewriteDeclarations();
   await writePackageJson();
-  for (const file of ["README.md", "LICENSE"]) {
-    await Deno.copyFile(`${root}/${file}`, `${out}/${file}`).catch(() => {});
+  // The package's own README (the repository's speaks of the repository), the license, the docs.
+  await Deno.copyFile(`${root}/README.npm.md`, `${out}/README.md`);
+  await Deno.copyFile(`${root}/LICENSE`, `${out}/LICENSE`);
+  await Deno.mkdir(`${out}/docs`, { recursive: true });
+  for await (const entry of Deno.readDir(`${root}/docs`)) {
+    if (entry.isFile && entry.name.endsWith(".md")) {
+      await Deno.copyFile(`${root}/docs/${entry.name}`, `${out}/docs/${entry.name}`);
+    }
   }
   // The examples' data files (config files, page templates) sit next to the compiled code.
   for await (const path of walk(`${root}/examples`)) {

@@ -1,46 +1,83 @@
 /**
- * Packs the npm build, installs the tarball into an empty Node project, and runs a 10-line
- * app written against the documented API: it must serve a page and exit 0 on SIGTERM. The
- * package's `cherryd` bin must run from the project's `node_modules/.bin`.
+ * Packs the npm build, installs the tarball into an empty project outside the repository, and
+ * runs the package README's own samples there as a user would: the JavaScript site on Node 22
+ * (the oldest supported line) and on Bun, the TypeScript site on Bun and on Deno. Each must serve
+ * its page and exit 0 on SIGTERM after the bus's `EXITED` line. The package's `cherryd` bin must
+ * run from the project's `node_modules/.bin`.
  *
  *     deno run -A scripts/check_pack.ts     (after `npm test` or `npm run build`)
+ *
+ * The samples listen on CherryPy's port 8080; here one line setting `server.socket_port` to 0 is
+ * put before their `quickstart` call, so the check takes any free port.
  *
  * @module
  */
 
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-/** The oldest supported Node line (the workspace's optional dependency), else the `node` on PATH. */
-const NODE = (() => {
-  const packaged = `${root}/node_modules/node22-linux-x64/bin/node`;
+const decoder = new TextDecoder();
+
+/** A workspace binary (optional dependency) when installed, else the command on PATH. */
+function binary(packaged: string, fallback: string): string {
   try {
-    return Deno.statSync(packaged).isFile ? packaged : "node";
+    return Deno.statSync(`${root}/node_modules/${packaged}`).isFile
+      ? `${root}/node_modules/${packaged}`
+      : fallback;
   } catch {
-    return "node";
+    return fallback;
   }
-})();
+}
+const NODE = binary("node22-linux-x64/bin/node", "node");
+const BUN = binary("bun-linux-x64/bin/bun", "bun");
 
 async function sh(cmd: string, args: string[], cwd: string): Promise<string> {
   const out = await new Deno.Command(cmd, { args, cwd, stdout: "piped", stderr: "piped" })
     .output();
-  const text = new TextDecoder().decode(out.stdout);
+  const text = decoder.decode(out.stdout);
   if (!out.success) {
-    throw new Error(
-      `${cmd} ${args.join(" ")} failed:\n${text}\n${new TextDecoder().decode(out.stderr)}`,
-    );
+    throw new Error(`${cmd} ${args.join(" ")} failed:\n${text}\n${decoder.decode(out.stderr)}`);
   }
   return text;
 }
 
-const APP = `import * as cherrypy from "cherrypy-ts";
+/** The first code block of `lang` in `markdown`, set to listen on a free port. */
+function sample(markdown: string, lang: string): string {
+  const code = markdown.match(new RegExp("```" + lang + "\\n([\\s\\S]*?)```"))?.[1];
+  if (code === undefined || !code.includes("await cherrypy.quickstart(")) {
+    throw new Error(`the package README has no \`\`\`${lang} site sample`);
+  }
+  return code.replace(
+    "await cherrypy.quickstart(",
+    'cherrypy.config.update({ "server.socket_port": 0 });\nawait cherrypy.quickstart(',
+  );
+}
 
-const root = {
-  index: cherrypy.expose(() => "Hello from npm!"),
-  greet: cherrypy.expose((name = "stranger") => \`Hello, \${name}!\`),
-};
-
-cherrypy.config.update({ "server.socket_port": 0 });
-await cherrypy.quickstart(root);
-`;
+/** Runs `cmd args` in `dir`; fetches `path` once it serves; SIGTERM; checks a clean exit. */
+async function serveOnce(name: string, cmd: string, args: string[], dir: string, path: string) {
+  const child = new Deno.Command(cmd, { args, cwd: dir, stdout: "piped", stderr: "piped" })
+    .spawn();
+  let log = "";
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) log += decoder.decode(chunk);
+  };
+  const reading = Promise.all([collect(child.stdout), collect(child.stderr)]);
+  let body: string | undefined;
+  try {
+    const deadline = Date.now() + 20_000;
+    let port: string | undefined;
+    while ((port = log.match(/Serving on http:\/\/127\.0\.0\.1:(\d+)/)?.[1]) === undefined) {
+      if (Date.now() > deadline) throw new Error(`${name}: the site did not start:\n${log}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    body = await (await fetch(`http://127.0.0.1:${port}${path}`)).text();
+  } finally {
+    child.kill("SIGTERM");
+  }
+  const status = await child.status;
+  await reading;
+  if (!log.includes("ENGINE Bus EXITED")) throw new Error(`${name}: no clean exit:\n${log}`);
+  if (status.code !== 0) throw new Error(`${name}: exited ${status.code}:\n${log}`);
+  return body;
+}
 
 const dir = await Deno.makeTempDir({ prefix: "cherrypy-ts-pack-" });
 try {
@@ -51,44 +88,24 @@ try {
     JSON.stringify({ name: "consumer", private: true, type: "module" }),
   );
   await sh("npm", ["install", "--no-audit", "--no-fund", `${dir}/${tarball}`], dir);
-  await Deno.writeTextFile(`${dir}/app.js`, APP);
-  const child = new Deno.Command(NODE, {
-    args: ["app.js"],
-    cwd: dir,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const decoder = new TextDecoder();
-  let stderr = "";
-  const reader = child.stderr.getReader();
-  const deadline = Date.now() + 10_000;
-  let port: string | undefined;
-  while (port === undefined && Date.now() < deadline) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    stderr += decoder.decode(value);
-    port = stderr.match(/Serving on http:\/\/127\.0\.0\.1:(\d+)/)?.[1];
+  const readme = await Deno.readTextFile(`${dir}/node_modules/cherrypy-ts/README.md`);
+  if (!readme.startsWith("# cherrypy-ts\n\nCherryPy, the Python web framework")) {
+    throw new Error("the package's README is not its own");
   }
-  if (port === undefined) throw new Error(`the packed app did not start:\n${stderr}`);
-  const body = await (await fetch(`http://127.0.0.1:${port}/greet?name=Ada`)).text();
-  child.kill("SIGTERM");
-  // Keep reading until the app closes its output, so its last log lines are not cut.
-  const drainErr = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      stderr += decoder.decode(value);
-    }
-  })();
-  const [status] = await Promise.all([
-    child.status,
-    child.stdout.pipeTo(new WritableStream()),
-    drainErr,
-  ]);
-  if (!stderr.includes("ENGINE Bus EXITED")) throw new Error(`no clean exit:\n${stderr}`);
-  if (body !== "Hello, Ada!") throw new Error(`unexpected body: ${body}`);
-  if (status.code !== 0) throw new Error(`the packed app exited ${status.code}`);
-  console.log(`check_pack: ${tarball} installs, serves "${body}" and exits 0 on SIGTERM`);
+  await Deno.writeTextFile(`${dir}/app.mjs`, sample(readme, "js"));
+  await Deno.writeTextFile(`${dir}/app.ts`, sample(readme, "ts"));
+
+  const runs: Array<[string, string, string[], string, string]> = [
+    ["JavaScript sample on Node 22", NODE, ["app.mjs"], "/greet?name=Ada", "Hello, Ada!"],
+    ["JavaScript sample on Bun", BUN, ["app.mjs"], "/greet?name=Ada", "Hello, Ada!"],
+    ["TypeScript sample on Bun", BUN, ["app.ts"], "/", "Hello world!"],
+    ["TypeScript sample on Deno", Deno.execPath(), ["run", "-A", "app.ts"], "/", "Hello world!"],
+  ];
+  for (const [name, cmd, args, path, expected] of runs) {
+    const body = await serveOnce(name, cmd, args, dir, path);
+    if (body !== expected) throw new Error(`${name}: unexpected body ${JSON.stringify(body)}`);
+    console.log(`check_pack: ${tarball}: ${name} serves "${body}" and exits 0 on SIGTERM`);
+  }
   // The package's bin: npm links `cherryd` into the project's node_modules/.bin.
   const help = await sh(NODE, [`${dir}/node_modules/.bin/cherryd`, "--help"], dir);
   if (!help.startsWith("Usage: cherryd [options]")) throw new Error(`cherryd --help:\n${help}`);
