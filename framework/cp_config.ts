@@ -36,6 +36,7 @@ export function mergeCpConfig(
   entries: ConfigDict,
   context?: ConfigDecoratorContext,
 ): void {
+  refuseLegacyDecorator(context, "a config or tool decorator");
   if (target === null || (typeof target !== "object" && typeof target !== "function")) {
     throw new TypeError(`Config can only be attached to functions, classes and objects.`);
   }
@@ -66,4 +67,25 @@ export function cpConfig(entries: ConfigDict): ConfigDecorator {
     mergeCpConfig(target, entries, context);
     return target;
   };
+}
+
+/**
+ * Throws when a decorator was called the legacy way (TypeScript's `experimentalDecorators`:
+ * the prototype, the member's name and its descriptor), saying what to change; does nothing for
+ * a standard decorator context or a plain call without one.
+ *
+ * @example A standard decorator's context passes
+ * ```ts
+ * import { refuseLegacyDecorator } from "../mod.ts";
+ * refuseLegacyDecorator(undefined, "expose"); // a plain call: fine
+ * ```
+ */
+export function refuseLegacyDecorator(context: unknown, what: string): void {
+  if (context === undefined || (typeof context === "object" && context !== null)) return;
+  throw new TypeError(
+    `${what} was called as a legacy decorator (TypeScript's experimentalDecorators): ` +
+      'cherrypy-ts uses standard decorators. Remove "experimentalDecorators" from ' +
+      "tsconfig.json (TypeScript 5 and later compile decorators as standard ones), or call " +
+      "expose(fn) on plain functions.",
+  );
 }

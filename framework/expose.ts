@@ -4,6 +4,8 @@
  * @module
  */
 
+import { refuseLegacyDecorator } from "./cp_config.ts";
+
 /** Anything `expose` can mark. */
 // deno-lint-ignore ban-types
 export type Exposable = Function & { exposed?: boolean };
@@ -77,14 +79,37 @@ export function expose(
   target?: Exposable | string | string[] | { alias: string | string[] },
   context?: DecoratorContext,
 ): Exposable | ExposeDecorator {
+  refuseLegacyDecorator(context, "expose");
   if (typeof target === "function") return mark(target, context);
   let aliases: string[] = [];
   if (typeof target === "string") aliases = [target];
   else if (Array.isArray(target)) aliases = target;
   else if (target !== undefined && target !== null) {
-    aliases = typeof target.alias === "string" ? [target.alias] : [...target.alias];
+    const alias = (target as { alias?: unknown }).alias;
+    if (typeof alias !== "string" && !Array.isArray(alias)) {
+      throw new TypeError(
+        "expose takes a function or class to expose, or aliases: a string, an array of " +
+          `strings or { alias }; got ${describe(target)}.`,
+      );
+    }
+    aliases = typeof alias === "string" ? [alias] : [...alias];
   }
-  return <T extends Exposable>(fn: T, ctx?: DecoratorContext) => mark(fn, ctx, aliases);
+  return <T extends Exposable>(fn: T, ctx?: DecoratorContext) => {
+    refuseLegacyDecorator(ctx, "expose");
+    if (aliases.length > 0 && ctx?.kind !== "method") {
+      throw new TypeError(
+        `expose(${JSON.stringify(aliases)}) can only alias a class method (@expose([...]) on ` +
+          "the method); for a function in an object, add the other names as properties " +
+          "holding the same exposed function: { page: f, other: f }.",
+      );
+    }
+    return mark(fn, ctx, aliases);
+  };
+}
+
+function describe(value: unknown): string {
+  if (typeof value !== "object" || value === null) return String(value);
+  return `an object (${value.constructor?.name ?? "no class"})`;
 }
 
 /**
