@@ -108,7 +108,11 @@ function unknownName(name: string, registry: ConfigRegistry): string {
 }
 
 class Evaluator {
-  constructor(readonly registry: ConfigRegistry) {}
+  readonly registry: ConfigRegistry;
+
+  constructor(registry: ConfigRegistry) {
+    this.registry = registry;
+  }
 
   run(node: Expr): unknown {
     switch (node.type) {

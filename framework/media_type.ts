@@ -27,12 +27,15 @@ export class MediaType {
    * const ct = new MediaType("text/plain", { charset: "utf-8" });
    * ```
    */
-  constructor(
-    /** The value before the parameters (`"text/plain"`). */
-    readonly value: string,
-    /** The parameters, by lower-cased name. */
-    readonly params: Readonly<Record<string, string>> = {},
-  ) {}
+  constructor(value: string, params: Readonly<Record<string, string>> = {}) {
+    this.value = value;
+    this.params = params;
+  }
+
+  /** The value before the parameters (`"text/plain"`). */
+  readonly value: string;
+  /** The parameters, by lower-cased name. */
+  readonly params: Readonly<Record<string, string>>;
 
   /**
    * Parses `text` (`token; name=value; ...`), as Python's `cgi.parse_header` does.

@@ -26,14 +26,18 @@ export class Host {
    * const local = new Host("127.0.0.1", 8080);
    * ```
    */
-  constructor(
-    /** The IP address. */
-    readonly ip: string,
-    /** The port. */
-    readonly port: number,
-    /** The host name, when known. */
-    readonly name: string = "",
-  ) {}
+  constructor(ip: string, port: number, name = "") {
+    this.ip = ip;
+    this.port = port;
+    this.name = name;
+  }
+
+  /** The IP address. */
+  readonly ip: string;
+  /** The port. */
+  readonly port: number;
+  /** The host name, when known. */
+  readonly name: string;
 }
 
 /** What a request needs from the application serving it. */

@@ -21,7 +21,15 @@ export class Refusal {
    * @param status The status to answer (`400`).
    * @param message The plain-text body (cheroot's wording).
    */
-  constructor(readonly status: number, readonly message: string) {}
+  constructor(status: number, message: string) {
+    this.status = status;
+    this.message = message;
+  }
+
+  /** The status to answer. */
+  readonly status: number;
+  /** The plain-text body. */
+  readonly message: string;
 }
 
 /** How a request body is framed: none, `Content-Length` bytes, or chunked. */

@@ -49,7 +49,6 @@ export class Autoreloader extends Monitor {
   }
 
   /** Records the current state of the files, then starts polling. */
-  @priority(70)
   override start(): void {
     if (this.thread === null) {
       this.mtimes.clear();
@@ -103,6 +102,7 @@ export class Autoreloader extends Monitor {
     }
   }
 }
+priority(70)(Autoreloader.prototype.start); // CherryPy's start.priority = 70
 
 function mtimeOf(file: string): number | null {
   return platform.statSync(file)?.mtime?.getTime() ?? null;

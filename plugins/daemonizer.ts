@@ -55,7 +55,6 @@ export class Daemonizer extends SimplePlugin {
   }
 
   /** Daemonizes: in the launcher, starts the daemon and exits; in the daemon, settles in. */
-  @priority(65)
   async start(): Promise<void> {
     if (this.finalized) {
       this.bus.log("Already deamonized.");
@@ -115,6 +114,7 @@ export class Daemonizer extends SimplePlugin {
     platform.exit(code);
   }
 }
+priority(65)(Daemonizer.prototype.start); // CherryPy's start.priority = 65
 
 /** Polls the daemon's status file; resolves to the launcher's exit code. */
 async function waitForReport(

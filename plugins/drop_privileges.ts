@@ -71,7 +71,6 @@ export class DropPrivileges extends SimplePlugin {
   }
 
   /** Drops the privileges (once). */
-  @priority(77)
   start(): void {
     if (this.finalized) {
       if (this.uid !== null || this.gid !== null) {
@@ -108,3 +107,4 @@ export class DropPrivileges extends SimplePlugin {
     this.finalized = true;
   }
 }
+priority(77)(DropPrivileges.prototype.start); // CherryPy's start.priority = 77

@@ -148,7 +148,6 @@ export class Monitor extends SimplePlugin {
   }
 
   /** Starts the periodic task. */
-  @priority(70)
   start(): void {
     if (this.frequency <= 0) return;
     if (this.thread === null) {
@@ -180,3 +179,4 @@ export class Monitor extends SimplePlugin {
     this.start();
   }
 }
+priority(70)(Monitor.prototype.start); // CherryPy's start.priority = 70

@@ -32,7 +32,6 @@ export class PIDFile extends SimplePlugin {
   }
 
   /** Writes the PID file (refusing when it names another running process). */
-  @priority(70)
   start(): void {
     const pid = platform.pid();
     if (this.finalized) {
@@ -74,3 +73,4 @@ export class PIDFile extends SimplePlugin {
     }
   }
 }
+priority(70)(PIDFile.prototype.start); // CherryPy's start.priority = 70

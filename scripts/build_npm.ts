@@ -101,6 +101,9 @@ async function writeTsconfig(): Promise<string> {
       noImplicitOverride: true,
       noUncheckedIndexedAccess: true,
       exactOptionalPropertyTypes: true,
+      // Only syntax a type stripper can erase (no enums, namespaces, parameter properties), so
+      // Node's type stripping (`node app.ts`) runs the sources too.
+      erasableSyntaxOnly: true,
       skipLibCheck: true,
       newLine: "lf",
     },

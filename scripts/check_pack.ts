@@ -1,7 +1,9 @@
 /**
  * Packs the npm build, installs the tarball into an empty project outside the repository, and
  * runs the package README's own samples there as a user would: the JavaScript site on Node 22
- * (the oldest supported line) and on Bun, the TypeScript site on Bun and on Deno. Each must serve
+ * (the oldest supported line) and on Bun, the TypeScript site on Bun and on Deno, and the
+ * decorator-free TypeScript site through Node 26's type stripping, against the package and
+ * against the repository's sources. Each must serve
  * its page and exit 0 on SIGTERM after the bus's `EXITED` line. The package's `cherryd` bin must
  * run from the project's `node_modules/.bin`.
  *
@@ -27,6 +29,8 @@ function binary(packaged: string, fallback: string): string {
   }
 }
 const NODE = binary("node22-linux-x64/bin/node", "node");
+const NODE26 = binary("node26-linux-x64/bin/node", "node");
+const STRIPPED = "Hello from node app.ts!";
 const BUN = binary("bun-linux-x64/bin/bun", "bun");
 
 async function sh(cmd: string, args: string[], cwd: string): Promise<string> {
@@ -39,9 +43,10 @@ async function sh(cmd: string, args: string[], cwd: string): Promise<string> {
   return text;
 }
 
-/** The first code block of `lang` in `markdown`, set to listen on a free port. */
-function sample(markdown: string, lang: string): string {
-  const code = markdown.match(new RegExp("```" + lang + "\\n([\\s\\S]*?)```"))?.[1];
+/** Code block `nth` (from 0) of `lang` in `markdown`, set to listen on a free port. */
+function sample(markdown: string, lang: string, nth = 0): string {
+  const blocks = [...markdown.matchAll(new RegExp("```" + lang + "\\n([\\s\\S]*?)```", "g"))];
+  const code = blocks[nth]?.[1];
   if (code === undefined || !code.includes("await cherrypy.quickstart(")) {
     throw new Error(`the package README has no \`\`\`${lang} site sample`);
   }
@@ -94,12 +99,20 @@ try {
   }
   await Deno.writeTextFile(`${dir}/app.mjs`, sample(readme, "js"));
   await Deno.writeTextFile(`${dir}/app.ts`, sample(readme, "ts"));
+  await Deno.writeTextFile(`${dir}/stripped.ts`, sample(readme, "ts", 1));
+  // The same, against the repository's sources instead of the package.
+  await Deno.writeTextFile(
+    `${dir}/stripped_sources.ts`,
+    sample(readme, "ts", 1).replace('"cherrypy-ts"', JSON.stringify(`${root}/mod.ts`)),
+  );
 
   const runs: Array<[string, string, string[], string, string]> = [
     ["JavaScript sample on Node 22", NODE, ["app.mjs"], "/greet?name=Ada", "Hello, Ada!"],
     ["JavaScript sample on Bun", BUN, ["app.mjs"], "/greet?name=Ada", "Hello, Ada!"],
     ["TypeScript sample on Bun", BUN, ["app.ts"], "/", "Hello world!"],
     ["TypeScript sample on Deno", Deno.execPath(), ["run", "-A", "app.ts"], "/", "Hello world!"],
+    ["node app.ts (type stripping) on Node 26", NODE26, ["stripped.ts"], "/", STRIPPED],
+    ["node app.ts on Node 26, from the sources", NODE26, ["stripped_sources.ts"], "/", STRIPPED],
   ];
   for (const [name, cmd, args, path, expected] of runs) {
     const body = await serveOnce(name, cmd, args, dir, path);

@@ -29,8 +29,13 @@ function fileOf(dir: string, name: string): string {
 
 /** The application: serves the text files of one directory. */
 export class Root {
+  /** The folder served. */
+  readonly dir: string;
+
   /** Creates the application serving `dir`. */
-  constructor(readonly dir: string) {}
+  constructor(dir: string) {
+    this.dir = dir;
+  }
 
   /** `/thing?path=name`: 401 unless authorized, 404 when there is no such file. */
   @cherrypy.expose

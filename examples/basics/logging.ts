@@ -39,8 +39,12 @@ export class Logger {
   /** Where formatted lines go. */
   write: (line: string) => void;
 
+  /** The logger's name. */
+  readonly name: string;
+
   /** Creates the logger called `name`. */
-  constructor(readonly name: string, write?: (line: string) => void) {
+  constructor(name: string, write?: (line: string) => void) {
+    this.name = name;
     this.write = write ?? ((line) => cherrypy.platform.writeStdout(line + "\n"));
   }
 

@@ -22,8 +22,13 @@ export interface User {
 
 /** A stand-in for a database session: users by id. */
 export class UserStore {
+  /** The users, by id. */
+  readonly users: Map<number, User>;
+
   /** Creates the store holding `users`. */
-  constructor(readonly users: Map<number, User>) {}
+  constructor(users: Map<number, User>) {
+    this.users = users;
+  }
 
   /** The user with `id`; 404 when there is none. */
   get(id: number): User {

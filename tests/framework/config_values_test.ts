@@ -141,7 +141,14 @@ test("Python builtins int, float, str, bool, list, tuple, dict", () => {
 
 test("names and calls resolve through the registry, never eval", () => {
   class Point {
-    constructor(readonly x: number, readonly y: number, readonly opts?: Record<string, unknown>) {}
+    readonly x: number;
+    readonly y: number;
+    readonly opts?: Record<string, unknown> | undefined;
+    constructor(x: number, y: number, opts?: Record<string, unknown>) {
+      this.x = x;
+      this.y = y;
+      this.opts = opts;
+    }
   }
   const calls: unknown[][] = [];
   const registry = new ConfigRegistry();

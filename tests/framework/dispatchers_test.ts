@@ -192,7 +192,10 @@ test("MethodDispatcher over HTTP: the 405 response matches CherryPy's", async ()
 
 class City {
   population = 10000;
-  constructor(readonly name: string) {}
+  readonly name: string;
+  constructor(name: string) {
+    this.name = name;
+  }
   index() {
     return `Welcome to ${this.name}, pop. ${this.population}`;
   }
@@ -403,7 +406,10 @@ test("compileRoute: syntax, requirements and errors", () => {
 // --- VirtualHost -----------------------------------------------------------------------------
 
 class Site {
-  constructor(readonly name: string) {}
+  readonly name: string;
+  constructor(name: string) {
+    this.name = name;
+  }
   @expose
   index() {
     return `Welcome to ${this.name}`;
@@ -528,7 +534,10 @@ test("popargs: class decorator, class member, handler objects, functions and cla
   assert.equal(fn.body, "made for 7");
   assert.deepEqual({ ...fn.request.params }, {});
   class Made {
-    constructor(readonly values: Record<string, string>) {}
+    readonly values: Record<string, string>;
+    constructor(values: Record<string, string>) {
+      this.values = values;
+    }
     @expose
     index() {
       return `class got ${JSON.stringify(this.values)}`;
