@@ -391,7 +391,10 @@ function ppid(): number {
 /** The Deno platform. */
 export const denoPlatform: Platform = {
   name: "deno",
-  version: D.version.deno,
+  // Read when asked: this module is loaded on every runtime (see mod.ts), Deno or not.
+  get version() {
+    return D.version.deno;
+  },
 
   pid: () => D.pid,
   args: () => [...D.args],

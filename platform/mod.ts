@@ -14,6 +14,8 @@
  * @module
  */
 
+import { denoPlatform } from "./deno.ts";
+import { nodePlatform } from "./node.ts";
 import type { Platform } from "./types.ts";
 
 export * from "./types.ts";
@@ -22,7 +24,9 @@ export * from "./types.ts";
 export const isDeno: boolean = typeof (globalThis as { Deno?: { serve?: unknown } }).Deno?.serve ===
   "function";
 
-/** The platform implementation for the current runtime. */
-export const platform: Platform = isDeno
-  ? (await import("./deno.ts")).denoPlatform
-  : (await import("./node.ts")).nodePlatform;
+/**
+ * The platform implementation for the current runtime. Both implementations are imported
+ * statically (neither touches its runtime until called), so the module graph has no top-level
+ * `await` and CommonJS code can `require()` the package (Node 22.12+).
+ */
+export const platform: Platform = isDeno ? denoPlatform : nodePlatform;

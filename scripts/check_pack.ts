@@ -1,7 +1,7 @@
 /**
  * Packs the npm build, installs the tarball into an empty project outside the repository, and
  * runs the package README's own samples there as a user would: the JavaScript site on Node 22
- * (the oldest supported line) and on Bun, the TypeScript site on Bun and on Deno, and the
+ * (the oldest supported line) and on Bun, the CommonJS one (`require`) on both, the TypeScript site on Bun and on Deno, and the
  * decorator-free TypeScript site through Node 26's type stripping, against the package and
  * against the repository's sources. Each must serve
  * its page and exit 0 on SIGTERM after the bus's `EXITED` line. The package's `cherryd` bin must
@@ -47,12 +47,12 @@ async function sh(cmd: string, args: string[], cwd: string): Promise<string> {
 function sample(markdown: string, lang: string, nth = 0): string {
   const blocks = [...markdown.matchAll(new RegExp("```" + lang + "\\n([\\s\\S]*?)```", "g"))];
   const code = blocks[nth]?.[1];
-  if (code === undefined || !code.includes("await cherrypy.quickstart(")) {
+  if (code === undefined || !code.includes("cherrypy.quickstart(")) {
     throw new Error(`the package README has no \`\`\`${lang} site sample`);
   }
   return code.replace(
-    "await cherrypy.quickstart(",
-    'cherrypy.config.update({ "server.socket_port": 0 });\nawait cherrypy.quickstart(',
+    /^(await )?cherrypy\.quickstart\(/m,
+    'cherrypy.config.update({ "server.socket_port": 0 });\n$&',
   );
 }
 
@@ -99,6 +99,7 @@ try {
   }
   await Deno.writeTextFile(`${dir}/app.mjs`, sample(readme, "js"));
   await Deno.writeTextFile(`${dir}/app.ts`, sample(readme, "ts"));
+  await Deno.writeTextFile(`${dir}/app.cjs`, sample(readme, "cjs"));
   await Deno.writeTextFile(`${dir}/stripped.ts`, sample(readme, "ts", 1));
   // The same, against the repository's sources instead of the package.
   await Deno.writeTextFile(
@@ -109,6 +110,8 @@ try {
   const runs: Array<[string, string, string[], string, string]> = [
     ["JavaScript sample on Node 22", NODE, ["app.mjs"], "/greet?name=Ada", "Hello, Ada!"],
     ["JavaScript sample on Bun", BUN, ["app.mjs"], "/greet?name=Ada", "Hello, Ada!"],
+    ["CommonJS sample (require) on Node 22", NODE, ["app.cjs"], "/", "Hello from CommonJS!"],
+    ["CommonJS sample (require) on Bun", BUN, ["app.cjs"], "/", "Hello from CommonJS!"],
     ["TypeScript sample on Bun", BUN, ["app.ts"], "/", "Hello world!"],
     ["TypeScript sample on Deno", Deno.execPath(), ["run", "-A", "app.ts"], "/", "Hello world!"],
     ["node app.ts (type stripping) on Node 26", NODE26, ["stripped.ts"], "/", STRIPPED],
