@@ -229,6 +229,9 @@ export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
     : { transport: "tcp", hostname: a.hostname ?? "", port: a.port ?? 0 };
   const noDelay = (options.noDelay ?? true) && addr.transport === "tcp";
   let stopping = false;
+  /** Sockets accepted while the server stops, held unread until the listener is closed. */
+  let held = null as Array<() => void> | null;
+  let accepted = 0;
   const accepting = (async () => {
     while (!stopping) {
       let conn: DenoConn;
@@ -246,8 +249,11 @@ export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
           (conn as DenoConn & { setNoDelay?(on: boolean): void }).setNoDelay?.(true);
         } catch { /* closed already */ }
       }
+      accepted++;
       const socket = new DenoSocket(conn);
-      socket.start(engine.accept(socket));
+      const served = engine.accept(socket);
+      if (held === null) socket.start(served);
+      else held.push(() => socket.start(served));
     }
   })();
   let closed: Promise<void> | undefined;
@@ -255,10 +261,21 @@ export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
     addr,
     shutdown() {
       closed ??= (async () => {
+        const drained = engine.drain();
+        held = [];
+        // As on Node (see _node_wire.ts): close the listener once its queue is quiet.
+        const deadline = Date.now() + 250;
+        for (let calm = 0; calm < 2 && Date.now() < deadline;) {
+          const before = accepted;
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          calm = accepted === before ? calm + 1 : 0;
+        }
         stopping = true;
         listener.close();
         await accepting;
-        await engine.drain();
+        for (const start of held) start();
+        held = null;
+        await drained;
         engine.dispose();
       })();
       return closed;

@@ -13,11 +13,38 @@ import * as tls from "node:tls";
 import { WireEngine } from "./_wire_engine.ts";
 import type { BoundAddress, NativeServer, ServeOptions } from "./types.ts";
 
+/** The longest a stopping server waits for its accept queue to fall quiet. */
+const QUIET_MAX_MS = 250;
+
+/**
+ * Resolves once two turns of the event loop in a row accepted no connection (or after
+ * `QUIET_MAX_MS`). Closing a listener resets the connections still in the kernel's accept
+ * queue, connections their clients already saw established; closing it right after a turn
+ * that found the queue empty, while the connections accepted meanwhile are held unanswered
+ * (their clients wait instead of connecting again), leaves that queue empty in practice.
+ */
+async function quiet(count: () => number): Promise<void> {
+  const deadline = Date.now() + QUIET_MAX_MS;
+  for (let calm = 0; calm < 2 && Date.now() < deadline;) {
+    const before = count();
+    await new Promise((resolve) => setImmediate(resolve));
+    calm = count() === before ? calm + 1 : 0;
+  }
+}
+
 /** Starts the server; see `Platform.serve`. */
 export function serve(options: ServeOptions): Promise<NativeServer> {
   const engine = new WireEngine(options, (timer) => timer.unref());
   const noDelay = options.noDelay ?? true;
+  /** Sockets accepted while the server stops, held unread until the listener is closed. */
+  let held: net.Socket[] | null = null;
+  let accepted = 0;
   const accept = (socket: net.Socket) => {
+    accepted++;
+    if (held !== null) {
+      socket.pause();
+      held.push(socket);
+    }
     if (noDelay && socket.remoteAddress !== undefined) socket.setNoDelay(true);
     const conn = engine.accept(socket);
     socket.on("data", (chunk: Buffer) => conn.onData(chunk));
@@ -61,8 +88,13 @@ export function serve(options: ServeOptions): Promise<NativeServer> {
         addr,
         shutdown() {
           closed ??= (async () => {
+            const drained = engine.drain();
+            held = [];
+            await quiet(() => accepted);
             server.close();
-            await engine.drain();
+            for (const socket of held) socket.resume();
+            held = null;
+            await drained;
             // What is left never became a connection (a TLS handshake in progress).
             for (const socket of sockets) socket.destroy();
             engine.dispose();
