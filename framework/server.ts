@@ -6,7 +6,7 @@
 
 import type { Bus } from "../bus/mod.ts";
 import { ServerAdapter } from "../plugins/mod.ts";
-import { platform } from "../platform/mod.ts";
+import { type HttpEngineName, platform } from "../platform/mod.ts";
 import { type BindAddress, formatHost, type Gateway, HTTPServer } from "../server/mod.ts";
 
 /**
@@ -62,6 +62,11 @@ export class Server extends ServerAdapter {
   statistics = false;
   /** Disable Nagle's algorithm on connections. */
   nodelay = true;
+  /**
+   * The HTTP engine: `"cherrypy"` (the project's own HTTP/1.1 engine) or `"native"`
+   * (Deno's `serve`, Deno only); `null`: the runtime's default (see `docs/server.md`).
+   */
+  engine: HttpEngineName | null = null;
   readonly #gateway: () => Gateway;
   readonly #onError: (error: unknown) => void;
 
@@ -138,6 +143,7 @@ export class Server extends ServerAdapter {
       queueSize: this.accepted_queue_size,
       queueTimeout: this.accepted_queue_timeout,
       statistics: this.statistics,
+      engine: this.engine,
     });
   }
 

@@ -471,3 +471,19 @@ export function cancelBody(body: OutgoingBody): void {
     it.return?.()?.catch?.(() => {});
   }
 }
+
+/** The refusal of a head over `max` bytes: 414 when its request line alone is too long, else 431. */
+export function oversized(pending: Uint8Array, start: number, max: number): Refusal {
+  const lineEnd = pending.indexOf(10, start);
+  return lineEnd < 0 || lineEnd - start > max
+    ? new Refusal(414, "The Request-URI sent with the request exceeds the maximum allowed bytes.")
+    : new Refusal(431, "The headers sent with the request exceed the maximum allowed bytes.");
+}
+
+/** `true` when a line of the incomplete head (from `start`) has a bare LF after `from`. */
+export function hasBareLF(pending: Uint8Array, from: number, start: number): boolean {
+  for (let lf = pending.indexOf(10, from); lf >= 0; lf = pending.indexOf(10, lf + 1)) {
+    if (lf === start || pending[lf - 1] !== 13) return true;
+  }
+  return false;
+}

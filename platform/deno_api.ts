@@ -42,6 +42,23 @@ export interface DenoHttpServer {
   shutdown(): Promise<void>;
 }
 
+/** A connected socket (`Deno.Conn`, `Deno.TcpConn`, `Deno.TlsConn`, `Deno.UnixConn`). */
+export interface DenoConn {
+  readonly localAddr: DenoNetAddr;
+  readonly remoteAddr: DenoNetAddr;
+  read(p: Uint8Array): Promise<number | null>;
+  write(p: Uint8Array): Promise<number>;
+  closeWrite(): Promise<void>;
+  close(): void;
+}
+
+/** A listening socket (`Deno.Listener`). */
+export interface DenoListener {
+  readonly addr: DenoNetAddr;
+  accept(): Promise<DenoConn>;
+  close(): void;
+}
+
 /** The subset of the `Deno` namespace used by `platform/deno.ts`. */
 export interface DenoApi {
   readonly version: { readonly deno: string };
@@ -96,6 +113,21 @@ export interface DenoApi {
   makeTempDir(options?: { prefix?: string }): Promise<string>;
   makeTempFile(options?: { prefix?: string }): Promise<string>;
   open(path: string, options?: { read?: boolean; write?: boolean }): Promise<DenoFsFile>;
+  listen(
+    options: { hostname?: string; port: number; tcpBacklog?: number; transport?: "tcp" },
+  ): DenoListener;
+  listen(options: { path: string; transport: "unix" }): DenoListener;
+  listenTls(
+    options: {
+      hostname?: string;
+      port: number;
+      tcpBacklog?: number;
+      transport?: "tcp";
+      cert: string;
+      key: string;
+      alpnProtocols?: string[];
+    },
+  ): DenoListener;
   serve(
     options: {
       hostname?: string;

@@ -1,6 +1,6 @@
 /**
- * The Node implementation of {@link Platform}: `node:http` for HTTP (no Fetch objects on the
- * hot path), `process` for the process and signals, `node:fs` for files and
+ * The Node implementation of {@link Platform}: the project's own HTTP/1.1 engine over `node:net`
+ * and `node:tls` for HTTP (no Fetch objects on the hot path), `process` for the process and signals, `node:fs` for files and
  * `AsyncLocalStorage` for context-local state.
  *
  * @module
@@ -262,7 +262,20 @@ export const nodePlatform: Platform = {
   },
 
   isPortOccupied,
-  serve,
+  serve(options) {
+    const engine = options.engine ?? "cherrypy";
+    if (engine !== "cherrypy") {
+      return Promise.reject(
+        new UnsupportedError(
+          engine === "native"
+            ? 'Node has no native HTTP engine here: server.engine "native" (Deno.serve) ' +
+              'exists on Deno only. Use "cherrypy" (the default), or leave server.engine unset.'
+            : `Unknown HTTP engine ${JSON.stringify(engine)} (server.engine): use "cherrypy".`,
+        ),
+      );
+    }
+    return serve(options);
+  },
 
   createAsyncContext<T>(): AsyncContext<T> {
     const als = new AsyncLocalStorage<T>();

@@ -115,11 +115,23 @@ export interface ServeOptions {
    * {@link PayloadTooLargeError}.
    */
   maxBodySize?: number;
+  /**
+   * The HTTP engine: `"cherrypy"`, the project's own HTTP/1.1 engine (cheroot's refusals,
+   * timeouts and limits; the only one on Node), or `"native"`, the runtime's own server
+   * (`Deno.serve` on Deno, with HTTP/2; Node has none and refuses it). Default: `"cherrypy"`.
+   */
+  engine?: HttpEngineName;
   /** Called for every request. */
   handler: NativeHandler;
   /** Called when the handler throws; the client gets a plain 500. */
   onError?: (error: unknown) => void;
 }
+
+/**
+ * The HTTP engines a server can run on (`server.engine`): `"cherrypy"`, the project's own
+ * HTTP/1.1 engine, or `"native"`, the runtime's server (`Deno.serve`; Deno only).
+ */
+export type HttpEngineName = "cherrypy" | "native";
 
 /** Thrown while reading a request body that is larger than `maxBodySize`. */
 export class PayloadTooLargeError extends Error {

@@ -1,12 +1,14 @@
 /**
- * The HTTP server: serves a gateway over the runtime's native HTTP engine (Deno's `serve` on
- * Deno, `node:http`/`node:https` on Node), with CherryPy's server knobs and a graceful stop.
+ * The HTTP server: serves a gateway over an HTTP engine (the project's own HTTP/1.1 engine, or
+ * Deno's `serve` on Deno: see {@link HTTPServerOptions.engine}), with CherryPy's server knobs
+ * and a graceful stop.
  *
  * @module
  */
 
 import {
   type BoundAddress,
+  type HttpEngineName,
   type IncomingRequest,
   type NativeHandler,
   type NativeServer,
@@ -91,6 +93,12 @@ export interface HTTPServerOptions {
   queueTimeout?: number;
   /** Keep counters (`server.statistics`); read them from {@link HTTPServer.stats}. */
   statistics?: boolean;
+  /**
+   * The HTTP engine (`server.engine`): `"cherrypy"`, the project's own HTTP/1.1 engine, or
+   * `"native"` (Deno's `serve`, Deno only); `null` or absent: the runtime's default (see
+   * `docs/server.md`).
+   */
+  engine?: HttpEngineName | null;
 }
 
 const SERVICE_UNAVAILABLE: OutgoingResponse = {
@@ -177,6 +185,7 @@ export class HTTPServer {
       maxBodySize: o.maxRequestBodySize ?? 0,
       timeoutMs: (o.socketTimeout ?? 0) * 1000,
     };
+    if (o.engine) opts.engine = o.engine;
     if ("path" in this.bind) opts.path = this.bind.path;
     if ("fd" in this.bind) opts.fd = this.bind.fd;
     if (o.socketQueueSize) opts.backlog = o.socketQueueSize;

@@ -174,22 +174,46 @@ export const TARGETS: readonly Target[] = [
   {
     name: "cp_deno",
     runtime: "deno",
-    description: "cherrypy-ts HTTPServer, native gateway, from the TypeScript sources",
+    description:
+      "cherrypy-ts HTTPServer on its own HTTP/1.1 engine (server.engine cherrypy), native gateway, from the sources",
     groups: ["server"],
     apps: HELLO,
     floor: "read_deno",
     command: (c) => denoRun(c, "cp_server.mjs"),
-    env: (c) => ({ CP_MOD: `${c.root}/server/mod.ts`, CP_APP: "native" }),
+    env: (c) => ({ CP_MOD: `${c.root}/server/mod.ts`, CP_APP: "native", CP_ENGINE: "cherrypy" }),
+  },
+  {
+    name: "cp_deno_native",
+    runtime: "deno",
+    description:
+      "cherrypy-ts HTTPServer on Deno.serve (server.engine native), native gateway, from the sources",
+    groups: ["server"],
+    apps: HELLO,
+    floor: "read_deno",
+    command: (c) => denoRun(c, "cp_server.mjs"),
+    env: (c) => ({ CP_MOD: `${c.root}/server/mod.ts`, CP_APP: "native", CP_ENGINE: "native" }),
   },
   {
     name: "cp_fw_deno",
     runtime: "deno",
-    description: "cherrypy-ts framework (tree.mount, engine, production), from the sources",
+    description:
+      "cherrypy-ts framework (tree.mount, engine, production) on its own HTTP/1.1 engine, from the sources",
     groups: ["framework"],
     apps: APP_NAMES,
     floor: "same_deno",
     command: (c) => denoRun(c, "cp_framework.mjs"),
-    env: (c) => ({ CP_MOD: `${c.root}/mod.ts` }),
+    env: (c) => ({ CP_MOD: `${c.root}/mod.ts`, CP_ENGINE: "cherrypy" }),
+  },
+  {
+    name: "cp_fw_deno_native",
+    runtime: "deno",
+    description:
+      "cherrypy-ts framework (tree.mount, engine, production) on Deno.serve, from the sources",
+    groups: ["framework"],
+    apps: APP_NAMES,
+    floor: "same_deno",
+    command: (c) => denoRun(c, "cp_framework.mjs"),
+    env: (c) => ({ CP_MOD: `${c.root}/mod.ts`, CP_ENGINE: "native" }),
   },
   {
     name: "raw_node",

@@ -3,7 +3,12 @@
  *
  * @module
  */
-import type { IncomingRequest, OutgoingResponse } from "../../platform/mod.ts";
+import {
+  type HttpEngineName,
+  type IncomingRequest,
+  isDeno,
+  type OutgoingResponse,
+} from "../../platform/mod.ts";
 import { HTTPServer, type HTTPServerOptions } from "../../server/mod.ts";
 
 async function* streamParts(): AsyncGenerator<Uint8Array> {
@@ -47,6 +52,12 @@ export const testGateway = {
     }
   },
 };
+
+/**
+ * The HTTP engines of this runtime: the project's own (`"cherrypy"`) everywhere, and
+ * `Deno.serve` (`"native"`) on Deno.
+ */
+export const ENGINES: readonly HttpEngineName[] = isDeno ? ["cherrypy", "native"] : ["cherrypy"];
 
 /** Serves {@link testGateway} on 127.0.0.1 (port 0) with `options`; returns the server. */
 export async function serveTest(options: HTTPServerOptions = {}): Promise<HTTPServer> {

@@ -1,6 +1,7 @@
 /**
- * A site over TLS as real clients reach it: curl negotiating HTTP/2 by ALPN where the runtime
- * offers it (Deno) and HTTP/1.1 where it does not (Node), and what the framework then sees.
+ * A site over TLS as real clients reach it, on each engine: curl negotiating HTTP/2 by ALPN
+ * where the engine offers it (`Deno.serve`, the `native` engine on Deno) and HTTP/1.1 where it
+ * does not (the project's engine, on Node and Deno), and what the framework then sees.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -9,8 +10,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expose, HTTPServer, LogManager, request, Tree } from "../../mod.ts";
-import { isDeno } from "../../platform/mod.ts";
+import type { HttpEngineName } from "../../platform/mod.ts";
 import { rawExchange } from "../_raw.ts";
+import { ENGINES } from "./_gateway.ts";
 
 class Site {
   @expose
@@ -40,7 +42,11 @@ function makeCertificate(dir: string): { cert: string; key: string } {
   return { cert, key };
 }
 
-async function withSite(tls: boolean, fn: (port: number) => Promise<void>): Promise<void> {
+async function withSite(
+  tls: boolean,
+  engine: HttpEngineName,
+  fn: (port: number) => Promise<void>,
+): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "cherrypy-ts-h2-"));
   const log = new LogManager();
   log.screen = false;
@@ -50,7 +56,7 @@ async function withSite(tls: boolean, fn: (port: number) => Promise<void>): Prom
   const server = new HTTPServer(
     { host: "127.0.0.1", port: 0 },
     tree,
-    tls ? { ssl: { certificate: cert, privateKey: key } } : {},
+    tls ? { ssl: { certificate: cert, privateKey: key }, engine } : { engine },
   );
   await server.start();
   try {
@@ -61,37 +67,40 @@ async function withSite(tls: boolean, fn: (port: number) => Promise<void>): Prom
   }
 }
 
-test("https: curl gets 200 over the protocol it negotiates; HTTP/2's :authority is the Host", async () => {
-  await withSite(true, async (port) => {
-    const url = `https://localhost:${port}`;
-    const [body, version] = (await curl(["-w", "\n%{http_code} %{http_version}", url + "/"]))
-      .split("\n");
-    assert.equal(body, "Hello world!");
-    // Deno offers h2 by ALPN; the Node engine speaks HTTP/1.1 and curl falls back to it.
-    assert.equal(version, isDeno ? "200 2" : "200 1.1");
-    assert.equal(
-      await curl([url + "/who"]),
-      isDeno
-        ? `2.0 localhost:${port} https://localhost:${port}`
-        : `1.1 localhost:${port} https://localhost:${port}`,
-    );
-    assert.equal(
-      await curl(["--http1.1", url + "/who"]),
-      `1.1 localhost:${port} https://localhost:${port}`,
-    );
-  });
-});
-
-test("http: HTTP/2 with prior knowledge on Deno; HTTP/1.0 without Host is served", async () => {
-  await withSite(false, async (port) => {
-    if (isDeno) {
+for (const engine of ENGINES) {
+  const h2 = engine === "native";
+  test(`https: curl gets 200 over the protocol it negotiates; HTTP/2's :authority is the Host [${engine}]`, async () => {
+    await withSite(true, engine, async (port) => {
+      const url = `https://localhost:${port}`;
+      const [body, version] = (await curl(["-w", "\n%{http_code} %{http_version}", url + "/"]))
+        .split("\n");
+      assert.equal(body, "Hello world!");
+      // Deno.serve offers h2 by ALPN; the project's engine speaks HTTP/1.1 and curl falls back to it.
+      assert.equal(version, h2 ? "200 2" : "200 1.1");
       assert.equal(
-        await curl(["--http2-prior-knowledge", `http://127.0.0.1:${port}/who`]),
-        `2.0 127.0.0.1:${port} http://127.0.0.1:${port}`,
+        await curl([url + "/who"]),
+        h2
+          ? `2.0 localhost:${port} https://localhost:${port}`
+          : `1.1 localhost:${port} https://localhost:${port}`,
       );
-    }
-    const old = await rawExchange(port, "GET /who HTTP/1.0\r\n\r\n", 2000);
-    assert.match(old.text, /^HTTP\/1\.[01] 200 /);
-    assert.match(old.text, /\r\n\r\n1\.0 null http:\/\/127\.0\.0\.1\r?$/);
+      assert.equal(
+        await curl(["--http1.1", url + "/who"]),
+        `1.1 localhost:${port} https://localhost:${port}`,
+      );
+    });
   });
-});
+
+  test(`http: HTTP/2 with prior knowledge on Deno.serve; HTTP/1.0 without Host is served [${engine}]`, async () => {
+    await withSite(false, engine, async (port) => {
+      if (h2) {
+        assert.equal(
+          await curl(["--http2-prior-knowledge", `http://127.0.0.1:${port}/who`]),
+          `2.0 127.0.0.1:${port} http://127.0.0.1:${port}`,
+        );
+      }
+      const old = await rawExchange(port, "GET /who HTTP/1.0\r\n\r\n", 2000);
+      assert.match(old.text, /^HTTP\/1\.[01] 200 /);
+      assert.match(old.text, /\r\n\r\n1\.0 null http:\/\/127\.0\.0\.1\r?$/);
+    });
+  });
+}

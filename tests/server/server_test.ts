@@ -14,102 +14,154 @@ import { ServerAdapter } from "../../plugins/mod.ts";
 import { HTTPServer, PathInfoDispatcher } from "../../server/mod.ts";
 import { rawConnect, rawExchange } from "../_raw.ts";
 import { eventually, runCommand, runProgram, runtimeCommand, scriptPath } from "../_helpers.ts";
-import { serveTest, testGateway } from "./_gateway.ts";
+import { ENGINES, serveTest, testGateway } from "./_gateway.ts";
 
 const GET = (path: string) => `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`;
 
-test("server: port 0 reports the bound port; IPv6 loopback; dual stack on ::", async () => {
-  const v6 = new HTTPServer({ host: "::1", port: 0 }, testGateway);
-  await v6.start();
-  try {
-    assert.equal(v6.boundAddr!.hostname, "::1");
-    const conn = await rawConnect(v6.boundAddr!.port, { host: "::1" });
-    conn.write(GET("/"));
-    await conn.waitFor(/Hello world!/);
-    conn.destroy();
-  } finally {
-    await v6.stop();
-  }
-  const dual = new HTTPServer({ host: "::", port: 0 }, testGateway);
-  await dual.start();
-  try {
-    const v4 = await rawExchange(dual.boundAddr!.port, GET("/"), 1000);
-    assert.match(v4.text, /Hello world!/, "an IPv4 client reaches a server bound to ::");
-  } finally {
-    await dual.stop();
-  }
-});
-
-test("server: a Unix socket (a stale socket file is replaced)", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "cherrypy-ts-sock-"));
-  const path = join(dir, "site.sock");
-  try {
-    for (let round = 0; round < 2; round++) {
-      const server = new HTTPServer({ path }, testGateway);
-      await server.start();
-      assert.deepEqual(server.boundAddr, { transport: "unix", hostname: path, port: 0 });
-      assert.equal(server.bindAddr, undefined);
-      const conn = await rawConnect(path);
-      conn.write(GET("/"));
-      await conn.waitFor(/Hello world!/);
-      conn.destroy();
-      await server.stop();
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-test("server: TLS with a generated certificate and chain; 'Serving on https://'", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "cherrypy-ts-tls-"));
-  try {
-    const cert = join(dir, "cert.pem");
-    const key = join(dir, "key.pem");
-    execFileSync("openssl", [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      key,
-      "-out",
-      cert,
-      "-days",
-      "1",
-      "-subj",
-      "/CN=localhost",
-      "-addext",
-      "subjectAltName=DNS:localhost,IP:127.0.0.1",
-    ], { stdio: "ignore" });
-    const server = new HTTPServer({ host: "127.0.0.1", port: 0 }, testGateway, {
-      ssl: { certificate: cert, privateKey: key, certificateChain: cert },
-    });
-    const bus = new Bus({ exitProcess: () => {} });
-    const logs: string[] = [];
-    bus.subscribe("log", (m: string) => logs.push(m));
-    new ServerAdapter(bus, server).subscribe();
-    await bus.start();
+for (const engine of ENGINES) {
+  test(`server: port 0 reports the bound port; IPv6 loopback; dual stack on :: [${engine}]`, async () => {
+    const v6 = new HTTPServer({ host: "::1", port: 0 }, testGateway, { engine });
+    await v6.start();
     try {
-      const port = server.boundAddr!.port;
-      assert.ok(logs.includes(`Serving on https://127.0.0.1:${port}`), logs.join("\n"));
-      const conn = await rawConnect(port, { tls: { ca: readFileSync(cert, "utf8") } });
+      assert.equal(v6.boundAddr!.hostname, "::1");
+      const conn = await rawConnect(v6.boundAddr!.port, { host: "::1" });
       conn.write(GET("/"));
       await conn.waitFor(/Hello world!/);
       conn.destroy();
     } finally {
-      await bus.exit();
+      await v6.stop();
     }
-    await assert.rejects(
-      new HTTPServer({ host: "127.0.0.1", port: 0 }, testGateway, {
-        ssl: { certificate: join(dir, "missing.pem"), privateKey: key },
-      }).start(),
-      /Cannot read the TLS certificate \(server\.ssl_certificate\)/,
+    const dual = new HTTPServer({ host: "::", port: 0 }, testGateway, { engine });
+    await dual.start();
+    try {
+      const v4 = await rawExchange(dual.boundAddr!.port, GET("/"), 1000);
+      assert.match(v4.text, /Hello world!/, "an IPv4 client reaches a server bound to ::");
+    } finally {
+      await dual.stop();
+    }
+  });
+
+  test(`server: a Unix socket (a stale socket file is replaced) [${engine}]`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cherrypy-ts-sock-"));
+    const path = join(dir, "site.sock");
+    try {
+      for (let round = 0; round < 2; round++) {
+        const server = new HTTPServer({ path }, testGateway, { engine });
+        await server.start();
+        assert.deepEqual(server.boundAddr, { transport: "unix", hostname: path, port: 0 });
+        assert.equal(server.bindAddr, undefined);
+        const conn = await rawConnect(path);
+        conn.write(GET("/"));
+        await conn.waitFor(/Hello world!/);
+        conn.destroy();
+        await server.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test(`server: TLS with a generated certificate and chain; 'Serving on https://' [${engine}]`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cherrypy-ts-tls-"));
+    try {
+      const cert = join(dir, "cert.pem");
+      const key = join(dir, "key.pem");
+      execFileSync("openssl", [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+        "-days",
+        "1",
+        "-subj",
+        "/CN=localhost",
+        "-addext",
+        "subjectAltName=DNS:localhost,IP:127.0.0.1",
+      ], { stdio: "ignore" });
+      const server = new HTTPServer({ host: "127.0.0.1", port: 0 }, testGateway, {
+        ssl: { certificate: cert, privateKey: key, certificateChain: cert },
+        engine,
+      });
+      const bus = new Bus({ exitProcess: () => {} });
+      const logs: string[] = [];
+      bus.subscribe("log", (m: string) => logs.push(m));
+      new ServerAdapter(bus, server).subscribe();
+      await bus.start();
+      try {
+        const port = server.boundAddr!.port;
+        assert.ok(logs.includes(`Serving on https://127.0.0.1:${port}`), logs.join("\n"));
+        const conn = await rawConnect(port, { tls: { ca: readFileSync(cert, "utf8") } });
+        conn.write(GET("/"));
+        await conn.waitFor(/Hello world!/);
+        conn.destroy();
+      } finally {
+        await bus.exit();
+      }
+      await assert.rejects(
+        new HTTPServer({ host: "127.0.0.1", port: 0 }, testGateway, {
+          ssl: { certificate: join(dir, "missing.pem"), privateKey: key },
+        }).start(),
+        /Cannot read the TLS certificate \(server\.ssl_certificate\)/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test(`drain: 50 slow requests finish, new connections are refused, idle keep-alive closes at once [${engine}]`, async () => {
+    const server = await serveTest({ shutdownTimeout: 5, statistics: true, engine });
+    const port = server.boundAddr!.port;
+    const idle = await rawConnect(port);
+    idle.write(GET("/"));
+    await idle.waitFor(/Hello world!/);
+    const inflight = await Promise.all(Array.from({ length: 50 }, () => rawConnect(port)));
+    for (const c of inflight) c.write(GET("/sleep?ms=1000"));
+    await eventually(
+      () => server.stats["In Flight"] === 50 || undefined,
+      5000,
+      "50 requests in flight",
     );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+    const t0 = Date.now();
+    const stopped = server.stop();
+    await new Promise((r) => setTimeout(r, 100));
+    await assert.rejects(rawConnect(port), "new connections are refused while draining");
+    await Promise.race([idle.closed, new Promise((r) => setTimeout(r, 1000))]);
+    assert.ok(idle.isClosed(), "the idle keep-alive connection was closed at once");
+    await stopped;
+    const took = Date.now() - t0;
+    for (const c of inflight) {
+      // (Deno's shutdown can resolve just before the last bytes reach the sockets.)
+      await c.waitFor(/HTTP\/1\.1 200[\s\S]*Slept 1000 ms\./, 2000);
+      assert.match(c.text(), /\r\nconnection: close\r\n/i);
+      c.destroy();
+    }
+    assert.ok(took < 6000, `stop took ${took} ms (shutdown_timeout 5 s)`);
+  });
+
+  test(`drain: requests slower than shutdown_timeout are cut and counted in the log [${engine}]`, async () => {
+    const logs: string[] = [];
+    const server = await serveTest({ shutdownTimeout: 0.5, log: (m) => logs.push(m), engine });
+    const port = server.boundAddr!.port;
+    const slow = await Promise.all([0, 1, 2].map(() => rawConnect(port)));
+    for (const c of slow) c.write(GET("/sleep?ms=10000"));
+    await new Promise((r) => setTimeout(r, 200));
+    const t0 = Date.now();
+    await server.stop();
+    const took = Date.now() - t0;
+    assert.ok(took < 2500, `stop took ${took} ms`);
+    assert.ok(logs.some((l) => /3 request\(s\) still in flight were cut/.test(l)), logs.join("\n"));
+    for (const c of slow) {
+      await Promise.race([c.closed, c.waitFor(/HTTP\/1\.1 503/, 1000).catch(() => {})]);
+      assert.ok(c.isClosed() || /HTTP\/1\.1 503/.test(c.text()), `got ${c.text()}`);
+      c.destroy();
+    }
+  });
+}
 
 test("server: systemd socket activation adopts fd 3 on Node; Deno says what to do instead", async () => {
   if (isDeno) {
@@ -188,55 +240,6 @@ test("server: PathInfoDispatcher picks the longest prefix and strips it; 404 oth
     await miss.text();
   } finally {
     await server.stop();
-  }
-});
-
-test("drain: 50 slow requests finish, new connections are refused, idle keep-alive closes at once", async () => {
-  const server = await serveTest({ shutdownTimeout: 5, statistics: true });
-  const port = server.boundAddr!.port;
-  const idle = await rawConnect(port);
-  idle.write(GET("/"));
-  await idle.waitFor(/Hello world!/);
-  const inflight = await Promise.all(Array.from({ length: 50 }, () => rawConnect(port)));
-  for (const c of inflight) c.write(GET("/sleep?ms=1000"));
-  await eventually(
-    () => server.stats["In Flight"] === 50 || undefined,
-    5000,
-    "50 requests in flight",
-  );
-  const t0 = Date.now();
-  const stopped = server.stop();
-  await new Promise((r) => setTimeout(r, 100));
-  await assert.rejects(rawConnect(port), "new connections are refused while draining");
-  await Promise.race([idle.closed, new Promise((r) => setTimeout(r, 1000))]);
-  assert.ok(idle.isClosed(), "the idle keep-alive connection was closed at once");
-  await stopped;
-  const took = Date.now() - t0;
-  for (const c of inflight) {
-    // (Deno's shutdown can resolve just before the last bytes reach the sockets.)
-    await c.waitFor(/HTTP\/1\.1 200[\s\S]*Slept 1000 ms\./, 2000);
-    assert.match(c.text(), /\r\nconnection: close\r\n/i);
-    c.destroy();
-  }
-  assert.ok(took < 6000, `stop took ${took} ms (shutdown_timeout 5 s)`);
-});
-
-test("drain: requests slower than shutdown_timeout are cut and counted in the log", async () => {
-  const logs: string[] = [];
-  const server = await serveTest({ shutdownTimeout: 0.5, log: (m) => logs.push(m) });
-  const port = server.boundAddr!.port;
-  const slow = await Promise.all([0, 1, 2].map(() => rawConnect(port)));
-  for (const c of slow) c.write(GET("/sleep?ms=10000"));
-  await new Promise((r) => setTimeout(r, 200));
-  const t0 = Date.now();
-  await server.stop();
-  const took = Date.now() - t0;
-  assert.ok(took < 2500, `stop took ${took} ms`);
-  assert.ok(logs.some((l) => /3 request\(s\) still in flight were cut/.test(l)), logs.join("\n"));
-  for (const c of slow) {
-    await Promise.race([c.closed, c.waitFor(/HTTP\/1\.1 503/, 1000).catch(() => {})]);
-    assert.ok(c.isClosed() || /HTTP\/1\.1 503/.test(c.text()), `got ${c.text()}`);
-    c.destroy();
   }
 });
 

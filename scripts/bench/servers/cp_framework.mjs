@@ -10,7 +10,8 @@
  *     node scripts/bench/servers/cp_framework.mjs [port]          # imports npm/mod.js
  *
  * `[port]` or `PORT` is the port to bind on 127.0.0.1 (default 0: any free port); `--mod
- * <path>` or `CP_MOD` the package's main module to import. Prints `LISTENING <port>` once the
+ * <path>` or `CP_MOD` the package's main module to import; `CP_ENGINE` the HTTP engine
+ * (`server.engine`: `cherrypy` or `native`; default: the runtime's default). Prints `LISTENING <port>` once the
  * engine has started, and exits on SIGTERM.
  *
  * @module
@@ -37,6 +38,7 @@ cherrypy.config.update({
   environment: "production",
   "server.socket_host": "127.0.0.1",
   "server.socket_port": Number(port),
+  ...(process.env.CP_ENGINE ? { "server.engine": process.env.CP_ENGINE } : {}),
 });
 cherrypy.tree.mount(benchRoot(cherrypy), "");
 process.on("SIGTERM", () => process.exit(0));

@@ -14,6 +14,7 @@
  * - `--mod <path>` or `CP_MOD`: the module to import; it must export `HTTPServer` (the server
  *   module, or the package's main module `mod.ts` / `npm/mod.js`, which re-exports it).
  * - `--app <name>` or `CP_APP`: which entry of {@link APPS} to serve (default `native`).
+ * - `CP_ENGINE`: the HTTP engine (`cherrypy` or `native`; default: the runtime's default).
  *
  * Prints `LISTENING <port>` once the socket is bound (the benchmark waits for that line), and
  * exits on SIGTERM (so that `--cpu-prof` writes its profile).
@@ -69,6 +70,7 @@ const mod = await import(modUrl);
 const server = new mod.HTTPServer(
   { host: "127.0.0.1", port: Number(args.port ?? 0) },
   await makeApp(mod),
+  process.env.CP_ENGINE ? { engine: process.env.CP_ENGINE } : {},
 );
 await server.start();
 console.log(`LISTENING ${server.boundAddr.port}`);

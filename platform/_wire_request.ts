@@ -1,12 +1,11 @@
 /**
- * The request side of the Node platform's HTTP/1.1 server (`_node_wire.ts`): the request the
- * handler sees, and its body as it arrives (a known length or chunked), queued for the
+ * The request side of the project's HTTP/1.1 engine (`_wire.ts`): the socket interface each
+ * runtime's adapter implements, the request the handler sees, and its body as it arrives (a known length or chunked), queued for the
  * application with backpressure, or discarded once the response went out without it.
  *
  * @module
  */
 
-import type * as net from "node:net";
 import { guardBody } from "./_body.ts";
 import { ChunkedBodyError, ChunkedDecoder, type Head } from "./_http1.ts";
 import type { IncomingRequest, NativeHandler } from "./types.ts";
@@ -15,6 +14,42 @@ import type { IncomingRequest, NativeHandler } from "./types.ts";
 const BODY_HIGH_WATER = 256 * 1024;
 /** Unread body bytes discarded to keep a connection; beyond this it is closed. */
 export const DISCARD_LIMIT = 1024 * 1024;
+
+/**
+ * A connected socket as the engine uses it, whatever the runtime: Node's `net.Socket` (and
+ * `tls.TLSSocket`) has exactly this shape and is used as is; on Deno `_deno_wire.ts` wraps a
+ * `Deno.Conn`. What arrives is delivered by the adapter to the connection's `onData`, `onEnd`,
+ * `onDrain` and `onClose`.
+ */
+export interface WireSocket {
+  /**
+   * Queues bytes to send (a string as Latin-1 when `encoding` says so, else UTF-8); `false`
+   * once the queue is full (wait for `onDrain`).
+   */
+  write(data: string | Uint8Array, encoding?: "latin1"): boolean;
+  /** Holds writes back until {@link WireSocket.uncork}, so that they leave together. */
+  cork(): void;
+  /** Sends what {@link WireSocket.cork} held back. */
+  uncork(): void;
+  /** Sends what is queued, then half-closes (FIN); reading goes on. */
+  end(): void;
+  /** Sends what is queued and `data` (Latin-1), then half-closes (FIN); reading goes on. */
+  end(data: string, encoding: "latin1"): void;
+  /** Closes at once, dropping what is queued; `onClose` follows. */
+  destroy(): void;
+  /** Stops delivering received bytes until {@link WireSocket.resume}. */
+  pause(): void;
+  /** Delivers received bytes again. */
+  resume(): void;
+  /** The peer's address (`undefined` for Unix sockets or once closed). */
+  readonly remoteAddress?: string | undefined;
+  /** The peer's port. */
+  readonly remotePort?: number | undefined;
+  /** The local address. */
+  readonly localAddress?: string | undefined;
+  /** The local port. */
+  readonly localPort?: number | undefined;
+}
 
 /** What every connection of one server shares. */
 export interface Settings {
@@ -32,7 +67,7 @@ export interface Settings {
 
 /** What the request side needs from its connection. */
 export interface WireConnection {
-  readonly socket: net.Socket;
+  readonly socket: WireSocket;
   readonly settings: Settings;
   readonly closed: boolean;
   /** Pauses or resumes reading as the body queue requires. */

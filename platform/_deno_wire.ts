@@ -1,0 +1,287 @@
+/**
+ * The project's HTTP/1.1 engine (`_wire.ts`) on Deno: listens with `Deno.listen` (TCP or Unix
+ * socket) or `Deno.listenTls` (ALPN `http/1.1` only), and serves each `Deno.Conn` through
+ * {@link DenoSocket}, which gives it the engine's {@link WireSocket} shape: a read loop that
+ * delivers what arrives (pausable), and a write queue that sends what is written in one piece
+ * per turn of the event loop, reporting when it is full and when it drained.
+ *
+ * @module
+ */
+
+import { Buffer } from "node:buffer";
+import type { Connection } from "./_wire.ts";
+import { WireEngine } from "./_wire_engine.ts";
+import type { WireSocket } from "./_wire_request.ts";
+import type { DenoApi, DenoConn, DenoListener } from "./deno_api.ts";
+import type { BoundAddress, NativeServer, ServeOptions } from "./types.ts";
+
+/** The most a read takes at once. */
+const READ_SIZE = 16 * 1024;
+/** Queued bytes beyond which `write` reports the queue full (as Node's default high water). */
+const HIGH_WATER = 64 * 1024;
+const encoder = new TextEncoder();
+// deno-lint-ignore no-control-regex
+const NOT_ASCII = /[^\x00-\x7f]/;
+
+/** A `Deno.Conn` with the engine's {@link WireSocket} shape. */
+export class DenoSocket implements WireSocket {
+  readonly #conn: DenoConn;
+  #target: Connection | null = null;
+  #queue: Uint8Array[] = [];
+  #queued = 0;
+  #corked = false;
+  #flushing = false;
+  #scheduled = false;
+  /** `end()` was called: half-close once the queue is sent. */
+  #ending = false;
+  #writeEnded = false;
+  #readEnded = false;
+  #paused = false;
+  #resume: (() => void) | null = null;
+  #destroyed = false;
+  readonly remoteAddress: string | undefined;
+  readonly remotePort: number | undefined;
+  readonly localAddress: string | undefined;
+  readonly localPort: number | undefined;
+
+  /** Wraps `conn`; nothing is read before {@link DenoSocket.start}. */
+  constructor(conn: DenoConn) {
+    this.#conn = conn;
+    const remote = conn.remoteAddr;
+    const local = conn.localAddr;
+    this.remoteAddress = remote.transport === "unix" ? undefined : remote.hostname;
+    this.remotePort = remote.transport === "unix" ? undefined : remote.port;
+    this.localAddress = local.transport === "unix" ? undefined : local.hostname;
+    this.localPort = local.transport === "unix" ? undefined : local.port;
+  }
+
+  /** Starts reading, delivering to `target`. */
+  start(target: Connection): void {
+    this.#target = target;
+    this.#read();
+  }
+
+  async #read(): Promise<void> {
+    const conn = this.#conn;
+    const scratch = new Uint8Array(READ_SIZE);
+    try {
+      for (;;) {
+        if (this.#paused) await new Promise<void>((resolve) => this.#resume = resolve);
+        if (this.#destroyed) return;
+        const n = await conn.read(scratch);
+        if (this.#destroyed) return;
+        if (n === null) {
+          this.#readEnded = true;
+          this.#target!.onEnd();
+          this.#closeIfDone();
+          return;
+        }
+        const chunk = Buffer.allocUnsafe(n);
+        chunk.set(n === READ_SIZE ? scratch : scratch.subarray(0, n));
+        this.#target!.onData(chunk);
+      }
+    } catch {
+      this.destroy();
+    }
+  }
+
+  write(data: string | Uint8Array, encoding?: "latin1"): boolean {
+    if (this.#destroyed || this.#ending) return false;
+    const bytes = typeof data !== "string"
+      ? data
+      : encoding === "latin1" && NOT_ASCII.test(data)
+      ? Buffer.from(data, "latin1")
+      : encoder.encode(data);
+    if (bytes.length > 0) {
+      this.#queue.push(bytes);
+      this.#queued += bytes.length;
+      this.#schedule();
+    }
+    return this.#queued < HIGH_WATER;
+  }
+
+  cork(): void {
+    this.#corked = true;
+  }
+
+  uncork(): void {
+    this.#corked = false;
+    this.#schedule();
+  }
+
+  end(data?: string, encoding?: "latin1"): void {
+    if (this.#destroyed || this.#ending) return;
+    if (data !== undefined) this.write(data, encoding);
+    this.#ending = true;
+    this.#schedule();
+  }
+
+  destroy(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    this.#queue = [];
+    this.#queued = 0;
+    try {
+      this.#conn.close();
+    } catch { /* already closed */ }
+    this.#resume?.();
+    const target = this.#target;
+    if (target !== null) queueMicrotask(() => target.onClose());
+  }
+
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#paused = false;
+    const resume = this.#resume;
+    if (resume !== null) {
+      this.#resume = null;
+      resume();
+    }
+  }
+
+  /** Sends the queue on the next microtask, so that what one turn writes leaves in one piece. */
+  #schedule(): void {
+    if (this.#scheduled || this.#flushing || this.#corked) return;
+    this.#scheduled = true;
+    queueMicrotask(() => {
+      this.#scheduled = false;
+      if (!this.#corked) this.#flush();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#flushing || this.#destroyed) return;
+    this.#flushing = true;
+    const conn = this.#conn;
+    try {
+      while (this.#queue.length > 0) {
+        const queue = this.#queue;
+        this.#queue = [];
+        let bytes = queue.length === 1 ? queue[0]! : Buffer.concat(queue);
+        while (bytes.length > 0) {
+          const n = await conn.write(bytes);
+          if (this.#destroyed) return;
+          this.#queued -= n;
+          bytes = bytes.subarray(n);
+        }
+      }
+    } catch {
+      this.destroy();
+      return;
+    } finally {
+      this.#flushing = false;
+    }
+    this.#target?.onDrain();
+    if (this.#ending && !this.#writeEnded && this.#queue.length === 0) {
+      this.#writeEnded = true;
+      try {
+        await conn.closeWrite();
+      } catch {
+        this.destroy();
+        return;
+      }
+      this.#closeIfDone();
+    }
+  }
+
+  /** Both sides ended: the connection is over (as Node closes a half-open socket then). */
+  #closeIfDone(): void {
+    if (this.#readEnded && this.#writeEnded) this.destroy();
+  }
+}
+
+/** Starts the server, listening once this returns (it throws when binding fails). */
+export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
+  const engine = new WireEngine(options, (timer) => D.unrefTimer(timer as unknown as number));
+  let listener: DenoListener;
+  try {
+    if (options.path) {
+      try {
+        if (D.lstatSync(options.path).isSocket) D.removeSync(options.path);
+      } catch { /* no stale socket */ }
+      listener = D.listen({ transport: "unix", path: options.path });
+      D.chmodSync(options.path, 0o777);
+    } else {
+      const tcp = {
+        hostname: options.hostname,
+        port: options.port,
+        tcpBacklog: options.backlog ?? 511,
+      };
+      listener = options.tls
+        ? D.listenTls({
+          ...tcp,
+          cert: options.tls.cert,
+          key: options.tls.key,
+          alpnProtocols: ["http/1.1"],
+        })
+        : D.listen(tcp);
+    }
+  } catch (e) {
+    engine.dispose();
+    throw e;
+  }
+  const a = listener.addr;
+  const addr: BoundAddress = a.transport === "unix"
+    ? { transport: "unix", hostname: a.path ?? options.path ?? "", port: 0 }
+    : { transport: "tcp", hostname: a.hostname ?? "", port: a.port ?? 0 };
+  const noDelay = (options.noDelay ?? true) && addr.transport === "tcp";
+  let stopping = false;
+  /** Sockets accepted while the server stops, held unread until the listener is closed. */
+  let held = null as Array<() => void> | null;
+  let accepted = 0;
+  const accepting = (async () => {
+    while (!stopping) {
+      let conn: DenoConn;
+      try {
+        conn = await listener.accept();
+      } catch (e) {
+        if (stopping) return;
+        options.onError?.(e);
+        // Out of file descriptors, say: try again shortly rather than spin.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        continue;
+      }
+      if (noDelay) {
+        try {
+          (conn as DenoConn & { setNoDelay?(on: boolean): void }).setNoDelay?.(true);
+        } catch { /* closed already */ }
+      }
+      accepted++;
+      const socket = new DenoSocket(conn);
+      const served = engine.accept(socket);
+      if (held === null) socket.start(served);
+      else held.push(() => socket.start(served));
+    }
+  })();
+  let closed: Promise<void> | undefined;
+  return {
+    addr,
+    shutdown() {
+      closed ??= (async () => {
+        const drained = engine.drain();
+        held = [];
+        // As on Node (see _node_wire.ts): close the listener once its queue is quiet.
+        const deadline = Date.now() + 250;
+        for (let calm = 0; calm < 2 && Date.now() < deadline;) {
+          const before = accepted;
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          calm = accepted === before ? calm + 1 : 0;
+        }
+        stopping = true;
+        listener.close();
+        await accepting;
+        for (const start of held) start();
+        held = null;
+        await drained;
+        engine.dispose();
+      })();
+      return closed;
+    },
+    closeAllConnections() {
+      engine.closeAll();
+    },
+  };
+}
