@@ -35,7 +35,7 @@ export interface Head {
   readonly target: string;
   /** `"HTTP/1.1"` or `"HTTP/1.0"`, as sent. */
   readonly protocol: string;
-  /** `true` for HTTP/1.1 (or a later 1.x, read as 1.1). */
+  /** `true` for HTTP/1.1, `false` for HTTP/1.0. */
   readonly http11: boolean;
   /** Header fields as a flat `[lower-case name, value, ...]` list, in order. */
   readonly fields: string[];
@@ -54,6 +54,7 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 const DIGITS = /^[0-9]+$/;
+const VERSION = /^HTTP\/[0-9]\.[0-9]$/;
 const LOWER = /[a-z]/;
 
 const BAD_METHOD = "Malformed method name: According to RFC 2616 (section 5.1.1) and its " +
@@ -106,15 +107,15 @@ function requestLine(line: string): Refusal | [string, string, string, boolean] 
     if (!protocol.startsWith("HTTP/")) {
       return new Refusal(400, "Malformed Request-Line: bad protocol");
     }
-    const dot = protocol.indexOf(".", 5);
-    if (dot < 0) return new Refusal(400, "Malformed Request-Line: bad version");
-    const major = protocol.slice(5, dot);
-    const minor = protocol.slice(dot + 1);
-    if (!DIGITS.test(major) || !DIGITS.test(minor)) {
-      return new Refusal(400, "Malformed Request-Line");
+    // RFC 9112 §2.3: HTTP-version is "HTTP/" DIGIT "." DIGIT; "HTTP/1.10" or "HTTP/01.1" is no
+    // version at all (cheroot reads them as numbers: 505 and 200).
+    if (!VERSION.test(protocol)) return new Refusal(400, "Malformed Request-Line: bad version");
+    // HTTP/0.9, HTTP/2.0 and HTTP/1.2 alike: cheroot answers any version above 1.1, or of
+    // another major, with 505.
+    if (protocol.charCodeAt(5) !== 49 || protocol.charCodeAt(7) > 49) {
+      return new Refusal(505, "Cannot fulfill request");
     }
-    if (Number(major) !== 1) return new Refusal(505, "Cannot fulfill request");
-    http11 = Number(minor) >= 1;
+    http11 = protocol.charCodeAt(7) === 49;
   }
   if (!TOKEN.test(method)) return new Refusal(400, "Malformed Request-Line");
   if (LOWER.test(method)) return new Refusal(400, BAD_METHOD);
@@ -167,12 +168,9 @@ export function parseHead(text: string, maxBodySize: number): Head | Refusal {
       );
     }
     const c0 = line.charCodeAt(0);
-    if (c0 === 32 || c0 === 9) {
-      // obs-fold: a continuation of the previous field, unfolded to one space (as cheroot does).
-      if (fields.length === 0) return new Refusal(400, "Illegal header line.");
-      fields[fields.length - 1] += " " + trimOWS(line);
-      continue;
-    }
+    // obs-fold (a line starting with a space or tab continues the previous field): refused, as
+    // RFC 9112 §5.2 allows; proxies disagree on how to unfold it. cheroot joins it.
+    if (c0 === 32 || c0 === 9) return new Refusal(400, "Illegal header line.");
     const colon = line.indexOf(":");
     if (colon <= 0) return new Refusal(400, "Illegal header line.");
     const rawName = line.slice(0, colon);

@@ -22,6 +22,10 @@ test("wire: malformed requests get cheroot's status and message, and serving goe
     const cases: Array<[string, number, RegExp, "deno accepts"?]> = [
       ["GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505, /^Cannot fulfill request$/],
       ["GET / FTP/1.1\r\nHost: x\r\n\r\n", 400, /^Malformed Request-Line: bad protocol$/],
+      ["GET / HTTP/1.10\r\nHost: x\r\n\r\n", 400, /^Malformed Request-Line: bad version$/],
+      ["GET / HTTP/01.1\r\nHost: x\r\n\r\n", 400, /^Malformed Request-Line: bad version$/],
+      ["GET / HTTP/1.2\r\nHost: x\r\n\r\n", 505, /^Cannot fulfill request$/],
+      ["GET / HTTP/1.1\r\nHost:\r\n x\r\n\r\n", 400, /^Illegal header line\.$/],
       ["get / HTTP/1.1\r\nHost: x\r\n\r\n", 400, /method names are case-sensitive/],
       ["GET /a#b HTTP/1.1\r\nHost: x\r\n\r\n", 400, /^Illegal #fragment in Request-URI\.$/],
       ["GET / HTTP/1.1\nHost: x\n\n", 400, /^HTTP requires CRLF terminators$/, "deno accepts"],
