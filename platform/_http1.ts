@@ -54,6 +54,8 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 const DIGITS = /^[0-9]+$/;
+/** A Host value (RFC 9110 §7.2): a name, an IPv4 address or a bracketed IPv6 one, and a port. */
+const HOST = /^(?:[A-Za-z0-9._~!$&'()*+,;=-]*|\[[0-9A-Fa-f:.]+\])(?::[0-9]*)?$/;
 const VERSION = /^HTTP\/[0-9]\.[0-9]$/;
 const LOWER = /[a-z]/;
 
@@ -76,6 +78,14 @@ function trimOWS(value: string): string {
     end--;
   }
   return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+
+/**
+ * `true` when `value` is a valid `Host` header value: no userinfo, path, spaces or other bytes a
+ * host name cannot hold (RFC 9112 §3.2 asks for a 400 otherwise).
+ */
+export function validHost(value: string): boolean {
+  return HOST.test(value);
 }
 
 /** `true` when the comma-separated token list `value` holds `token` (lower case). */
@@ -180,7 +190,7 @@ export function parseHead(text: string, maxBodySize: number): Head | Refusal {
     fields.push(name, value);
     switch (name) {
       case "host":
-        hosts++;
+        if (++hosts === 1 && !HOST.test(value)) return new Refusal(400, "Invalid Host header.");
         break;
       case "content-length":
         if (lengthValue !== null && lengthValue !== value) {

@@ -13,6 +13,7 @@ import {
   type Head,
   parseHead,
   Refusal,
+  validHost,
 } from "../../platform/_http1.ts";
 
 function head(text: string, maxBody = 0): Head {
@@ -93,6 +94,17 @@ test("http1: malformed header fields are refused", () => {
     "Multiple Host headers.",
   ]);
   assert.deepEqual(refusal("GET / HTTP/1.1\r\nExpect: magic"), [417, "Expectation Failed"]);
+});
+
+test("http1: a Host value must be a host and port (RFC 9112 §3.2)", () => {
+  for (const ok of ["x", "example.com:8080", "127.0.0.1", "[::1]:80", "", "a-b_c.d~"]) {
+    assert.equal(head(`GET / HTTP/1.1\r\nHost: ${ok}`).fields[1], ok, ok);
+  }
+  for (const bad of ["a b", "x/y", "../x", "user@x", "x?y", "x#y", "x:abc", "\u00e9", "[x]"]) {
+    assert.deepEqual(refusal(`GET / HTTP/1.1\r\nHost: ${bad}`), [400, "Invalid Host header."], bad);
+  }
+  assert.equal(validHost("x:1"), true);
+  assert.equal(validHost("x:1:2"), false);
 });
 
 test("http1: body framing: Content-Length, chunked, and the smuggling cases", () => {
