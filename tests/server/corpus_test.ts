@@ -8,6 +8,8 @@
  * error is never the server's), no hang (the server answers, closes, or the table says it
  * waits), and the server keeps serving.
  *
+ * A column of the table that names no engine here (`cheroot`) is a record for comparison, not run.
+ *
  * `CORPUS_RECORD=1` prints each case's outcome in place of checking it, to write a new column.
  */
 import { test } from "node:test";
