@@ -40,6 +40,8 @@ const ENGINES: readonly Engine[] = [
   { name: "node", runtime: "node", options: {} },
   // Deno's engine (Deno.serve), which parses requests itself.
   { name: "deno", runtime: "deno", options: {} },
+  // Another engine is one more entry: its options, and `fallback: "node"` to expect the node
+  // column until it has a column of its own (the project's engine on Deno answers as on Node).
 ];
 
 /** The test site: tutorial 1, and a page that reads the request body. */
