@@ -146,12 +146,23 @@ export const DRAIN_MS = 1000;
 
 /** Reads and drops `body`; `true` when it ended within {@link DRAIN_LIMIT} and {@link DRAIN_MS}. */
 async function drained(body: ReadableStream<Uint8Array>): Promise<boolean> {
+  const reader = body.getReader();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<null>((resolve) => timer = setTimeout(() => resolve(null), DRAIN_MS));
+  let total = 0;
   try {
-    for await (const _ of guardBody(body, DRAIN_LIMIT, DRAIN_MS)) { /* dropped */ }
-    return true;
+    for (;;) {
+      const next = await Promise.race([reader.read(), late]);
+      if (next === null || (!next.done && (total += next.value.length) > DRAIN_LIMIT)) break;
+      if (next.done) return true;
+    }
   } catch {
-    return false;
+    // The body failed (a malformed chunk, a client gone): it did not end.
+  } finally {
+    clearTimeout(timer);
   }
+  reader.cancel().catch(() => {});
+  return false;
 }
 
 /** `true` when a request's `Transfer-Encoding` is anything but `chunked` alone. */

@@ -346,3 +346,21 @@ test("wire: a chunk extension too long for the engine, or a body cut short, is a
     await server.stop();
   }
 });
+
+test("wire: a body trickled in that the application ignores does not hold its response back", async () => {
+  const server = await serveTest();
+  try {
+    const conn = await rawConnect(server.boundAddr!.port);
+    conn.socket.on("error", () => {});
+    conn.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789");
+    const timer = setInterval(() => conn.isClosed() || conn.write("x"), 100);
+    try {
+      await conn.waitFor(/Hello world!/, 3000);
+    } finally {
+      clearInterval(timer);
+      conn.destroy();
+    }
+  } finally {
+    await server.stop();
+  }
+});
