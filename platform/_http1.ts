@@ -118,7 +118,7 @@ function requestLine(line: string): Refusal | [string, string, string, boolean] 
       return new Refusal(400, "Malformed Request-Line: bad protocol");
     }
     // RFC 9112 §2.3: HTTP-version is "HTTP/" DIGIT "." DIGIT; "HTTP/1.10" or "HTTP/01.1" is no
-    // version at all (cheroot reads them as numbers: 505 and 200).
+    // version at all (cheroot reads the digits as numbers: 505 for 1.10, 200 for 1.01).
     if (!VERSION.test(protocol)) return new Refusal(400, "Malformed Request-Line: bad version");
     // HTTP/0.9, HTTP/2.0 and HTTP/1.2 alike: cheroot answers any version above 1.1, or of
     // another major, with 505.
@@ -179,7 +179,7 @@ export function parseHead(text: string, maxBodySize: number): Head | Refusal {
     }
     const c0 = line.charCodeAt(0);
     // obs-fold (a line starting with a space or tab continues the previous field): refused, as
-    // RFC 9112 §5.2 allows; proxies disagree on how to unfold it. cheroot joins it.
+    // RFC 9112 §5.2 allows; proxies disagree on how to unfold it. (cheroot 9 refuses it too.)
     if (c0 === 32 || c0 === 9) return new Refusal(400, "Illegal header line.");
     const colon = line.indexOf(":");
     if (colon <= 0) return new Refusal(400, "Illegal header line.");
