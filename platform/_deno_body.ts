@@ -114,6 +114,19 @@ export async function unreadBodyResponse(
   return cuttingResponse(out);
 }
 
+/**
+ * A refusal: sent with `Connection: close`, then the connection is cut, since Deno would serve the
+ * next request despite the header. Up to {@link DRAIN_LIMIT} of an unread body is read first, so
+ * that a small one ends cleanly.
+ */
+export async function refusalResponse(
+  out: OutgoingResponse,
+  body: ReadableStream<Uint8Array> | null,
+): Promise<Response> {
+  if (body !== null) await drained(body);
+  return cuttingResponse(out);
+}
+
 /** The response, then a cut connection (see the module doc). */
 function cuttingResponse(out: OutgoingResponse): Response {
   const body = out.body as string | Uint8Array | null;

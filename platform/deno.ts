@@ -15,6 +15,7 @@ import {
   BodyWatch,
   ConnectionCut,
   isSized,
+  refusalResponse,
   unimplementedCoding,
   unreadBodyResponse,
   watchedBody,
@@ -383,26 +384,25 @@ async function serve(options: ServeOptions): Promise<NativeServer> {
     const body = req.body;
     const host = req.headers.get("host");
     if (host !== null && !validHost(host)) {
-      return respond(plain(400, "Invalid Host header."), body, null);
+      return refusalResponse(plain(400, "Invalid Host header."), body);
     }
     const method = req.method;
     if (!validMethod(method)) {
-      return respond(
+      return refusalResponse(
         plain(400, "Malformed method name: methods are case-sensitive and uppercase."),
         body,
-        null,
       );
     }
-    if (method === "CONNECT") return respond(plain(400, NOT_ORIGIN_FORM), body, null);
+    if (method === "CONNECT") return refusalResponse(plain(400, NOT_ORIGIN_FORM), body);
     if (body !== null) {
       // Deno decodes a chunked body whatever codings come before chunked: refuse them, as
       // cheroot does (501), and do not read the body.
       const te = req.headers.get("transfer-encoding");
       if (te !== null && unimplementedCoding(te)) {
-        return respond(plain(501, "Unimplemented"), body, null);
+        return refusalResponse(plain(501, "Unimplemented"), body);
       }
       if (maxBody > 0 && (declaredLength(req.headers.get("content-length")) ?? 0) > maxBody) {
-        return respond(plain(413, TOO_LARGE_BODY), body, null);
+        return refusalResponse(plain(413, TOO_LARGE_BODY), body);
       }
     }
     const incoming = new DenoIncoming(req, method, info, ctx, host, body !== null);

@@ -364,3 +364,23 @@ test("wire: a body trickled in that the application ignores does not hold its re
     await server.stop();
   }
 });
+
+test("wire: after a refusal the connection ends: a request pipelined behind it is not served", async () => {
+  const server = await serveTest();
+  try {
+    const port = server.boundAddr!.port;
+    for (
+      const first of [
+        "GET / HTTP/1.1\r\nHost: a b\r\n\r\n",
+        "CONNECT x:443 HTTP/1.1\r\nHost: x\r\n\r\n",
+      ]
+    ) {
+      const { text, closed } = await rawExchange(port, first + GET("/"), 1500);
+      assert.match(text, /^HTTP\/1\.1 400 /, first);
+      assert.doesNotMatch(text, /Hello world!/, first);
+      assert.ok(closed, `${JSON.stringify(first)}: the connection was closed`);
+    }
+  } finally {
+    await server.stop();
+  }
+});
