@@ -6,7 +6,18 @@
  * @module
  */
 
-import { declaredLength, guardBody, TOO_LARGE_BODY } from "./_body.ts";
+import { declaredLength, TOO_LARGE_BODY } from "./_body.ts";
+import {
+  BodyState,
+  BodyWatch,
+  ConnectionCut,
+  isSized,
+  refusalResponse,
+  unimplementedCoding,
+  unreadBodyResponse,
+  watchedBody,
+} from "./_deno_body.ts";
+import { validHost } from "./_http1.ts";
 import { INTERNAL_ERROR_BODY, isAsyncIterable, isBodylessStatus, targetOfUrl } from "./_shared.ts";
 import type { DenoApi, DenoNetAddr } from "./deno_api.ts";
 import {
@@ -58,6 +69,8 @@ class DenoIncoming implements IncomingRequest {
   /** True when `#host` came from the URL (HTTP/2's `:authority`), not a Host header. */
   readonly #authority: boolean;
   #target: string | undefined;
+  /** How far the application read the body (`null`: the request has none). */
+  readonly watch: BodyWatch | null;
 
   constructor(
     req: Request,
@@ -65,6 +78,7 @@ class DenoIncoming implements IncomingRequest {
     info: { readonly remoteAddr: DenoNetAddr },
     ctx: ServeContext,
     host: string | null,
+    hasBody: boolean,
   ) {
     this.#req = req;
     this.#info = info;
@@ -79,6 +93,7 @@ class DenoIncoming implements IncomingRequest {
       this.#host = host;
     }
     this.#authority = host === null && this.#host !== null;
+    this.watch = hasBody ? new BodyWatch() : null;
   }
 
   get scheme(): string {
@@ -115,9 +130,9 @@ class DenoIncoming implements IncomingRequest {
 
   body(): AsyncIterable<Uint8Array> | null {
     const body = this.#req.body;
-    const { maxBody, timeoutMs } = this.#ctx;
-    if (body === null || (maxBody === 0 && timeoutMs === 0)) return body;
-    return guardBody(body, maxBody, timeoutMs);
+    if (body === null) return null;
+    const length = declaredLength(this.#req.headers.get("content-length"));
+    return watchedBody(body, this.watch!, length, this.#ctx.maxBody, this.#ctx.timeoutMs);
   }
 
   get signal(): AbortSignal {
@@ -126,7 +141,7 @@ class DenoIncoming implements IncomingRequest {
 
   toRequest(): Request {
     const req = this.#req;
-    if (req.body === null || (this.#ctx.maxBody === 0 && this.#ctx.timeoutMs === 0)) return req;
+    if (req.body === null) return req;
     const init: RequestInit & { duplex: "half" } = {
       method: req.method,
       headers: req.headers,
@@ -208,8 +223,6 @@ function withExtraHeaders(body: BodyInit, headers: Array<[string, string]>, ct: 
   return response;
 }
 
-/** A host, optionally with a port: a name, an IPv4 address or a bracketed IPv6 address. */
-const VALID_HOST = /^(?:[A-Za-z0-9._~!$&'()*+,;=-]*|\[[0-9A-Fa-f:.]+\])(?::\d*)?$/;
 /** An HTTP method token in upper case. */
 const VALID_METHOD = /^[A-Z][A-Z0-9_-]*$/;
 
@@ -217,25 +230,53 @@ function validMethod(method: string): boolean {
   return method === "GET" || method === "POST" || method === "HEAD" || VALID_METHOD.test(method);
 }
 
-function plainResponse(status: number, text: string): Response {
-  return new Response(text, {
-    status,
+/** A refusal: plain text, and the connection closes after it. */
+function plain(status: number, text: string): OutgoingResponse {
+  return { status, headers: [["content-type", "text/plain"], ["connection", "close"]], body: text };
+}
+
+/** The response for an error the handler threw (or a body read failed with). */
+function failure(error: unknown, onError?: (e: unknown) => void): OutgoingResponse {
+  onError?.(error);
+  if (error instanceof PayloadTooLargeError) return plain(413, TOO_LARGE_BODY);
+  if (error instanceof RequestTimeoutError) return plain(408, "Request Timeout");
+  if (error instanceof BadRequestError) return plain(400, error.message);
+  return { status: 500, headers: [["content-type", "text/plain"]], body: INTERNAL_ERROR_BODY };
+}
+
+/**
+ * The Response for `out`. When the request body (`body`, watched by `watch`) was not read to the
+ * end, the rest is read and dropped if small, and the connection closed otherwise (or when the
+ * response says `Connection: close`): Deno would read the rest of it, however large.
+ */
+function respond(
+  out: OutgoingResponse | Response,
+  body: ReadableStream<Uint8Array> | null,
+  watch: BodyWatch | null,
+): Response | Promise<Response> {
+  if (body === null || watch?.state === BodyState.Complete) return toResponse(out);
+  // A streamed body or a Fetch Response: Deno reads and drops the rest of the request body.
+  if (out instanceof Response || !isSized(out.body) || isBodylessStatus(out.status)) {
+    return toResponse(out);
+  }
+  const untouched = watch === null || watch.state === BodyState.Untouched;
+  const close = out.headers.some(([n, v]) => n.toLowerCase() === "connection" && /close/i.test(v));
+  return unreadBodyResponse(out, untouched ? body : null, close).then((r) => r ?? toResponse(out));
+}
+
+/** Deno's `onError`: reports the error (a cut connection is no error) and answers 500. */
+function onServeError(error: unknown, onError?: (e: unknown) => void): Response {
+  if (!(error instanceof ConnectionCut)) onError?.(error);
+  return new Response(INTERNAL_ERROR_BODY, {
+    status: 500,
     headers: { "content-type": "text/plain", "connection": "close" },
   });
 }
 
-function failResponse(error: unknown, onError?: (e: unknown) => void): Response {
-  onError?.(error);
-  if (error instanceof PayloadTooLargeError) return plainResponse(413, TOO_LARGE_BODY);
-  if (error instanceof RequestTimeoutError) return plainResponse(408, "Request Timeout");
-  if (error instanceof BadRequestError) return plainResponse(400, error.message);
-  return new Response(INTERNAL_ERROR_BODY, {
-    status: 500,
-    headers: { "content-type": "text/plain" },
-  });
-}
+/** The message Node's engine (and cheroot) gives a CONNECT, whose target is never a path. */
+const NOT_ORIGIN_FORM = "Invalid path in Request-URI: request-target must contain origin-form " +
+  'which starts with absolute-path (URI starting with a slash "/").';
 
-/** Starts a `Deno.serve` server; see `Platform.serve`. */
 export async function serveNative(D: DenoApi, options: ServeOptions): Promise<NativeServer> {
   let listening!: () => void;
   const listened = new Promise<void>((resolve) => listening = resolve);
@@ -247,7 +288,6 @@ export async function serveNative(D: DenoApi, options: ServeOptions): Promise<Na
     maxBody,
     timeoutMs: options.timeoutMs ?? 0,
   };
-  const fail = (e: unknown) => failResponse(e, onError);
   const serveOptions: Parameters<DenoApi["serve"]>[0] = {
     onListen(addr) {
       ctx.local = {
@@ -257,8 +297,9 @@ export async function serveNative(D: DenoApi, options: ServeOptions): Promise<Na
       };
       listening();
     },
-    onError: fail,
+    onError: (e) => onServeError(e, onError),
   };
+  const failWithoutBody = (e: unknown) => toResponse(failure(e, onError));
   if (options.path) {
     try {
       if (D.lstatSync(options.path).isSocket) D.removeSync(options.path);
@@ -275,25 +316,49 @@ export async function serveNative(D: DenoApi, options: ServeOptions): Promise<Na
   const server = D.serve(serveOptions, (req, info) => {
     // Deno builds req.url from the raw Host header and accepts any method casing: refuse
     // what would let a request reach another path, or that no HTTP/1.1 parser accepts.
+    const body = req.body;
     const host = req.headers.get("host");
-    if (host !== null && !VALID_HOST.test(host)) return plainResponse(400, "Invalid Host header");
+    if (host !== null && !validHost(host)) {
+      return refusalResponse(plain(400, "Invalid Host header."), body);
+    }
     const method = req.method;
     if (!validMethod(method)) {
-      return plainResponse(400, "Malformed method name: methods are case-sensitive and uppercase.");
+      return refusalResponse(
+        plain(400, "Malformed method name: methods are case-sensitive and uppercase."),
+        body,
+      );
     }
-    if (
-      maxBody > 0 && req.body !== null &&
-      (declaredLength(req.headers.get("content-length")) ?? 0) > maxBody
-    ) {
-      return plainResponse(413, TOO_LARGE_BODY);
+    if (method === "CONNECT") return refusalResponse(plain(400, NOT_ORIGIN_FORM), body);
+    if (body !== null) {
+      // Deno decodes a chunked body whatever codings come before chunked: refuse them, as
+      // cheroot does (501), and do not read the body.
+      const te = req.headers.get("transfer-encoding");
+      if (te !== null && unimplementedCoding(te)) {
+        return refusalResponse(plain(501, "Unimplemented"), body);
+      }
+      if (maxBody > 0 && (declaredLength(req.headers.get("content-length")) ?? 0) > maxBody) {
+        return refusalResponse(plain(413, TOO_LARGE_BODY), body);
+      }
     }
+    const incoming = new DenoIncoming(req, method, info, ctx, host, body !== null);
+    const watch = incoming.watch;
     let result;
     try {
-      result = handler(new DenoIncoming(req, method, info, ctx, host));
+      result = handler(incoming);
     } catch (e) {
-      return fail(e);
+      return respond(failure(e, onError), body, watch);
     }
-    return result instanceof Promise ? result.then(toResponse, fail) : toResponse(result);
+    if (body === null) {
+      return result instanceof Promise
+        ? result.then(toResponse, failWithoutBody)
+        : toResponse(result);
+    }
+    return result instanceof Promise
+      ? result.then(
+        (out) => respond(out, body, watch),
+        (e) => respond(failure(e, onError), body, watch),
+      )
+      : respond(result, body, watch);
   });
   await listened;
   if (options.path) D.chmodSync(options.path, 0o777);

@@ -43,7 +43,7 @@ export interface Head {
   readonly target: string;
   /** `"HTTP/1.1"` or `"HTTP/1.0"`, as sent. */
   readonly protocol: string;
-  /** `true` for HTTP/1.1 (or a later 1.x, read as 1.1). */
+  /** `true` for HTTP/1.1, `false` for HTTP/1.0. */
   readonly http11: boolean;
   /** Header fields as a flat `[lower-case name, value, ...]` list, in order. */
   readonly fields: string[];
@@ -62,6 +62,9 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 const DIGITS = /^[0-9]+$/;
+/** A Host value (RFC 9110 §7.2): a name, an IPv4 address or a bracketed IPv6 one, and a port. */
+const HOST = /^(?:[A-Za-z0-9._~!$&'()*+,;=-]*|\[[0-9A-Fa-f:.]+\])(?::[0-9]*)?$/;
+const VERSION = /^HTTP\/[0-9]\.[0-9]$/;
 const LOWER = /[a-z]/;
 
 const BAD_METHOD = "Malformed method name: According to RFC 2616 (section 5.1.1) and its " +
@@ -83,6 +86,14 @@ function trimOWS(value: string): string {
     end--;
   }
   return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+
+/**
+ * `true` when `value` is a valid `Host` header value: no userinfo, path, spaces or other bytes a
+ * host name cannot hold (RFC 9112 §3.2 asks for a 400 otherwise).
+ */
+export function validHost(value: string): boolean {
+  return HOST.test(value);
 }
 
 /** `true` when the comma-separated token list `value` holds `token` (lower case). */
@@ -114,15 +125,15 @@ function requestLine(line: string): Refusal | [string, string, string, boolean] 
     if (!protocol.startsWith("HTTP/")) {
       return new Refusal(400, "Malformed Request-Line: bad protocol");
     }
-    const dot = protocol.indexOf(".", 5);
-    if (dot < 0) return new Refusal(400, "Malformed Request-Line: bad version");
-    const major = protocol.slice(5, dot);
-    const minor = protocol.slice(dot + 1);
-    if (!DIGITS.test(major) || !DIGITS.test(minor)) {
-      return new Refusal(400, "Malformed Request-Line");
+    // RFC 9112 §2.3: HTTP-version is "HTTP/" DIGIT "." DIGIT; "HTTP/1.10" or "HTTP/01.1" is no
+    // version at all (cheroot reads the digits as numbers: 505 for 1.10, 200 for 1.01).
+    if (!VERSION.test(protocol)) return new Refusal(400, "Malformed Request-Line: bad version");
+    // HTTP/0.9, HTTP/2.0 and HTTP/1.2 alike: cheroot answers any version above 1.1, or of
+    // another major, with 505.
+    if (protocol.charCodeAt(5) !== 49 || protocol.charCodeAt(7) > 49) {
+      return new Refusal(505, "Cannot fulfill request");
     }
-    if (Number(major) !== 1) return new Refusal(505, "Cannot fulfill request");
-    http11 = Number(minor) >= 1;
+    http11 = protocol.charCodeAt(7) === 49;
   }
   if (!TOKEN.test(method)) return new Refusal(400, "Malformed Request-Line");
   if (LOWER.test(method)) return new Refusal(400, BAD_METHOD);
@@ -175,12 +186,9 @@ export function parseHead(text: string, maxBodySize: number): Head | Refusal {
       );
     }
     const c0 = line.charCodeAt(0);
-    if (c0 === 32 || c0 === 9) {
-      // obs-fold: a continuation of the previous field, unfolded to one space (as cheroot does).
-      if (fields.length === 0) return new Refusal(400, "Illegal header line.");
-      fields[fields.length - 1] += " " + trimOWS(line);
-      continue;
-    }
+    // obs-fold (a line starting with a space or tab continues the previous field): refused, as
+    // RFC 9112 §5.2 allows; proxies disagree on how to unfold it. (cheroot 9 refuses it too.)
+    if (c0 === 32 || c0 === 9) return new Refusal(400, "Illegal header line.");
     const colon = line.indexOf(":");
     if (colon <= 0) return new Refusal(400, "Illegal header line.");
     const rawName = line.slice(0, colon);
@@ -190,7 +198,7 @@ export function parseHead(text: string, maxBodySize: number): Head | Refusal {
     fields.push(name, value);
     switch (name) {
       case "host":
-        hosts++;
+        if (++hosts === 1 && !HOST.test(value)) return new Refusal(400, "Invalid Host header.");
         break;
       case "content-length":
         if (lengthValue !== null && lengthValue !== value) {

@@ -13,6 +13,7 @@ import {
   type Head,
   parseHead,
   Refusal,
+  validHost,
 } from "../../platform/_http1.ts";
 
 function head(text: string, maxBody = 0): Head {
@@ -40,12 +41,9 @@ test("http1: a request head: line, fields lower-cased and trimmed, keep-alive by
   assert.equal(head("GET / HTTP/1.0").keepAlive, false);
   assert.equal(head("GET / HTTP/1.0\r\nConnection: Keep-Alive").keepAlive, true);
   assert.equal(head("GET / HTTP/1.0").http11, false);
-  // A later 1.x is read as 1.1; absolute-form and OPTIONS * are accepted.
-  assert.equal(head("GET / HTTP/1.2").http11, true);
+  // Absolute-form and OPTIONS * are accepted.
   assert.equal(head("GET http://example.com/x HTTP/1.1").target, "http://example.com/x");
   assert.equal(head("OPTIONS * HTTP/1.1").target, "*");
-  // obs-fold is unfolded into one space.
-  assert.deepEqual(head("GET / HTTP/1.1\r\nX-Long: one\r\n  two").fields, ["x-long", "one two"]);
 });
 
 test("http1: malformed request lines get cheroot's statuses and messages", () => {
@@ -53,8 +51,20 @@ test("http1: malformed request lines get cheroot's statuses and messages", () =>
   assert.deepEqual(refusal("GET  / HTTP/1.1"), [400, "Malformed Request-Line"]);
   assert.deepEqual(refusal("GET / FTP/1.1"), [400, "Malformed Request-Line: bad protocol"]);
   assert.deepEqual(refusal("GET / HTTP/11"), [400, "Malformed Request-Line: bad version"]);
-  assert.deepEqual(refusal("GET / HTTP/1.x"), [400, "Malformed Request-Line"]);
   assert.deepEqual(refusal("GET / HTTP/2.0"), [505, "Cannot fulfill request"]);
+});
+
+test("http1: the version is HTTP/ DIGIT . DIGIT; 1.0 and 1.1 are served, others get 505", () => {
+  const badVersion = [400, "Malformed Request-Line: bad version"];
+  for (const v of ["1.x", "1.10", "01.1", "1.01", "1.", ".1", "1.1.1", "\u00b9.1"]) {
+    assert.deepEqual(refusal(`GET / HTTP/${v}`), badVersion, v);
+  }
+  for (const v of ["1.2", "1.9", "2.0", "3.0", "0.9", "9.9"]) {
+    assert.deepEqual(refusal(`GET / HTTP/${v}`), [505, "Cannot fulfill request"], v);
+  }
+  assert.equal(head("GET / HTTP/1.0").http11, false);
+  assert.equal(head("GET / HTTP/1.1").http11, true);
+  assert.deepEqual(refusal("GET / http/1.1"), [400, "Malformed Request-Line: bad protocol"]);
   assert.equal(refusal("get / HTTP/1.1")[0], 400);
   assert.match(refusal("get / HTTP/1.1")[1], /method names are case-sensitive and uppercase/);
   assert.equal(refusal("GE(T / HTTP/1.1")[0], 400);
@@ -73,11 +83,28 @@ test("http1: malformed header fields are refused", () => {
   assert.deepEqual(refusal("GET / HTTP/1.1\r\nX: a\rb"), [400, "HTTP requires CRLF terminators"]);
   assert.deepEqual(refusal("GET / HTTP/1.1\r\nX: a\x01b"), [400, "Illegal header line."]);
   assert.deepEqual(refusal("GET / HTTP/1.1\r\n folded first"), [400, "Illegal header line."]);
+  // obs-fold (RFC 9112 §5.2) is refused, not unfolded.
+  assert.deepEqual(refusal("GET / HTTP/1.1\r\nHost:\r\n x"), [400, "Illegal header line."]);
+  assert.deepEqual(refusal("GET / HTTP/1.1\r\nX-Long: one\r\n\ttwo"), [
+    400,
+    "Illegal header line.",
+  ]);
   assert.deepEqual(refusal("GET / HTTP/1.1\r\nHost: a\r\nHost: b"), [
     400,
     "Multiple Host headers.",
   ]);
   assert.deepEqual(refusal("GET / HTTP/1.1\r\nExpect: magic"), [417, "Expectation Failed"]);
+});
+
+test("http1: a Host value must be a host and port (RFC 9112 §3.2)", () => {
+  for (const ok of ["x", "example.com:8080", "127.0.0.1", "[::1]:80", "", "a-b_c.d~"]) {
+    assert.equal(head(`GET / HTTP/1.1\r\nHost: ${ok}`).fields[1], ok, ok);
+  }
+  for (const bad of ["a b", "x/y", "../x", "user@x", "x?y", "x#y", "x:abc", "\u00e9", "[x]"]) {
+    assert.deepEqual(refusal(`GET / HTTP/1.1\r\nHost: ${bad}`), [400, "Invalid Host header."], bad);
+  }
+  assert.equal(validHost("x:1"), true);
+  assert.equal(validHost("x:1:2"), false);
 });
 
 test("http1: body framing: Content-Length, chunked, and the smuggling cases", () => {

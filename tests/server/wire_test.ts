@@ -25,6 +25,10 @@ for (const engine of ENGINES) {
       const cases: Array<[string, number, RegExp, "deno accepts"?]> = [
         ["GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505, /^Cannot fulfill request$/],
         ["GET / FTP/1.1\r\nHost: x\r\n\r\n", 400, /^Malformed Request-Line: bad protocol$/],
+        ["GET / HTTP/1.10\r\nHost: x\r\n\r\n", 400, /^Malformed Request-Line: bad version$/],
+        ["GET / HTTP/01.1\r\nHost: x\r\n\r\n", 400, /^Malformed Request-Line: bad version$/],
+        ["GET / HTTP/1.2\r\nHost: x\r\n\r\n", 505, /^Cannot fulfill request$/],
+        ["GET / HTTP/1.1\r\nHost:\r\n x\r\n\r\n", 400, /^Illegal header line\.$/],
         ["get / HTTP/1.1\r\nHost: x\r\n\r\n", 400, /method names are case-sensitive/],
         ["GET /a#b HTTP/1.1\r\nHost: x\r\n\r\n", 400, /^Illegal #fragment in Request-URI\.$/],
         ["GET / HTTP/1.1\nHost: x\n\n", 400, /^HTTP requires CRLF terminators$/, "deno accepts"],
@@ -230,6 +234,160 @@ for (const engine of ENGINES) {
       assert.match(text, /^HTTP\/1\.1 500 /);
       assert.doesNotMatch(text, /stolen|never/);
       assert.equal(errors.length, 1);
+    } finally {
+      await server.stop();
+    }
+  });
+}
+
+/**
+ * Streams a chunked (or `Content-Length`) upload of up to `max` bytes after `head`, as fast as
+ * the server takes it; returns how much was sent before the server closed, and what it sent.
+ */
+async function upload(
+  port: number,
+  head: string,
+  chunked: boolean,
+  max: number,
+): Promise<{ sent: number; text: string; closed: boolean }> {
+  const conn = await rawConnect(port);
+  conn.socket.on("error", () => {}); // a reset is how the server ends it
+  conn.write(head);
+  const piece = new Uint8Array(64 * 1024).fill(0x61);
+  const frame = chunked
+    ? new Uint8Array([...new TextEncoder().encode("10000\r\n"), ...piece, 13, 10])
+    : piece;
+  let sent = 0;
+  while (sent < max && !conn.isClosed() && !conn.socket.destroyed) {
+    const more = conn.socket.write(frame);
+    sent += frame.length;
+    if (!more) {
+      await Promise.race([
+        new Promise((r) => conn.socket.once("drain", r)),
+        conn.closed,
+        new Promise((r) => setTimeout(r, 2000)),
+      ]);
+    }
+  }
+  await Promise.race([conn.closed, new Promise((r) => setTimeout(r, 2000))]);
+  const result = { sent, text: conn.text(), closed: conn.isClosed() };
+  conn.destroy();
+  return result;
+}
+
+for (const engine of ENGINES) {
+  test(`wire: a huge upload the application leaves unread is not read to the end: the connection closes [${engine}]`, async () => {
+    const server = await serveTest({ maxRequestBodySize: 1024 * 1024 * 1024, engine });
+    try {
+      const port = server.boundAddr!.port;
+      const max = 256 * 1024 * 1024;
+      const early = await upload(
+        port,
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
+        true,
+        max,
+      );
+      assert.match(early.text, /^HTTP\/1\.1 200 [\s\S]*Hello world!$/);
+      assert.ok(early.closed, "the connection was closed");
+      assert.ok(early.sent < max / 4, `the server read ${early.sent} bytes`);
+      // A body declared over the limit: 413 at once, and the rest is not read either.
+      const tooLarge = await upload(
+        port,
+        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2147483648\r\n\r\n",
+        false,
+        max,
+      );
+      assert.match(tooLarge.text, /^HTTP\/1\.1 413 /);
+      assert.ok(tooLarge.closed, "the connection was closed");
+      assert.ok(tooLarge.sent < max / 4, `the server read ${tooLarge.sent} bytes`);
+      // A small unread body is read and dropped: the connection serves the next request.
+      const conn = await rawConnect(port);
+      conn.write(
+        "POST /sleep?ms=5 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello" + GET("/"),
+      );
+      await conn.waitFor(/Slept 5 ms\.[\s\S]*Hello world!/);
+      conn.destroy();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test(`wire: transfer codings other than chunked get 501 and the connection closes, on both runtimes [${engine}]`, async () => {
+    const server = await serveTest({ engine });
+    try {
+      const port = server.boundAddr!.port;
+      for (const te of ["gzip, chunked", "deflate, chunked"]) {
+        const { text, closed } = await rawExchange(
+          port,
+          `POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ${te}\r\n\r\n3\r\nabc\r\n0\r\n\r\n` +
+            GET("/"),
+          1500,
+        );
+        assert.match(text, /^HTTP\/1\.1 501 /, te);
+        assert.match(text, /\r\nconnection: close\r\n/i, te);
+        assert.doesNotMatch(text, /Hello world!|read \d+ bytes/, te);
+        assert.ok(closed, `${te}: the connection was closed`);
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test(`wire: a chunk extension too long for the engine, or a body cut short, is a 400, not a 500 [${engine}]`, async () => {
+    const server = await serveTest({ engine });
+    try {
+      const port = server.boundAddr!.port;
+      const long = await rawExchange(
+        port,
+        "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
+          `3;${"e".repeat(100_000)}\r\nabc\r\n0\r\n\r\n`,
+        1500,
+      );
+      assert.match(long.text, /^HTTP\/1\.1 400 /);
+      const conn = await rawConnect(port);
+      conn.socket.on("error", () => {});
+      conn.write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
+      conn.socket.end();
+      await conn.waitFor(/^HTTP\/1\.1 400 /);
+      conn.destroy();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test(`wire: a body trickled in that the application ignores does not hold its response back [${engine}]`, async () => {
+    const server = await serveTest({ engine });
+    try {
+      const conn = await rawConnect(server.boundAddr!.port);
+      conn.socket.on("error", () => {});
+      conn.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789");
+      const timer = setInterval(() => conn.isClosed() || conn.write("x"), 100);
+      try {
+        await conn.waitFor(/Hello world!/, 3000);
+      } finally {
+        clearInterval(timer);
+        conn.destroy();
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test(`wire: after a refusal the connection ends: a request pipelined behind it is not served [${engine}]`, async () => {
+    const server = await serveTest({ engine });
+    try {
+      const port = server.boundAddr!.port;
+      for (
+        const first of [
+          "GET / HTTP/1.1\r\nHost: a b\r\n\r\n",
+          "CONNECT x:443 HTTP/1.1\r\nHost: x\r\n\r\n",
+        ]
+      ) {
+        const { text, closed } = await rawExchange(port, first + GET("/"), 1500);
+        assert.match(text, /^HTTP\/1\.1 400 /, first);
+        assert.doesNotMatch(text, /Hello world!/, first);
+        assert.ok(closed, `${JSON.stringify(first)}: the connection was closed`);
+      }
     } finally {
       await server.stop();
     }
