@@ -9,7 +9,7 @@
 import type { IncomingRequest, OutgoingResponse } from "../platform/mod.ts";
 import { tools as defaultTools } from "./builtin_tools.ts";
 import { readConfigFile } from "./config_file.ts";
-import { type ConfigDict, invalidateDispatch } from "./dispatch.ts";
+import { type ConfigDict, invalidateDispatch } from "./types.ts";
 import { RequestBody } from "./body.ts";
 import { HTTPError } from "./errors.ts";
 import { type FetchHandler, IncomingView } from "../server/mod.ts";

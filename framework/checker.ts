@@ -18,7 +18,7 @@ import { platform } from "../platform/mod.ts";
 import { attributeTypes, isPlainObject, pyRepr, pyStr, pyTypeName } from "./_pyrepr.ts";
 import { configFor, staticDirProblems, staticFileProblems } from "./_static_paths.ts";
 import { Application } from "./application.ts";
-import type { ConfigDict } from "./dispatch.ts";
+import type { ConfigDict } from "./types.ts";
 import { levels } from "./log.ts";
 import { requestNamespaces } from "./namespaces.ts";
 import { Request } from "./request.ts";

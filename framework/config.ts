@@ -7,7 +7,7 @@
 import { callableFacade } from "./_facade.ts";
 import { readConfigFile } from "./config_file.ts";
 import { type ConfigDecorator, cpConfig } from "./cp_config.ts";
-import { type ConfigDict, invalidateDispatch } from "./dispatch.ts";
+import { type ConfigDict, invalidateDispatch } from "./types.ts";
 
 const STAGING: ConfigDict = {
   "engine.autoreload.on": false,

@@ -9,8 +9,6 @@
  * @module
  */
 
-import { Dispatcher } from "./dispatch.ts";
-
 const IDENTIFIER = /^[\p{L}_][\p{L}\p{N}_]*$/u;
 const RESERVED = new Set(["True", "False", "None", "true", "false", "null"]);
 // Property names that lead into JavaScript's object machinery rather than to a registered thing.
@@ -220,10 +218,9 @@ function dict(...sources: unknown[]): Dict {
 }
 
 /**
- * The registry config files resolve names in. It starts with `cherrypy.dispatch.Dispatcher`
- * and the Python builtins `int`, `float`, `str`, `bool`, `list`, `tuple` and `dict` (simple
+ * The registry config files resolve names in. It starts with the Python builtins `int`, `float`, `str`, `bool`, `list`, `tuple` and `dict` (simple
  * conversions with Python's rules for numbers, strings, booleans, lists and dicts); other parts
- * of the framework and applications register more.
+ * of the framework (the dispatchers register `cherrypy.dispatch`) and applications register more.
  *
  * @example Making an application class available to config files
  * ```ts
@@ -236,7 +233,6 @@ function dict(...sources: unknown[]): Dict {
  * ```
  */
 export const configRegistry: ConfigRegistry = new ConfigRegistry([
-  ["cherrypy.dispatch.Dispatcher", Dispatcher],
   ["int", int],
   ["float", float],
   ["str", str],

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ConfigDict } from "./dispatch.ts";
+import type { ConfigDict } from "./types.ts";
 
 /** The decorator contexts config-setting decorators accept. */
 export type ConfigDecoratorContext =

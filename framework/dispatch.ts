@@ -7,20 +7,23 @@
 import { bindArguments } from "./arguments.ts";
 import { CherryPyException, NotFound } from "./errors.ts";
 import { isExposed } from "./expose.ts";
-import type { Params } from "./httputil.ts";
 import { callApplication, currentServing } from "./serving.ts";
 import { signatureOf } from "./signature.ts";
+import {
+  type ConfigDict,
+  type DispatcherLike,
+  dispatchGeneration,
+  type DispatchTarget,
+  type PageHandler,
+} from "./types.ts";
 
-/** Config entries by key (`"tools.encode.on"`). */
-export type ConfigDict = Record<string, unknown>;
-
-/** The page handler chosen for a request: called with no arguments, it produces the body. */
-export interface PageHandler {
-  /** Produces the response body (or throws an HTTP error). */
-  (): unknown;
-  /** The handler function found in the tree. */
-  readonly callable?: (...args: unknown[]) => unknown;
-}
+export {
+  type ConfigDict,
+  type DispatcherLike,
+  type DispatchTarget,
+  invalidateDispatch,
+  type PageHandler,
+} from "./types.ts";
 
 // Property names that lead out of the user's tree into JavaScript's object machinery.
 const FORBIDDEN = new Set(["constructor", "__proto__", "prototype"]);
@@ -75,50 +78,6 @@ export function pageHandler(
 
 const pageHandlers = new WeakMap<object, PageHandler>();
 
-/** What a dispatcher needs from the request it dispatches. */
-export interface DispatchTarget {
-  /** The application whose tree is walked. */
-  readonly app: {
-    readonly root: unknown;
-    readonly config: Record<string, ConfigDict>;
-    globalConfig(): ConfigDict;
-  } | null;
-  /** Set to the handler found (a {@link NotFound} thrower when none). */
-  handler: PageHandler | null;
-  /** Set to the merged config for the path. */
-  config: ConfigDict;
-  /** Set to whether the handler was reached as an index. */
-  is_index: boolean | null;
-  /** The mount point, for NotFound messages. */
-  readonly script_name: string;
-  /** The HTTP method (`"GET"`), for dispatchers that choose by method. */
-  readonly method: string;
-  /** The request parameters; dispatchers may add path variables to them. */
-  params: Params;
-  /** One request header's value, or `null` (for dispatchers that choose by host). */
-  header(name: string): string | null;
-}
-
-/**
- * Anything that can serve as `request.dispatch`: an object whose `dispatch(pathInfo, request)`
- * sets `request.handler` and `request.config` (and, when it knows, `request.is_index`).
- *
- * @example A dispatcher that answers every path with one page
- * ```ts
- * import { type DispatcherLike, pageHandler } from "./dispatch.ts";
- * const single: DispatcherLike = {
- *   dispatch(_pathInfo, request) {
- *     request.config = {};
- *     request.handler = pageHandler(() => "always this", null, []);
- *   },
- * };
- * ```
- */
-export interface DispatcherLike {
-  /** Sets `request.handler` and `request.config` for `pathInfo`. */
-  dispatch(pathInfo: string, request: DispatchTarget): void;
-}
-
 type Trail = [name: string, node: unknown, parent: unknown, conf: ConfigDict, segleft: number];
 
 interface DispatchCache {
@@ -128,25 +87,6 @@ interface DispatchCache {
     config: ConfigDict;
     isIndex: boolean | null;
   }>;
-}
-
-let generation = 0;
-
-/**
- * Forgets what dispatchers remembered about paths. The framework calls it whenever config
- * changes or an application is mounted; call it yourself after changing an object tree
- * while the site is serving (adding or removing handlers at run time).
- *
- * @example
- * ```ts
- * import { invalidateDispatch } from "./dispatch.ts";
- * const root: Record<string, unknown> = {};
- * root.late = () => "added later";
- * invalidateDispatch();
- * ```
- */
-export function invalidateDispatch(): void {
-  generation++;
 }
 
 /**
@@ -220,8 +160,8 @@ export class Dispatcher implements DispatcherLike {
     const app = request.app;
     if (app === null) return null;
     let cache = this.#cache.get(app);
-    if (cache === undefined || cache.generation !== generation) {
-      cache = { generation, paths: new Map() };
+    if (cache === undefined || cache.generation !== dispatchGeneration()) {
+      cache = { generation: dispatchGeneration(), paths: new Map() };
       this.#cache.set(app, cache);
     }
     const hit = cache.paths.get(path);

@@ -28,6 +28,7 @@ import {
 } from "./dispatch.ts";
 import { HTTPError } from "./errors.ts";
 import { isExposed } from "./expose.ts";
+import { Request } from "./request.ts";
 import { RoutesDispatcher } from "./routes_dispatcher.ts";
 import { currentServing } from "./serving.ts";
 
@@ -228,3 +229,7 @@ export const dispatch: DispatchNamespace = Object.freeze({
 });
 
 configRegistry.register("cherrypy.dispatch", dispatch);
+
+// Every request's `request.dispatch` until config says otherwise; it sits on Request's prototype
+// with the other defaults (see request.ts), set here so that the request knows no dispatcher.
+(Request.prototype as { dispatch: DispatcherLike }).dispatch = new Dispatcher();

@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { ConfigDict } from "./dispatch.ts";
+import type { ConfigDict } from "./types.ts";
 import type { HookMap } from "./hooks.ts";
 import type { Request } from "./request.ts";
 import { classHooks, NO_ERROR_PAGES } from "./request.ts";

@@ -13,7 +13,7 @@
 
 import { formatTraceback } from "../bus/mod.ts";
 import type { IncomingRequest } from "../platform/mod.ts";
-import type { DispatcherLike } from "./dispatch.ts";
+import type { DispatcherLike } from "./types.ts";
 import { bareErrorBody, HTTPError, NotFound, TimeoutError } from "./errors.ts";
 import { parseQueryString } from "./httputil.ts";
 import type { LogManager } from "./log.ts";

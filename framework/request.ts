@@ -5,7 +5,7 @@
  */
 
 import type { IncomingRequest } from "../platform/mod.ts";
-import { type ConfigDict, Dispatcher, type DispatcherLike, type PageHandler } from "./dispatch.ts";
+import type { ConfigDict, DispatcherLike, PageHandler } from "./types.ts";
 import { type ErrorPage, HTTPError } from "./errors.ts";
 import { parseRequestCookies, SimpleCookie } from "./cookies.ts";
 import { HeaderMap } from "./headers.ts";
@@ -274,14 +274,11 @@ export const NO_ERROR_PAGES: Record<string, ErrorPage> = Object.freeze({}) as Re
 /** The hooks every request starts with (CherryPy's class-level `Request.hooks`). */
 export const classHooks: HookMap = new HookMap();
 
-const defaultDispatcher = new Dispatcher();
-
 // The defaults no request changes unless told to live on the prototype, as CherryPy keeps them
 // on the class: a request carries only what it sets.
 Object.assign(Request.prototype, {
   server_protocol: "HTTP/1.1",
   login: null,
-  dispatch: defaultDispatcher,
   show_mismatched_params: true,
   throw_errors: false,
   methods_with_bodies: DEFAULT_METHODS_WITH_BODIES,

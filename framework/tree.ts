@@ -9,7 +9,7 @@
 import type { IncomingRequest, OutgoingResponse } from "../platform/mod.ts";
 import type { FetchHandler } from "../server/mod.ts";
 import { type AppConfig, Application, type Site } from "./application.ts";
-import { invalidateDispatch } from "./dispatch.ts";
+import { invalidateDispatch } from "./types.ts";
 import { FetchIncoming, stripPrefix, toFetchResponse } from "./fetch.ts";
 import { decodePath } from "./httputil.ts";
 import { watchedRecord } from "./_watched.ts";
