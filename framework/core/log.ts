@@ -1,0 +1,197 @@
+/**
+ * Logging in CherryPy's formats: an error log (`[21/Nov/2026:13:44:17] ENGINE Bus STARTED`)
+ * to standard error and an access log (`127.0.0.1 - - [...] "GET / HTTP/1.1" 200 12 "" "curl"`)
+ * to standard output, each optionally to a file too.
+ *
+ * @module
+ */
+
+import { formatTraceback } from "../../bus/mod.ts";
+import { platform } from "../../platform/mod.ts";
+import { callableFacade } from "./_facade.ts";
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const pad = (n: number) => (n < 10 ? "0" + n : String(n));
+
+let cachedSecond = -1;
+let cachedStamp = "";
+
+/**
+ * The log timestamp `[23/Nov/2026:09:10:17]`, in local time (computed once per second).
+ *
+ * @example
+ * ```ts
+ * import { logTime } from "./log.ts";
+ * console.log(logTime()); // "[23/Nov/2026:09:10:17]"
+ * ```
+ */
+export function logTime(now: number = Date.now()): string {
+  const second = Math.floor(now / 1000);
+  if (second !== cachedSecond) {
+    const d = new Date(second * 1000);
+    cachedStamp = `[${pad(d.getDate())}/${MONTHS[d.getMonth()]}/${d.getFullYear()}:` +
+      `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}]`;
+    cachedSecond = second;
+  }
+  return cachedStamp;
+}
+
+/**
+ * Escapes a value for the access log: `"` becomes `\"`, backslashes and non-printable
+ * characters are written as Python's `repr` of UTF-8 bytes would (`\n`, `\t`, `\xhh`).
+ *
+ * @example
+ * ```ts
+ * import { escapeLogValue } from "./log.ts";
+ * escapeLogValue('say "hi"\n'); // 'say \\"hi\\"\\n'
+ * ```
+ */
+export function escapeLogValue(value: string): string {
+  // deno-lint-ignore no-control-regex
+  if (!/["\\\x00-\x1f\x7f-\uffff]/.test(value)) return value;
+  let out = "";
+  for (const byte of new TextEncoder().encode(value)) {
+    if (byte === 0x22) out += '\\"';
+    else if (byte === 0x5c) out += "\\\\";
+    else if (byte === 0x0a) out += "\\n";
+    else if (byte === 0x0d) out += "\\r";
+    else if (byte === 0x09) out += "\\t";
+    else if (byte < 0x20 || byte >= 0x7f) out += "\\x" + byte.toString(16).padStart(2, "0");
+    else out += String.fromCharCode(byte);
+  }
+  return out;
+}
+
+/** Severity levels (Python logging's numbers). */
+export const levels = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 } as const;
+
+/** A function given every log record; plug other loggers in with {@link LogManager.handlers}. */
+export type LogHandler = (record: LogRecord) => void;
+
+/** One log record. */
+export interface LogRecord {
+  /** `"error"` for the error log, `"access"` for the access log. */
+  readonly kind: "error" | "access";
+  /** The formatted line, without a trailing newline. */
+  readonly line: string;
+  /** Severity (see {@link levels}); access records are INFO. */
+  readonly severity: number;
+}
+
+/**
+ * A pair of logs, error and access, as CherryPy's `LogManager`: written to the screen when
+ * {@link LogManager.screen} is on (error log to stderr, access log to stdout) and appended to
+ * `error_file` / `access_file` when those are set.
+ *
+ * @example
+ * ```ts
+ * import { LogManager } from "./log.ts";
+ * const log = new LogManager();
+ * log.screen = false;
+ * log.error("Something happened", "APP", 30);
+ * ```
+ */
+export class LogManager {
+  /** Write to standard error/output. */
+  screen: boolean;
+  /** A file the error log is appended to (`""`: none). */
+  error_file = "";
+  /** A file the access log is appended to (`""`: none). */
+  access_file = "";
+  /** Records below this severity are not written. */
+  level: number = levels.INFO;
+  /** Extra handlers, called with every record written. */
+  readonly handlers: LogHandler[] = [];
+  /** The log records also go to (an application's log sends them to the global log). */
+  readonly parent: LogManager | null;
+
+  /** Creates a log; `screen` defaults to on for a log without a parent. */
+  constructor(options: { parent?: LogManager | null; screen?: boolean } = {}) {
+    this.parent = options.parent ?? null;
+    this.screen = options.screen ?? this.parent === null;
+  }
+
+  /** Writes `msg` to the error log: `[time] CONTEXT msg`, with a traceback when given. */
+  error(msg = "", context = "", severity: number = levels.INFO, traceback: unknown = false): void {
+    if (severity < this.level) return;
+    let line = context ? `${logTime()} ${context} ${msg}` : `${logTime()}  ${msg}`;
+    if (traceback !== false && traceback !== undefined && traceback !== null) {
+      line += "\n" + formatTraceback(traceback);
+    }
+    this.#emit("error", line, severity);
+  }
+
+  /** `true` when an access-log line would be written anywhere (lets callers skip building it). */
+  wantsAccess(): boolean {
+    return this.screen || this.access_file !== "" || this.handlers.length > 0 ||
+      (this.parent !== null && this.parent.wantsAccess());
+  }
+
+  /** Writes a preformatted access-log line. */
+  accessLine(line: string): void {
+    this.#emit("access", line, levels.INFO);
+  }
+
+  /** Writes a formatted record to this log's outputs (and its parent's). */
+  emitRecord(kind: "error" | "access", line: string, severity: number): void {
+    this.#emit(kind, line, severity);
+  }
+
+  #emit(kind: "error" | "access", line: string, severity: number): void {
+    if (this.screen) {
+      if (kind === "error") platform.writeStderr(line + "\n");
+      else platform.writeStdout(line + "\n");
+    }
+    const file = kind === "error" ? this.error_file : this.access_file;
+    if (file) platform.appendFileSync(file, line + "\n");
+    if (this.handlers.length > 0) {
+      const record: LogRecord = { kind, line, severity };
+      for (const handler of this.handlers) handler(record);
+    }
+    this.parent?.emitRecord(kind, line, severity);
+  }
+}
+
+/** Options of a call to the global log: `cherrypy.log(msg, { traceback: error })`. */
+export interface LogCallOptions {
+  /** The context word (`"ENGINE"`, `"HTTP"`); default none. */
+  context?: string;
+  /** The severity (default INFO). */
+  severity?: number;
+  /** An error whose traceback follows the message; `true` for the error being handled. */
+  traceback?: unknown;
+}
+
+/** `cherrypy.log`: a {@link LogManager} that can also be called to write to the error log. */
+export type CallableLog = LogManager & {
+  (msg?: string, options?: LogCallOptions): void;
+  (msg: string, context: string, severity?: number, traceback?: unknown): void;
+};
+
+/**
+ * Makes `manager` callable as `cherrypy.log(msg, ...)`. During a request the record goes to
+ * the application's log (which passes it on to the global one), as CherryPy does.
+ *
+ * @example
+ * ```ts
+ * import { callableLog, LogManager } from "./log.ts";
+ * const log = callableLog(new LogManager(), () => null);
+ * log("Something happened", { severity: 30 });
+ * log.screen = false;
+ * ```
+ */
+export function callableLog(
+  manager: LogManager,
+  current: () => { log: LogManager | null; error: unknown },
+): CallableLog {
+  const call = (msg = "", second?: string | LogCallOptions, severity?: number, tb?: unknown) => {
+    const options: LogCallOptions = typeof second === "object" && second !== null
+      ? second
+      : { context: second ?? "", severity: severity ?? levels.INFO, traceback: tb ?? false };
+    const where = current();
+    let traceback = options.traceback ?? false;
+    if (traceback === true) traceback = where.error ?? false;
+    (where.log ?? manager).error(msg, options.context ?? "", options.severity, traceback);
+  };
+  return callableFacade(call, manager, LogManager.prototype) as CallableLog;
+}
