@@ -1,6 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { HeaderMap, HTTPError, type NativeServer, Part, platform, RequestBody } from "../../../mod.ts";
+import {
+  HeaderMap,
+  HTTPError,
+  type NativeServer,
+  Part,
+  platform,
+  RequestBody,
+} from "../../../mod.ts";
 
 /** Serves `RequestBody` over the runtime's native server and answers what it found. */
 async function serveBodies(maxBodySize = 0): Promise<NativeServer> {
