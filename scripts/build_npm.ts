@@ -19,6 +19,8 @@ const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const out = `${root}/npm`;
 const LIBRARY_DIRS = ["platform", "bus", "plugins", "server", "framework", "cli"];
 const COMPILED_DIRS = [...LIBRARY_DIRS, "examples", "tests"];
+/** framework's folders, each a subpath export (`cherrypy-ts/framework/http`, ...). */
+const FRAMEWORK_FOLDERS = ["http", "core", "config", "dispatch", "body", "tools", "app", "site"];
 
 async function run(cmd: string, args: string[], options: { cwd?: string } = {}): Promise<number> {
   const child = new Deno.Command(cmd, {
@@ -67,6 +69,11 @@ async function writePackageJson(): Promise<void> {
       "./bus": { types: "./bus/mod.d.ts", default: "./bus/mod.js" },
       "./plugins": { types: "./plugins/mod.d.ts", default: "./plugins/mod.js" },
       "./server": { types: "./server/mod.d.ts", default: "./server/mod.js" },
+      "./framework": { types: "./framework/mod.d.ts", default: "./framework/mod.js" },
+      ...Object.fromEntries(FRAMEWORK_FOLDERS.map((f) => [
+        `./framework/${f}`,
+        { types: `./framework/${f}/mod.d.ts`, default: `./framework/${f}/mod.js` },
+      ])),
       "./package.json": "./package.json",
     },
     bin: { cherryd: "./cli/cherryd.js" },
