@@ -7,7 +7,7 @@
  */
 
 import type { IncomingRequest, OutgoingResponse } from "../../platform/mod.ts";
-import { tools as defaultTools } from "../tools/builtin.ts";
+import { tools as defaultTools } from "../tools/builtin_tools.ts";
 import { readConfigFile } from "../config/config_file.ts";
 import { type ConfigDict, invalidateDispatch } from "../core/types.ts";
 import { RequestBody } from "../body/body.ts";
@@ -34,9 +34,9 @@ import {
   runServing,
   type Serving,
 } from "../core/serving.ts";
-import type { Toolbox } from "../tools/tool.ts";
-import { wrapClose } from "../core/_close.ts";
-import { watchedRecord } from "../core/_watched.ts";
+import type { Toolbox } from "../tools/tools.ts";
+import { wrapClose } from "./_close.ts";
+import { watchedRecord } from "./_watched.ts";
 
 /** Per-path configuration: `{ "/": { key: value }, "/static": { ... } }`. */
 export type AppConfig = Record<string, ConfigDict>;

@@ -13,8 +13,8 @@ import type { HookMap } from "../core/hooks.ts";
 import type { Request } from "../core/request.ts";
 import { classHooks, NO_ERROR_PAGES } from "../core/request.ts";
 import type { Response } from "../core/response.ts";
-import { Tool, type Toolbox, toolboxVersion, type ToolMap } from "../tools/tool.ts";
-import { CountingMap } from "../core/_watched.ts";
+import { Tool, type Toolbox, toolboxVersion, type ToolMap } from "../tools/tools.ts";
+import { CountingMap } from "./_watched.ts";
 
 /**
  * A config namespace handler at request scope: a function given each `key, value` of its

@@ -12,7 +12,7 @@ import { type AppConfig, Application, type Site } from "./application.ts";
 import { invalidateDispatch } from "../core/types.ts";
 import { FetchIncoming, stripPrefix, toFetchResponse } from "./fetch.ts";
 import { decodePath } from "../http/httputil.ts";
-import { watchedRecord } from "../core/_watched.ts";
+import { watchedRecord } from "./_watched.ts";
 
 /** A Fetch-style app grafted into the tree (CherryPy's "foreign WSGI application"). */
 export class GraftedApp {

@@ -13,7 +13,7 @@ import { HookMap } from "./hooks.ts";
 import type { Params } from "../http/httputil.ts";
 import type { LogManager } from "./log.ts";
 import { currentServing } from "./serving.ts";
-import type { ToolMap } from "../tools/tool.ts";
+import type { ToolMap } from "../tools/tools.ts";
 
 /** A network endpoint: `ip`, `port` and, when known, a host `name`. */
 export class Host {

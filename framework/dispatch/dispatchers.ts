@@ -15,7 +15,7 @@
  */
 
 import { configRegistry } from "../config/config_registry.ts";
-import { isBuiltinMember } from "../core/_classes.ts";
+import { isBuiltinMember } from "./_classes.ts";
 import {
   type ConfigDict,
   decodeSlashes,

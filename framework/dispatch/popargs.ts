@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isClass } from "../core/_classes.ts";
+import { isClass } from "./_classes.ts";
 import { getAttr } from "./dispatch.ts";
 import { currentServing } from "../core/serving.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isBuiltinMember, isClass } from "../core/_classes.ts";
+import { isBuiltinMember, isClass } from "./_classes.ts";
 import {
   type ConfigDict,
   type DispatcherLike,

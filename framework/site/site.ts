@@ -10,7 +10,7 @@ import { platform } from "../../platform/mod.ts";
 import { Autoreloader, SignalHandler, ThreadManager } from "../../plugins/mod.ts";
 import { type AppConfig, Application, type Site } from "../app/application.ts";
 import { Tree } from "../app/tree.ts";
-import { DEFAULT_TOOL_CONFIG } from "../tools/builtin.ts";
+import { DEFAULT_TOOL_CONFIG } from "../tools/builtin_tools.ts";
 import { Checker } from "./checker.ts";
 import { readConfigFile } from "../config/config_file.ts";
 import {

@@ -3,5 +3,5 @@
  *
  * @module
  */
-export * from "./builtin.ts";
-export * from "./tool.ts";
+export * from "./builtin_tools.ts";
+export * from "./tools.ts";

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as cherrypy from "../../../mod.ts";
-import { watchedRecord } from "../../../framework/core/_watched.ts";
+import { watchedRecord } from "../../../framework/app/_watched.ts";
 
 const { expose } = cherrypy;
 

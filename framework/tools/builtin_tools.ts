@@ -13,7 +13,7 @@ import { MediaType } from "../http/media_type.ts";
 import { titleCaseHeader } from "../http/httputil.ts";
 import { HTTPRedirect } from "../core/redirect.ts";
 import { currentServing } from "../core/serving.ts";
-import { Tool, Toolbox } from "./tool.ts";
+import { Tool, Toolbox } from "./tools.ts";
 import { url } from "../core/url.ts";
 
 // ---- header elements ------------------------------------------------------------------------
@@ -34,7 +34,7 @@ export interface HeaderElement {
  *
  * @example
  * ```ts
- * import { headerElements } from "./builtin.ts";
+ * import { headerElements } from "./builtin_tools.ts";
  * headerElements("iso-8859-5;q=0.5, utf-8").map((e) => e.value); // ["utf-8", "iso-8859-5"]
  * ```
  */
