@@ -1,5 +1,5 @@
 /**
- * HTTP/1.1 message syntax for the Node platform's own server (`_node_wire.ts`): the request
+ * HTTP/1.1 message syntax for the project's own HTTP/1.1 engine (`_wire.ts`): the request
  * head (request line and header fields), the framing of the request body (`Content-Length`
  * or chunked, RFC 9112 §6), the chunked decoder, and the response head (header checks, framing
  * facts). Pure functions on strings and bytes: no sockets here.

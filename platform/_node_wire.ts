@@ -40,7 +40,6 @@ export function serve(options: ServeOptions): Promise<NativeServer> {
   let held: net.Socket[] | null = null;
   let accepted = 0;
   const accept = (socket: net.Socket) => {
-    accepted++;
     if (held !== null) {
       socket.pause();
       held.push(socket);
@@ -61,6 +60,7 @@ export function serve(options: ServeOptions): Promise<NativeServer> {
   // Every socket, a TLS one before its handshake too (it has no connection yet).
   const sockets = new Set<net.Socket>();
   server.on("connection", (socket: net.Socket) => {
+    accepted++;
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
   });

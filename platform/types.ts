@@ -22,11 +22,11 @@ export interface BoundAddress {
 }
 
 /**
- * A request as the native HTTP server received it, before any framework work.
+ * A request as the HTTP engine received it, before any framework work.
  *
- * The Deno implementation wraps a Fetch `Request`; the Node implementation wraps
- * `IncomingMessage` without building Fetch objects, so the framework's hot path stays cheap on
- * both runtimes. {@link IncomingRequest.toRequest} gives a Fetch `Request` when one is wanted.
+ * The project's engine (both runtimes) gives its parsed head without building Fetch objects,
+ * so the framework's hot path stays cheap; on `Deno.serve` (Deno's `native` engine) it wraps
+ * the Fetch `Request`. {@link IncomingRequest.toRequest} gives a Fetch `Request` when one is wanted.
  */
 export interface IncomingRequest {
   /** The request method, as sent (`"GET"`). */
@@ -34,8 +34,8 @@ export interface IncomingRequest {
   /** The request target: path and query string as sent (`"/a/b?x=1"`), not decoded. */
   readonly target: string;
   /**
-   * The request protocol (`"HTTP/1.1"`, `"HTTP/1.0"`, `"HTTP/2"`). `Deno.serve` does not report it:
-   * there a request with a Host header is `"HTTP/1.1"`, and one without is `"HTTP/2"` (whose
+   * The request protocol (`"HTTP/1.1"`, `"HTTP/1.0"`, `"HTTP/2"`), as sent. `Deno.serve` (the
+   * `native` engine) does not report it: there a request with a Host header is `"HTTP/1.1"`, and one without is `"HTTP/2"` (whose
    * `:authority` then stands for Host) or, on cleartext without an authority, `"HTTP/1.0"`.
    */
   readonly protocol: string;
@@ -176,9 +176,9 @@ export interface NativeServer {
    */
   shutdown(): Promise<void>;
   /**
-   * Closes every remaining connection now (after a drain deadline). Node closes the sockets;
-   * Deno cannot reach its connections, so there the server layer answers what is still in
-   * flight instead.
+   * Closes every remaining connection now (after a drain deadline). The project's engine
+   * closes the sockets; `Deno.serve` offers no handle on its connections, so there the server
+   * layer answers what is still in flight instead.
    */
   closeAllConnections(): void;
 }

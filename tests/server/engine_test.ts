@@ -8,8 +8,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, type Socket } from "node:net";
+import { Bus } from "../../bus/mod.ts";
+import { Server } from "../../framework/mod.ts";
+import { type HttpEngineName, isDeno } from "../../platform/mod.ts";
+import { HTTPServer } from "../../server/mod.ts";
 import { rawConnect, rawExchange } from "../_raw.ts";
-import { ENGINES, serveTest } from "./_gateway.ts";
+import { ENGINES, serveTest, testGateway } from "./_gateway.ts";
 
 const GET = (path: string, extra = "") => `GET ${path} HTTP/1.1\r\nHost: x\r\n${extra}\r\n`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -172,3 +176,24 @@ for (const engine of ENGINES.filter((e) => e === "cherrypy")) {
     }
   });
 }
+
+test("engine: server.engine picks the engine; native is Deno's only, an unknown name fails", async () => {
+  const site = new Server(new Bus({ exitProcess: () => {} }), () => testGateway);
+  assert.equal(site.engine, null, "null: the runtime's default (the project's engine)");
+  site.engine = "native";
+  assert.equal(site.httpserverFromSelf().options.engine, "native");
+  const native = new HTTPServer({ host: "127.0.0.1", port: 0 }, testGateway, {
+    engine: "native",
+  });
+  if (isDeno) {
+    await native.start();
+    assert.match((await rawExchange(native.boundAddr!.port, GET("/"), 1000)).text, /Hello/);
+    await native.stop();
+  } else {
+    await assert.rejects(native.start(), /"native" \(Deno.serve\) exists on Deno only/);
+  }
+  const unknown = new HTTPServer({ host: "127.0.0.1", port: 0 }, testGateway, {
+    engine: "turbo" as HttpEngineName,
+  });
+  await assert.rejects(unknown.start(), /Unknown HTTP engine "turbo" \(server\.engine\)/);
+});
