@@ -165,7 +165,7 @@ function doRespond(
   );
   (dispatch as DispatcherLike).dispatch(pathInfo, request);
   const body = app.makeBody?.(request) ?? null;
-  if (body !== null) request.body = body;
+  if (body !== null) request.body = body as Request["body"];
   applyNamespaces(app, request, response);
   return runSteps(request, response, body, 0);
 }

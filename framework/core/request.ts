@@ -6,6 +6,8 @@
 
 import type { IncomingRequest } from "../../platform/mod.ts";
 import type { ConfigDict, DispatcherLike, PageHandler } from "./types.ts";
+// Type only: the body folder builds on core, and a request holds its body.
+import type { RequestBody } from "../body/body.ts";
 import { type ErrorPage, HTTPError } from "./errors.ts";
 import { parseRequestCookies, SimpleCookie } from "./cookies.ts";
 import { HeaderMap } from "../http/headers.ts";
@@ -127,6 +129,11 @@ export class Request {
   declare methods_with_bodies: readonly string[];
   /** Names of parameters that came from the body. */
   declare bodyParamNames: ReadonlySet<string>;
+  /**
+   * The request body (a `RequestBody`) when the method may carry one:
+   * `await cherrypy.request.body!.text()`. `undefined` for `GET` and the like.
+   */
+  declare body: RequestBody | undefined;
   /** Whether to read and parse the body (off for methods not in `methods_with_bodies`). */
   process_request_body = true;
   /** Each toolbox's config entries for this request, by namespace then tool name. */

@@ -51,7 +51,7 @@ class CorpusSite extends HelloWorld {
   /** Reads the body and says how much it read (form fields come as parameters). */
   @cherrypy.expose
   async echo({ ...params }: Record<string, unknown>): Promise<string> {
-    const body = cherrypy.request.body as cherrypy.RequestBody | undefined;
+    const body = cherrypy.request.body; // a RequestBody, typed as such
     const n = body ? (await body.read()).length : 0;
     return `read ${n} bytes, params ${JSON.stringify(params)}`;
   }
