@@ -25,7 +25,7 @@
  *
  * @example A bus with two listeners
  * ```ts
- * import { Bus } from "./bus.ts";
+ * import { Bus } from "../mod.ts";
  * const bus = new Bus();
  * bus.subscribe("start", () => console.log("second"), 60);
  * bus.subscribe("start", () => console.log("first"), 40);
@@ -65,7 +65,7 @@ export const EX_SOFTWARE = 70;
  *
  * @example
  * ```ts
- * import { Bus, ChannelFailures } from "./bus.ts";
+ * import { Bus, ChannelFailures } from "../mod.ts";
  * const bus = new Bus();
  * bus.subscribe("custom", () => { throw new Error("a"); });
  * bus.subscribe("custom", () => { throw new Error("b"); });
@@ -108,7 +108,7 @@ export class ChannelFailures extends Error {
  *
  * @example
  * ```ts
- * import { SystemExit } from "./bus.ts";
+ * import { SystemExit } from "../mod.ts";
  * const stop = () => { throw new SystemExit(2); };
  * ```
  */
@@ -153,7 +153,7 @@ export interface BusOptions {
  *
  * @example Run until a signal or `exit()` ends it
  * ```ts
- * import { Bus } from "./bus.ts";
+ * import { Bus } from "../mod.ts";
  * const bus = new Bus();
  * await bus.start();
  * setTimeout(() => bus.exit(), 100);

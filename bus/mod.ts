@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * import { Bus, states } from "./mod.ts";
+ * import { Bus, states } from "../mod.ts";
  * const bus = new Bus();
  * bus.subscribe("start", () => console.log("starting services"));
  * await bus.start();

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { expose, quickstart } from "./mod.ts";
+ * import { expose, quickstart } from "../mod.ts";
  * class HelloWorld {
  *   @expose
  *   index() { return "Hello world!"; }

@@ -7,7 +7,7 @@
  *
  * @example Which runtime is this?
  * ```ts
- * import { platform } from "./mod.ts";
+ * import { platform } from "../mod.ts";
  * console.log(`${platform.name} ${platform.version}, pid ${platform.pid()}`);
  * ```
  *

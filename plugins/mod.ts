@@ -3,9 +3,9 @@
  *
  * @example Serve a Fetch handler until SIGTERM
  * ```ts
- * import { Bus } from "../bus/mod.ts";
- * import { HTTPServer } from "../server/mod.ts";
- * import { ServerAdapter, SignalHandler } from "./mod.ts";
+ * import { Bus } from "../mod.ts";
+ * import { HTTPServer } from "../mod.ts";
+ * import { ServerAdapter, SignalHandler } from "../mod.ts";
  * const bus = new Bus();
  * new SignalHandler(bus).subscribe();
  * new ServerAdapter(bus, new HTTPServer({ host: "127.0.0.1", port: 0 }, () => new Response("hi")))

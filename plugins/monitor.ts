@@ -23,7 +23,7 @@ export type TaskFunction = (...args: any[]) => unknown;
  *
  * @example
  * ```ts
- * import { BackgroundTask } from "./monitor.ts";
+ * import { BackgroundTask } from "../mod.ts";
  * const task = new BackgroundTask(60, () => console.log("a minute passed"));
  * task.start();
  * task.cancel();
@@ -105,7 +105,7 @@ export class BackgroundTask {
  *
  * @example
  * ```ts
- * import { PerpetualTimer } from "./monitor.ts";
+ * import { PerpetualTimer } from "../mod.ts";
  * const timer = new PerpetualTimer(0.5, () => console.log("tick"));
  * timer.start();
  * timer.cancel();

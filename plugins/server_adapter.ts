@@ -57,9 +57,9 @@ export async function waitForFreePort(host: string, port: number): Promise<void>
  *
  * @example
  * ```ts
- * import { Bus } from "../bus/mod.ts";
- * import { HTTPServer } from "../server/mod.ts";
- * import { ServerAdapter } from "./server_adapter.ts";
+ * import { Bus } from "../mod.ts";
+ * import { HTTPServer } from "../mod.ts";
+ * import { ServerAdapter } from "../mod.ts";
  * const bus = new Bus();
  * const http = new HTTPServer({ host: "127.0.0.1", port: 0 }, () => new Response("hi"));
  * new ServerAdapter(bus, http).subscribe();

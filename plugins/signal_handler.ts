@@ -23,8 +23,8 @@ import { processState } from "./_state.ts";
  *
  * @example Handle SIGUSR2 too
  * ```ts
- * import { Bus } from "../bus/mod.ts";
- * import { SignalHandler } from "./signal_handler.ts";
+ * import { Bus } from "../mod.ts";
+ * import { SignalHandler } from "../mod.ts";
  * const bus = new Bus();
  * const signals = new SignalHandler(bus);
  * signals.handlers.SIGUSR2 = () => bus.log("SIGUSR2 received");

@@ -14,7 +14,7 @@ import type { Bus, Listener } from "../bus/mod.ts";
  *
  * @example
  * ```ts
- * import { priority, SimplePlugin } from "./simple_plugin.ts";
+ * import { priority, SimplePlugin } from "../mod.ts";
  * class Early extends SimplePlugin {
  *   @priority(10)
  *   start() { this.bus.log("Early plugin started."); }
@@ -37,8 +37,8 @@ export function priority(
  *
  * @example A plugin that opens and closes a resource with the engine
  * ```ts
- * import { Bus } from "../bus/mod.ts";
- * import { SimplePlugin } from "./simple_plugin.ts";
+ * import { Bus } from "../mod.ts";
+ * import { SimplePlugin } from "../mod.ts";
  * class Database extends SimplePlugin {
  *   start() { this.bus.log("Opening the database."); }
  *   stop() { this.bus.log("Closing the database."); }

@@ -32,7 +32,7 @@ function timer(ms: number): { done: Promise<false>; clear(): void } {
  *
  * @example
  * ```ts
- * import { Drain } from "./drain.ts";
+ * import { Drain } from "../mod.ts";
  * const drain = new Drain((msg) => console.log(msg));
  * ```
  */

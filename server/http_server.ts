@@ -112,7 +112,7 @@ const SERVICE_UNAVAILABLE: OutgoingResponse = {
  *
  * @example Serve a Fetch handler on a free port
  * ```ts
- * import { HTTPServer } from "./http_server.ts";
+ * import { HTTPServer } from "../mod.ts";
  * const server = new HTTPServer({ host: "127.0.0.1", port: 0 }, () => new Response("hi"));
  * await server.start();
  * console.log(`listening on port ${server.boundAddr!.port}`);

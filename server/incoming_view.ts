@@ -14,7 +14,7 @@ import type { IncomingRequest } from "../platform/mod.ts";
  * @example The same request for another path
  * ```ts
  * import type { IncomingRequest } from "../platform/mod.ts";
- * import { IncomingView } from "./incoming_view.ts";
+ * import { IncomingView } from "../mod.ts";
  * class Retargeted extends IncomingView {
  *   constructor(inner: IncomingRequest, readonly path: string) {
  *     super(inner);

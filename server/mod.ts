@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { HTTPServer } from "./mod.ts";
+ * import { HTTPServer } from "../mod.ts";
  * const server = new HTTPServer({ host: "127.0.0.1", port: 0 }, () => new Response("hi"));
  * await server.start();
  * await server.stop();

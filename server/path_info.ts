@@ -51,7 +51,7 @@ class MountedRequest extends IncomingView {
  *
  * @example A Fetch app beside the CherryPy tree
  * ```ts
- * import { HTTPServer, PathInfoDispatcher } from "./mod.ts";
+ * import { HTTPServer, PathInfoDispatcher } from "../mod.ts";
  * const dispatcher = new PathInfoDispatcher({
  *   "/": () => new Response("home"),
  *   "/api": (req: Request) => new Response(`api: ${new URL(req.url).pathname}`),

@@ -44,7 +44,7 @@ const namespaces = new CountingMap<string, RequestNamespaceHandler>();
  *
  * @example A custom namespace read per request
  * ```ts
- * import { requestNamespaces } from "./namespaces.ts";
+ * import { requestNamespaces } from "../../mod.ts";
  * requestNamespaces.set("db", (key, value, request) => {
  *   if (key === "table") request.table = value;
  * });

@@ -50,7 +50,7 @@ export type Processor = (entity: Entity) => void | Promise<void>;
  * @example
  * ```ts
  * import type { DefaultProcessor } from "./body.ts";
- * import { HTTPError } from "../core/errors.ts";
+ * import { HTTPError } from "../../mod.ts";
  * const refuse: DefaultProcessor = new HTTPError(415, "Send JSON");
  * ```
  */
@@ -86,7 +86,7 @@ function unquoteText(text: string, charset: string): string {
  *
  * @example A processor for JSON bodies
  * ```ts
- * import { type Entity, HTTPError } from "../mod.ts";
+ * import { type Entity, HTTPError } from "../../mod.ts";
  * async function jsonProcessor(entity: Entity) {
  *   try {
  *     entity.params.data = JSON.parse(await entity.text());
@@ -150,7 +150,7 @@ export class Entity {
    *
    * @example
    * ```ts
-   * import { Entity, HeaderMap, SizedReader } from "../mod.ts";
+   * import { Entity, HeaderMap, SizedReader } from "../../mod.ts";
    * async function* src() { yield new TextEncoder().encode("a=1"); }
    * const entity = new Entity(new SizedReader(src(), 3, null), new HeaderMap());
    * await entity.process();
@@ -282,7 +282,7 @@ export class Entity {
  *
  * @example An upload handler
  * ```ts
- * import { expose, type Part } from "../mod.ts";
+ * import { expose, type Part } from "../../mod.ts";
  * class Root {
  *   @expose
  *   async upload(myFile: Part) {
@@ -312,7 +312,7 @@ export class Part extends Entity {
    *
    * @example
    * ```ts
-   * import { HeaderMap, Part, PartReader, SizedReader } from "../mod.ts";
+   * import { HeaderMap, Part, PartReader, SizedReader } from "../../mod.ts";
    * async function* src() { yield new TextEncoder().encode("hi\r\n--b--"); }
    * const dash = new TextEncoder().encode("--b");
    * const part = new Part(new PartReader(new SizedReader(src(), null, null), dash), new HeaderMap(), dash);
@@ -331,7 +331,7 @@ export class Part extends Entity {
    *
    * @example
    * ```ts
-   * import { Part, SizedReader } from "../mod.ts";
+   * import { Part, SizedReader } from "../../mod.ts";
    * async function* src() { yield new TextEncoder().encode("\r\nhi\r\n--b--"); }
    * const part = await Part.fromFp(new SizedReader(src(), null, null), new TextEncoder().encode("--b"));
    * ```
@@ -411,7 +411,7 @@ export interface RequestBodyOptions {
  *
  * @example A raw body, left for the handler
  * ```ts
- * import { HeaderMap, RequestBody } from "../mod.ts";
+ * import { HeaderMap, RequestBody } from "../../mod.ts";
  * async function* src() { yield new TextEncoder().encode('{"a": 1}'); }
  * const headers = new HeaderMap([["Content-Type", "application/json"], ["Content-Length", "8"]]);
  * const body = new RequestBody(src(), headers);
@@ -441,7 +441,7 @@ export class RequestBody extends Entity {
    *
    * @example
    * ```ts
-   * import { HeaderMap, RequestBody } from "../mod.ts";
+   * import { HeaderMap, RequestBody } from "../../mod.ts";
    * async function* src() { yield new TextEncoder().encode("a=1&a=2"); }
    * const headers = new HeaderMap([
    *   ["Content-Type", "application/x-www-form-urlencoded"],

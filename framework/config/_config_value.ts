@@ -203,7 +203,7 @@ const PLAIN = /^[^'"()[\]{}]*$/;
  * @example
  * ```ts
  * import { readValue } from "./_config_value.ts";
- * import { configRegistry } from "./config_registry.ts";
+ * import { configRegistry } from "../../mod.ts";
  * readValue("('GET', 'HEAD') + ('POST',)", configRegistry); // ["GET", "HEAD", "POST"]
  * ```
  */

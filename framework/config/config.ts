@@ -160,7 +160,7 @@ export type CallableConfig = GlobalConfig & ((entries: ConfigDict) => ConfigDeco
  *
  * @example
  * ```ts
- * import { callableConfig, GlobalConfig } from "./config.ts";
+ * import { callableConfig, GlobalConfig } from "../../mod.ts";
  * const config = callableConfig(new GlobalConfig());
  * config.update({ "server.socket_port": 8081 });
  * const decorate = config({ "response.stream": true });

@@ -39,7 +39,7 @@ function member(value: unknown, name: string): unknown {
  *
  * @example Registering a class for config files
  * ```ts
- * import { ConfigRegistry, parseConfig } from "./config_file.ts";
+ * import { ConfigRegistry, parseConfig } from "../../mod.ts";
  * class Pool {
  *   constructor(readonly size = 4) {}
  * }
@@ -224,7 +224,7 @@ function dict(...sources: unknown[]): Dict {
  *
  * @example Making an application class available to config files
  * ```ts
- * import { configRegistry, parseConfig } from "./config_file.ts";
+ * import { configRegistry, parseConfig } from "../../mod.ts";
  * class Store {
  *   constructor(readonly path: string) {}
  * }

@@ -70,7 +70,7 @@ const ERROR_TEMPLATE = `<!DOCTYPE html PUBLIC
  *
  * @example
  * ```ts
- * import { fillErrorTemplate } from "./errors.ts";
+ * import { fillErrorTemplate } from "../../mod.ts";
  * fillErrorTemplate("<h1>%(status)s</h1>", {
  *   status: "404 Not Found", message: "", traceback: "", version: "1",
  * }); // "<h1>404 Not Found</h1>"
@@ -100,7 +100,7 @@ function pageValues(status: number | string, values: Partial<ErrorPageValues>): 
  *
  * @example
  * ```ts
- * import { getErrorPage } from "./errors.ts";
+ * import { getErrorPage } from "../../mod.ts";
  * const html = getErrorPage(404, { message: "The path '/x' was not found." });
  * ```
  */
@@ -126,7 +126,7 @@ export type ErrorPage =
  *
  * @example
  * ```ts
- * import { renderErrorPage } from "./errors.ts";
+ * import { renderErrorPage } from "../../mod.ts";
  * const body = renderErrorPage(404, { message: "No such page." });
  * ```
  */
@@ -208,7 +208,7 @@ const ERROR_CLEANED_HEADERS = [
  *
  * @example
  * ```ts
- * import { HTTPError } from "./errors.ts";
+ * import { HTTPError } from "../../mod.ts";
  * function page(id: string) {
  *   if (!/^\d+$/.test(id)) throw new HTTPError(400, "id must be a number");
  *   return `item ${id}`;
@@ -286,7 +286,7 @@ export class HTTPError extends CherryPyException {
    *
    * @example
    * ```ts
-   * import { HTTPError } from "./errors.ts";
+   * import { HTTPError } from "../../mod.ts";
    * const n = HTTPError.handle(SyntaxError, 400, () => JSON.parse("{"));
    * ```
    */
@@ -317,7 +317,7 @@ export class HTTPError extends CherryPyException {
  *
  * @example
  * ```ts
- * import { NotFound } from "./errors.ts";
+ * import { NotFound } from "../../mod.ts";
  * throw new NotFound("/missing");
  * ```
  */
@@ -342,7 +342,7 @@ export class NotFound extends HTTPError {
  *
  * @example
  * ```ts
- * import { response } from "./serving.ts";
+ * import { response } from "../../mod.ts";
  * response.checkTimeout(); // throws TimeoutError once the response has timed out
  * ```
  */

@@ -21,7 +21,7 @@ let cachedStamp = "";
  *
  * @example
  * ```ts
- * import { logTime } from "./log.ts";
+ * import { logTime } from "../../mod.ts";
  * console.log(logTime()); // "[23/Nov/2026:09:10:17]"
  * ```
  */
@@ -42,7 +42,7 @@ export function logTime(now: number = Date.now()): string {
  *
  * @example
  * ```ts
- * import { escapeLogValue } from "./log.ts";
+ * import { escapeLogValue } from "../../mod.ts";
  * escapeLogValue('say "hi"\n'); // 'say \\"hi\\"\\n'
  * ```
  */
@@ -85,7 +85,7 @@ export interface LogRecord {
  *
  * @example
  * ```ts
- * import { LogManager } from "./log.ts";
+ * import { LogManager } from "../../mod.ts";
  * const log = new LogManager();
  * log.screen = false;
  * log.error("Something happened", "APP", 30);
@@ -174,8 +174,8 @@ export type CallableLog = LogManager & {
  *
  * @example
  * ```ts
- * import { callableLog, LogManager } from "./log.ts";
- * const log = callableLog(new LogManager(), () => null);
+ * import { callableLog, LogManager } from "../../mod.ts";
+ * const log = callableLog(new LogManager(), () => ({ log: null, error: undefined }));
  * log("Something happened", { severity: 30 });
  * log.screen = false;
  * ```

@@ -61,7 +61,7 @@ function absolute(base: string, ref: string): string {
  *
  * @example
  * ```ts
- * import { HTTPRedirect } from "./redirect.ts";
+ * import { HTTPRedirect } from "../../mod.ts";
  * function old() {
  *   throw new HTTPRedirect("/new", 301);
  * }
@@ -129,7 +129,7 @@ export class HTTPRedirect extends CherryPyException {
  *
  * @example
  * ```ts
- * import { InternalRedirect } from "./redirect.ts";
+ * import { InternalRedirect } from "../../mod.ts";
  * function legacy() {
  *   throw new InternalRedirect("/current?from=legacy");
  * }

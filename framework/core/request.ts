@@ -24,7 +24,7 @@ export class Host {
    *
    * @example
    * ```ts
-   * import { Host } from "./request.ts";
+   * import { Host } from "../../mod.ts";
    * const local = new Host("127.0.0.1", 8080);
    * ```
    */
@@ -72,7 +72,7 @@ const NO_PROTOTYPE: object = Object.freeze(Object.create(null));
  *
  * @example Read the request from a handler
  * ```ts
- * import { request } from "./serving.ts";
+ * import { request } from "../../mod.ts";
  * function echo() {
  *   return `${request.method} ${request.path_info}?${request.query_string}`;
  * }

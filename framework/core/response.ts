@@ -46,7 +46,7 @@ function utf8Length(text: string): number {
  *
  * @example
  * ```ts
- * import { collapseBody } from "./response.ts";
+ * import { collapseBody } from "../../mod.ts";
  * const bytes = await collapseBody(["Hello ", "world!"]); // 12 bytes
  * ```
  */
@@ -139,7 +139,7 @@ const DEFAULT_HEADERS = new HeaderMap([
  *
  * @example Set a status and a header from a handler
  * ```ts
- * import { response } from "./serving.ts";
+ * import { response } from "../../mod.ts";
  * function created() {
  *   response.status = 201;
  *   response.headers.set("Location", "/items/1");
@@ -188,7 +188,7 @@ export class Response {
    *
    * @example
    * ```ts
-   * import { response } from "./serving.ts";
+   * import { response } from "../../mod.ts";
    * response.checkTimeout();
    * if (response.timed_out) console.log("giving up");
    * ```

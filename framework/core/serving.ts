@@ -214,7 +214,7 @@ function contextProxy<T extends object>(pick: (s: Serving) => T): T {
  *
  * @example
  * ```ts
- * import { request } from "./serving.ts";
+ * import { request } from "../../mod.ts";
  * function whoami() { return `You are ${request.remote.ip}`; }
  * ```
  */
@@ -225,7 +225,7 @@ export const request: Request = contextProxy((s) => s.request);
  *
  * @example
  * ```ts
- * import { response } from "./serving.ts";
+ * import { response } from "../../mod.ts";
  * function page() { response.headers.set("X-Powered-By", "me"); return "hi"; }
  * ```
  */

@@ -44,7 +44,7 @@ function isUpper(name: string): boolean {
  *
  * @example
  * ```ts
- * import { allowedMethods } from "./dispatchers.ts";
+ * import { allowedMethods } from "../../mod.ts";
  * class Resource {
  *   GET() { return "state"; }
  *   POST() { return "created"; }

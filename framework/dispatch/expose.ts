@@ -54,7 +54,7 @@ export type ExposeDecorator = <T extends Exposable>(target: T, context?: Decorat
  *
  * @example A class with exposed methods
  * ```ts
- * import { expose } from "./expose.ts";
+ * import { expose } from "../../mod.ts";
  * class Root {
  *   @expose
  *   index() { return "Hello world!"; }
@@ -66,7 +66,7 @@ export type ExposeDecorator = <T extends Exposable>(target: T, context?: Decorat
  *
  * @example Object literals and plain functions
  * ```ts
- * import { expose } from "./expose.ts";
+ * import { expose } from "../../mod.ts";
  * const root = { index: expose(() => "Hello world!") };
  * ```
  */
@@ -117,7 +117,7 @@ function describe(value: unknown): string {
  *
  * @example
  * ```ts
- * import { expose, isExposed } from "./expose.ts";
+ * import { expose, isExposed } from "../../mod.ts";
  * isExposed(expose(() => "hi")); // true
  * ```
  */

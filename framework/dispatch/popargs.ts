@@ -52,7 +52,7 @@ function setParams(values: Record<string, string>): void {
  *
  * @example The docs' band and album (`/nirvana/albums/nevermind/`)
  * ```ts
- * import { expose, popargs } from "../mod.ts";
+ * import { expose, popargs } from "../../mod.ts";
  *
  * @popargs("album_title")
  * class Album {
@@ -72,7 +72,7 @@ function setParams(values: Record<string, string>): void {
  *
  * @example As a class member, and with a handler
  * ```ts
- * import { expose, popargs } from "../mod.ts";
+ * import { expose, popargs } from "../../mod.ts";
  *
  * class Day {
  *   @expose

@@ -6,7 +6,7 @@
  *
  * @example A cookie for the whole site, for an hour
  * ```ts
- * import { SimpleCookie } from "../core/cookies.ts";
+ * import { SimpleCookie } from "../../mod.ts";
  * const morsel = new SimpleCookie().set("theme", "dark");
  * morsel.path = "/";
  * morsel.maxAge = 3600;
@@ -93,7 +93,7 @@ function isInt(value: MorselValue): value is number | boolean {
  *
  * @example The 400 message for `Cookie: a=b; $Port=80`
  * ```ts
- * import { cookieErrorMessage } from "../core/cookies.ts";
+ * import { cookieErrorMessage } from "../../mod.ts";
  * cookieErrorMessage("invalid-attribute", "port"); // "Invalid attribute 'port'"
  * ```
  */
@@ -114,7 +114,7 @@ export function cookieErrorMessage(
  *
  * @example Catching a bad name
  * ```ts
- * import { CookieError, SimpleCookie } from "../core/cookies.ts";
+ * import { CookieError, SimpleCookie } from "../../mod.ts";
  * try {
  *   new SimpleCookie().set("a b", "x");
  * } catch (e) {
@@ -138,7 +138,7 @@ export class CookieError extends Error {
  *
  * @example Attributes
  * ```ts
- * import { Morsel } from "../core/cookies.ts";
+ * import { Morsel } from "../../mod.ts";
  * const m = new Morsel();
  * m.setValue("id", "42", "42");
  * m.path = "/";
@@ -188,7 +188,7 @@ export class Morsel {
    *
    * @example Setting by hand
    * ```ts
-   * import { Morsel } from "../core/cookies.ts";
+   * import { Morsel } from "../../mod.ts";
    * const m = new Morsel();
    * m.setValue("a", "x y", '"x y"');
    * ```
@@ -206,7 +206,7 @@ export class Morsel {
    *
    * @example
    * ```ts
-   * import { Morsel } from "../core/cookies.ts";
+   * import { Morsel } from "../../mod.ts";
    * new Morsel().isReservedKey("Max-Age"); // true
    * ```
    */
@@ -220,7 +220,7 @@ export class Morsel {
    *
    * @example
    * ```ts
-   * import { Morsel } from "../core/cookies.ts";
+   * import { Morsel } from "../../mod.ts";
    * new Morsel().set("max-age", 60).get("Max-Age"); // 60
    * ```
    */
@@ -234,7 +234,7 @@ export class Morsel {
    *
    * @example
    * ```ts
-   * import { Morsel } from "../core/cookies.ts";
+   * import { Morsel } from "../../mod.ts";
    * new Morsel().set("path", "/").set("secure", true);
    * ```
    */
@@ -248,7 +248,7 @@ export class Morsel {
    *
    * @example
    * ```ts
-   * import { Morsel } from "../core/cookies.ts";
+   * import { Morsel } from "../../mod.ts";
    * new Morsel().update({ path: "/", "max-age": 60 });
    * ```
    */
@@ -263,7 +263,7 @@ export class Morsel {
    *
    * @example
    * ```ts
-   * import { Morsel } from "../core/cookies.ts";
+   * import { Morsel } from "../../mod.ts";
    * const set = [...new Morsel().set("path", "/").attributes()].filter(([, v]) => v !== "");
    * ```
    */
@@ -276,7 +276,7 @@ export class Morsel {
    *
    * @example
    * ```ts
-   * import { Morsel } from "../core/cookies.ts";
+   * import { Morsel } from "../../mod.ts";
    * const copy = new Morsel().set("path", "/").copy();
    * ```
    */
@@ -360,7 +360,7 @@ export class Morsel {
    *
    * @example
    * ```ts
-   * import { SimpleCookie } from "../core/cookies.ts";
+   * import { SimpleCookie } from "../../mod.ts";
    * const m = new SimpleCookie().set("a", "b").set("path", "/").set("secure", true);
    * m.outputString(); // "a=b; Path=/; Secure"
    * m.outputString(["path"]); // "a=b; Path=/"
@@ -390,7 +390,7 @@ export class Morsel {
    *
    * @example
    * ```ts
-   * import { SimpleCookie } from "../core/cookies.ts";
+   * import { SimpleCookie } from "../../mod.ts";
    * new SimpleCookie().set("a", "b").output(); // "Set-Cookie: a=b"
    * ```
    */
