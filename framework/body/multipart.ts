@@ -17,7 +17,8 @@ import { ByteReader, concatBytes, decodeCharset, latin1 } from "./body_reader.ts
 import type { Entity, Part } from "./body.ts";
 import { HTTPError } from "../core/errors.ts";
 import { HeaderMap } from "../http/headers.ts";
-import { addParam, pyRepr } from "./urlencoded.ts";
+import { pyRepr } from "../http/_pyrepr.ts";
+import { addParam } from "./urlencoded.ts";
 
 const EMPTY = new Uint8Array(0);
 const LF = 0x0a;

@@ -8,28 +8,7 @@
 import { decodeCharset } from "./body_reader.ts";
 import type { BodyParams, Entity } from "./body.ts";
 import { HTTPError } from "../core/errors.ts";
-
-/**
- * Python's `repr` of a string, for messages that quote CherryPy's.
- *
- * @example
- * ```ts
- * import { pyRepr } from "./urlencoded.ts";
- * pyRepr("utf-8"); // "'utf-8'"
- * ```
- */
-export function pyRepr(text: string): string {
-  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  const escapes: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
-  let body = "";
-  for (const c of text.replace(/\\/g, "\\\\")) {
-    const code = c.charCodeAt(0);
-    body += code < 0x20 || code === 0x7f
-      ? escapes[c] ?? `\\x${code.toString(16).padStart(2, "0")}`
-      : c;
-  }
-  return quote + (quote === "'" ? body.replace(/'/g, "\\'") : body) + quote;
-}
+import { pyRepr } from "../http/_pyrepr.ts";
 
 /**
  * CherryPy's 400 message for content that none of `charsets` decodes.

@@ -16,6 +16,7 @@
  * @module
  */
 
+import { pyRepr } from "../http/_pyrepr.ts";
 import { platform } from "../../platform/mod.ts";
 import { NotFoundError } from "../../platform/types.ts";
 import { ValueProblem } from "./_config_lexer.ts";
@@ -96,22 +97,6 @@ interface RawSection {
   options: Map<string, RawOption>;
 }
 
-const ESCAPES: Record<string, string> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
-
-/** Python's `repr` of a string, for quoting values in messages. */
-function repr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let body = "";
-  for (const c of s) {
-    const code = c.charCodeAt(0);
-    if (ESCAPES[c] !== undefined) body += ESCAPES[c];
-    else if (c === quote) body += "\\" + c;
-    else if (code < 0x20 || code === 0x7f) body += `\\x${code.toString(16).padStart(2, "0")}`;
-    else body += c;
-  }
-  return quote + body + quote;
-}
-
 /** Sets an own property, even one named `__proto__`. */
 function define(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, {
@@ -175,7 +160,7 @@ function readSections(text: string, file: string): [RawSection[], RawSection] {
     }
     if (current === null) {
       fail(
-        `expected a section header such as [global] or [/] before ${repr(stripped)}`,
+        `expected a section header such as [global] or [/] before ${pyRepr(stripped)}`,
         lineNo,
         null,
         null,
@@ -184,7 +169,7 @@ function readSections(text: string, file: string): [RawSection[], RawSection] {
     const entry = /^(.*?)\s*[=:]\s*(.*)$/s.exec(stripped);
     if (!entry) {
       fail(
-        `expected 'key = value' or 'key: value', found ${repr(stripped)}`,
+        `expected 'key = value' or 'key: value', found ${pyRepr(stripped)}`,
         lineNo,
         current,
         null,
@@ -192,7 +177,7 @@ function readSections(text: string, file: string): [RawSection[], RawSection] {
     }
     const name = entry[1] as string;
     if (name === "") {
-      fail(`expected an option name before ${repr(stripped)}`, lineNo, current, null);
+      fail(`expected an option name before ${pyRepr(stripped)}`, lineNo, current, null);
     }
     const previous = current.options.get(name);
     if (previous !== undefined) {
@@ -233,7 +218,7 @@ function interpolate(
     } else if (rest.startsWith("%(")) {
       const ref = /^%\(([^)]+)\)s/.exec(rest);
       if (!ref) {
-        fail(`bad interpolation reference ${repr(rest)}: write %(name)s, or %% for a literal %`);
+        fail(`bad interpolation reference ${pyRepr(rest)}: write %(name)s, or %% for a literal %`);
       }
       const name = ref[1] as string;
       const raw = lookup(name);
@@ -244,7 +229,7 @@ function interpolate(
       rest = rest.slice(ref[0].length);
     } else {
       fail(
-        `'%' must be followed by '%' or '(name)s', found ${repr(rest)}; write %% for a literal %`,
+        `'%' must be followed by '%' or '(name)s', found ${pyRepr(rest)}; write %% for a literal %`,
       );
     }
   }
@@ -309,7 +294,7 @@ export function parseConfig(
       } catch (e) {
         if (!(e instanceof ValueProblem)) throw e;
         const line = value === raw ? lineAt(option, e.pos) : option.lineNumbers[0] ?? 0;
-        throw new ConfigFileError(`cannot read value ${repr(value)}: ${e.message}`, {
+        throw new ConfigFileError(`cannot read value ${pyRepr(value)}: ${e.message}`, {
           ...where,
           line,
         }, { cause: e.cause ?? e });

@@ -120,40 +120,6 @@ export const COOKIE_ITEM: RegExp = new RegExp(
   "y",
 );
 
-const NOT_PRINTABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Z}]$/u;
-
-/**
- * A string as Python's `repr()` writes it (the form CookieError messages quote names in).
- *
- * @example Quote choice and escapes
- * ```ts
- * import { pyRepr } from "./_cookie_text.ts";
- * pyRepr("a b"); // "'a b'"
- * pyRepr("it's"); // "\"it's\""
- * pyRepr("\n"); // "'\\n'"
- * ```
- */
-export function pyRepr(text: string): string {
-  const q = text.includes("'") && !text.includes('"') ? '"' : "'";
-  let out = q;
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === q || ch === "\\") out += "\\" + ch;
-    else if (ch === "\t") out += "\\t";
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (code >= 0x20 && code < 0x7f) out += ch;
-    else if (code < 0x100 && (code < 0x20 || NOT_PRINTABLE.test(ch))) {
-      out += "\\x" + code.toString(16).padStart(2, "0");
-    } else if (NOT_PRINTABLE.test(ch)) {
-      out += code < 0x10000
-        ? "\\u" + code.toString(16).padStart(4, "0")
-        : "\\U" + code.toString(16).padStart(8, "0");
-    } else out += ch;
-  }
-  return out + q;
-}
-
 /**
  * A value as Python's `str()` writes it: `None`, `True`, `False`, `inf`, `nan`, or the text.
  *

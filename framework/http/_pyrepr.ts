@@ -1,6 +1,7 @@
 /**
- * Python's `repr()` and `str()` of config values, so that the checker's messages read exactly
- * as CherryPy's (`'js'`, `None`, `True`, `['a', 'b']`).
+ * Python's `repr()` and `str()` of values, so that messages (the checker's, the body
+ * processors', cookies', config files') read exactly as CherryPy's (`'js'`, `None`, `True`,
+ * `['a', 'b']`). The one implementation of Python's string `repr` in the project.
  *
  * @module
  */
@@ -131,18 +132,29 @@ export function attributeTypes(source: object, namespace: string): Record<string
 
 const BUILTIN_TYPES = new Set(["bool", "int", "float", "str", "list", "dict"]);
 
-function reprString(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    const code = ch.codePointAt(0)!;
-    if (ch === quote || ch === "\\") out += "\\" + ch;
+const NOT_PRINTABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Z}]$/u;
+
+/**
+ * A string as Python's `repr()` writes it: its quote choice, its escapes, and `\x`, `\u` or
+ * `\U` for what Python does not print.
+ */
+function reprString(text: string): string {
+  const q = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let out = q;
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (ch === q || ch === "\\") out += "\\" + ch;
+    else if (ch === "\t") out += "\\t";
     else if (ch === "\n") out += "\\n";
     else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (code < 0x20 || (code >= 0x7f && code <= 0xa0)) {
+    else if (code >= 0x20 && code < 0x7f) out += ch;
+    else if (code < 0x100 && (code < 0x20 || NOT_PRINTABLE.test(ch))) {
       out += "\\x" + code.toString(16).padStart(2, "0");
+    } else if (NOT_PRINTABLE.test(ch)) {
+      out += code < 0x10000
+        ? "\\u" + code.toString(16).padStart(4, "0")
+        : "\\U" + code.toString(16).padStart(8, "0");
     } else out += ch;
   }
-  return out + quote;
+  return out + q;
 }

@@ -16,7 +16,8 @@
  * @module
  */
 
-import { cookieDate, isLegalKey, pyRepr, pyStr, pyTruthy, quote } from "./_cookie_text.ts";
+import { cookieDate, isLegalKey, pyStr, pyTruthy, quote } from "./_cookie_text.ts";
+import { pyRepr } from "./_pyrepr.ts";
 
 /**
  * A stored attribute value: what was assigned (a string or number), `true` for a flag given

@@ -9,7 +9,8 @@ import {
   parseRequestCookies,
   SimpleCookie,
 } from "../../../mod.ts";
-import { cookieDate, pyRepr, quote, unquote } from "../../../framework/http/_cookie_text.ts";
+import { cookieDate, quote, unquote } from "../../../framework/http/_cookie_text.ts";
+import { pyRepr } from "../../../framework/http/_pyrepr.ts";
 
 /** Name → [value, coded value, attributes that are set] for every cookie in `jar`. */
 function dump(jar: SimpleCookie): Record<string, [string, string, Record<string, MorselValue>]> {
