@@ -19,7 +19,7 @@ import { LogManager } from "../core/log.ts";
 import type { RequestNamespaceHandler } from "./namespaces.ts";
 import {
   closeRequest,
-  logAccess,
+  isQuietError,
   type PipelineBody,
   readRequestLine,
   respond,
@@ -82,9 +82,7 @@ function makeRequestBody(request: CPRequest): PipelineBody | null {
   });
 }
 
-classHooks.isQuiet = (e) =>
-  e instanceof HTTPError || e instanceof InternalRedirect ||
-  (e instanceof Error && e.name === "HTTPRedirect");
+classHooks.isQuiet = isQuietError;
 classHooks.onError = (error) => currentServing().request.app?.log.error("", "", 40, error);
 
 /**
@@ -371,7 +369,7 @@ export class Application {
     untrack: (() => void) | undefined,
   ): OutgoingResponse {
     if (request.method === "HEAD") response.body = null;
-    logAccess(this.log, request, response);
+    this.log.access(request, response);
     const out = response.toOutgoing();
     const site = this.#site;
     const streamed = out.body !== null && typeof out.body === "object" &&
@@ -419,7 +417,7 @@ export class Application {
         this.log.error("", "HTTP", 40, error);
         new HTTPError(500).setResponse(error);
         await response.finalize();
-        logAccess(this.log, request, response);
+        this.log.access(request, response);
         return response.toOutgoing();
       });
     }

@@ -17,7 +17,6 @@ import type { DispatcherLike } from "../core/types.ts";
 import { bareErrorBody, HTTPError, NotFound, TimeoutError } from "../core/errors.ts";
 import { parseQueryString } from "../http/httputil.ts";
 import type { LogManager } from "../core/log.ts";
-import { escapeLogValue, logTime } from "../core/log.ts";
 import { HTTPRedirect, InternalRedirect } from "../core/redirect.ts";
 import type { Request } from "../core/request.ts";
 import type { Response } from "../core/response.ts";
@@ -351,18 +350,6 @@ function protocolOf(protocol: string): readonly [number, number] {
   if (major === 2) return HTTP_2;
   const minor = dot < 0 ? 0 : Number(protocol.slice(dot + 1));
   return major > 1 || (major === 1 && minor >= 1) ? [1, 1] : [major, minor];
-}
-
-/** Writes the access-log line for a finished request. */
-export function logAccess(log: LogManager, request: Request, response: Response): void {
-  if (!log.wantsAccess()) return;
-  const len = response.headers.get("Content-Length");
-  const line = `${request.remote.name || request.remote.ip} - ${
-    request.login ?? "-"
-  } ${logTime()} "${escapeLogValue(request.request_line)}" ${response.code} ${len ?? "-"} "${
-    escapeLogValue(request.header("referer") ?? "")
-  }" "${escapeLogValue(request.header("user-agent") ?? "")}"`;
-  log.accessLine(line);
 }
 
 /**

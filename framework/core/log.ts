@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { Request } from "./request.ts";
+import type { Response } from "./response.ts";
 import { formatTraceback } from "../../bus/mod.ts";
 import { platform } from "../../platform/mod.ts";
 import { callableFacade } from "./_facade.ts";
@@ -125,6 +127,22 @@ export class LogManager {
   wantsAccess(): boolean {
     return this.screen || this.access_file !== "" || this.handlers.length > 0 ||
       (this.parent !== null && this.parent.wantsAccess());
+  }
+
+  /**
+   * Writes the access-log line of a finished request in CherryPy's format (the combined log
+   * format: remote host, login, time, request line, status, length, referer, user agent), as
+   * CherryPy's `LogManager.access()` does. Builds nothing when no access log is written.
+   */
+  access(request: Request, response: Response): void {
+    if (!this.wantsAccess()) return;
+    const len = response.headers.get("Content-Length");
+    const line = `${request.remote.name || request.remote.ip} - ${
+      request.login ?? "-"
+    } ${logTime()} "${escapeLogValue(request.request_line)}" ${response.code} ${len ?? "-"} "${
+      escapeLogValue(request.header("referer") ?? "")
+    }" "${escapeLogValue(request.header("user-agent") ?? "")}"`;
+    this.accessLine(line);
   }
 
   /** Writes a preformatted access-log line. */
