@@ -20,7 +20,17 @@ const out = `${root}/npm`;
 const LIBRARY_DIRS = ["platform", "bus", "plugins", "server", "framework", "cli"];
 const COMPILED_DIRS = [...LIBRARY_DIRS, "examples", "tests"];
 /** framework's folders, each a subpath export (`cherrypy-ts/framework/http`, ...). */
-const FRAMEWORK_FOLDERS = ["http", "core", "config", "dispatch", "body", "tools", "app", "site"];
+const FRAMEWORK_FOLDERS = [
+  "http",
+  "core",
+  "config",
+  "dispatch",
+  "body",
+  "tools",
+  "app",
+  "site",
+  "lib",
+];
 
 async function run(cmd: string, args: string[], options: { cwd?: string } = {}): Promise<number> {
   const child = new Deno.Command(cmd, {

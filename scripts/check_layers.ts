@@ -4,7 +4,7 @@
  * - Between the top-level layers: `platform/` ← `bus/` ← `plugins/` ← `server/` ← `framework/`
  *   ← `mod.ts` ← `cli/` (a layer imports only from layers before it, or itself).
  * - Between framework's folders: `http` ← `core` ← `config` ← `dispatch`, `body` ← `tools` ←
- *   `app` ← `site` (`dispatch` and `body` are peers and import neither each other).
+ *   `app` ← `site` ← `lib` (`dispatch` and `body` are peers and import neither each other).
  * - Only `platform/` touches the runtimes: no `node:` import and no `Deno.` or `Bun.` outside it.
  *
  * Type-only imports (`import type`, or every name marked `type`) are not checked: they leave no
@@ -28,7 +28,8 @@ const FRAMEWORK_RANKS: Record<string, number> = {
   tools: 4,
   app: 5,
   site: 6,
-  "mod.ts": 7,
+  lib: 7,
+  "mod.ts": 8,
 };
 
 /** One import that goes the wrong way, or a runtime API used outside `platform/`. */

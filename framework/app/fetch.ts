@@ -22,7 +22,7 @@ export interface FetchClientInfo {
  *
  * @example
  * ```ts
- * import { FetchIncoming } from "../../mod.ts";
+ * import { FetchIncoming } from "./mod.ts";
  * const incoming = new FetchIncoming(new Request("http://example.com/a?b=1"));
  * incoming.target; // "/a?b=1"
  * ```
@@ -150,7 +150,7 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  *
  * @example
  * ```ts
- * import { toFetchResponse } from "../../mod.ts";
+ * import { toFetchResponse } from "./mod.ts";
  * const res = toFetchResponse({ status: 200, headers: [["Content-Type", "text/plain"]], body: "hi" });
  * ```
  */
@@ -170,7 +170,7 @@ export function toFetchResponse(out: OutgoingResponse | Response): Response {
  *
  * @example
  * ```ts
- * import { stripPrefix } from "../../mod.ts";
+ * import { stripPrefix } from "./mod.ts";
  * stripPrefix(new Request("http://x/hono/hi"), "/hono").url; // "http://x/hi"
  * ```
  */

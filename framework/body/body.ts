@@ -150,7 +150,9 @@ export class Entity {
    *
    * @example
    * ```ts
-   * import { Entity, HeaderMap, SizedReader } from "../../mod.ts";
+   * import { Entity } from "../../mod.ts";
+   * import { HeaderMap } from "../http/mod.ts";
+   * import { SizedReader } from "./mod.ts";
    * async function* src() { yield new TextEncoder().encode("a=1"); }
    * const entity = new Entity(new SizedReader(src(), 3, null), new HeaderMap());
    * await entity.process();
@@ -312,7 +314,9 @@ export class Part extends Entity {
    *
    * @example
    * ```ts
-   * import { HeaderMap, Part, PartReader, SizedReader } from "../../mod.ts";
+   * import { Part } from "../../mod.ts";
+   * import { HeaderMap } from "../http/mod.ts";
+   * import { PartReader, SizedReader } from "./mod.ts";
    * async function* src() { yield new TextEncoder().encode("hi\r\n--b--"); }
    * const dash = new TextEncoder().encode("--b");
    * const part = new Part(new PartReader(new SizedReader(src(), null, null), dash), new HeaderMap(), dash);
@@ -331,7 +335,8 @@ export class Part extends Entity {
    *
    * @example
    * ```ts
-   * import { Part, SizedReader } from "../../mod.ts";
+   * import { Part } from "../../mod.ts";
+   * import { SizedReader } from "./mod.ts";
    * async function* src() { yield new TextEncoder().encode("\r\nhi\r\n--b--"); }
    * const part = await Part.fromFp(new SizedReader(src(), null, null), new TextEncoder().encode("--b"));
    * ```
@@ -411,7 +416,8 @@ export interface RequestBodyOptions {
  *
  * @example A raw body, left for the handler
  * ```ts
- * import { HeaderMap, RequestBody } from "../../mod.ts";
+ * import { RequestBody } from "../../mod.ts";
+ * import { HeaderMap } from "../http/mod.ts";
  * async function* src() { yield new TextEncoder().encode('{"a": 1}'); }
  * const headers = new HeaderMap([["Content-Type", "application/json"], ["Content-Length", "8"]]);
  * const body = new RequestBody(src(), headers);
@@ -441,7 +447,8 @@ export class RequestBody extends Entity {
    *
    * @example
    * ```ts
-   * import { HeaderMap, RequestBody } from "../../mod.ts";
+   * import { RequestBody } from "../../mod.ts";
+   * import { HeaderMap } from "../http/mod.ts";
    * async function* src() { yield new TextEncoder().encode("a=1&a=2"); }
    * const headers = new HeaderMap([
    *   ["Content-Type", "application/x-www-form-urlencoded"],

@@ -27,7 +27,7 @@ export { concatBytes };
  *
  * @example Read a body line by line
  * ```ts
- * import { SizedReader } from "../../mod.ts";
+ * import { SizedReader } from "./mod.ts";
  * async function* source() { yield new TextEncoder().encode("one\ntwo\n"); }
  * const reader = new SizedReader(source(), null, null);
  * await reader.readline(); // bytes of "one\n"
@@ -130,7 +130,7 @@ export abstract class ByteReader {
  *
  * @example
  * ```ts
- * import { SizedReader } from "../../mod.ts";
+ * import { SizedReader } from "./mod.ts";
  * async function* source() { yield new Uint8Array(2000); }
  * const reader = new SizedReader(source(), 2000, 1000);
  * await reader.read().catch((e) => e.code); // 413
@@ -207,7 +207,7 @@ function sourceError(e: unknown): unknown {
  *
  * @example Save an upload
  * ```ts
- * import { BodyFile } from "../../mod.ts";
+ * import { BodyFile } from "./mod.ts";
  * const file = BodyFile.fromBytes(new TextEncoder().encode("data"));
  * file.size; // 4
  * await file.text(); // "data"
@@ -232,7 +232,7 @@ export class BodyFile {
    *
    * @example
    * ```ts
-   * import { BodyFile } from "../../mod.ts";
+   * import { BodyFile } from "./mod.ts";
    * const empty = BodyFile.fromBytes();
    * ```
    */
@@ -250,7 +250,7 @@ export class BodyFile {
    *
    * @example
    * ```ts
-   * import { BodyFile } from "../../mod.ts";
+   * import { BodyFile } from "./mod.ts";
    * const file = await BodyFile.temporary();
    * await file.write(new Uint8Array([1, 2, 3]));
    * await file.remove();
@@ -318,7 +318,7 @@ export class BodyFile {
  *
  * @example
  * ```ts
- * import { decodeCharset } from "../../mod.ts";
+ * import { decodeCharset } from "./mod.ts";
  * decodeCharset(new Uint8Array([0xc3, 0xa9]), "utf-8"); // "é"
  * decodeCharset(new Uint8Array([0xe9]), "utf-8"); // null
  * decodeCharset(new Uint8Array([0xe9]), "ISO-8859-1"); // "é"

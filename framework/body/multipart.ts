@@ -95,8 +95,8 @@ function scan(buf: Uint8Array, dash: Uint8Array, atLineStart: boolean, eof: bool
  *
  * @example
  * ```ts
- * import { PartReader } from "../../mod.ts";
- * import { SizedReader } from "../../mod.ts";
+ * import { PartReader } from "./mod.ts";
+ * import { SizedReader } from "./mod.ts";
  * async function* body() { yield new TextEncoder().encode("hello\r\n--XyZ--\r\n"); }
  * const part = new PartReader(new SizedReader(body(), null, null), new TextEncoder().encode("--XyZ"));
  * new TextDecoder().decode(await part.read()); // "hello"
@@ -175,8 +175,8 @@ function headerText(bytes: Uint8Array): string {
  *
  * @example
  * ```ts
- * import { readPartHeaders } from "../../mod.ts";
- * import { SizedReader } from "../../mod.ts";
+ * import { readPartHeaders } from "./mod.ts";
+ * import { SizedReader } from "./mod.ts";
  * async function* body() { yield new TextEncoder().encode("Content-Type: text/plain\r\n\r\n"); }
  * (await readPartHeaders(new SizedReader(body(), null, null))).get("content-type"); // "text/plain"
  * ```
@@ -226,7 +226,8 @@ export async function readPartHeaders(reader: ByteReader): Promise<HeaderMap> {
  *
  * @example Keep every part in `request.body.parts`
  * ```ts
- * import { processMultipart, type Entity } from "../../mod.ts";
+ * import { type Entity } from "../../mod.ts";
+ * import { processMultipart } from "./mod.ts";
  * function onStartResource(body: Entity) {
  *   body.processors["multipart"] = processMultipart;
  * }
@@ -268,7 +269,8 @@ async function partValue(part: Part): Promise<unknown> {
  *
  * @example
  * ```ts
- * import { processMultipartFormData, type Entity } from "../../mod.ts";
+ * import { type Entity } from "../../mod.ts";
+ * import { processMultipartFormData } from "./mod.ts";
  * function formsOnly(body: Entity) {
  *   body.processors = { "multipart/form-data": processMultipartFormData };
  * }
@@ -290,7 +292,8 @@ export async function processMultipartFormData(entity: Entity): Promise<void> {
  *
  * @example
  * ```ts
- * import { processMultipartAsParams, type Entity } from "../../mod.ts";
+ * import { type Entity } from "../../mod.ts";
+ * import { processMultipartAsParams } from "./mod.ts";
  * function mixedAsParams(body: Entity) {
  *   body.processors["multipart/mixed"] = processMultipartAsParams;
  * }

@@ -29,7 +29,7 @@ export function undecodableMessage(charsets: readonly string[]): string {
  *
  * @example
  * ```ts
- * import { addParam } from "../../mod.ts";
+ * import { addParam } from "./mod.ts";
  * const params: Record<string, unknown> = { a: "0" };
  * addParam(params, "a", ["1", "2"]); // params.a: ["0", "1", "2"]
  * ```
@@ -100,7 +100,8 @@ function splitBytes(bytes: Uint8Array, sep: number): Uint8Array[] {
  *
  * @example
  * ```ts
- * import { processUrlencoded, type Entity } from "../../mod.ts";
+ * import { type Entity } from "../../mod.ts";
+ * import { processUrlencoded } from "./mod.ts";
  * function formsOnly(body: Entity) {
  *   body.processors = { "application/x-www-form-urlencoded": processUrlencoded };
  * }

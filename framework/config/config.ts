@@ -160,7 +160,8 @@ export type CallableConfig = GlobalConfig & ((entries: ConfigDict) => ConfigDeco
  *
  * @example
  * ```ts
- * import { callableConfig, GlobalConfig } from "../../mod.ts";
+ * import { GlobalConfig } from "../../mod.ts";
+ * import { callableConfig } from "./mod.ts";
  * const config = callableConfig(new GlobalConfig());
  * config.update({ "server.socket_port": 8081 });
  * const decorate = config({ "response.stream": true });

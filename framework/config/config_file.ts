@@ -43,7 +43,7 @@ export interface ConfigFileErrorLocation {
  *
  * @example Telling the user where the problem is
  * ```ts
- * import { ConfigFileError, parseConfig } from "../../mod.ts";
+ * import { ConfigFileError, parseConfig } from "./mod.ts";
  * try {
  *   parseConfig("[/static]\ntools.staticdir.root = foo bar\n", "site.conf");
  * } catch (e) {
@@ -253,7 +253,7 @@ function lineAt(option: RawOption, pos: number): number {
  *
  * @example A site config
  * ```ts
- * import { parseConfig } from "../../mod.ts";
+ * import { parseConfig } from "./mod.ts";
  * const conf = parseConfig(`
  * [global]
  * server.socket_port: 8080
@@ -311,7 +311,7 @@ export function parseConfig(
  *
  * @example
  * ```ts
- * import { readConfigFile } from "../../mod.ts";
+ * import { readConfigFile } from "./mod.ts";
  * const conf = readConfigFile("app.conf");
  * conf["/"]?.["tools.gzip.on"]; // true, with "[/]\ntools.gzip.on: True" in app.conf
  * ```

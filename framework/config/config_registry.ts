@@ -39,7 +39,8 @@ function member(value: unknown, name: string): unknown {
  *
  * @example Registering a class for config files
  * ```ts
- * import { ConfigRegistry, parseConfig } from "../../mod.ts";
+ * import { ConfigRegistry } from "./config_registry.ts";
+ * import { parseConfig } from "./mod.ts";
  * class Pool {
  *   constructor(readonly size = 4) {}
  * }
@@ -224,7 +225,8 @@ function dict(...sources: unknown[]): Dict {
  *
  * @example Making an application class available to config files
  * ```ts
- * import { configRegistry, parseConfig } from "../../mod.ts";
+ * import { configRegistry } from "../../mod.ts";
+ * import { parseConfig } from "./mod.ts";
  * class Store {
  *   constructor(readonly path: string) {}
  * }

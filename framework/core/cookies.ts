@@ -10,7 +10,7 @@
  *
  * @example Reading, setting and expiring
  * ```ts
- * import { SimpleCookie } from "../../mod.ts";
+ * import { SimpleCookie } from "./mod.ts";
  * const request = new SimpleCookie('theme=dark; cart="a b"');
  * request.get("cart")?.value; // "a b"
  *
@@ -58,7 +58,7 @@ export {
  *
  * @example A jar from a request header
  * ```ts
- * import { SimpleCookie } from "../../mod.ts";
+ * import { SimpleCookie } from "./mod.ts";
  * const jar = new SimpleCookie("a=1; b=2");
  * for (const [name, morsel] of jar) console.log(name, morsel.value);
  * jar.size; // 2
@@ -82,7 +82,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
    *
    * @example
    * ```ts
-   * import { SimpleCookie } from "../../mod.ts";
+   * import { SimpleCookie } from "./mod.ts";
    * new SimpleCookie("a=1").get("a")?.value; // "1"
    * ```
    */
@@ -95,7 +95,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
    *
    * @example
    * ```ts
-   * import { SimpleCookie } from "../../mod.ts";
+   * import { SimpleCookie } from "./mod.ts";
    * new SimpleCookie("a=1").has("a"); // true
    * ```
    */
@@ -110,7 +110,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
    *
    * @example
    * ```ts
-   * import { SimpleCookie } from "../../mod.ts";
+   * import { SimpleCookie } from "./mod.ts";
    * const jar = new SimpleCookie();
    * jar.set("name", "value").path = "/";
    * ```
@@ -129,7 +129,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
    *
    * @example
    * ```ts
-   * import { SimpleCookie } from "../../mod.ts";
+   * import { SimpleCookie } from "./mod.ts";
    * new SimpleCookie("a=1").delete("a"); // true
    * ```
    */
@@ -142,7 +142,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
    *
    * @example
    * ```ts
-   * import { SimpleCookie } from "../../mod.ts";
+   * import { SimpleCookie } from "./mod.ts";
    * new SimpleCookie("a=1").clear();
    * ```
    */
@@ -155,7 +155,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
    *
    * @example
    * ```ts
-   * import { SimpleCookie } from "../../mod.ts";
+   * import { SimpleCookie } from "./mod.ts";
    * [...new SimpleCookie("b=1; a=2").keys()]; // ["b", "a"]
    * ```
    */
@@ -168,7 +168,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
    *
    * @example
    * ```ts
-   * import { SimpleCookie } from "../../mod.ts";
+   * import { SimpleCookie } from "./mod.ts";
    * [...new SimpleCookie("a=1").values()].map((m) => m.value); // ["1"]
    * ```
    */
@@ -181,7 +181,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
    *
    * @example
    * ```ts
-   * import { SimpleCookie } from "../../mod.ts";
+   * import { SimpleCookie } from "./mod.ts";
    * Object.fromEntries([...new SimpleCookie("a=1").entries()].map(([k, m]) => [k, m.value]));
    * ```
    */
@@ -199,7 +199,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
    *
    * @example
    * ```ts
-   * import { SimpleCookie } from "../../mod.ts";
+   * import { SimpleCookie } from "./mod.ts";
    * new SimpleCookie("a=1").forEach((morsel, name) => console.log(name, morsel.value));
    * ```
    */
@@ -213,7 +213,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
    *
    * @example
    * ```ts
-   * import { SimpleCookie } from "../../mod.ts";
+   * import { SimpleCookie } from "./mod.ts";
    * new SimpleCookie().valueDecode('"a b"'); // ["a b", '"a b"']
    * ```
    */
@@ -227,7 +227,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
    *
    * @example
    * ```ts
-   * import { SimpleCookie } from "../../mod.ts";
+   * import { SimpleCookie } from "./mod.ts";
    * new SimpleCookie().valueEncode("a b"); // ["a b", '"a b"']
    * ```
    */
@@ -247,7 +247,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
    *
    * @example
    * ```ts
-   * import { SimpleCookie } from "../../mod.ts";
+   * import { SimpleCookie } from "./mod.ts";
    * const jar = new SimpleCookie();
    * jar.load('$Version=1; sid="x\\073y"; $Path=/');
    * jar.get("sid")?.value; // "x;y"
@@ -300,7 +300,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
    *
    * @example
    * ```ts
-   * import { SimpleCookie } from "../../mod.ts";
+   * import { SimpleCookie } from "./mod.ts";
    * const jar = new SimpleCookie();
    * jar.set("b", "2");
    * jar.set("a", "1").path = "/";
@@ -337,7 +337,7 @@ export type CookieJar = SimpleCookie;
  *
  * @example
  * ```ts
- * import { parseRequestCookies } from "../../mod.ts";
+ * import { parseRequestCookies } from "./mod.ts";
  * const jar = parseRequestCookies(["a=1; b=2", "c=3"]);
  * jar.get("c")?.value; // "3"
  * ```

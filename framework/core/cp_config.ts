@@ -26,7 +26,7 @@ export type ConfigDecorator = <T>(target: T, context?: ConfigDecoratorContext) =
  *
  * @example
  * ```ts
- * import { mergeCpConfig } from "../../mod.ts";
+ * import { mergeCpConfig } from "./mod.ts";
  * function page() { return "hi"; }
  * mergeCpConfig(page, { "response.stream": true });
  * ```

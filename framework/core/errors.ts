@@ -70,7 +70,7 @@ const ERROR_TEMPLATE = `<!DOCTYPE html PUBLIC
  *
  * @example
  * ```ts
- * import { fillErrorTemplate } from "../../mod.ts";
+ * import { fillErrorTemplate } from "./mod.ts";
  * fillErrorTemplate("<h1>%(status)s</h1>", {
  *   status: "404 Not Found", message: "", traceback: "", version: "1",
  * }); // "<h1>404 Not Found</h1>"
@@ -126,7 +126,7 @@ export type ErrorPage =
  *
  * @example
  * ```ts
- * import { renderErrorPage } from "../../mod.ts";
+ * import { renderErrorPage } from "./mod.ts";
  * const body = renderErrorPage(404, { message: "No such page." });
  * ```
  */

@@ -54,7 +54,7 @@ export interface AttachOptions {
  *
  * @example
  * ```ts
- * import { Hook } from "../../mod.ts";
+ * import { Hook } from "./mod.ts";
  * const hook = new Hook(() => console.log("hi"), { priority: 10 });
  * await hook.call();
  * ```
@@ -97,7 +97,7 @@ let forking: HookMap | null = null;
  *
  * @example
  * ```ts
- * import { HookMap } from "../../mod.ts";
+ * import { HookMap } from "./mod.ts";
  * const hooks = new HookMap();
  * hooks.attach("before_finalize", () => console.log("about to finalize"), { priority: 5 });
  * await hooks.run("before_finalize");

@@ -23,7 +23,7 @@ let cachedStamp = "";
  *
  * @example
  * ```ts
- * import { logTime } from "../../mod.ts";
+ * import { logTime } from "./mod.ts";
  * console.log(logTime()); // "[23/Nov/2026:09:10:17]"
  * ```
  */
@@ -44,7 +44,7 @@ export function logTime(now: number = Date.now()): string {
  *
  * @example
  * ```ts
- * import { escapeLogValue } from "../../mod.ts";
+ * import { escapeLogValue } from "./mod.ts";
  * escapeLogValue('say "hi"\n'); // 'say \\"hi\\"\\n'
  * ```
  */
@@ -192,7 +192,8 @@ export type CallableLog = LogManager & {
  *
  * @example
  * ```ts
- * import { callableLog, LogManager } from "../../mod.ts";
+ * import { LogManager } from "../../mod.ts";
+ * import { callableLog } from "./mod.ts";
  * const log = callableLog(new LogManager(), () => ({ log: null, error: undefined }));
  * log("Something happened", { severity: 30 });
  * log.screen = false;

@@ -24,7 +24,7 @@ export class Host {
    *
    * @example
    * ```ts
-   * import { Host } from "../../mod.ts";
+   * import { Host } from "./mod.ts";
    * const local = new Host("127.0.0.1", 8080);
    * ```
    */

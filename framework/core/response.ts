@@ -46,7 +46,7 @@ function utf8Length(text: string): number {
  *
  * @example
  * ```ts
- * import { collapseBody } from "../../mod.ts";
+ * import { collapseBody } from "./mod.ts";
  * const bytes = await collapseBody(["Hello ", "world!"]); // 12 bytes
  * ```
  */

@@ -49,7 +49,8 @@ export interface DispatchTarget {
  *
  * @example A dispatcher that answers every path with one page
  * ```ts
- * import { type DispatcherLike, pageHandler } from "../../mod.ts";
+ * import { type DispatcherLike } from "./mod.ts";
+ * import { pageHandler } from "../dispatch/mod.ts";
  * const single: DispatcherLike = {
  *   dispatch(_pathInfo, request) {
  *     request.config = {};

@@ -26,7 +26,7 @@ export interface UrlOptions {
  *
  * @example
  * ```ts
- * import { encodeQuery } from "../../mod.ts";
+ * import { encodeQuery } from "./mod.ts";
  * encodeQuery({ q: "a b", tag: ["x", "y"] }); // "q=a+b&tag=x&tag=y"
  * ```
  */
@@ -75,7 +75,7 @@ function removeDotSegments(path: string): string {
  *
  * @example
  * ```ts
- * import { urljoin } from "../../mod.ts";
+ * import { urljoin } from "./mod.ts";
  * urljoin("/blog/2026/", "../about"); // "/blog/about"
  * ```
  */
@@ -97,7 +97,7 @@ export function urljoin(base: string, path: string): string {
  *
  * @example
  * ```ts
- * import { joinPath } from "../../mod.ts";
+ * import { joinPath } from "./mod.ts";
  * joinPath("/app/", "/page"); // "/app/page"
  * ```
  */

@@ -47,8 +47,8 @@ function isEmpty(params: Params): boolean {
  *
  * @example
  * ```ts
- * import { bindArguments } from "../../mod.ts";
- * import { parseSignature } from "../../mod.ts";
+ * import { bindArguments } from "./mod.ts";
+ * import { parseSignature } from "./mod.ts";
  * const sig = parseSignature("generate(length = 8) {}");
  * bindArguments(sig, [], { length: "16" }, { bodyParams: new Set(), showMismatchedParams: true });
  * // ["16"]

@@ -34,7 +34,7 @@ const FORBIDDEN = new Set(["constructor", "__proto__", "prototype"]);
  *
  * @example
  * ```ts
- * import { decodeSlashes } from "../../mod.ts";
+ * import { decodeSlashes } from "./mod.ts";
  * decodeSlashes(["a%2Fb", "c"]); // ["a/b", "c"]
  * ```
  */
@@ -97,7 +97,8 @@ interface DispatchCache {
  *
  * @example A dispatcher that lower-cases the path first (the docs' ForceLowerDispatcher)
  * ```ts
- * import { Dispatcher, type DispatchTarget } from "../../mod.ts";
+ * import { Dispatcher } from "../../mod.ts";
+ * import { type DispatchTarget } from "../core/mod.ts";
  * class ForceLowerDispatcher extends Dispatcher {
  *   override dispatch(pathInfo: string, request: DispatchTarget): void {
  *     super.dispatch(pathInfo.toLowerCase(), request);
@@ -288,7 +289,8 @@ export class Dispatcher implements DispatcherLike {
  *
  * @example
  * ```ts
- * import { notFoundHandler, type DispatchTarget } from "../../mod.ts";
+ * import { notFoundHandler } from "./mod.ts";
+ * import { type DispatchTarget } from "../core/mod.ts";
  * const request = { script_name: "/app" } as DispatchTarget;
  * request.handler = notFoundHandler(request, "/nowhere"); // throws NotFound("/app/nowhere")
  * ```

@@ -44,7 +44,7 @@ function isUpper(name: string): boolean {
  *
  * @example
  * ```ts
- * import { allowedMethods } from "../../mod.ts";
+ * import { allowedMethods } from "./mod.ts";
  * class Resource {
  *   GET() { return "state"; }
  *   POST() { return "created"; }
@@ -82,7 +82,8 @@ export function allowedMethods(resource: unknown): string[] {
  *
  * @example A REST resource
  * ```ts
- * import { expose, MethodDispatcher } from "../../mod.ts";
+ * import { expose } from "../../mod.ts";
+ * import { MethodDispatcher } from "./mod.ts";
  *
  * @expose
  * class Notes {

@@ -68,7 +68,7 @@ function checkExpression(route: string, name: string, expression: string): void 
  *
  * @example
  * ```ts
- * import { compileRoute, matchRoute } from "../../mod.ts";
+ * import { compileRoute, matchRoute } from "./mod.ts";
  * const route = compileRoute("/library/:id/book/{book:\\d+}");
  * matchRoute(route, "/library/12/book/15"); // { id: "12", book: "15" }
  * matchRoute(route, "/library/12/book/x"); // null
@@ -150,7 +150,7 @@ export function compileRoute(
  *
  * @example
  * ```ts
- * import { buildRoute, compileRoute } from "../../mod.ts";
+ * import { buildRoute, compileRoute } from "./mod.ts";
  * const route = compileRoute("/library/:id/book/{book:\\d+}");
  * buildRoute(route, { id: "a b", book: 15 }); // "/library/a%20b/book/15"
  * ```
@@ -189,7 +189,7 @@ export function buildRoute(route: RoutePattern, vars: Readonly<Record<string, un
  *
  * @example
  * ```ts
- * import { compileRoute, matchRoute } from "../../mod.ts";
+ * import { compileRoute, matchRoute } from "./mod.ts";
  * matchRoute(compileRoute("/files/*path"), "/files/a/b.txt"); // { path: "a/b.txt" }
  * ```
  */

@@ -73,7 +73,7 @@ interface Route {
  *
  * @example Two routes to one controller
  * ```ts
- * import { RoutesDispatcher } from "../../mod.ts";
+ * import { RoutesDispatcher } from "./mod.ts";
  *
  * class Library {
  *   index(id: string) { return `library ${id}`; }
@@ -145,7 +145,7 @@ export class RoutesDispatcher implements DispatcherLike {
    *
    * @example
    * ```ts
-   * import { RoutesDispatcher } from "../../mod.ts";
+   * import { RoutesDispatcher } from "./mod.ts";
    * const d = new RoutesDispatcher();
    * d.redirect("/old/:id", "/library/:id"); // GET /old/5 → 301 to /library/5
    * ```
@@ -187,7 +187,7 @@ export class RoutesDispatcher implements DispatcherLike {
    *
    * @example
    * ```ts
-   * import { RoutesDispatcher } from "../../mod.ts";
+   * import { RoutesDispatcher } from "./mod.ts";
    * const d = new RoutesDispatcher();
    * d.connect("book", "/library/{id}/book/{book:\\d+}", {}, { action: "book" });
    * d.generate("book", { id: 5, book: 3, format: "pdf" }); // "/library/5/book/3?format=pdf"

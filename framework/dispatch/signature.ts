@@ -45,7 +45,7 @@ const cache = new WeakMap<object, Signature>();
  *
  * @example
  * ```ts
- * import { signatureOf } from "../../mod.ts";
+ * import { signatureOf } from "./mod.ts";
  * const sig = signatureOf(function generate(length = "8") { return length; });
  * sig.slots.length; // 1
  * ```
@@ -198,7 +198,7 @@ function paramListBounds(src: string): [number, number] | "single" | null {
  *
  * @example
  * ```ts
- * import { parseSignature } from "../../mod.ts";
+ * import { parseSignature } from "./mod.ts";
  * parseSignature("page(a, b = 1, ...rest) {}").varargs; // true
  * ```
  */

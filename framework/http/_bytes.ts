@@ -14,7 +14,7 @@ export const EMPTY_BYTES: Uint8Array = new Uint8Array(0);
  *
  * @example
  * ```ts
- * import { concatBytes } from "../../mod.ts";
+ * import { concatBytes } from "./_bytes.ts";
  * concatBytes([new Uint8Array([1]), new Uint8Array([2, 3])]); // Uint8Array [1, 2, 3]
  * ```
  */

@@ -15,7 +15,7 @@ let cloning: HeaderMap | null = null;
  *
  * @example
  * ```ts
- * import { HeaderMap } from "../../mod.ts";
+ * import { HeaderMap } from "./mod.ts";
  * const h = new HeaderMap();
  * h.set("content-type", "text/plain");
  * h.get("Content-Type"); // "text/plain"

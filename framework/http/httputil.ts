@@ -94,7 +94,7 @@ export const responseCodes: Readonly<Record<number, readonly [string, string]>> 
  *
  * @example
  * ```ts
- * import { validStatus } from "../../mod.ts";
+ * import { validStatus } from "./mod.ts";
  * validStatus(404); // [404, "Not Found", "Nothing matches the given URI"]
  * validStatus("200 Fine"); // [200, "Fine", "Request fulfilled, document follows"]
  * ```
@@ -131,7 +131,7 @@ const titleCache = new Map<string, string>();
  *
  * @example
  * ```ts
- * import { titleCaseHeader } from "../../mod.ts";
+ * import { titleCaseHeader } from "./mod.ts";
  * titleCaseHeader("x-forwarded-for"); // "X-Forwarded-For"
  * ```
  */
@@ -163,7 +163,7 @@ function decodeQueryPart(text: string): string {
  *
  * @example
  * ```ts
- * import { parseQueryString } from "../../mod.ts";
+ * import { parseQueryString } from "./mod.ts";
  * parseQueryString("a=1&b=2;a=3&c"); // { a: ["1", "3"], b: "2", c: "" }
  * ```
  */
@@ -189,7 +189,7 @@ export function parseQueryString(qs: string): Params {
  *
  * @example
  * ```ts
- * import { decodePath } from "../../mod.ts";
+ * import { decodePath } from "./mod.ts";
  * decodePath("/a%20b/c%2Fd"); // "/a b/c%2Fd"
  * ```
  */
@@ -206,7 +206,7 @@ const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "
  *
  * @example
  * ```ts
- * import { escapeHtml } from "../../mod.ts";
+ * import { escapeHtml } from "./mod.ts";
  * escapeHtml("<b>&"); // "&lt;b&gt;&amp;"
  * ```
  */

@@ -11,7 +11,7 @@
  *
  * @example
  * ```ts
- * import { MediaType } from "../../mod.ts";
+ * import { MediaType } from "./mod.ts";
  * const ct = MediaType.parse('multipart/form-data; boundary="XyZ"');
  * ct.value; // "multipart/form-data"
  * ct.params.boundary; // "XyZ"
@@ -23,7 +23,7 @@ export class MediaType {
    *
    * @example
    * ```ts
-   * import { MediaType } from "../../mod.ts";
+   * import { MediaType } from "./mod.ts";
    * const ct = new MediaType("text/plain", { charset: "utf-8" });
    * ```
    */
@@ -42,7 +42,7 @@ export class MediaType {
    *
    * @example
    * ```ts
-   * import { MediaType } from "../../mod.ts";
+   * import { MediaType } from "./mod.ts";
    * MediaType.parse("text/html; charset=UTF-8").params.charset; // "UTF-8"
    * ```
    */
@@ -78,7 +78,7 @@ export class MediaType {
    *
    * @example
    * ```ts
-   * import { MediaType } from "../../mod.ts";
+   * import { MediaType } from "./mod.ts";
    * MediaType.fromHeader("form-data; name=\"a\"")?.params.name; // "a"
    * ```
    */

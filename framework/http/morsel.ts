@@ -6,7 +6,7 @@
  *
  * @example A cookie for the whole site, for an hour
  * ```ts
- * import { SimpleCookie } from "../../mod.ts";
+ * import { SimpleCookie } from "../core/mod.ts";
  * const morsel = new SimpleCookie().set("theme", "dark");
  * morsel.path = "/";
  * morsel.maxAge = 3600;
@@ -94,7 +94,7 @@ function isInt(value: MorselValue): value is number | boolean {
  *
  * @example The 400 message for `Cookie: a=b; $Port=80`
  * ```ts
- * import { cookieErrorMessage } from "../../mod.ts";
+ * import { cookieErrorMessage } from "./morsel.ts";
  * cookieErrorMessage("invalid-attribute", "port"); // "Invalid attribute 'port'"
  * ```
  */
@@ -115,7 +115,8 @@ export function cookieErrorMessage(
  *
  * @example Catching a bad name
  * ```ts
- * import { CookieError, SimpleCookie } from "../../mod.ts";
+ * import { CookieError } from "./morsel.ts";
+ * import { SimpleCookie } from "../core/mod.ts";
  * try {
  *   new SimpleCookie().set("a b", "x");
  * } catch (e) {
@@ -139,7 +140,7 @@ export class CookieError extends Error {
  *
  * @example Attributes
  * ```ts
- * import { Morsel } from "../../mod.ts";
+ * import { Morsel } from "./morsel.ts";
  * const m = new Morsel();
  * m.setValue("id", "42", "42");
  * m.path = "/";
@@ -189,7 +190,7 @@ export class Morsel {
    *
    * @example Setting by hand
    * ```ts
-   * import { Morsel } from "../../mod.ts";
+   * import { Morsel } from "./morsel.ts";
    * const m = new Morsel();
    * m.setValue("a", "x y", '"x y"');
    * ```
@@ -207,7 +208,7 @@ export class Morsel {
    *
    * @example
    * ```ts
-   * import { Morsel } from "../../mod.ts";
+   * import { Morsel } from "./morsel.ts";
    * new Morsel().isReservedKey("Max-Age"); // true
    * ```
    */
@@ -221,7 +222,7 @@ export class Morsel {
    *
    * @example
    * ```ts
-   * import { Morsel } from "../../mod.ts";
+   * import { Morsel } from "./morsel.ts";
    * new Morsel().set("max-age", 60).get("Max-Age"); // 60
    * ```
    */
@@ -235,7 +236,7 @@ export class Morsel {
    *
    * @example
    * ```ts
-   * import { Morsel } from "../../mod.ts";
+   * import { Morsel } from "./morsel.ts";
    * new Morsel().set("path", "/").set("secure", true);
    * ```
    */
@@ -249,7 +250,7 @@ export class Morsel {
    *
    * @example
    * ```ts
-   * import { Morsel } from "../../mod.ts";
+   * import { Morsel } from "./morsel.ts";
    * new Morsel().update({ path: "/", "max-age": 60 });
    * ```
    */
@@ -264,7 +265,7 @@ export class Morsel {
    *
    * @example
    * ```ts
-   * import { Morsel } from "../../mod.ts";
+   * import { Morsel } from "./morsel.ts";
    * const set = [...new Morsel().set("path", "/").attributes()].filter(([, v]) => v !== "");
    * ```
    */
@@ -277,7 +278,7 @@ export class Morsel {
    *
    * @example
    * ```ts
-   * import { Morsel } from "../../mod.ts";
+   * import { Morsel } from "./morsel.ts";
    * const copy = new Morsel().set("path", "/").copy();
    * ```
    */
@@ -361,7 +362,7 @@ export class Morsel {
    *
    * @example
    * ```ts
-   * import { SimpleCookie } from "../../mod.ts";
+   * import { SimpleCookie } from "../core/mod.ts";
    * const m = new SimpleCookie().set("a", "b").set("path", "/").set("secure", true);
    * m.outputString(); // "a=b; Path=/; Secure"
    * m.outputString(["path"]); // "a=b; Path=/"
@@ -391,7 +392,7 @@ export class Morsel {
    *
    * @example
    * ```ts
-   * import { SimpleCookie } from "../../mod.ts";
+   * import { SimpleCookie } from "../core/mod.ts";
    * new SimpleCookie().set("a", "b").output(); // "Set-Cookie: a=b"
    * ```
    */

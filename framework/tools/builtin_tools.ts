@@ -34,7 +34,7 @@ export interface HeaderElement {
  *
  * @example
  * ```ts
- * import { headerElements } from "../../mod.ts";
+ * import { headerElements } from "./mod.ts";
  * headerElements("iso-8859-5;q=0.5, utf-8").map((e) => e.value); // ["utf-8", "iso-8859-5"]
  * ```
  */

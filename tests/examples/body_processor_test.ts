@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { HeaderMap, HTTPError, Request, RequestBody, Response } from "../../mod.ts";
+import { HTTPError, Request, RequestBody, Response } from "../../mod.ts";
+import { HeaderMap } from "../../framework/http/mod.ts";
 import { followServing, runServing } from "../../framework/core/serving.ts";
 import {
   config,

@@ -50,7 +50,7 @@ test("secure headers (§5.7): Strict-Transport-Security once the server has a ce
 });
 
 test("secure headers (§5.7): the tool is switched on from a config file too", async () => {
-  const sections = cherrypy.parseConfig("[/]\ntools.secureheaders.on = True\n");
+  const sections = cherrypy.lib.reprconf.parseConfig("[/]\ntools.secureheaders.on = True\n");
   const s = await serveRoot(new Root(), sections);
   try {
     assert.equal((await getPage(s.base + "/")).headers.get("x-frame-options"), "DENY");

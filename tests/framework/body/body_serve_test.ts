@@ -1,13 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  HeaderMap,
-  HTTPError,
-  type NativeServer,
-  Part,
-  platform,
-  RequestBody,
-} from "../../../mod.ts";
+import { HTTPError, type NativeServer, Part, platform, RequestBody } from "../../../mod.ts";
+import { HeaderMap } from "../../../framework/http/mod.ts";
 
 /** Serves `RequestBody` over the runtime's native server and answers what it found. */
 async function serveBodies(maxBodySize = 0): Promise<NativeServer> {

@@ -1,20 +1,22 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  BodyFile,
-  concatBytes,
   type Entity,
-  HeaderMap,
   HTTPError,
   Part,
-  PartReader,
   PayloadTooLargeError,
   platform,
-  processMultipart,
   RequestBody,
   RequestTimeoutError,
-  SizedReader,
 } from "../../../mod.ts";
+import {
+  BodyFile,
+  PartReader,
+  processMultipart,
+  SizedReader,
+} from "../../../framework/body/mod.ts";
+import { concatBytes } from "../../../framework/http/_bytes.ts";
+import { HeaderMap } from "../../../framework/http/mod.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

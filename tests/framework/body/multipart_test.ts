@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { HeaderMap, HTTPError, Part, platform, RequestBody } from "../../../mod.ts";
+import { HTTPError, Part, platform, RequestBody } from "../../../mod.ts";
+import { HeaderMap } from "../../../framework/http/mod.ts";
 
 const enc = new TextEncoder();
 const bytes = (s: string | Uint8Array) => typeof s === "string" ? enc.encode(s) : s;

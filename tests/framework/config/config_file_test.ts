@@ -4,14 +4,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  ConfigFileError,
-  ConfigRegistry,
-  configRegistry,
-  Dispatcher,
-  parseConfig,
-  readConfigFile,
-} from "../../../mod.ts";
+import { configRegistry, Dispatcher } from "../../../mod.ts";
+import { ConfigRegistry } from "../../../framework/config/config_registry.ts";
+import { ConfigFileError, parseConfig, readConfigFile } from "../../../framework/config/mod.ts";
 
 /** The ConfigFileError that parsing `text` as `site.conf` throws. */
 function failure(text: string, registry?: ConfigRegistry): ConfigFileError {

@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ConfigFileError, ConfigRegistry, parseConfig } from "../../../mod.ts";
+import "../../../mod.ts"; // the whole framework: the dispatchers register cherrypy.dispatch
+import { ConfigRegistry } from "../../../framework/config/config_registry.ts";
+import { ConfigFileError, parseConfig } from "../../../framework/config/mod.ts";
 
 /** The value of `k` in `[s]` for a one-line value. */
 function value(text: string, registry?: ConfigRegistry): unknown {

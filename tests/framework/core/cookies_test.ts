@@ -1,14 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  CookieError,
-  cookieErrorMessage,
-  HTTPError,
-  Morsel,
-  type MorselValue,
-  parseRequestCookies,
-  SimpleCookie,
-} from "../../../mod.ts";
+import { HTTPError, type MorselValue } from "../../../mod.ts";
+import { parseRequestCookies, SimpleCookie } from "../../../framework/core/mod.ts";
+import { CookieError, cookieErrorMessage, Morsel } from "../../../framework/http/morsel.ts";
 import { cookieDate, quote, unquote } from "../../../framework/http/_cookie_text.ts";
 import { pyRepr } from "../../../framework/http/_pyrepr.ts";
 

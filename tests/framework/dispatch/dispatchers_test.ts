@@ -2,24 +2,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as cherrypy from "../../../mod.ts";
 import { runServing } from "../../../framework/core/serving.ts";
+import { compileRoute, matchRoute } from "../../../framework/dispatch/mod.ts";
 import { getPage, privateSite, serveRoot } from "../../_helpers.ts";
 import { rawExchange } from "../../_raw.ts";
 
-const {
-  compileRoute,
-  dispatch,
-  expose,
-  HTTPError,
-  LogManager,
-  matchRoute,
-  MethodDispatcher,
-  popargs,
-  Request,
-  Response,
-  RoutesDispatcher,
-  Tree,
-  VirtualHost,
-} = cherrypy;
+const { dispatch, expose, HTTPError, LogManager, popargs, Request, Response, Tree } = cherrypy;
+const { MethodDispatcher, RoutesDispatcher, VirtualHost } = dispatch;
 
 interface Setup {
   method?: string;

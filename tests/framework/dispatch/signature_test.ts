@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bindArguments, HTTPError, parseSignature, signatureOf } from "../../../mod.ts";
+import { HTTPError } from "../../../mod.ts";
+import { bindArguments, parseSignature, signatureOf } from "../../../framework/dispatch/mod.ts";
 
 const ctx = { bodyParams: new Set<string>(), showMismatchedParams: true };
 

@@ -1,18 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { getErrorPage, HTTPError, NotFound } from "../../../mod.ts";
+import { escapeLogValue, logTime } from "../../../framework/core/mod.ts";
 import {
   decodePath,
   escapeHtml,
-  escapeLogValue,
-  getErrorPage,
   HeaderMap,
-  HTTPError,
-  logTime,
-  NotFound,
   parseQueryString,
   titleCaseHeader,
   validStatus,
-} from "../../../mod.ts";
+} from "../../../framework/http/mod.ts";
 
 test("httputil: validStatus parses codes and reasons like CherryPy", () => {
   assert.deepEqual(validStatus(404), [404, "Not Found", "Nothing matches the given URI"]);

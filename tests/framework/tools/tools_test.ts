@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as cherrypy from "../../../mod.ts";
+import { HookMap } from "../../../framework/core/mod.ts";
 import { privateSite as site } from "../../_helpers.ts";
 
 const { expose } = cherrypy;
@@ -13,7 +14,7 @@ function freshTools(): cherrypy.Toolbox {
 }
 
 test("hooks: priority order, failsafe hooks still run after a failure", async () => {
-  const hooks = new cherrypy.HookMap();
+  const hooks = new HookMap();
   const ran: string[] = [];
   hooks.attach("before_handler", () => void ran.push("b50"));
   hooks.attach("before_handler", () => void ran.push("a10"), { priority: 10 });
