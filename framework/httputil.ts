@@ -184,8 +184,9 @@ export function parseQueryString(qs: string): Params {
 }
 
 /**
- * Percent-decodes a request path as UTF-8, keeping `%2F` encoded so that an encoded slash
- * never splits a path segment. Throws a `URIError` for bad percent-encoding.
+ * Percent-decodes a request path as UTF-8 (as ISO-8859-1 when the bytes are not UTF-8, like
+ * CherryPy), keeping `%2F` encoded so that an encoded slash never splits a path segment.
+ * Throws a `URIError` for bad percent-encoding.
  *
  * @example
  * ```ts
@@ -195,7 +196,16 @@ export function parseQueryString(qs: string): Params {
  */
 export function decodePath(path: string): string {
   if (!path.includes("%")) return path;
-  return path.split(/%2[fF]/).map(decodeURIComponent).join("%2F");
+  const parts = path.split(/%2[fF]/);
+  try {
+    return parts.map(decodeURIComponent).join("%2F");
+  } catch (e) {
+    // Well-formed escapes that are not UTF-8: CherryPy keeps the path as ISO-8859-1.
+    if (/%(?![0-9a-fA-F]{2})/.test(path)) throw e;
+    const latin1 = (p: string) =>
+      p.replace(/%([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+    return parts.map(latin1).join("%2F");
+  }
 }
 
 const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
