@@ -7,8 +7,11 @@
  */
 import * as cherrypy from "../../mod.ts";
 
-/** A private tree over its own global config and log, and a `WebCase` over a real socket. */
-export function suiteSite(globalConfig: Record<string, unknown> = {}) {
+/**
+ * A private tree over its own global config and log, and a `WebCase` over a real socket
+ * (in-process with `socket: false`, where a test needs to address other hosts).
+ */
+export function suiteSite(globalConfig: Record<string, unknown> = {}, socket = true) {
   const log = new cherrypy.LogManager({ screen: false });
   const errors: string[] = [];
   log.handlers.push((r) => {
@@ -16,7 +19,7 @@ export function suiteSite(globalConfig: Record<string, unknown> = {}) {
   });
   const config = { ...cherrypy.DEFAULT_TOOL_CONFIG, ...globalConfig };
   const tree = new cherrypy.Tree({ globalConfig: () => config, log });
-  const web = new cherrypy.WebCase({ tree, socket: true });
+  const web = new cherrypy.WebCase({ tree, socket });
   return { tree, web, errors, log, config };
 }
 
