@@ -63,6 +63,33 @@ const NO_BODY_PARAMS: ReadonlySet<string> = new Set();
  */
 const NO_PROTOTYPE: object = Object.freeze(Object.create(null));
 
+/** Request headers whose repeated values are joined with ", " (RFC 9110 list headers). */
+const COMMA_SEPARATED = new Set([
+  "accept",
+  "accept-charset",
+  "accept-encoding",
+  "accept-language",
+  "accept-ranges",
+  "allow",
+  "cache-control",
+  "connection",
+  "content-encoding",
+  "content-language",
+  "expect",
+  "if-match",
+  "if-none-match",
+  "pragma",
+  "proxy-authenticate",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "vary",
+  "via",
+  "warning",
+  "www-authenticate",
+]);
+
 /**
  * The request being served: available as `cherrypy.request` during the request. Attribute
  * names are CherryPy's (`path_info`, `query_string`, `is_index`, ...), so that config keys
@@ -208,7 +235,21 @@ export class Request {
   /** Request headers (names Title-Cased, lookups case-insensitive). */
   get headers(): HeaderMap {
     if (this.#headers === undefined) {
-      this.#headers = new HeaderMap(this.incoming === null ? [] : this.incoming.headerEntries());
+      // A repeated header of a comma-separated kind is joined with ", " (as CherryPy's server
+      // does); for any other, the last one wins.
+      const joined = new Map<string, [string, string]>();
+      for (const [name, value] of this.incoming === null ? [] : this.incoming.headerEntries()) {
+        const key = name.toLowerCase();
+        const had = joined.get(key);
+        joined.set(
+          key,
+          had !== undefined && COMMA_SEPARATED.has(key) ? [had[0], `${had[1]}, ${value}`] : [
+            had?.[0] ?? name,
+            value,
+          ],
+        );
+      }
+      this.#headers = new HeaderMap(joined.values());
     }
     return this.#headers;
   }
