@@ -85,7 +85,12 @@ class Root {
 
 // The method dispatcher with a dynamic dispatch method: a small HTTP API.
 class User {
-  constructor(readonly id: number, public name: string) {}
+  readonly id: number;
+  name: string;
+  constructor(id: number, name: string) {
+    this.id = id;
+    this.name = name;
+  }
   toString() {
     return this.name;
   }
@@ -116,8 +121,10 @@ class UserContainerNode {
 
 @expose
 class UserInstanceNode {
+  readonly id: number;
   user: User | undefined;
-  constructor(readonly id: number) {
+  constructor(id: number) {
+    this.id = id;
     this.user = userLookup.get(id);
     // Every method but PUT needs an existing user.
     if (!this.user && cherrypy.request.method !== "PUT") throw new cherrypy.HTTPError(404);

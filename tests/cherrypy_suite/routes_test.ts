@@ -17,7 +17,10 @@ class Dummy {
 
 class City {
   population: string | number = 10000;
-  constructor(readonly name: string) {}
+  readonly name: string;
+  constructor(name: string) {
+    this.name = name;
+  }
   @cherrypy.config({
     "tools.response_headers.on": true,
     "tools.response_headers.headers": [["Content-Language", "en-GB"]],

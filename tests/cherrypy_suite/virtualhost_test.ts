@@ -33,7 +33,10 @@ class Root {
 }
 
 class VHost {
-  constructor(readonly sitename: string) {}
+  readonly sitename: string;
+  constructor(sitename: string) {
+    this.sitename = sitename;
+  }
   @expose
   index() {
     return `Welcome to ${this.sitename}`;
