@@ -49,6 +49,7 @@ class Root {
   headers = new Headers();
   headerelements = new HeaderElements();
   threadlocal = new ThreadLocal();
+  paramerrors = new ParamErrors();
 }
 
 // CherryPy exposes every function of these classes through a metaclass; here each is marked.
@@ -85,6 +86,73 @@ class Params {
       }).bind(null),
     ),
   );
+}
+
+// CherryPy's `(param1, *args, **kwargs)`: a rest parameter must come last in JavaScript, so
+// the keyword pattern comes before it (the framework fills it from the query, whatever its
+// position).
+class ParamErrors {
+  @expose
+  one_positional(param1: string) {
+    void param1;
+    return "data";
+  }
+  @expose
+  one_positional_args(param1: string, ...args: string[]) {
+    void [param1, args];
+    return "data";
+  }
+  @expose
+  one_positional_args_kwargs(param1: string, { ...kwargs } = {}, ...args: string[]) {
+    void [param1, args, kwargs];
+    return "data";
+  }
+  @expose
+  one_positional_kwargs(param1: string, { ...kwargs } = {}) {
+    void [param1, kwargs];
+    return "data";
+  }
+  @expose
+  no_positional() {
+    return "data";
+  }
+  @expose
+  no_positional_args(...args: string[]) {
+    void args;
+    return "data";
+  }
+  @expose
+  no_positional_args_kwargs({ ...kwargs } = {}, ...args: string[]) {
+    void [args, kwargs];
+    return "data";
+  }
+  @expose
+  no_positional_kwargs({ ...kwargs } = {}) {
+    void kwargs;
+    return "data";
+  }
+  // CherryPy's exposed object with `__call__`: JavaScript objects cannot be called, so the
+  // callable is an exposed function with no parameters.
+  callable_object = expose(function callable_object() {
+    return "data";
+  });
+  @expose
+  raise_type_error({ ...kwargs } = {}) {
+    void kwargs;
+    throw new TypeError("Client Error");
+  }
+  @expose
+  raise_type_error_with_default_param(x: string, y: string | null = null) {
+    void [x, y];
+    // CherryPy's `'%d' % 'a'`: a TypeError raised by the handler itself.
+    return (null as unknown as { toFixed(): string }).toFixed();
+  }
+  // CherryPy wraps this one in a decorator using functools.wraps.
+  @expose
+  raise_type_error_decorated({ ...kwargs } = {}, ...args: string[]) {
+    void [args, kwargs];
+    throw new TypeError("Client Error");
+  }
 }
 
 class Expect {
@@ -227,6 +295,142 @@ test("request_obj: testParams", {
   web.assertBody(
     argsAndKwargs(["dictlike"], { "a[1]": "1", "a[2]": "2", b: "foo", "b[bar]": "baz" }),
   );
+});
+
+test("request_obj: testParamErrors", async () => {
+  // Every handler works with the right parameters, so the errors below come from the mismatch.
+  for (
+    const uri of [
+      "/paramerrors/one_positional?param1=foo",
+      "/paramerrors/one_positional_args?param1=foo",
+      "/paramerrors/one_positional_args/foo",
+      "/paramerrors/one_positional_args/foo/bar/baz",
+      "/paramerrors/one_positional_args_kwargs?param1=foo&param2=bar",
+      "/paramerrors/one_positional_args_kwargs/foo?param2=bar&param3=baz",
+      "/paramerrors/one_positional_args_kwargs/foo/bar/baz?param2=bar&param3=baz",
+      "/paramerrors/one_positional_kwargs?param1=foo&param2=bar&param3=baz",
+      "/paramerrors/one_positional_kwargs/foo?param4=foo&param2=bar&param3=baz",
+      "/paramerrors/no_positional",
+      "/paramerrors/no_positional_args/foo",
+      "/paramerrors/no_positional_args/foo/bar/baz",
+      "/paramerrors/no_positional_args_kwargs?param1=foo&param2=bar",
+      "/paramerrors/no_positional_args_kwargs/foo?param2=bar",
+      "/paramerrors/no_positional_args_kwargs/foo/bar/baz?param2=bar&param3=baz",
+      "/paramerrors/no_positional_kwargs?param1=foo&param2=bar",
+      "/paramerrors/callable_object",
+    ]
+  ) {
+    await web.getPage(uri);
+    web.assertStatus(200);
+  }
+
+  const errorMsgs = [
+    "Missing parameters",
+    "Nothing matches the given URI",
+    "Multiple values for parameters",
+    "Unexpected query string parameters",
+    "Unexpected body parameters",
+    "Invalid path in Request-URI",
+    "Illegal #fragment in Request-URI",
+  ];
+
+  // A request-target that is not an absolute path is a 400 (fetch cannot send these: raw).
+  for (
+    const [uri, idx] of [["invalid/path/without/leading/slash", 5], [
+      "/valid/path#invalid=fragment",
+      6,
+    ]] as const
+  ) {
+    const answer = await exchange(
+      web.port,
+      `GET ${uri} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+    );
+    assert.match(answer, /^HTTP\/1\.1 400 /, answer);
+    assert.ok(answer.includes(errorMsgs[idx]!), answer);
+  }
+
+  const form = { "Content-Type": "application/x-www-form-urlencoded" };
+  const both = async (
+    uri: string,
+    body: string | undefined,
+    status: number,
+    msg: string,
+    otherwise: string,
+  ) => {
+    for (const show of [true, false]) {
+      gconf.update({ "request.show_mismatched_params": show });
+      await web.getPage(
+        uri,
+        body === undefined ? {} : { method: "POST", body, headers: form },
+      );
+      web.assertStatus(status);
+      web.assertInBody(show ? msg : otherwise);
+    }
+    gconf.update({ "request.show_mismatched_params": true });
+  };
+
+  // Wrong query string parameters: part of the URI, so a 404.
+  const queryCases: Array<[string, number]> = [
+    ["/paramerrors/one_positional", 0],
+    ["/paramerrors/one_positional?foo=foo", 0],
+    ["/paramerrors/one_positional/foo/bar/baz", 1],
+    ["/paramerrors/one_positional/foo?param1=foo", 2],
+    ["/paramerrors/one_positional/foo?param1=foo&param2=foo", 2],
+    ["/paramerrors/one_positional_args/foo?param1=foo&param2=foo", 2],
+    ["/paramerrors/one_positional_args/foo/bar/baz?param2=foo", 3],
+    ["/paramerrors/one_positional_args_kwargs/foo/bar/baz?param1=bar&param3=baz", 2],
+    ["/paramerrors/one_positional_kwargs/foo?param1=foo&param2=bar&param3=baz", 2],
+    ["/paramerrors/no_positional/boo", 1],
+    ["/paramerrors/no_positional?param1=foo", 3],
+    ["/paramerrors/no_positional_args/boo?param1=foo", 3],
+    ["/paramerrors/no_positional_kwargs/boo?param1=foo", 1],
+    ["/paramerrors/callable_object?param1=foo", 3],
+    ["/paramerrors/callable_object/boo", 1],
+  ];
+  for (const [uri, idx] of queryCases) {
+    await both(uri, undefined, 404, errorMsgs[idx]!, "Not Found");
+  }
+
+  // Wrong body parameters: a 400.
+  const bodyCases: Array<[string, string, number]> = [
+    ["/paramerrors/one_positional/foo", "param1=foo", 2],
+    ["/paramerrors/one_positional/foo", "param1=foo&param2=foo", 2],
+    ["/paramerrors/one_positional_args/foo", "param1=foo&param2=foo", 2],
+    ["/paramerrors/one_positional_args/foo/bar/baz", "param2=foo", 4],
+    ["/paramerrors/one_positional_args_kwargs/foo/bar/baz", "param1=bar&param3=baz", 2],
+    ["/paramerrors/one_positional_kwargs/foo", "param1=foo&param2=bar&param3=baz", 2],
+    ["/paramerrors/no_positional", "param1=foo", 4],
+    ["/paramerrors/no_positional_args/boo", "param1=foo", 4],
+    ["/paramerrors/callable_object", "param1=foo", 4],
+  ];
+  for (const [uri, body, idx] of bodyCases) await both(uri, body, 400, errorMsgs[idx]!, "400 Bad");
+
+  // Wrong body parameters but a wrong URI too: a 404.
+  const bothCases: Array<[string, string, number]> = [
+    ["/paramerrors/one_positional?param2=foo", "param1=foo", 3],
+    ["/paramerrors/one_positional/foo/bar", "param2=foo", 1],
+    ["/paramerrors/one_positional_args/foo/bar?param2=foo", "param3=foo", 3],
+    ["/paramerrors/one_positional_kwargs/foo/bar", "param2=bar&param3=baz", 1],
+    ["/paramerrors/no_positional?param1=foo", "param2=foo", 3],
+    ["/paramerrors/no_positional_args/boo?param2=foo", "param1=foo", 3],
+    ["/paramerrors/callable_object?param2=bar", "param1=foo", 3],
+  ];
+  for (const [uri, body, idx] of bothCases) {
+    await both(uri, body, 404, errorMsgs[idx]!, "Not Found");
+  }
+
+  // A TypeError raised by the handler itself is not taken for a parameter mismatch.
+  for (
+    const uri of [
+      "/paramerrors/raise_type_error",
+      "/paramerrors/raise_type_error_with_default_param?x=0",
+      "/paramerrors/raise_type_error_with_default_param?x=0&y=0",
+      "/paramerrors/raise_type_error_decorated",
+    ]
+  ) {
+    await web.getPage(uri, { method: "GET" });
+    web.assertStatus(500);
+  }
 });
 
 test("request_obj: testExpect", {
