@@ -50,6 +50,8 @@ class Root {
   headerelements = new HeaderElements();
   threadlocal = new ThreadLocal();
   paramerrors = new ParamErrors();
+  method = new Method();
+  divorce = new Divorce();
 }
 
 // CherryPy exposes every function of these classes through a metaclass; here each is marked.
@@ -153,6 +155,87 @@ class ParamErrors {
     void [args, kwargs];
     throw new TypeError("Client Error");
   }
+}
+
+const definedHttpMethods = [
+  "OPTIONS",
+  "GET",
+  "HEAD",
+  "POST",
+  "PUT",
+  "DELETE",
+  "TRACE",
+  "PROPFIND",
+  "PATCH",
+];
+
+class Method {
+  @expose
+  index() {
+    const m = cherrypy.request.method;
+    if (definedHttpMethods.includes(m) || m === "CONNECT") return m;
+    if (m === "LINK") throw new cherrypy.HTTPError(405);
+    throw new cherrypy.HTTPError(501);
+  }
+  @expose
+  parameterized(data: string) {
+    return data;
+  }
+  // The request body (a file-like object), which CherryPy pipes back out.
+  @expose
+  request_body() {
+    return cherrypy.request.body;
+  }
+  @expose
+  reachable() {
+    return "success";
+  }
+}
+
+// HTTP method handlers must not collide with ordinary names: GET /divorce/get?ID=13 maps to
+// divorce.get().
+class Divorce {
+  documents: Record<string, string> = {};
+  @expose
+  *index() {
+    yield "<h1>Choose your document</h1>\n";
+    yield "<ul>\n";
+    for (const [id, contents] of Object.entries(this.documents)) {
+      yield `    <li><a href='/divorce/get?ID=${id}'>${id}</a>: ${contents}</li>\n`;
+    }
+    yield "</ul>";
+  }
+  @expose
+  get(ID: string) {
+    return `Divorce document ${ID}: ${this.documents[ID] ?? "empty"}`;
+  }
+}
+
+/** Sends one request raw (any method, any headers) and returns its status code and body. */
+async function rawRequest(
+  method: string,
+  path: string,
+  headers: Array<[string, string]> = [],
+  body = "",
+): Promise<{ code: number; body: string }> {
+  const lines = [`${method} ${path} HTTP/1.1`, "Host: 127.0.0.1", "Connection: close"];
+  for (const [k, v] of headers) lines.push(`${k}: ${v}`);
+  const answer = await exchange(web.port, lines.join("\r\n") + "\r\n\r\n" + body);
+  const sep = answer.indexOf("\r\n\r\n");
+  const head = answer.slice(0, sep);
+  let rest = answer.slice(sep + 4);
+  if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) {
+    let out = "";
+    while (rest.length > 0) {
+      const eol = rest.indexOf("\r\n");
+      const size = parseInt(rest.slice(0, eol), 16);
+      if (!size) break;
+      out += rest.slice(eol + 2, eol + 2 + size);
+      rest = rest.slice(eol + 2 + size + 2);
+    }
+    rest = out;
+  }
+  return { code: Number(head.slice(9, 12)), body: rest };
 }
 
 class Expect {
@@ -519,6 +602,78 @@ test("request_obj: test_dangerous_host", {
     "GET /headers/Host HTTP/1.1\r\nHost: =?iso-8859-1?q?foo=0Abar?=\r\nConnection: close\r\n\r\n",
   );
   assert.ok(answer.endsWith("\r\n\r\nfoobar"), answer);
+});
+
+test("request_obj: test_basic_HTTPMethods", async () => {
+  // (Over a raw socket: fetch refuses TRACE and adds its own Content-Type and Content-Length.)
+  // Every defined HTTP method works.
+  // CherryPy's client sends an empty form (Content-Type and Content-Length: 0) with the methods
+  // that have bodies.
+  const withBodies = ["POST", "PUT", "PROPFIND", "PATCH"];
+  const emptyForm: Array<[string, string]> = [
+    ["Content-Type", "application/x-www-form-urlencoded"],
+    ["Content-Length", "0"],
+  ];
+  for (const m of definedHttpMethods) {
+    const page = await rawRequest(m, "/method/", withBodies.includes(m) ? emptyForm : []);
+    if (m === "HEAD") assert.equal(page.body, ""); // no body for HEAD
+    else if (m === "TRACE") assert.equal(page.body.slice(0, 5), "TRACE");
+    else assert.equal(page.body, m);
+  }
+
+  for (const method of ["PATCH", "PUT"]) {
+    // A form-urlencoded body.
+    const data = "data=on+top+of+other+things";
+    let page = await rawRequest(method, "/method/parameterized", [
+      ["Content-Type", "application/x-www-form-urlencoded"],
+      ["Content-Length", String(data.length)],
+    ], data);
+    assert.equal(page.body, "on top of other things");
+
+    // A file body.
+    const b = "one thing on top of another";
+    page = await rawRequest(method, "/method/request_body", [
+      ["Content-Type", "text/plain"],
+      ["Content-Length", String(b.length)],
+    ], b);
+    assert.equal(page.code, 200);
+    assert.equal(page.body, b);
+
+    // A file body without Content-Type (CherryPy's #790).
+    page = await rawRequest(method, "/method/request_body", [
+      ["Content-Length", String(b.length)],
+    ], b);
+    assert.equal(page.code, 200);
+    assert.equal(page.body, b);
+
+    // No body at all (not an empty one): 411 (CherryPy's #650).
+    page = await rawRequest(method, "/method/reachable", [["Content-Type", "text/plain"]]);
+    assert.equal(page.code, 411);
+  }
+
+  // A custom method with a body.
+  const b = '<?xml version="1.0" encoding="utf-8" ?>\n\n' +
+    '<propfind xmlns="DAV:"><prop><getlastmodified/></prop></propfind>';
+  let page = await rawRequest("PROPFIND", "/method/request_body", [
+    ["Content-Type", "text/xml"],
+    ["Content-Length", String(b.length)],
+  ], b);
+  assert.equal(page.code, 200);
+  assert.equal(page.body, b);
+
+  // A disallowed method, then an unknown one.
+  page = await rawRequest("LINK", "/method/");
+  assert.equal(page.code, 405);
+  page = await rawRequest("SEARCH", "/method/");
+  assert.equal(page.code, 501);
+
+  // An HTTP method does not collide with a path segment.
+  await web.getPage("/divorce/get?ID=13");
+  web.assertBody("Divorce document 13: empty");
+  web.assertStatus(200);
+  await web.getPage("/divorce/", { method: "GET" });
+  web.assertBody("<h1>Choose your document</h1>\n<ul>\n</ul>");
+  web.assertStatus(200);
 });
 
 test("request_obj: test_CONNECT_method", {
