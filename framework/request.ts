@@ -150,6 +150,8 @@ export class Request {
   declare show_mismatched_params: boolean;
   /** Let errors propagate instead of answering 500. */
   declare throw_errors: boolean;
+  /** The charset the query string's percent-escapes are decoded with (`utf8`, or `latin1`). */
+  declare query_string_encoding: string;
   /** Methods whose requests carry a body. */
   declare methods_with_bodies: readonly string[];
   /** Names of parameters that came from the body. */
@@ -325,6 +327,7 @@ Object.assign(Request.prototype, {
   dispatch: defaultDispatcher,
   show_mismatched_params: true,
   throw_errors: false,
+  query_string_encoding: "utf8",
   methods_with_bodies: DEFAULT_METHODS_WITH_BODIES,
   bodyParamNames: NO_BODY_PARAMS,
   error_page: NO_ERROR_PAGES,

@@ -336,10 +336,7 @@ test("request_obj: testAbsoluteURIPathInfo", async () => {
   assert.ok(answer.endsWith("\r\n\r\n/pathinfo/foo/bar"), answer);
 });
 
-test("request_obj: testParams", {
-  todo: "request.query_string_encoding is not supported (a Request default in request.ts, " +
-    "an encoding for parseQueryString in httputil.ts, used by processQueryString in pipeline.ts)",
-}, async () => {
+test("request_obj: testParams", async () => {
   await web.getPage("/params/?thing=a");
   web.assertBody(repr("a"));
 
