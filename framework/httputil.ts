@@ -112,9 +112,9 @@ export function validStatus(status: number | string | null | undefined): [number
     if (space >= 0) reason = text.slice(space + 1).trim() || undefined;
     code = /^\d+$/.test(codeText) ? Number(codeText) : NaN;
     if (Number.isNaN(code)) {
-      throw new RangeError(
-        `Illegal response status from server (${JSON.stringify(codeText)} is non-numeric).`,
-      );
+      // CherryPy names the code as Python's repr does: in single quotes.
+      const quoted = `'${codeText.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
+      throw new RangeError(`Illegal response status from server (${quoted} is non-numeric).`);
     }
   }
   if (!Number.isInteger(code) || code < 100 || code > 599) {
