@@ -68,12 +68,12 @@ function processQueryString(request: Request): void {
   if (request.query_string !== "") {
     let qsParams;
     try {
-      qsParams = parseQueryString(request.query_string);
+      qsParams = parseQueryString(request.query_string, request.query_string_encoding);
     } catch {
       throw new HTTPError(
         404,
         "The given query string could not be processed. Query strings for this resource " +
-          "must be encoded with 'utf8'.",
+          `must be encoded with '${request.query_string_encoding}'.`,
       );
     }
     Object.assign(request.params, qsParams);

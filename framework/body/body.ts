@@ -207,6 +207,14 @@ export class Entity {
     return this.fp.chunks();
   }
 
+  /**
+   * The rest of the content, chunk by chunk: a handler may return the body itself to send it
+   * back, as CherryPy's iterable request body allows.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    return this.fp.chunks()[Symbol.asyncIterator]();
+  }
+
   /** Reads the rest of the content into `file` (by default a new temporary file). */
   async readIntoFile(file?: BodyFile): Promise<BodyFile> {
     const out = file ?? await this.makeFile();

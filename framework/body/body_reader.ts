@@ -328,7 +328,9 @@ export function decodeCharset(bytes: Uint8Array, charset: string): string | null
   const name = normalizeCharset(charset);
   if (name === "iso-8859-1") return latin1(bytes);
   if (name === "us-ascii") return bytes.every((b) => b < 0x80) ? latin1(bytes) : null;
-  const decoder = decoderFor(name === "utf-8" ? name : charset, { fatal: true, ignoreBOM: true });
+  // Python's "utf-16" codec consumes a leading byte-order mark; the others keep it as text.
+  const ignoreBOM = name !== "utf-16";
+  const decoder = decoderFor(name === "utf-8" ? name : charset, { fatal: true, ignoreBOM });
   if (decoder === null) return null;
   if (decoder.encoding === "windows-1252") return decodeWindows1252(bytes);
   try {

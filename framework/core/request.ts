@@ -65,6 +65,33 @@ const NO_BODY_PARAMS: ReadonlySet<string> = new Set();
  */
 const NO_PROTOTYPE: object = Object.freeze(Object.create(null));
 
+/** Request headers whose repeated values are joined with ", " (RFC 9110 list headers). */
+const COMMA_SEPARATED = new Set([
+  "accept",
+  "accept-charset",
+  "accept-encoding",
+  "accept-language",
+  "accept-ranges",
+  "allow",
+  "cache-control",
+  "connection",
+  "content-encoding",
+  "content-language",
+  "expect",
+  "if-match",
+  "if-none-match",
+  "pragma",
+  "proxy-authenticate",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "vary",
+  "via",
+  "warning",
+  "www-authenticate",
+]);
+
 /**
  * The request being served: available as `cherrypy.request` during the request. Attribute
  * names are CherryPy's (`path_info`, `query_string`, `is_index`, ...), so that config keys
@@ -125,6 +152,8 @@ export class Request {
   declare show_mismatched_params: boolean;
   /** Let errors propagate instead of answering 500. */
   declare throw_errors: boolean;
+  /** The charset the query string's percent-escapes are decoded with (`utf8`, or `latin1`). */
+  declare query_string_encoding: string;
   /** Methods whose requests carry a body. */
   declare methods_with_bodies: readonly string[];
   /** Names of parameters that came from the body. */
@@ -215,7 +244,21 @@ export class Request {
   /** Request headers (names Title-Cased, lookups case-insensitive). */
   get headers(): HeaderMap {
     if (this.#headers === undefined) {
-      this.#headers = new HeaderMap(this.incoming === null ? [] : this.incoming.headerEntries());
+      // A repeated header of a comma-separated kind is joined with ", " (as CherryPy's server
+      // does); for any other, the last one wins.
+      const joined = new Map<string, [string, string]>();
+      for (const [name, value] of this.incoming === null ? [] : this.incoming.headerEntries()) {
+        const key = name.toLowerCase();
+        const had = joined.get(key);
+        joined.set(
+          key,
+          had !== undefined && COMMA_SEPARATED.has(key) ? [had[0], `${had[1]}, ${value}`] : [
+            had?.[0] ?? name,
+            value,
+          ],
+        );
+      }
+      this.#headers = new HeaderMap(joined.values());
     }
     return this.#headers;
   }
@@ -288,6 +331,7 @@ Object.assign(Request.prototype, {
   login: null,
   show_mismatched_params: true,
   throw_errors: false,
+  query_string_encoding: "utf8",
   methods_with_bodies: DEFAULT_METHODS_WITH_BODIES,
   bodyParamNames: NO_BODY_PARAMS,
   error_page: NO_ERROR_PAGES,

@@ -263,7 +263,8 @@ export class Dispatcher implements DispatcherLike {
       const [, candidate, parent, , left] = trail[i]!;
       if (candidate === undefined || candidate === null) continue;
       const defhandler = getAttr(candidate, "default");
-      if (typeof defhandler === "function" && isExposed(defhandler)) {
+      // An exposed `default` (a method, or a resource object for the method dispatcher).
+      if (this.isHandler(defhandler)) {
         const conf = (getAttr(defhandler, "_cp_config") as ConfigDict | undefined) ?? {};
         request.config = setConf([
           ...trail.slice(0, i + 1),

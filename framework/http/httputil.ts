@@ -112,9 +112,9 @@ export function validStatus(status: number | string | null | undefined): [number
     if (space >= 0) reason = text.slice(space + 1).trim() || undefined;
     code = /^\d+$/.test(codeText) ? Number(codeText) : NaN;
     if (Number.isNaN(code)) {
-      throw new RangeError(
-        `Illegal response status from server (${JSON.stringify(codeText)} is non-numeric).`,
-      );
+      // CherryPy names the code as Python's repr does: in single quotes.
+      const quoted = `'${codeText.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
+      throw new RangeError(`Illegal response status from server (${quoted} is non-numeric).`);
     }
   }
   if (!Number.isInteger(code) || code < 100 || code > 599) {
@@ -150,15 +150,19 @@ export function titleCaseHeader(name: string): string {
  */
 export type Params = Record<string, unknown>;
 
-function decodeQueryPart(text: string): string {
+function decodeQueryPart(text: string, latin1 = false): string {
   const plus = text.includes("+") ? text.replaceAll("+", " ") : text;
-  return plus.includes("%") ? decodeURIComponent(plus) : plus;
+  if (!plus.includes("%")) return plus;
+  if (!latin1) return decodeURIComponent(plus);
+  // ISO-8859-1: each escaped byte is one character.
+  return plus.replace(/%([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
 /**
  * Parses a query string (or a urlencoded body) the way CherryPy does: pairs separated by `&`
  * or `;`, `+` as space, percent-decoding as UTF-8, repeated keys collected into arrays, blank
- * values kept, a key without `=` given the value `""`. Throws a `URIError` for bad
+ * values kept, a key without `=` given the value `""`, an image map's `x,y` as `x` and `y`;
+ * `encoding` `latin1` decodes escapes as ISO-8859-1. Throws a `URIError` for bad
  * percent-encoding.
  *
  * @example
@@ -167,14 +171,22 @@ function decodeQueryPart(text: string): string {
  * parseQueryString("a=1&b=2;a=3&c"); // { a: ["1", "3"], b: "2", c: "" }
  * ```
  */
-export function parseQueryString(qs: string): Params {
+export function parseQueryString(qs: string, encoding = "utf8"): Params {
   const params: Params = Object.create(null);
   if (qs === "") return params;
+  // The coordinates an `<img ismap>` sends (`?223,114`) are the parameters x and y.
+  const ismap = /^(\d+),(\d+)$/.exec(qs);
+  if (ismap !== null) {
+    params["x"] = String(Number(ismap[1]));
+    params["y"] = String(Number(ismap[2]));
+    return params;
+  }
+  const latin1 = /^(latin-?1|iso-?8859-1|iso_8859_1|l1)$/i.test(encoding);
   for (const pair of qs.split(/[&;]/)) {
     if (pair === "") continue;
     const eq = pair.indexOf("=");
-    const key = decodeQueryPart(eq < 0 ? pair : pair.slice(0, eq));
-    const value = eq < 0 ? "" : decodeQueryPart(pair.slice(eq + 1));
+    const key = decodeQueryPart(eq < 0 ? pair : pair.slice(0, eq), latin1);
+    const value = eq < 0 ? "" : decodeQueryPart(pair.slice(eq + 1), latin1);
     const existing = params[key];
     if (existing === undefined) params[key] = value;
     else if (Array.isArray(existing)) existing.push(value);
@@ -184,8 +196,9 @@ export function parseQueryString(qs: string): Params {
 }
 
 /**
- * Percent-decodes a request path as UTF-8, keeping `%2F` encoded so that an encoded slash
- * never splits a path segment. Throws a `URIError` for bad percent-encoding.
+ * Percent-decodes a request path as UTF-8 (as ISO-8859-1 when the bytes are not UTF-8, like
+ * CherryPy), keeping `%2F` encoded so that an encoded slash never splits a path segment.
+ * Throws a `URIError` for bad percent-encoding.
  *
  * @example
  * ```ts
@@ -195,7 +208,16 @@ export function parseQueryString(qs: string): Params {
  */
 export function decodePath(path: string): string {
   if (!path.includes("%")) return path;
-  return path.split(/%2[fF]/).map(decodeURIComponent).join("%2F");
+  const parts = path.split(/%2[fF]/);
+  try {
+    return parts.map(decodeURIComponent).join("%2F");
+  } catch (e) {
+    // Well-formed escapes that are not UTF-8: CherryPy keeps the path as ISO-8859-1.
+    if (/%(?![0-9a-fA-F]{2})/.test(path)) throw e;
+    const latin1 = (p: string) =>
+      p.replace(/%([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+    return parts.map(latin1).join("%2F");
+  }
 }
 
 const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };

@@ -124,6 +124,8 @@ export class WebCase {
     const init: RequestInit = {
       method: options.method ?? (options.body ? "POST" : "GET"),
       headers,
+      // Redirects are answers to check, as CherryPy's helper sees them: never followed.
+      redirect: "manual",
     };
     if (options.body !== undefined) init.body = options.body as BodyInit;
     const request = new Request(full, init);
