@@ -165,6 +165,16 @@ export function runCommand(cmd: string, args: string[], env: Record<string, stri
   };
 }
 
+/** `true` while process `pid` exists (signal 0 reaches it). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A TCP port that was free a moment ago on 127.0.0.1. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -14,6 +14,7 @@ import { isDeno } from "../../platform/mod.ts";
 import {
   eventually,
   freePort,
+  isAlive as alive,
   runCommand,
   runtimeCommand,
   scriptPath,
@@ -34,15 +35,6 @@ function siteConf(dir: string, port: number): string {
   writeFileSync(conf, example.replace(/socket_port: \d+/, `socket_port: ${port}`));
   return conf;
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 test("cherryd: options as optparse takes them", () => {
   const o = parseCherrydArgs([

@@ -13,6 +13,7 @@ import { isDeno } from "../../platform/mod.ts";
 import {
   eventually,
   freePort,
+  isAlive as alive,
   runProgram,
   runtimeCommand,
   scriptPath,
@@ -25,14 +26,6 @@ const readPid = (file: string): number | undefined => {
     return /^\d+\n$/.test(text) ? Number(text) : undefined;
   } catch {
     return undefined;
-  }
-};
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 };
 const gone = (pid: number) => (alive(pid) ? undefined : true);
