@@ -8,6 +8,7 @@ export * from "./cp_config.ts";
 export * from "./types.ts";
 export * from "./cookies.ts";
 export * from "./errors.ts";
+export * from "./header_elements.ts";
 export * from "./hooks.ts";
 export * from "./log.ts";
 export * from "./redirect.ts";

@@ -13,7 +13,7 @@
  */
 
 export { HeaderMap } from "../http/headers.ts";
-export { type HeaderElement, headerElements } from "../tools/builtin_tools.ts";
+export { type HeaderElement, headerElements } from "../core/header_elements.ts";
 export { MediaType } from "../http/media_type.ts";
 export {
   decodePath,

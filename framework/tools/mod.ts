@@ -1,7 +1,11 @@
 /**
- * Tools: the `Tool` classes, toolboxes, and the one registry of built-in tools.
+ * Tools: the Tool classes, toolboxes, and the one registry of built-in tools.
  *
  * @module
  */
+
 export * from "./builtin_tools.ts";
+export * from "./encode.ts";
+export * from "./log_errors.ts";
 export * from "./tools.ts";
+export * from "./trailing_slash.ts";
