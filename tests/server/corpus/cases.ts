@@ -113,14 +113,14 @@ target: dot-dot traversal                          | 404         | 404          
 target: dot-dot inside the path                    | 404         | 404           | 404         | GET /a/../index HTTP/1.1\r\nHost: x\r\n\r\n
 target: percent-encoded dot-dot                    | 404         | 404           | 404         | GET /%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n
 target: percent-encoded slash traversal            | 404         | 404           | 404         | GET /..%2f..%2fetc%2fpasswd HTTP/1.1\r\nHost: x\r\n\r\n
-target: overlong UTF-8 slash                       | 400         | 400           | 404         | GET /..%c0%af..%c0%afetc HTTP/1.1\r\nHost: x\r\n\r\n
+target: overlong UTF-8 slash                       | 404         | 404           | 404         | GET /..%c0%af..%c0%afetc HTTP/1.1\r\nHost: x\r\n\r\n
 target: backslash traversal                        | 404         | 404           | 404         | GET /..\\..\\etc\\passwd HTTP/1.1\r\nHost: x\r\n\r\n
 target: double slash                               | 200         | 200           | 200         | GET // HTTP/1.1\r\nHost: x\r\n\r\n
 target: double slash before a host name            | 404         | 404           | 200         | GET //evil.example/ HTTP/1.1\r\nHost: x\r\n\r\n
 target: percent-encoded NUL                        | 404         | 404           | 404         | GET /%00 HTTP/1.1\r\nHost: x\r\n\r\n
 target: a lone percent                             | 400         | 400           | 404         | GET /% HTTP/1.1\r\nHost: x\r\n\r\n
 target: a bad percent escape                       | 400         | 400           | 404         | GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n
-target: percent-encoded invalid UTF-8              | 400         | 400           | 404         | GET /%ff HTTP/1.1\r\nHost: x\r\n\r\n
+target: percent-encoded invalid UTF-8              | 404         | 404           | 404         | GET /%ff HTTP/1.1\r\nHost: x\r\n\r\n
 target: a raw Latin-1 byte in the path             | 404         | 400           | 400         | GET /\xe9 HTTP/1.1\r\nHost: x\r\n\r\n
 target: a control byte in the path                 | 400         | 400           | 404         | GET /\x01 HTTP/1.1\r\nHost: x\r\n\r\n
 target: DEL in the path                            | 400         | 400           | 404         | GET /\x7f HTTP/1.1\r\nHost: x\r\n\r\n
