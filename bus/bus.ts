@@ -63,7 +63,7 @@ export const EX_SOFTWARE = 70;
 /**
  * Several listener errors from one publish, thrown after every listener has run.
  *
- * @example
+ * @example Using `ChannelFailures`
  * ```ts
  * import { Bus, ChannelFailures } from "../mod.ts";
  * const bus = new Bus();
@@ -106,7 +106,7 @@ export class ChannelFailures extends Error {
  * Thrown (by a listener) to end the process with `code`; publish re-throws it at once instead
  * of collecting it, as CherryPy does with `SystemExit`.
  *
- * @example
+ * @example Using `SystemExit`
  * ```ts
  * import { SystemExit } from "../mod.ts";
  * const stop = () => { throw new SystemExit(2); };

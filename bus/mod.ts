@@ -1,7 +1,7 @@
 /**
  * The Web Site Process Bus: the state machine and channels that run a site's life cycle.
  *
- * @example
+ * @example Start and stop a bus
  * ```ts
  * import { Bus, states } from "../mod.ts";
  * const bus = new Bus();

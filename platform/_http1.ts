@@ -158,7 +158,7 @@ function validOtherTarget(method: string, target: string): boolean {
  * Parses a request head (`text` is everything before the blank line, read as Latin-1).
  * Returns the {@link Head}, or the {@link Refusal} to answer.
  *
- * @example
+ * @example Using `parseHead`
  * ```ts ignore
  * const head = parseHead("GET / HTTP/1.1\r\nHost: x", 0);
  * ```

@@ -21,7 +21,7 @@ export type TaskFunction = (...args: any[]) => unknown;
  * Runs `fn(...args)` every `interval` seconds until cancelled. The first error stops it (and
  * is logged on `bus` when given).
  *
- * @example
+ * @example Using `BackgroundTask`
  * ```ts
  * import { BackgroundTask } from "../mod.ts";
  * const task = new BackgroundTask(60, () => console.log("a minute passed"));
@@ -103,7 +103,7 @@ export class BackgroundTask {
  * CherryPy's `PerpetualTimer`: a {@link BackgroundTask} (a repeating timer). The first error
  * is logged and stops it.
  *
- * @example
+ * @example Using `PerpetualTimer`
  * ```ts
  * import { PerpetualTimer } from "../mod.ts";
  * const timer = new PerpetualTimer(0.5, () => console.log("tick"));

@@ -13,7 +13,7 @@ import { priority, SimplePlugin } from "./simple_plugin.ts";
  * daemon) and removes it at exit. Refuses to start when the file already names another live
  * process: the site is probably running already (CherryPy overwrites it silently).
  *
- * @example
+ * @example Using `PIDFile`
  * ```ts
  * import { engine, PIDFile } from "../mod.ts";
  * new PIDFile(engine, "/var/run/mysite.pid").subscribe();

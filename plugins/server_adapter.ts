@@ -55,7 +55,7 @@ export async function waitForFreePort(host: string, port: number): Promise<void>
  * Adapts an HTTP server to the bus: `start` at priority 75 (after daemonizing and the PID
  * file, before dropping privileges), `stop` at priority 25 (before other services stop).
  *
- * @example
+ * @example Using `ServerAdapter`
  * ```ts
  * import { Bus } from "../mod.ts";
  * import { HTTPServer } from "../mod.ts";

@@ -12,7 +12,7 @@ import type { Bus, Listener } from "../bus/mod.ts";
  * `start.priority = 70`: the library's own plugins do so (`priority(70)(PIDFile.prototype.start)`),
  * so that its sources hold only syntax a type stripper (`node app.ts`) can erase.
  *
- * @example
+ * @example Using `priority`
  * ```ts
  * import { priority, SimplePlugin } from "../mod.ts";
  * class Early extends SimplePlugin {

@@ -30,7 +30,7 @@ function timer(ms: number): { done: Promise<false>; clear(): void } {
 /**
  * One graceful stop in progress.
  *
- * @example
+ * @example Using `Drain`
  * ```ts
  * import { Drain } from "../mod.ts";
  * const drain = new Drain((msg) => console.log(msg));

@@ -17,7 +17,7 @@ export interface Watched<T> {
 /**
  * Makes a watched record holding `initial`'s entries.
  *
- * @example
+ * @example Using `watchedRecord`
  * ```ts
  * import { watchedRecord } from "./_watched.ts";
  * const { record, changes } = watchedRecord<number>({ a: 1 });
@@ -47,7 +47,7 @@ export function watchedRecord<T>(initial: Record<string, T> = {}): Watched<T> {
 /**
  * A `Map` that counts its changes (`set`, `delete`, `clear`).
  *
- * @example
+ * @example Using `CountingMap`
  * ```ts
  * import { CountingMap } from "./_watched.ts";
  * const map = new CountingMap<string, number>();

@@ -89,7 +89,7 @@ classHooks.onError = (error) => currentServing().request.app?.log.error("", "", 
  * An object tree mounted at a script name, with its own config; also a Fetch handler
  * (`app.fetch(request)`), so it runs without our server too.
  *
- * @example
+ * @example Using `Application`
  * ```ts
  * import { expose, tree } from "../../mod.ts";
  * class Root {

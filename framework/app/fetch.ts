@@ -20,7 +20,7 @@ export interface FetchClientInfo {
 /**
  * A Fetch `Request` as an {@link IncomingRequest}.
  *
- * @example
+ * @example Using `FetchIncoming`
  * ```ts
  * import { FetchIncoming } from "./mod.ts";
  * const incoming = new FetchIncoming(new Request("http://example.com/a?b=1"));
@@ -148,7 +148,7 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 /**
  * An {@link OutgoingResponse} (or a Fetch `Response`, passed through) as a Fetch `Response`.
  *
- * @example
+ * @example Using `toFetchResponse`
  * ```ts
  * import { toFetchResponse } from "./mod.ts";
  * const res = toFetchResponse({ status: 200, headers: [["Content-Type", "text/plain"]], body: "hi" });
@@ -168,7 +168,7 @@ export function toFetchResponse(out: OutgoingResponse | Response): Response {
  * A copy of `request` whose URL path has `prefix` removed (the mount point of a grafted app),
  * as a WSGI app sees `PATH_INFO` below its `SCRIPT_NAME`.
  *
- * @example
+ * @example Using `stripPrefix`
  * ```ts
  * import { stripPrefix } from "./mod.ts";
  * stripPrefix(new Request("http://x/hono/hi"), "/hono").url; // "http://x/hi"

@@ -53,7 +53,7 @@ const BAD_URI: OutgoingResponse = {
  * The mounted applications by script name; also the gateway the HTTP server calls, and a
  * Fetch handler for the whole site (`tree.fetch(request)`).
  *
- * @example
+ * @example Using `Tree`
  * ```ts
  * import { expose, tree } from "../../mod.ts";
  * const blog = { index: expose(() => "the blog") };

@@ -34,7 +34,7 @@ import { addParam, processUrlencoded, undecodableMessage } from "./urlencoded.ts
 /**
  * A body processor: reads `entity` and fills its `params` (or whatever it likes).
  *
- * @example
+ * @example Using `Processor`
  * ```ts
  * import type { Processor } from "./body.ts";
  * const csv: Processor = async (entity) => {
@@ -47,7 +47,7 @@ export type Processor = (entity: Entity) => void | Promise<void>;
 /**
  * What `default_proc` may be: a processor, or an error to throw (`new HTTPError(415)`).
  *
- * @example
+ * @example Using `DefaultProcessor`
  * ```ts
  * import type { DefaultProcessor } from "./body.ts";
  * import { HTTPError } from "../../mod.ts";
@@ -59,7 +59,7 @@ export type DefaultProcessor = Processor | Error;
 /**
  * Parameters taken from a body: strings, {@link Part}s, or arrays of them.
  *
- * @example
+ * @example Using `BodyParams`
  * ```ts
  * import type { BodyParams } from "./body.ts";
  * const params: BodyParams = { name: "Ada", tags: ["a", "b"] };
@@ -148,7 +148,7 @@ export class Entity {
   /**
    * Creates the entity read from `fp` with `headers`.
    *
-   * @example
+   * @example Using `constructor`
    * ```ts
    * import { Entity } from "../../mod.ts";
    * import { HeaderMap } from "../http/mod.ts";
@@ -320,7 +320,7 @@ export class Part extends Entity {
   /**
    * Creates the part read from `fp`, with its `headers` already read.
    *
-   * @example
+   * @example Using `constructor`
    * ```ts
    * import { Part } from "../../mod.ts";
    * import { HeaderMap } from "../http/mod.ts";
@@ -341,7 +341,7 @@ export class Part extends Entity {
    * Reads a part's headers from `fp`, then creates the part; it shares `owner`'s temporary
    * files and `part_class`.
    *
-   * @example
+   * @example Using `fromFp`
    * ```ts
    * import { Part } from "../../mod.ts";
    * import { SizedReader } from "./mod.ts";
@@ -403,7 +403,7 @@ Entity.part_class = Part;
 /**
  * Options for a {@link RequestBody}.
  *
- * @example
+ * @example Using `RequestBodyOptions`
  * ```ts
  * import type { RequestBodyOptions } from "./body.ts";
  * const options: RequestBodyOptions = { requestParams: { q: "x" }, method: "PUT" };
@@ -453,7 +453,7 @@ export class RequestBody extends Entity {
   /**
    * Creates the body read from `source` (`null`: no body) with the request `headers`.
    *
-   * @example
+   * @example Using `constructor`
    * ```ts
    * import { RequestBody } from "../../mod.ts";
    * import { HeaderMap } from "../http/mod.ts";

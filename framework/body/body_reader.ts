@@ -128,7 +128,7 @@ export abstract class ByteReader {
  * as soon as more than `maxbytes` arrive (nothing beyond is read), and turns the server's
  * body errors into HTTP errors (a body over the server's limit: 413; a stalled body: 408).
  *
- * @example
+ * @example Using `SizedReader`
  * ```ts
  * import { SizedReader } from "./mod.ts";
  * async function* source() { yield new Uint8Array(2000); }
@@ -230,7 +230,7 @@ export class BodyFile {
   /**
    * Content kept in memory.
    *
-   * @example
+   * @example Using `fromBytes`
    * ```ts
    * import { BodyFile } from "./mod.ts";
    * const empty = BodyFile.fromBytes();
@@ -248,7 +248,7 @@ export class BodyFile {
   /**
    * A new, empty temporary file, open for {@link BodyFile.write}.
    *
-   * @example
+   * @example Using `temporary`
    * ```ts
    * import { BodyFile } from "./mod.ts";
    * const file = await BodyFile.temporary();
@@ -316,7 +316,7 @@ export class BodyFile {
  * `latin-1` maps every byte to the same code point and `us-ascii` refuses bytes over 0x7F,
  * as Python does (unlike the WHATWG labels, which mean windows-1252 for both).
  *
- * @example
+ * @example Using `decodeCharset`
  * ```ts
  * import { decodeCharset } from "./mod.ts";
  * decodeCharset(new Uint8Array([0xc3, 0xa9]), "utf-8"); // "é"
@@ -343,7 +343,7 @@ export function decodeCharset(bytes: Uint8Array, charset: string): string | null
 /**
  * Bytes as ISO-8859-1 text (each byte one code point).
  *
- * @example
+ * @example Using `latin1`
  * ```ts
  * import { latin1 } from "./body_reader.ts";
  * latin1(new Uint8Array([0x63, 0xe9])); // "cé"

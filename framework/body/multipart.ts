@@ -93,7 +93,7 @@ function scan(buf: Uint8Array, dash: Uint8Array, atLineStart: boolean, eof: bool
  * The content of one multipart part: reads from `parent` up to the next boundary line, which
  * it consumes; {@link PartReader.final} tells whether that was the closing boundary.
  *
- * @example
+ * @example Using `PartReader`
  * ```ts
  * import { PartReader } from "./mod.ts";
  * import { SizedReader } from "./mod.ts";
@@ -173,7 +173,7 @@ function headerText(bytes: Uint8Array): string {
  * Reads a part's headers from `reader` (up to and including the empty line). Answers 400 for
  * a header block that is cut off, lacks CRLF line ends, or has a line without a colon.
  *
- * @example
+ * @example Using `readPartHeaders`
  * ```ts
  * import { readPartHeaders } from "./mod.ts";
  * import { SizedReader } from "./mod.ts";
@@ -267,7 +267,7 @@ async function partValue(part: Part): Promise<unknown> {
  * plain field and the {@link Part} itself for a file upload (it has `filename` and `file`);
  * parts without a name stay in `entity.parts`.
  *
- * @example
+ * @example Using `processMultipartFormData`
  * ```ts
  * import { type Entity } from "../../mod.ts";
  * import { processMultipartFormData } from "./mod.ts";
@@ -290,7 +290,7 @@ export async function processMultipartFormData(entity: Entity): Promise<void> {
  * The request body's processor for other `multipart/*` types (CherryPy's
  * `_old_process_multipart`): every part becomes a parameter, unnamed ones under `parts`.
  *
- * @example
+ * @example Using `processMultipartAsParams`
  * ```ts
  * import { type Entity } from "../../mod.ts";
  * import { processMultipartAsParams } from "./mod.ts";

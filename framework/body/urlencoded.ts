@@ -13,7 +13,7 @@ import { pyRepr } from "../http/_pyrepr.ts";
 /**
  * CherryPy's 400 message for content that none of `charsets` decodes.
  *
- * @example
+ * @example Using `undecodableMessage`
  * ```ts
  * import { undecodableMessage } from "./urlencoded.ts";
  * undecodableMessage(["utf-8"]);
@@ -27,7 +27,7 @@ export function undecodableMessage(charsets: readonly string[]): string {
 /**
  * Adds `value` under `key`, turning repeated keys into arrays (arrays are flattened in).
  *
- * @example
+ * @example Using `addParam`
  * ```ts
  * import { addParam } from "./mod.ts";
  * const params: Record<string, unknown> = { a: "0" };
@@ -98,7 +98,7 @@ function splitBytes(bytes: Uint8Array, sep: number): Uint8Array[] {
  * `attempt_charsets` that decodes every key and value (400 when none does). Repeated keys
  * become arrays.
  *
- * @example
+ * @example Using `processUrlencoded`
  * ```ts
  * import { type Entity } from "../../mod.ts";
  * import { processUrlencoded } from "./mod.ts";

@@ -20,7 +20,7 @@ export class ValueProblem extends Error {
   /**
    * Creates the problem.
    *
-   * @example
+   * @example Using `constructor`
    * ```ts
    * import { ValueProblem } from "./_config_lexer.ts";
    * new ValueProblem("unterminated string", 4, "syntax").pos; // 4
@@ -167,7 +167,7 @@ function string(src: string, i: number, prefix: string, pos: number): [string, n
  * Splits a value into tokens. Whitespace (newlines included), `\`-newline and `#` comments
  * separate tokens; adjacent string literals join into one, as in Python.
  *
- * @example
+ * @example Using `tokenize`
  * ```ts
  * import { tokenize } from "./_config_lexer.ts";
  * tokenize("[1, 'a']").map((t) => t.kind); // ["op", "number", "op", "string", "op", "end"]

@@ -323,7 +323,7 @@ class Parser {
  * Parses a config value into an expression tree; throws {@link ValueProblem} when it is not
  * one.
  *
- * @example
+ * @example Using `parseValue`
  * ```ts
  * import { parseValue } from "./_config_syntax.ts";
  * parseValue("60 * 60").type; // "multiply"

@@ -200,7 +200,7 @@ const PLAIN = /^[^'"()[\]{}]*$/;
  * {@link ValueProblem} with a message saying what was expected, and how to quote the value
  * when it looks like an unquoted string.
  *
- * @example
+ * @example Using `readValue`
  * ```ts
  * import { readValue } from "./_config_value.ts";
  * import { configRegistry } from "../../mod.ts";

@@ -41,7 +41,7 @@ export type NamespaceHandler = (key: string, value: unknown) => void;
  * with a `global` section, of which only that section applies, as in CherryPy). Keys whose
  * namespace has a handler (`server`, `engine`, `log`, ...) are also applied at once.
  *
- * @example
+ * @example Using `GlobalConfig`
  * ```ts
  * import { config } from "../../mod.ts";
  * config.update({ "server.socket_host": "127.0.0.1", "server.socket_port": 8081 });
@@ -158,7 +158,7 @@ export type CallableConfig = GlobalConfig & ((entries: ConfigDict) => ConfigDeco
 /**
  * Makes `config` callable as the `_cp_config` decorator.
  *
- * @example
+ * @example Using `callableConfig`
  * ```ts
  * import { GlobalConfig } from "../../mod.ts";
  * import { callableConfig } from "./mod.ts";

@@ -309,7 +309,7 @@ export function parseConfig(
  * Reads the config file at `path` (synchronously, as CherryPy does at start-up) with
  * {@link parseConfig}. A missing or unreadable file is a {@link ConfigFileError} naming it.
  *
- * @example
+ * @example Using `readConfigFile`
  * ```ts
  * import { readConfigFile } from "./mod.ts";
  * const conf = readConfigFile("app.conf");

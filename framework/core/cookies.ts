@@ -80,7 +80,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
   /**
    * The morsel named `name`, or `undefined`.
    *
-   * @example
+   * @example Using `get`
    * ```ts
    * import { SimpleCookie } from "./mod.ts";
    * new SimpleCookie("a=1").get("a")?.value; // "1"
@@ -93,7 +93,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
   /**
    * Whether a cookie named `name` is here.
    *
-   * @example
+   * @example Using `has`
    * ```ts
    * import { SimpleCookie } from "./mod.ts";
    * new SimpleCookie("a=1").has("a"); // true
@@ -108,7 +108,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
    * attributes. A value is quoted for the wire when it needs to be; a {@link Morsel} is stored
    * as it is. Throws {@link CookieError} for a name that is an attribute name or not a token.
    *
-   * @example
+   * @example Using `set`
    * ```ts
    * import { SimpleCookie } from "./mod.ts";
    * const jar = new SimpleCookie();
@@ -127,7 +127,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
   /**
    * Removes cookie `name`; `true` if it was there.
    *
-   * @example
+   * @example Using `delete`
    * ```ts
    * import { SimpleCookie } from "./mod.ts";
    * new SimpleCookie("a=1").delete("a"); // true
@@ -140,7 +140,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
   /**
    * Removes every cookie.
    *
-   * @example
+   * @example Using `clear`
    * ```ts
    * import { SimpleCookie } from "./mod.ts";
    * new SimpleCookie("a=1").clear();
@@ -153,7 +153,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
   /**
    * The names, in insertion order.
    *
-   * @example
+   * @example Using `keys`
    * ```ts
    * import { SimpleCookie } from "./mod.ts";
    * [...new SimpleCookie("b=1; a=2").keys()]; // ["b", "a"]
@@ -166,7 +166,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
   /**
    * The morsels, in insertion order.
    *
-   * @example
+   * @example Using `values`
    * ```ts
    * import { SimpleCookie } from "./mod.ts";
    * [...new SimpleCookie("a=1").values()].map((m) => m.value); // ["1"]
@@ -179,7 +179,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
   /**
    * `[name, morsel]` pairs, in insertion order.
    *
-   * @example
+   * @example Using `entries`
    * ```ts
    * import { SimpleCookie } from "./mod.ts";
    * Object.fromEntries([...new SimpleCookie("a=1").entries()].map(([k, m]) => [k, m.value]));
@@ -197,7 +197,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
   /**
    * Calls `fn` for each cookie, like `Map.prototype.forEach`.
    *
-   * @example
+   * @example Using `forEach`
    * ```ts
    * import { SimpleCookie } from "./mod.ts";
    * new SimpleCookie("a=1").forEach((morsel, name) => console.log(name, morsel.value));
@@ -211,7 +211,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
    * The real and wire values of a value read from a header (unquoted, as sent). Override to
    * change how values are decoded.
    *
-   * @example
+   * @example Using `valueDecode`
    * ```ts
    * import { SimpleCookie } from "./mod.ts";
    * new SimpleCookie().valueDecode('"a b"'); // ["a b", '"a b"']
@@ -225,7 +225,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
    * The real and wire values of a value being set (as given, quoted). Override to change how
    * values are encoded.
    *
-   * @example
+   * @example Using `valueEncode`
    * ```ts
    * import { SimpleCookie } from "./mod.ts";
    * new SimpleCookie().valueEncode("a b"); // ["a b", '"a b"']
@@ -245,7 +245,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
    * non-flag attribute) adds nothing. Parsing stops quietly at text it cannot read, keeping
    * what came before. An unknown `$` attribute or an illegal name throws {@link CookieError}.
    *
-   * @example
+   * @example Using `load`
    * ```ts
    * import { SimpleCookie } from "./mod.ts";
    * const jar = new SimpleCookie();
@@ -298,7 +298,7 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
    * The `Set-Cookie` header values, one per cookie, sorted by name; `attrs` limits the
    * attributes written.
    *
-   * @example
+   * @example Using `output`
    * ```ts
    * import { SimpleCookie } from "./mod.ts";
    * const jar = new SimpleCookie();
@@ -335,7 +335,7 @@ export type CookieJar = SimpleCookie;
  * {@link CookieError} becomes `HTTPError(400)` with the CookieError's message, as CherryPy
  * answers it (`400 Bad Request`, "Invalid attribute 'port'" for `a=b; $Port=80`).
  *
- * @example
+ * @example Using `parseRequestCookies`
  * ```ts
  * import { parseRequestCookies } from "./mod.ts";
  * const jar = parseRequestCookies(["a=1; b=2", "c=3"]);

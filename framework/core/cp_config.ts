@@ -24,7 +24,7 @@ export type ConfigDecorator = <T>(target: T, context?: ConfigDecoratorContext) =
  * its instances (the nodes of the tree) carry them; entries inherited from a parent class are
  * kept, not modified.
  *
- * @example
+ * @example Using `mergeCpConfig`
  * ```ts
  * import { mergeCpConfig } from "./mod.ts";
  * function page() { return "hi"; }
@@ -52,7 +52,7 @@ export function mergeCpConfig(
  * `@cpConfig({...})`: CherryPy's `@cherrypy.config(**kw)` decorator. Adds config entries to a
  * method or class (also reachable as `cherrypy.config({...})` used as a decorator).
  *
- * @example
+ * @example Using `cpConfig`
  * ```ts
  * import { cpConfig, expose } from "../../mod.ts";
  * class Root {

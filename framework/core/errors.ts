@@ -68,7 +68,7 @@ const ERROR_TEMPLATE = `<!DOCTYPE html PUBLIC
  * Fills a CherryPy error-page template: `%(status)s`, `%(message)s`, `%(traceback)s` and
  * `%(version)s` are replaced by the values (given already escaped), `%%` by `%`.
  *
- * @example
+ * @example Using `fillErrorTemplate`
  * ```ts
  * import { fillErrorTemplate } from "./mod.ts";
  * fillErrorTemplate("<h1>%(status)s</h1>", {
@@ -98,7 +98,7 @@ function pageValues(status: number | string, values: Partial<ErrorPageValues>): 
 /**
  * Renders CherryPy's default error page (XHTML, every value HTML-escaped).
  *
- * @example
+ * @example Using `getErrorPage`
  * ```ts
  * import { getErrorPage } from "../../mod.ts";
  * const html = getErrorPage(404, { message: "The path '/x' was not found." });
@@ -124,7 +124,7 @@ export type ErrorPage =
  * default custom page) when there is one, else CherryPy's. When the custom page fails, the
  * default page is used and its message tells why.
  *
- * @example
+ * @example Using `renderErrorPage`
  * ```ts
  * import { renderErrorPage } from "./mod.ts";
  * const body = renderErrorPage(404, { message: "No such page." });
@@ -206,7 +206,7 @@ const ERROR_CLEANED_HEADERS = [
  * An HTTP error (status 400-599): raise it from a handler or tool and the client gets the
  * status and CherryPy's error page.
  *
- * @example
+ * @example Using `HTTPError`
  * ```ts
  * import { HTTPError } from "../../mod.ts";
  * function page(id: string) {
@@ -284,7 +284,7 @@ export class HTTPError extends CherryPyException {
    * Runs `fn` and turns errors of class `errorClass` into this kind of HTTPError with
    * `status` (CherryPy's `HTTPError.handle` context manager).
    *
-   * @example
+   * @example Using `handle`
    * ```ts
    * import { HTTPError } from "../../mod.ts";
    * const n = HTTPError.handle(SyntaxError, 400, () => JSON.parse("{"));
@@ -315,7 +315,7 @@ export class HTTPError extends CherryPyException {
 /**
  * 404: the URL matched no handler.
  *
- * @example
+ * @example Using `NotFound`
  * ```ts
  * import { NotFound } from "../../mod.ts";
  * throw new NotFound("/missing");
@@ -340,7 +340,7 @@ export class NotFound extends HTTPError {
  * Raised when a response ran past `response.timeout` (CherryPy's `cherrypy.TimeoutError`);
  * answered with a 500.
  *
- * @example
+ * @example Using `TimeoutError`
  * ```ts
  * import { response } from "../../mod.ts";
  * response.checkTimeout(); // throws TimeoutError once the response has timed out

@@ -22,7 +22,7 @@ export interface HeaderElement {
  * Splits a header into its elements, sorted by descending `q` as CherryPy's
  * `header_elements` does (stable for equal `q`). An invalid `q` is a 400.
  *
- * @example
+ * @example Using `headerElements`
  * ```ts
  * import { headerElements } from "./header_elements.ts";
  * headerElements("iso-8859-5;q=0.5, utf-8").map((e) => e.value); // ["utf-8", "iso-8859-5"]

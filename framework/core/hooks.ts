@@ -52,7 +52,7 @@ export interface AttachOptions {
 /**
  * One attached hook.
  *
- * @example
+ * @example Using `Hook`
  * ```ts
  * import { Hook } from "./mod.ts";
  * const hook = new Hook(() => console.log("hi"), { priority: 10 });
@@ -95,7 +95,7 @@ let forking: HookMap | null = null;
  * The hooks of one request, by point. `cherrypy.request.hooks.attach(point, fn, {priority})`
  * adds one (the docs' TimingTool does so from its `_setup`).
  *
- * @example
+ * @example Using `HookMap`
  * ```ts
  * import { HookMap } from "./mod.ts";
  * const hooks = new HookMap();

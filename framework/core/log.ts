@@ -21,7 +21,7 @@ let cachedStamp = "";
 /**
  * The log timestamp `[23/Nov/2026:09:10:17]`, in local time (computed once per second).
  *
- * @example
+ * @example Using `logTime`
  * ```ts
  * import { logTime } from "./mod.ts";
  * console.log(logTime()); // "[23/Nov/2026:09:10:17]"
@@ -42,7 +42,7 @@ export function logTime(now: number = Date.now()): string {
  * Escapes a value for the access log: `"` becomes `\"`, backslashes and non-printable
  * characters are written as Python's `repr` of UTF-8 bytes would (`\n`, `\t`, `\xhh`).
  *
- * @example
+ * @example Using `escapeLogValue`
  * ```ts
  * import { escapeLogValue } from "./mod.ts";
  * escapeLogValue('say "hi"\n'); // 'say \\"hi\\"\\n'
@@ -85,7 +85,7 @@ export interface LogRecord {
  * {@link LogManager.screen} is on (error log to stderr, access log to stdout) and appended to
  * `error_file` / `access_file` when those are set.
  *
- * @example
+ * @example Using `LogManager`
  * ```ts
  * import { LogManager } from "../../mod.ts";
  * const log = new LogManager();
@@ -190,7 +190,7 @@ export type CallableLog = LogManager & {
  * Makes `manager` callable as `cherrypy.log(msg, ...)`. During a request the record goes to
  * the application's log (which passes it on to the global one), as CherryPy does.
  *
- * @example
+ * @example Using `callableLog`
  * ```ts
  * import { LogManager } from "../../mod.ts";
  * import { callableLog } from "./mod.ts";

@@ -59,7 +59,7 @@ function absolute(base: string, ref: string): string {
  * Sends the client elsewhere: raise it from a handler or tool. URLs are made absolute against
  * the current URL. The default status is 303 on HTTP/1.1 and 302 on HTTP/1.0.
  *
- * @example
+ * @example Using `HTTPRedirect`
  * ```ts
  * import { HTTPRedirect } from "../../mod.ts";
  * function old() {
@@ -127,7 +127,7 @@ export class HTTPRedirect extends CherryPyException {
  * string. `request.prev` is the request that redirected. Visiting the same URL twice in one
  * chain is an error (a loop), unless `request.recursive_redirect` is on.
  *
- * @example
+ * @example Using `InternalRedirect`
  * ```ts
  * import { InternalRedirect } from "../../mod.ts";
  * function legacy() {

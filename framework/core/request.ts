@@ -22,7 +22,7 @@ export class Host {
   /**
    * Creates the endpoint.
    *
-   * @example
+   * @example Using `constructor`
    * ```ts
    * import { Host } from "./mod.ts";
    * const local = new Host("127.0.0.1", 8080);

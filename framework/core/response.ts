@@ -44,7 +44,7 @@ function utf8Length(text: string): number {
 /**
  * Turns any {@link Body} into one byte array.
  *
- * @example
+ * @example Using `collapseBody`
  * ```ts
  * import { collapseBody } from "./mod.ts";
  * const bytes = await collapseBody(["Hello ", "world!"]); // 12 bytes
@@ -186,7 +186,7 @@ export class Response {
    * Sets {@link Response.timed_out} when the response has run past its timeout (the timeout
    * monitor calls this for every request in progress; handlers may call it too).
    *
-   * @example
+   * @example Using `checkTimeout`
    * ```ts
    * import { response } from "../../mod.ts";
    * response.checkTimeout();

@@ -52,7 +52,7 @@ export function setFallbackServing(make: () => Serving): void {
 /**
  * The request and response of the calling context (or default objects outside a request).
  *
- * @example
+ * @example Using `currentServing`
  * ```ts
  * import { currentServing } from "./serving.ts";
  * const { request } = currentServing();
@@ -96,7 +96,7 @@ export function runServing<R>(serving: Serving, fn: () => R): R {
  * the current {@link runServing}: call it before starting or awaiting anything that may wait.
  * Cheap after the first call in a run; does nothing outside a request.
  *
- * @example
+ * @example Using `followServing`
  * ```ts
  * import { followServing } from "./serving.ts";
  * followServing();
@@ -116,7 +116,7 @@ export function followServing(): void {
  * request current (synchronously, as {@link runServing}). The framework's own continuations
  * use it, so that a request waiting on the framework alone never enters the async context.
  *
- * @example
+ * @example Using `bindServing`
  * ```ts
  * import { bindServing } from "./serving.ts";
  * declare const step: Promise<void>;
@@ -148,7 +148,7 @@ export function mayWait(fn: object): boolean {
  * request follows it across `await` when it may wait (see {@link mayWait}). A function that is
  * not `async` but returns a promise is remembered, and followed from its next call on.
  *
- * @example
+ * @example Using `callApplication`
  * ```ts
  * import { callApplication } from "./serving.ts";
  * const result = callApplication(async () => "hi", undefined, []);
@@ -166,7 +166,7 @@ export function callApplication<R>(
 /**
  * {@link callApplication} for a function of one argument (no argument list is made).
  *
- * @example
+ * @example Using `callApplicationWith`
  * ```ts
  * import { callApplicationWith } from "./serving.ts";
  * const result = callApplicationWith((name: string) => `hi ${name}`, undefined, "Ada");
@@ -212,7 +212,7 @@ function contextProxy<T extends object>(pick: (s: Serving) => T): T {
  * The request being served, wherever it is read from: a handler, a tool, a hook, or code they
  * await.
  *
- * @example
+ * @example Using `request`
  * ```ts
  * import { request } from "../../mod.ts";
  * function whoami() { return `You are ${request.remote.ip}`; }
@@ -223,7 +223,7 @@ export const request: Request = contextProxy((s) => s.request);
 /**
  * The response being built for the current request.
  *
- * @example
+ * @example Using `response`
  * ```ts
  * import { response } from "../../mod.ts";
  * function page() { response.headers.set("X-Powered-By", "me"); return "hi"; }

@@ -71,7 +71,7 @@ let generation = 0;
  * changes or an application is mounted; call it yourself after changing an object tree
  * while the site is serving (adding or removing handlers at run time).
  *
- * @example
+ * @example Using `invalidateDispatch`
  * ```ts
  * import { invalidateDispatch } from "../../mod.ts";
  * const root: Record<string, unknown> = {};

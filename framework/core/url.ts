@@ -24,7 +24,7 @@ export interface UrlOptions {
  * A query string from parameters (a list value repeats its key; a string is returned as is),
  * encoded as forms encode it (`+` for spaces).
  *
- * @example
+ * @example Using `encodeQuery`
  * ```ts
  * import { encodeQuery } from "./mod.ts";
  * encodeQuery({ q: "a b", tag: ["x", "y"] }); // "q=a+b&tag=x&tag=y"
@@ -73,7 +73,7 @@ function removeDotSegments(path: string): string {
  * Resolves `path` against `base` as a browser resolves a relative link (Python's `urljoin`
  * for paths): `urljoin("/a/b", "c")` is `/a/c`, `urljoin("/a/b/", "c")` is `/a/b/c`.
  *
- * @example
+ * @example Using `urljoin`
  * ```ts
  * import { urljoin } from "./mod.ts";
  * urljoin("/blog/2026/", "../about"); // "/blog/about"
@@ -95,7 +95,7 @@ export function urljoin(base: string, path: string): string {
  * Joins path parts with `/`, collapsing doubled slashes (`"/"` for an empty result), as
  * CherryPy's `httputil.urljoin`.
  *
- * @example
+ * @example Using `joinPath`
  * ```ts
  * import { joinPath } from "./mod.ts";
  * joinPath("/app/", "/page"); // "/app/page"

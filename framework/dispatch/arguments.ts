@@ -45,7 +45,7 @@ function isEmpty(params: Params): boolean {
  * `vpath` (positional) and the keyword `params`. Throws an {@link HTTPError} (404 or 400)
  * when they do not fit.
  *
- * @example
+ * @example Using `bindArguments`
  * ```ts
  * import { bindArguments } from "./mod.ts";
  * import { parseSignature } from "./mod.ts";

@@ -32,7 +32,7 @@ const FORBIDDEN = new Set(["constructor", "__proto__", "prototype"]);
  * Turns the `%2F` left in virtual path segments into `/` (the path is percent-decoded before
  * it is split into segments, except for encoded slashes, so that they cannot split a segment).
  *
- * @example
+ * @example Using `decodeSlashes`
  * ```ts
  * import { decodeSlashes } from "./mod.ts";
  * decodeSlashes(["a%2Fb", "c"]); // ["a/b", "c"]
@@ -288,7 +288,7 @@ export class Dispatcher implements DispatcherLike {
 /**
  * A page handler that answers 404 for `pathInfo` (below the request's mount point).
  *
- * @example
+ * @example Using `notFoundHandler`
  * ```ts
  * import { notFoundHandler } from "./mod.ts";
  * import { type DispatchTarget } from "../core/mod.ts";

@@ -42,7 +42,7 @@ function isUpper(name: string): boolean {
  * header: its upper-case attribute names (own and inherited), plus `HEAD` when it has `GET`,
  * sorted.
  *
- * @example
+ * @example Using `allowedMethods`
  * ```ts
  * import { allowedMethods } from "./mod.ts";
  * class Resource {
@@ -216,7 +216,7 @@ export interface DispatchNamespace {
  * `'request.dispatch': cherrypy.dispatch.MethodDispatcher()` reads
  * `"request.dispatch": new cherrypy.dispatch.MethodDispatcher()`.
  *
- * @example
+ * @example Using `dispatch`
  * ```ts
  * import * as cherrypy from "../../mod.ts";
  * const config = { "/": { "request.dispatch": new cherrypy.dispatch.MethodDispatcher() } };

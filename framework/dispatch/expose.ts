@@ -115,7 +115,7 @@ function describe(value: unknown): string {
 /**
  * `true` when `value` was exposed (a function or class with `exposed === true`).
  *
- * @example
+ * @example Using `isExposed`
  * ```ts
  * import { expose, isExposed } from "../../mod.ts";
  * isExposed(expose(() => "hi")); // true

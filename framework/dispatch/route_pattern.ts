@@ -66,7 +66,7 @@ function checkExpression(route: string, name: string, expression: string): void 
  * Compiles `route` (see the module doc for the syntax); `requirements` gives variables their
  * own expressions. Throws a `SyntaxError` naming the route when it cannot be compiled.
  *
- * @example
+ * @example Using `compileRoute`
  * ```ts
  * import { compileRoute, matchRoute } from "./mod.ts";
  * const route = compileRoute("/library/:id/book/{book:\\d+}");
@@ -148,7 +148,7 @@ export function compileRoute(
  * `*name` value keeps its `/`). Throws a `TypeError` naming the variable when one is missing
  * or has a value its expression does not accept.
  *
- * @example
+ * @example Using `buildRoute`
  * ```ts
  * import { buildRoute, compileRoute } from "./mod.ts";
  * const route = compileRoute("/library/:id/book/{book:\\d+}");
@@ -187,7 +187,7 @@ export function buildRoute(route: RoutePattern, vars: Readonly<Record<string, un
 /**
  * The variables of `path` when it matches `route` entirely, else `null`.
  *
- * @example
+ * @example Using `matchRoute`
  * ```ts
  * import { compileRoute, matchRoute } from "./mod.ts";
  * matchRoute(compileRoute("/files/*path"), "/files/a/b.txt"); // { path: "a/b.txt" }

@@ -143,7 +143,7 @@ export class RoutesDispatcher implements DispatcherLike {
    * variables take the values `route` matched (Routes' `mapper.redirect`). `destination` is
    * a path in the application (made absolute with the mount point) or an absolute URL.
    *
-   * @example
+   * @example Using `redirect`
    * ```ts
    * import { RoutesDispatcher } from "./mod.ts";
    * const d = new RoutesDispatcher();
@@ -185,7 +185,7 @@ export class RoutesDispatcher implements DispatcherLike {
    * `cherrypy.url()` for an absolute URL. Throws when there is no such route or a variable
    * is missing or has a value the route does not accept.
    *
-   * @example
+   * @example Using `generate`
    * ```ts
    * import { RoutesDispatcher } from "./mod.ts";
    * const d = new RoutesDispatcher();

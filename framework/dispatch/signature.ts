@@ -43,7 +43,7 @@ const cache = new WeakMap<object, Signature>();
 /**
  * The signature of `fn`, parsed once and cached.
  *
- * @example
+ * @example Using `signatureOf`
  * ```ts
  * import { signatureOf } from "./mod.ts";
  * const sig = signatureOf(function generate(length = "8") { return length; });
@@ -196,7 +196,7 @@ function paramListBounds(src: string): [number, number] | "single" | null {
  * Parses a function's source text into a {@link Signature}. Unreadable sources (native code,
  * bound functions, classes) give an opaque signature that accepts anything.
  *
- * @example
+ * @example Using `parseSignature`
  * ```ts
  * import { parseSignature } from "./mod.ts";
  * parseSignature("page(a, b = 1, ...rest) {}").varargs; // true

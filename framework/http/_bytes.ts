@@ -12,7 +12,7 @@ export const EMPTY_BYTES: Uint8Array = new Uint8Array(0);
 /**
  * Joins `chunks` into one array (no copy for a single chunk).
  *
- * @example
+ * @example Using `concatBytes`
  * ```ts
  * import { concatBytes } from "./_bytes.ts";
  * concatBytes([new Uint8Array([1]), new Uint8Array([2, 3])]); // Uint8Array [1, 2, 3]

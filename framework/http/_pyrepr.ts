@@ -10,7 +10,7 @@
  * The Python `repr()` of a value: strings quoted as Python quotes them, `null` as `None`,
  * booleans as `True`/`False`, arrays as lists and plain objects as dicts.
  *
- * @example
+ * @example Using `pyRepr`
  * ```ts
  * import { pyRepr } from "./_pyrepr.ts";
  * pyRepr("js"); // "'js'"
@@ -39,7 +39,7 @@ export function pyRepr(value: unknown): string {
 /**
  * The Python `str()` of a value: strings as they are, anything else as {@link pyRepr}.
  *
- * @example
+ * @example Using `pyStr`
  * ```ts
  * import { pyStr } from "./_pyrepr.ts";
  * pyStr("0.0.0.0"); // "0.0.0.0"
@@ -54,7 +54,7 @@ export function pyStr(value: unknown): string {
  * The Python type name of a config value (`'bool'`, `'int'`, `'float'`, `'str'`, `'list'`,
  * `'dict'`), the class name for other objects, or `null` for `null`/`undefined`.
  *
- * @example
+ * @example Using `pyTypeName`
  * ```ts
  * import { pyTypeName } from "./_pyrepr.ts";
  * pyTypeName(14); // "int"
@@ -84,7 +84,7 @@ export function pyTypeName(value: unknown): string | null {
 /**
  * `true` for `{...}` literals and `Object.create(null)` objects (not class instances).
  *
- * @example
+ * @example Using `isPlainObject`
  * ```ts
  * import { isPlainObject } from "./_pyrepr.ts";
  * isPlainObject({ a: 1 }); // true
@@ -101,7 +101,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
  * The Python type names of the boolean, number, string, array and plain-object attributes of
  * `source` (own and inherited, getters included), keyed `<namespace>.<attribute>`.
  *
- * @example
+ * @example Using `attributeTypes`
  * ```ts
  * import { attributeTypes } from "./_pyrepr.ts";
  * attributeTypes({ screen: true, level: 20 }, "log"); // { "log.screen": "bool", "log.level": "int" }

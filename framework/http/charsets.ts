@@ -71,7 +71,7 @@ const codecs = new Map<string, Codec | null>();
  * as `iso-8859-7`), with Python's aliases of UTF-8, UTF-16, ISO-8859-1 and US-ASCII folded
  * (unlike the WHATWG labels, for which `latin1` and `ascii` mean windows-1252).
  *
- * @example
+ * @example Using `normalizeCharset`
  * ```ts
  * import { normalizeCharset } from "./charsets.ts";
  * normalizeCharset("UTF8"); // "utf-8"
@@ -94,7 +94,7 @@ export function normalizeCharset(name: string): string {
  * The runtime's decoder for charset `name` (tried as given, then with `_` as `-`, so that both
  * the WHATWG labels and Python's spellings are found); `null` when the runtime has none.
  *
- * @example
+ * @example Using `decoderFor`
  * ```ts
  * import { decoderFor } from "./charsets.ts";
  * decoderFor("iso_8859_7")?.encoding; // "iso-8859-7"
@@ -154,7 +154,7 @@ const WINDOWS_1252_80_9F = [
  * `bytes` decoded as windows-1252 by the WHATWG index (the runtimes' own decoder is not used:
  * see {@link WINDOWS_1252_80_9F}).
  *
- * @example
+ * @example Using `decodeWindows1252`
  * ```ts
  * import { decodeWindows1252 } from "./charsets.ts";
  * decodeWindows1252(Uint8Array.of(0x80, 0x31, 0xe9)); // "€1é"
@@ -230,7 +230,7 @@ function encodeUtf16(text: string, littleEndian: boolean, bom: boolean): Uint8Ar
  * `text` encoded in `charset`; `null` when the charset cannot encode every character of it, or
  * is not one this module encodes (see the module documentation).
  *
- * @example
+ * @example Using `encodeText`
  * ```ts
  * import { encodeText } from "./charsets.ts";
  * encodeText("café", "iso-8859-1"); // Uint8Array [0x63, 0x61, 0x66, 0xe9]
@@ -271,7 +271,7 @@ export function encodeText(text: string, charset: string): Uint8Array | null {
  * `true` when `charset` can encode a body chunk by chunk (every charset {@link encodeText}
  * knows, except `utf-16`, whose byte-order mark belongs at the start of the whole body only).
  *
- * @example
+ * @example Using `encodesInChunks`
  * ```ts
  * import { encodesInChunks } from "./charsets.ts";
  * encodesInChunks("windows-1252"); // true

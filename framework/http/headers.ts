@@ -13,7 +13,7 @@ let cloning: HeaderMap | null = null;
  * Headers by case-insensitive name. Names are kept Title-Cased (`Content-Type`), as CherryPy
  * shows them; `get`, `set`, `has` and `delete` accept any case.
  *
- * @example
+ * @example Using `HeaderMap`
  * ```ts
  * import { HeaderMap } from "./mod.ts";
  * const h = new HeaderMap();

@@ -92,7 +92,7 @@ export const responseCodes: Readonly<Record<number, readonly [string, string]>> 
  * Parses a status (`404`, `"404"`, `"404 Gone Fishing"`) into `[code, reason, message]`.
  * Throws a `RangeError` for anything that is not a status between 100 and 599.
  *
- * @example
+ * @example Using `validStatus`
  * ```ts
  * import { validStatus } from "./mod.ts";
  * validStatus(404); // [404, "Not Found", "Nothing matches the given URI"]
@@ -129,7 +129,7 @@ const titleCache = new Map<string, string>();
 /**
  * `content-type` → `Content-Type`: the header-name casing CherryPy uses.
  *
- * @example
+ * @example Using `titleCaseHeader`
  * ```ts
  * import { titleCaseHeader } from "./mod.ts";
  * titleCaseHeader("x-forwarded-for"); // "X-Forwarded-For"
@@ -165,7 +165,7 @@ function decodeQueryPart(text: string, latin1 = false): string {
  * `encoding` `latin1` decodes escapes as ISO-8859-1. Throws a `URIError` for bad
  * percent-encoding.
  *
- * @example
+ * @example Using `parseQueryString`
  * ```ts
  * import { parseQueryString } from "./mod.ts";
  * parseQueryString("a=1&b=2;a=3&c"); // { a: ["1", "3"], b: "2", c: "" }
@@ -200,7 +200,7 @@ export function parseQueryString(qs: string, encoding = "utf8"): Params {
  * CherryPy), keeping `%2F` encoded so that an encoded slash never splits a path segment.
  * Throws a `URIError` for bad percent-encoding.
  *
- * @example
+ * @example Using `decodePath`
  * ```ts
  * import { decodePath } from "./mod.ts";
  * decodePath("/a%20b/c%2Fd"); // "/a b/c%2Fd"
@@ -226,7 +226,7 @@ const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "
  * Escapes `&`, `<` and `>` for HTML text (quotes are left alone, as Python's
  * `html.escape(s, quote=False)` does).
  *
- * @example
+ * @example Using `escapeHtml`
  * ```ts
  * import { escapeHtml } from "./mod.ts";
  * escapeHtml("<b>&"); // "&lt;b&gt;&amp;"

@@ -9,7 +9,7 @@
  * A header value with parameters, such as a Content-Type (`value` is the media type;
  * parameter names are lower-cased, quoted values unquoted).
  *
- * @example
+ * @example Using `MediaType`
  * ```ts
  * import { MediaType } from "./mod.ts";
  * const ct = MediaType.parse('multipart/form-data; boundary="XyZ"');
@@ -21,7 +21,7 @@ export class MediaType {
   /**
    * Creates the value.
    *
-   * @example
+   * @example Using `constructor`
    * ```ts
    * import { MediaType } from "./mod.ts";
    * const ct = new MediaType("text/plain", { charset: "utf-8" });
@@ -40,7 +40,7 @@ export class MediaType {
   /**
    * Parses `text` (`token; name=value; ...`), as Python's `cgi.parse_header` does.
    *
-   * @example
+   * @example Using `parse`
    * ```ts
    * import { MediaType } from "./mod.ts";
    * MediaType.parse("text/html; charset=UTF-8").params.charset; // "UTF-8"
@@ -76,7 +76,7 @@ export class MediaType {
    * The first element of a header that may list several (CherryPy's `headers.elements`), or
    * `null` when the header is empty.
    *
-   * @example
+   * @example Using `fromHeader`
    * ```ts
    * import { MediaType } from "./mod.ts";
    * MediaType.fromHeader("form-data; name=\"a\"")?.params.name; // "a"

@@ -55,7 +55,7 @@ const OUTPUT_ORDER = [...ATTRIBUTES].sort();
 /**
  * The attributes written as bare flags (`Secure`, `HttpOnly`).
  *
- * @example
+ * @example Using `COOKIE_FLAGS`
  * ```ts
  * import { COOKIE_FLAGS } from "./morsel.ts";
  * COOKIE_FLAGS.has("secure"); // true
@@ -66,7 +66,7 @@ export const COOKIE_FLAGS: ReadonlySet<MorselAttribute> = new Set(["secure", "ht
 /**
  * The attribute `name` stands for (any case), or `undefined` when it is not one.
  *
- * @example
+ * @example Using `reservedAttribute`
  * ```ts
  * import { reservedAttribute } from "./morsel.ts";
  * reservedAttribute("Max-Age"); // "max-age"
@@ -206,7 +206,7 @@ export class Morsel {
   /**
    * Whether `name` is one of the attribute names (any case).
    *
-   * @example
+   * @example Using `isReservedKey`
    * ```ts
    * import { Morsel } from "./morsel.ts";
    * new Morsel().isReservedKey("Max-Age"); // true
@@ -220,7 +220,7 @@ export class Morsel {
    * The stored value of attribute `name` (any case); `""` when unset. Throws
    * {@link CookieError} for an unknown name.
    *
-   * @example
+   * @example Using `get`
    * ```ts
    * import { Morsel } from "./morsel.ts";
    * new Morsel().set("max-age", 60).get("Max-Age"); // 60
@@ -234,7 +234,7 @@ export class Morsel {
    * Sets attribute `name` (any case) and returns the morsel. Throws {@link CookieError}
    * (`Invalid attribute 'x'`) for a name outside the nine.
    *
-   * @example
+   * @example Using `set`
    * ```ts
    * import { Morsel } from "./morsel.ts";
    * new Morsel().set("path", "/").set("secure", true);
@@ -248,7 +248,7 @@ export class Morsel {
   /**
    * Sets several attributes at once; nothing changes if any name is unknown.
    *
-   * @example
+   * @example Using `update`
    * ```ts
    * import { Morsel } from "./morsel.ts";
    * new Morsel().update({ path: "/", "max-age": 60 });
@@ -263,7 +263,7 @@ export class Morsel {
   /**
    * The attributes and their stored values, in {@link Morsel.attributeNames} order.
    *
-   * @example
+   * @example Using `attributes`
    * ```ts
    * import { Morsel } from "./morsel.ts";
    * const set = [...new Morsel().set("path", "/").attributes()].filter(([, v]) => v !== "");
@@ -276,7 +276,7 @@ export class Morsel {
   /**
    * An independent copy.
    *
-   * @example
+   * @example Using `copy`
    * ```ts
    * import { Morsel } from "./morsel.ts";
    * const copy = new Morsel().set("path", "/").copy();
@@ -360,7 +360,7 @@ export class Morsel {
    * `"; "`. `attrs` limits the attributes written. A whole-number `expires` becomes the date
    * that many seconds from now; `Secure` and `HttpOnly` appear when truthy.
    *
-   * @example
+   * @example Using `outputString`
    * ```ts
    * import { SimpleCookie } from "../core/mod.ts";
    * const m = new SimpleCookie().set("a", "b").set("path", "/").set("secure", true);
@@ -390,7 +390,7 @@ export class Morsel {
   /**
    * The whole header line, `Set-Cookie: <value>` (Python's `Morsel.output`).
    *
-   * @example
+   * @example Using `output`
    * ```ts
    * import { SimpleCookie } from "../core/mod.ts";
    * new SimpleCookie().set("a", "b").output(); // "Set-Cookie: a=b"

@@ -1,7 +1,7 @@
 /**
  * `cherrypy.lib`: the helper modules users call, grouped as CherryPy groups them.
  *
- * @example
+ * @example A status code through cherrypy.lib.httputil
  * ```ts
  * import * as cherrypy from "../../mod.ts";
  * cherrypy.lib.httputil.validStatus(404); // [404, "Not Found", "Nothing matches the given URI"]

@@ -17,7 +17,7 @@ import { Request } from "../core/request.ts";
  * dispatcher on a request-less `Request`; if the dispatcher fails, the site-wide config and
  * the app sections down the path.
  *
- * @example
+ * @example Using `configFor`
  * ```ts
  * import { configFor } from "./_static_paths.ts";
  * import { LogManager, Tree } from "../../mod.ts";
@@ -52,7 +52,7 @@ export function configFor(app: Application, path: string): ConfigDict {
  * What is wrong with a `tools.staticdir` root and dir (`""` when nothing): dir not set,
  * relative without a root, absolute despite a root, or not an existing path.
  *
- * @example
+ * @example Using `staticDirProblems`
  * ```ts
  * import { staticDirProblems } from "./_static_paths.ts";
  * staticDirProblems(null, "static"); // "dir is a relative path and no root provided."
@@ -91,7 +91,7 @@ export function staticDirProblems(root: unknown, dir: unknown): string {
  * What is wrong with a `tools.staticfile` root and filename (`""` when nothing): filename not
  * set, or relative without a root (the tool would fail on every request).
  *
- * @example
+ * @example Using `staticFileProblems`
  * ```ts
  * import { staticFileProblems } from "./_static_paths.ts";
  * staticFileProblems(null, "favicon.ico"); // "filename is a relative path and no root provided."

@@ -14,7 +14,7 @@ import { type BindAddress, formatHost, type Gateway, HTTPServer } from "../../se
  * as the keys). It builds its {@link HTTPServer} at each start, so a changed port takes
  * effect on the next start.
  *
- * @example
+ * @example Using `Server`
  * ```ts
  * import { config, server } from "../../mod.ts";
  * config.update({ "server.socket_port": 9090 });

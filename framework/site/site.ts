@@ -29,7 +29,7 @@ import { TimeoutMonitor } from "./timeout.ts";
 /**
  * The engine: the process bus with the site's plugins attached.
  *
- * @example
+ * @example Using `Engine`
  * ```ts
  * import { engine } from "../../mod.ts";
  * engine.subscribe("start", () => engine.log("Opening connections."));

@@ -15,7 +15,7 @@ import type { Response } from "../core/response.ts";
  * The timeout monitor plugin (`engine.timeout_monitor`; `engine.timeout_monitor.on`,
  * `engine.timeout_monitor.frequency` in config).
  *
- * @example
+ * @example Using `TimeoutMonitor`
  * ```ts
  * import { config } from "../../mod.ts";
  * config.update({ "engine.timeout_monitor.frequency": 5 });

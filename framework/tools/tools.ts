@@ -195,7 +195,7 @@ export class Tool {
  * A tool that may answer the request itself: when its function returns true, the page handler
  * is skipped (the static-file tools work so). `handler(options)` makes a page handler of it.
  *
- * @example
+ * @example Using `HandlerTool`
  * ```ts
  * import * as cherrypy from "../../mod.ts";
  * const maintenance = new cherrypy.HandlerTool(() => {
@@ -245,7 +245,7 @@ export type HandlerWrapper = (inner: () => unknown, options: HookOptions) => unk
  * A tool that wraps the page handler: `newhandler(inner, options)` runs in its place and calls
  * `inner()` for the handler's result (the json_out tool works so).
  *
- * @example
+ * @example Using `HandlerWrapperTool`
  * ```ts
  * import * as cherrypy from "../../mod.ts";
  * cherrypy.tools.upper = new cherrypy.HandlerWrapperTool(async (inner) =>
@@ -282,7 +282,7 @@ export class HandlerWrapperTool extends Tool {
 /**
  * A tool that replaces the error response (`request.error_response`) for its paths.
  *
- * @example
+ * @example Using `ErrorTool`
  * ```ts
  * import * as cherrypy from "../../mod.ts";
  * cherrypy.tools.plain_errors = new cherrypy.ErrorTool(() => {
