@@ -7,17 +7,7 @@ import { join } from "node:path";
 import { configRegistry, Dispatcher } from "../../../mod.ts";
 import { ConfigRegistry } from "../../../framework/config/config_registry.ts";
 import { ConfigFileError, parseConfig, readConfigFile } from "../../../framework/config/mod.ts";
-
-/** The ConfigFileError that parsing `text` as `site.conf` throws. */
-function failure(text: string, registry?: ConfigRegistry): ConfigFileError {
-  try {
-    parseConfig(text, "site.conf", registry);
-  } catch (e) {
-    if (e instanceof ConfigFileError) return e;
-    throw e;
-  }
-  assert.fail(`no error for ${JSON.stringify(text)}`);
-}
+import { failure } from "./_failure.ts";
 
 class MethodDispatcher extends Dispatcher {}
 

@@ -3,21 +3,11 @@ import assert from "node:assert/strict";
 import "../../../mod.ts"; // the whole framework: the dispatchers register cherrypy.dispatch
 import { ConfigRegistry } from "../../../framework/config/config_registry.ts";
 import { ConfigFileError, parseConfig } from "../../../framework/config/mod.ts";
+import { failure } from "./_failure.ts";
 
 /** The value of `k` in `[s]` for a one-line value. */
 function value(text: string, registry?: ConfigRegistry): unknown {
   return parseConfig(`[s]\nk = ${text}\n`, "v.conf", registry)["s"]?.["k"];
-}
-
-/** The ConfigFileError that parsing `text` as `site.conf` throws. */
-function failure(text: string, registry?: ConfigRegistry): ConfigFileError {
-  try {
-    parseConfig(text, "site.conf", registry);
-  } catch (e) {
-    if (e instanceof ConfigFileError) return e;
-    throw e;
-  }
-  assert.fail(`no error for ${JSON.stringify(text)}`);
 }
 
 test("numbers in Python and JavaScript forms", () => {
