@@ -4,7 +4,8 @@
  * @module
  */
 
-import type { OutgoingBody } from "./types.ts";
+import { createHash, createHmac } from "node:crypto";
+import type { HashAlgorithm, OutgoingBody } from "./types.ts";
 
 /** POSIX signal names a listener may be attached to (SIGKILL and SIGSTOP cannot be caught). */
 export const CATCHABLE_SIGNALS: ReadonlySet<string> = new Set([
@@ -149,4 +150,18 @@ export function userFrom(passwd: string, nameOrId: string | number) {
 export function groupFrom(group: string, nameOrId: string | number) {
   const f = findDbEntry(group, nameOrId);
   return f ? { name: f[0]!, gid: Number(f[2]) } : null;
+}
+
+/** `Platform.hash` on both runtimes (Deno, Node and Bun share `node:crypto`). */
+export function hash(algorithm: HashAlgorithm, data: Uint8Array | string): string {
+  return createHash(algorithm).update(data).digest("hex");
+}
+
+/** `Platform.hmac` on both runtimes. */
+export function hmac(
+  algorithm: HashAlgorithm,
+  key: Uint8Array | string,
+  data: Uint8Array | string,
+): string {
+  return createHmac(algorithm, key).update(data).digest("hex");
 }

@@ -16,6 +16,8 @@ import type { DenoApi } from "./deno_api.ts";
 import {
   CATCHABLE_SIGNALS,
   groupFrom,
+  hash,
+  hmac,
   isPortOccupied,
   LINUX_SIGNAL_NUMBERS,
   nameOfSignal,
@@ -310,4 +312,7 @@ export const denoPlatform: Platform = {
       enterWith: (value) => als.enterWith(value as T),
     };
   },
+
+  hash,
+  hmac,
 };

@@ -19,6 +19,8 @@ import { serve } from "./_node_wire.ts";
 import {
   CATCHABLE_SIGNALS,
   groupFrom,
+  hash,
+  hmac,
   isPortOccupied,
   nameOfSignal,
   procCommandLine,
@@ -285,4 +287,7 @@ export const nodePlatform: Platform = {
       enterWith: (value) => als.enterWith(value as T),
     };
   },
+
+  hash,
+  hmac,
 };

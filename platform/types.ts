@@ -467,4 +467,16 @@ export interface Platform {
   // ---- async context -------------------------------------------------------------------------
   /** Creates a context-local slot (AsyncLocalStorage semantics). */
   createAsyncContext<T>(): AsyncContext<T>;
+
+  // ---- hashing -------------------------------------------------------------------------------
+  /**
+   * The hex digest of `data` (a string is hashed as UTF-8). `md5` and `sha1` are here for the
+   * protocols that name them (HTTP Digest, ETags), not for new security uses.
+   */
+  hash(algorithm: HashAlgorithm, data: Uint8Array | string): string;
+  /** The hex HMAC of `data` under `key` (strings as UTF-8). */
+  hmac(algorithm: HashAlgorithm, key: Uint8Array | string, data: Uint8Array | string): string;
 }
+
+/** The hash algorithms `Platform.hash` and `Platform.hmac` offer. */
+export type HashAlgorithm = "md5" | "sha1" | "sha256" | "sha512" | "sha512-256";

@@ -5,6 +5,7 @@
  */
 
 export * from "./builtin_tools.ts";
+export * from "./conditional.ts";
 export * from "./encode.ts";
 export * from "./log_errors.ts";
 export * from "./tools.ts";
