@@ -9,6 +9,7 @@
  */
 
 import { Buffer } from "node:buffer";
+import { reusePortError } from "./_shared.ts";
 import type { Connection } from "./_wire.ts";
 import { WireEngine } from "./_wire_engine.ts";
 import type { WireSocket } from "./_wire_request.ts";
@@ -209,6 +210,7 @@ export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
         hostname: options.hostname,
         port: options.port,
         tcpBacklog: options.backlog ?? 511,
+        reusePort: options.reusePort === true,
       };
       listener = options.tls
         ? D.listenTls({
@@ -221,7 +223,7 @@ export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
     }
   } catch (e) {
     engine.dispose();
-    throw e;
+    throw reusePortError(e);
   }
   const a = listener.addr;
   const addr: BoundAddress = a.transport === "unix"

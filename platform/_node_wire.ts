@@ -112,7 +112,13 @@ export function serve(options: ServeOptions): Promise<NativeServer> {
       server.listen({ path: options.path, backlog: options.backlog }, onListening);
     } else {
       server.listen(
-        { host: options.hostname, port: options.port, backlog: options.backlog, ipv6Only: false },
+        {
+          host: options.hostname,
+          port: options.port,
+          backlog: options.backlog,
+          ipv6Only: false,
+          reusePort: options.reusePort === true,
+        },
         onListening,
       );
     }

@@ -5,7 +5,7 @@
  */
 
 import { createHash, createHmac } from "node:crypto";
-import type { HashAlgorithm, OutgoingBody } from "./types.ts";
+import { type HashAlgorithm, type OutgoingBody, UnsupportedError } from "./types.ts";
 
 /** POSIX signal names a listener may be attached to (SIGKILL and SIGSTOP cannot be caught). */
 export const CATCHABLE_SIGNALS: ReadonlySet<string> = new Set([
@@ -164,4 +164,19 @@ export function hmac(
   data: Uint8Array | string,
 ): string {
   return createHmac(algorithm, key).update(data).digest("hex");
+}
+
+/**
+ * The error for a listener that asked for `SO_REUSEPORT` where Deno needs `--unstable-net`
+ * for it; other errors are returned as they are.
+ */
+export function reusePortError(e: unknown): unknown {
+  if (e instanceof Error && e.message.includes("--unstable-net")) {
+    return new UnsupportedError(
+      "Listening with SO_REUSEPORT (server.reuse_port, worker processes) needs Deno's " +
+        "--unstable-net flag: run `deno run --unstable-net ...` (the engine adds it to the " +
+        "workers it starts), or use server.workers 0.",
+    );
+  }
+  return e;
 }

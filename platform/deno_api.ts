@@ -114,7 +114,13 @@ export interface DenoApi {
   makeTempFile(options?: { prefix?: string }): Promise<string>;
   open(path: string, options?: { read?: boolean; write?: boolean }): Promise<DenoFsFile>;
   listen(
-    options: { hostname?: string; port: number; tcpBacklog?: number; transport?: "tcp" },
+    options: {
+      hostname?: string;
+      port: number;
+      tcpBacklog?: number;
+      reusePort?: boolean;
+      transport?: "tcp";
+    },
   ): DenoListener;
   listen(options: { path: string; transport: "unix" }): DenoListener;
   listenTls(
@@ -122,6 +128,7 @@ export interface DenoApi {
       hostname?: string;
       port: number;
       tcpBacklog?: number;
+      reusePort?: boolean;
       transport?: "tcp";
       cert: string;
       key: string;
@@ -133,6 +140,7 @@ export interface DenoApi {
       hostname?: string;
       port?: number;
       path?: string;
+      reusePort?: boolean;
       cert?: string;
       key?: string;
       onListen?: (localAddr: DenoNetAddr) => void;
