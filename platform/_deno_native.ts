@@ -19,10 +19,10 @@ import {
 } from "./_deno_body.ts";
 import { validHost } from "./_http1.ts";
 import {
+  checkReusePort,
   INTERNAL_ERROR_BODY,
   isAsyncIterable,
   isBodylessStatus,
-  reusePortError,
   targetOfUrl,
 } from "./_shared.ts";
 import type { DenoApi, DenoNetAddr } from "./deno_api.ts";
@@ -320,58 +320,54 @@ export async function serveNative(D: DenoApi, options: ServeOptions): Promise<Na
     serveOptions.cert = options.tls.cert;
     serveOptions.key = options.tls.key;
   }
-  let server: ReturnType<DenoApi["serve"]>;
-  try {
-    server = D.serve(serveOptions, (req, info) => {
-      // Deno builds req.url from the raw Host header and accepts any method casing: refuse
-      // what would let a request reach another path, or that no HTTP/1.1 parser accepts.
-      const body = req.body;
-      const host = req.headers.get("host");
-      if (host !== null && !validHost(host)) {
-        return refusalResponse(plain(400, "Invalid Host header."), body);
+  checkReusePort(options.reusePort, typeof D.listenDatagram === "function");
+  const server = D.serve(serveOptions, (req, info) => {
+    // Deno builds req.url from the raw Host header and accepts any method casing: refuse
+    // what would let a request reach another path, or that no HTTP/1.1 parser accepts.
+    const body = req.body;
+    const host = req.headers.get("host");
+    if (host !== null && !validHost(host)) {
+      return refusalResponse(plain(400, "Invalid Host header."), body);
+    }
+    const method = req.method;
+    if (!validMethod(method)) {
+      return refusalResponse(
+        plain(400, "Malformed method name: methods are case-sensitive and uppercase."),
+        body,
+      );
+    }
+    if (method === "CONNECT") return refusalResponse(plain(400, NOT_ORIGIN_FORM), body);
+    if (body !== null) {
+      // Deno decodes a chunked body whatever codings come before chunked: refuse them, as
+      // cheroot does (501), and do not read the body.
+      const te = req.headers.get("transfer-encoding");
+      if (te !== null && unimplementedCoding(te)) {
+        return refusalResponse(plain(501, "Unimplemented"), body);
       }
-      const method = req.method;
-      if (!validMethod(method)) {
-        return refusalResponse(
-          plain(400, "Malformed method name: methods are case-sensitive and uppercase."),
-          body,
-        );
+      if (maxBody > 0 && (declaredLength(req.headers.get("content-length")) ?? 0) > maxBody) {
+        return refusalResponse(plain(413, TOO_LARGE_BODY), body);
       }
-      if (method === "CONNECT") return refusalResponse(plain(400, NOT_ORIGIN_FORM), body);
-      if (body !== null) {
-        // Deno decodes a chunked body whatever codings come before chunked: refuse them, as
-        // cheroot does (501), and do not read the body.
-        const te = req.headers.get("transfer-encoding");
-        if (te !== null && unimplementedCoding(te)) {
-          return refusalResponse(plain(501, "Unimplemented"), body);
-        }
-        if (maxBody > 0 && (declaredLength(req.headers.get("content-length")) ?? 0) > maxBody) {
-          return refusalResponse(plain(413, TOO_LARGE_BODY), body);
-        }
-      }
-      const incoming = new DenoIncoming(req, method, info, ctx, host, body !== null);
-      const watch = incoming.watch;
-      let result;
-      try {
-        result = handler(incoming);
-      } catch (e) {
-        return respond(failure(e, onError), body, watch);
-      }
-      if (body === null) {
-        return result instanceof Promise
-          ? result.then(toResponse, failWithoutBody)
-          : toResponse(result);
-      }
+    }
+    const incoming = new DenoIncoming(req, method, info, ctx, host, body !== null);
+    const watch = incoming.watch;
+    let result;
+    try {
+      result = handler(incoming);
+    } catch (e) {
+      return respond(failure(e, onError), body, watch);
+    }
+    if (body === null) {
       return result instanceof Promise
-        ? result.then(
-          (out) => respond(out, body, watch),
-          (e) => respond(failure(e, onError), body, watch),
-        )
-        : respond(result, body, watch);
-    });
-  } catch (e) {
-    throw reusePortError(e);
-  }
+        ? result.then(toResponse, failWithoutBody)
+        : toResponse(result);
+    }
+    return result instanceof Promise
+      ? result.then(
+        (out) => respond(out, body, watch),
+        (e) => respond(failure(e, onError), body, watch),
+      )
+      : respond(result, body, watch);
+  });
   await listened;
   if (options.path) D.chmodSync(options.path, 0o777);
   let closed: Promise<void> | undefined;

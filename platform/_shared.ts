@@ -166,17 +166,16 @@ export function hmac(
   return createHmac(algorithm, key).update(data).digest("hex");
 }
 
+/** The error for `SO_REUSEPORT` on a Deno run without `--unstable-net`. */
+export const REUSE_PORT_NEEDS_FLAG: string =
+  "Listening with SO_REUSEPORT (server.reuse_port, worker processes) needs Deno's " +
+  "--unstable-net flag: run `deno run --unstable-net ...` (the engine adds it to the workers it " +
+  "starts), or set server.workers to 0.";
+
 /**
- * The error for a listener that asked for `SO_REUSEPORT` where Deno needs `--unstable-net`
- * for it; other errors are returned as they are.
+ * Throws when `reusePort` is asked for on a Deno run without `--unstable-net` (Deno would end
+ * the process instead of throwing). `unstableNet` tells whether the flag is on.
  */
-export function reusePortError(e: unknown): unknown {
-  if (e instanceof Error && e.message.includes("--unstable-net")) {
-    return new UnsupportedError(
-      "Listening with SO_REUSEPORT (server.reuse_port, worker processes) needs Deno's " +
-        "--unstable-net flag: run `deno run --unstable-net ...` (the engine adds it to the " +
-        "workers it starts), or use server.workers 0.",
-    );
-  }
-  return e;
+export function checkReusePort(reusePort: boolean | undefined, unstableNet: boolean): void {
+  if (reusePort === true && !unstableNet) throw new UnsupportedError(REUSE_PORT_NEEDS_FLAG);
 }

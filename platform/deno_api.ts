@@ -61,6 +61,8 @@ export interface DenoListener {
 
 /** The subset of the `Deno` namespace used by `platform/deno.ts`. */
 export interface DenoApi {
+  /** Present only with `--unstable-net` (how the platform tells the flag is on). */
+  listenDatagram?: unknown;
   readonly version: { readonly deno: string };
   readonly pid: number;
   readonly args: readonly string[];
