@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Bus, states } from "../bus/mod.ts";
+import type { Bus } from "../bus/mod.ts";
 import { type ChildProcess, platform } from "../platform/mod.ts";
 import { processState } from "./_state.ts";
 import { priority, SimplePlugin } from "./simple_plugin.ts";
@@ -113,8 +113,8 @@ export class Workers extends SimplePlugin {
 
   /**
    * At `start` (priority 72: after daemonizing and the PID file, before the servers): in the
-   * main process, starts the workers and waits until each serves; in a worker, reports that it
-   * serves once the engine has started.
+   * main process, starts the workers and waits until each listens; in a worker, watches that
+   * its main process lives.
    */
   async start(): Promise<void> {
     if (processState.role === "worker") {
@@ -203,12 +203,28 @@ export class Workers extends SimplePlugin {
     return this.#reloading;
   }
 
-  #startAsWorker(): void {
+  /**
+   * Subscribes the plugin; in a worker also its report to the main process, at `start`
+   * priority 76: once the servers listen (75), before privileges are dropped (77).
+   */
+  override subscribe(): void {
+    super.subscribe();
+    if (processState.role === "worker") this.bus.subscribe("start", this.#report);
+  }
+
+  /** Undoes {@link Workers.subscribe}. */
+  override unsubscribe(): void {
+    super.unsubscribe();
+    this.bus.unsubscribe("start", this.#report);
+  }
+
+  readonly #report = Object.assign(async () => {
     const dir = platform.getEnv(READY_ENV);
+    if (dir) await platform.writeFile(`${dir}/${platform.pid()}`, "ready\n");
+  }, { priority: 76 });
+
+  #startAsWorker(): void {
     const parent = platform.ppid();
-    void this.bus.wait(states.STARTED).then(async () => {
-      if (dir) await platform.writeFile(`${dir}/${platform.pid()}`, "ready\n");
-    });
     this.#parentWatch = setInterval(() => {
       if (platform.ppid() !== parent) {
         this.bus.log("The main process has gone; this worker stops.", 30);

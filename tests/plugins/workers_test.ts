@@ -5,7 +5,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
 import http from "node:http";
 import { eventually, freePort, isAlive, runProgram } from "../_helpers.ts";
 
@@ -121,5 +124,59 @@ test("server.workers: 2 workers share the port; SIGKILL → replaced; SIGHUP →
     }
   } finally {
     site.signal("SIGKILL");
+  }
+});
+
+test("server.workers with the Daemonizer, PIDFile and DropPrivileges (as root: workers run as nobody)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "cherrypy-ts-workers-"));
+  const port = await freePort();
+  const pidfile = join(dir, "site.pid");
+  const logfile = join(dir, "site.log");
+  let mainPid: number | undefined;
+  try {
+    const launcher = runProgram("tests/fixtures/workers_daemon", {
+      PORT: String(port),
+      PIDFILE: pidfile,
+      LOGFILE: logfile,
+    });
+    assert.equal(await launcher.exited, 0, launcher.stderr());
+    mainPid = Number(readFileSync(pidfile, "utf8"));
+    assert.ok(isAlive(mainPid), "the PID file names the running main process");
+    const log = () => readFileSync(logfile, "utf8");
+    await eventually(() => /Workers serving: pids/.test(log()) || undefined, 20_000, "workers");
+    const workers = workerPids(log());
+    assert.equal(workers.length, 2);
+    assert.ok(!workers.includes(String(mainPid)));
+    const root = process.getuid?.() === 0;
+    const served = await eventually(async () => {
+      const seen = new Map<string, string>();
+      for (let i = 0; i < 40; i++) {
+        const r = await get(port, "/who");
+        if (r.ok) seen.set(r.body.split(" ")[0]!, r.body.split(" ")[1]!);
+      }
+      return seen.size === 2 ? seen : undefined;
+    }, 20_000);
+    assert.deepEqual([...served.keys()].sort(), [...workers].sort());
+    if (root) {
+      for (const uid of served.values()) assert.equal(uid, "65534", "workers run as nobody");
+      assert.match(readFileSync(`/proc/${mainPid}/status`, "utf8"), /^Uid:\s+0\s/m);
+      assert.match(log(), /Privileges are dropped by each worker/);
+    }
+
+    // SIGHUP: the main process (and the PID file) stay, the workers are replaced.
+    process.kill(mainPid, "SIGHUP");
+    await eventually(() => /Workers replaced: pids/.test(log()) || undefined, 30_000, "reload");
+    assert.equal(Number(readFileSync(pidfile, "utf8")), mainPid);
+    const replaced = workerPids(log());
+    for (const pid of replaced) assert.ok(!workers.includes(pid));
+
+    // SIGTERM: everything stops, the PID file goes.
+    process.kill(mainPid, "SIGTERM");
+    await eventually(() => !isAlive(mainPid!) || undefined, 20_000, "main exit");
+    for (const pid of replaced) await eventually(() => !isAlive(Number(pid)) || undefined, 5_000);
+    assert.equal(existsSync(pidfile), false, "the PID file is removed");
+  } finally {
+    if (mainPid !== undefined && isAlive(mainPid)) process.kill(mainPid, "SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
   }
 });
