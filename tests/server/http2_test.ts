@@ -6,13 +6,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { expose, HTTPServer, LogManager, request, response, Tree } from "../../mod.ts";
-import { type HttpEngineName, isDeno } from "../../platform/mod.ts";
+import { expose, request, response } from "../../mod.ts";
+import { isDeno } from "../../platform/mod.ts";
+import { curl, withTlsSite } from "../_tls.ts";
 import { ENGINES } from "./_gateway.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -55,50 +54,12 @@ class Site {
   }
 }
 
-function curl(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(
-      "curl",
-      ["-sk", "--http2", "--max-time", "20", ...args],
-      { maxBuffer: 1 << 24 },
-      (e, out) => e ? reject(e) : resolve(out),
-    )
-  );
-}
-
-async function withSite(
-  engine: HttpEngineName,
-  fn: (base: string, server: HTTPServer, dir: string) => Promise<void>,
-): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "cherrypy-ts-h2-"));
-  const log = new LogManager();
-  log.screen = false;
-  const tree = new Tree({ globalConfig: () => ({}), log });
-  tree.mount(new Site(), "");
-  const cert = join(dir, "cert.pem");
-  const key = join(dir, "key.pem");
-  execFileSync("openssl", [
-    ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert],
-    ...["-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
-  ], { stdio: "ignore" });
-  const server = new HTTPServer({ host: "127.0.0.1", port: 0 }, tree, {
-    ssl: { certificate: cert, privateKey: key },
-    engine,
-    shutdownTimeout: 5,
-  });
-  await server.start();
-  try {
-    await fn(`https://localhost:${server.boundAddr!.port}`, server, dir);
-  } finally {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const h2curl = (args: string[]) => curl(["--http2", ...args]);
 
 for (const engine of ENGINES.filter((e) => e === "native" || !isDeno)) {
   test(`h2: streamed response, upload, no connection-specific headers [${engine}]`, async () => {
-    await withSite(engine, async (base, _server, dir) => {
-      const streamed = await curl(["-w", "%{http_version}", base + "/stream"]);
+    await withTlsSite(new Site(), engine, async (base, _server, dir) => {
+      const streamed = await h2curl(["-w", "%{http_version}", base + "/stream"]);
       assert.equal(streamed, "part 0\npart 1\npart 2\npart 3\npart 4\n2");
 
       const data = new Uint8Array(1 << 20).map((_, i) => (i * 7) & 255);
@@ -106,7 +67,7 @@ for (const engine of ENGINES.filter((e) => e === "native" || !isDeno)) {
       writeFileSync(file, data);
       const md5 = createHash("md5").update(data).digest("hex");
       assert.equal(
-        await curl([
+        await h2curl([
           "--data-binary",
           `@${file}`,
           "-H",
@@ -116,17 +77,17 @@ for (const engine of ENGINES.filter((e) => e === "native" || !isDeno)) {
         `${data.length} ${md5}`,
       );
 
-      const head = await curl(["-D", "-", "-o", "/dev/null", base + "/"]);
+      const head = await h2curl(["-D", "-", "-o", "/dev/null", base + "/"]);
       assert.match(head, /^HTTP\/2 200/);
       assert.doesNotMatch(head, /^(connection|keep-alive|transfer-encoding):/im);
     });
   });
 
   test(`h2: ten streams on one connection, answered concurrently [${engine}]`, async () => {
-    await withSite(engine, async (base) => {
+    await withTlsSite(new Site(), engine, async (base) => {
       const urls = Array.from({ length: 10 }, () => base + "/slow");
       slowCount.most = 0;
-      const out = await curl([
+      const out = await h2curl([
         "--parallel",
         "--parallel-max",
         "10",
@@ -143,13 +104,13 @@ for (const engine of ENGINES.filter((e) => e === "native" || !isDeno)) {
   });
 
   test(`h2: stopping the server lets an open stream finish (GOAWAY, then close) [${engine}]`, async () => {
-    await withSite(engine, async (base, server) => {
+    await withTlsSite(new Site(), engine, async (base, server) => {
       const arrived = new Promise<void>((resolve) => onSlow = resolve);
-      const pending = curl(["-w", " %{http_code}", base + "/slow"]);
+      const pending = h2curl(["-w", " %{http_code}", base + "/slow"]);
       await arrived;
       await server.stop();
       assert.equal(await pending, "slow 2.0 200");
-      await assert.rejects(curl([base + "/"]), "the port is closed after the drain");
+      await assert.rejects(h2curl([base + "/"]), "the port is closed after the drain");
     });
   });
 }

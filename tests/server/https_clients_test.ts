@@ -5,13 +5,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { expose, HTTPServer, LogManager, request, Tree } from "../../mod.ts";
+import { expose, request } from "../../mod.ts";
 import { type HttpEngineName, isDeno } from "../../platform/mod.ts";
 import { rawExchange } from "../_raw.ts";
+import { curl, withTlsSite } from "../_tls.ts";
 import { ENGINES } from "./_gateway.ts";
 
 class Site {
@@ -26,45 +23,12 @@ class Site {
   }
 }
 
-function curl(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile("curl", ["-sk", "--max-time", "10", ...args], (e, out) => e ? reject(e) : resolve(out))
-  );
-}
-
-function makeCertificate(dir: string): { cert: string; key: string } {
-  const cert = join(dir, "cert.pem");
-  const key = join(dir, "key.pem");
-  execFileSync("openssl", [
-    ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert],
-    ...["-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
-  ], { stdio: "ignore" });
-  return { cert, key };
-}
-
 async function withSite(
   tls: boolean,
   engine: HttpEngineName,
   fn: (port: number) => Promise<void>,
 ): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "cherrypy-ts-h2-"));
-  const log = new LogManager();
-  log.screen = false;
-  const tree = new Tree({ globalConfig: () => ({}), log });
-  tree.mount(new Site(), "");
-  const { cert, key } = makeCertificate(dir);
-  const server = new HTTPServer(
-    { host: "127.0.0.1", port: 0 },
-    tree,
-    tls ? { ssl: { certificate: cert, privateKey: key }, engine } : { engine },
-  );
-  await server.start();
-  try {
-    await fn(server.boundAddr!.port);
-  } finally {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await withTlsSite(new Site(), engine, (base) => fn(Number(new URL(base).port)), { tls });
 }
 
 for (const engine of ENGINES) {
