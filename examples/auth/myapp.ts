@@ -36,4 +36,3 @@ export class MyApp {
     return "Public. See protected/area/.";
   }
 }
-

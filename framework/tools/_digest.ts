@@ -7,16 +7,17 @@
  */
 
 import { platform } from "../../platform/mod.ts";
-import {
-  charsetDeclaration,
-  constantTimeEqual,
-  decodeCredentials,
-  headerBytes,
-} from "./_auth.ts";
+import { charsetDeclaration, constantTimeEqual, decodeCredentials, headerBytes } from "./_auth.ts";
 
 /**
  * The digest algorithms understood (RFC 2617's MD5 and MD5-sess, as CherryPy; RFC 7616's
  * SHA-256 and SHA-512-256 and their `-sess` variants, beyond CherryPy).
+ *
+ * @example Is an algorithm known?
+ * ```ts
+ * import { validAlgorithms } from "./auth_digest.ts";
+ * validAlgorithms.includes("SHA-256"); // true
+ * ```
  */
 export const validAlgorithms: readonly DigestAlgorithm[] = Object.freeze([
   "MD5",
@@ -27,10 +28,26 @@ export const validAlgorithms: readonly DigestAlgorithm[] = Object.freeze([
   "SHA-512-256-sess",
 ]);
 
-/** The quality-of-protection values understood. */
+/**
+ * The quality-of-protection values understood.
+ *
+ * @example Using `validQops`
+ * ```ts
+ * import { validQops } from "./auth_digest.ts";
+ * validQops; // ["auth", "auth-int"]
+ * ```
+ */
 export const validQops: readonly string[] = Object.freeze(["auth", "auth-int"]);
 
-/** One of {@link validAlgorithms}. */
+/**
+ * One of {@link validAlgorithms}.
+ *
+ * @example Using `DigestAlgorithm`
+ * ```ts
+ * import type { DigestAlgorithm } from "./auth_digest.ts";
+ * const offered: DigestAlgorithm[] = ["SHA-256", "MD5"];
+ * ```
+ */
 export type DigestAlgorithm =
   | "MD5"
   | "MD5-sess"
@@ -39,7 +56,15 @@ export type DigestAlgorithm =
   | "SHA-512-256"
   | "SHA-512-256-sess";
 
-/** The hash function of a digest algorithm (the algorithm without `-sess`). */
+/**
+ * The hash function of a digest algorithm (the algorithm without `-sess`).
+ *
+ * @example Using `DigestHashName`
+ * ```ts
+ * import type { DigestHashName } from "./auth_digest.ts";
+ * const hash: DigestHashName = "SHA-256";
+ * ```
+ */
 export type DigestHashName = "MD5" | "SHA-256" | "SHA-512-256";
 
 const PLATFORM_HASH = { "MD5": "md5", "SHA-256": "sha256", "SHA-512-256": "sha512-256" } as const;
@@ -54,6 +79,13 @@ export const HEX_LENGTH: Readonly<Record<DigestHashName, number>> = Object.freez
 /**
  * The algorithm named `name` (any case, as clients send it), or `null` when it is not one of
  * {@link validAlgorithms}.
+ *
+ * @example Using `algorithmNamed`
+ * ```ts
+ * import { algorithmNamed } from "./auth_digest.ts";
+ * algorithmNamed("md5-SESS"); // "MD5-sess"
+ * algorithmNamed("SHA"); // null
+ * ```
  */
 export function algorithmNamed(name: string): DigestAlgorithm | null {
   const upper = name.toUpperCase();
@@ -129,7 +161,11 @@ export interface ChallengeOptions {
  * // 'Digest realm="localhost", nonce="...", algorithm="SHA-256", qop="auth", charset="UTF-8"'
  * ```
  */
-export function wwwAuthenticate(realm: string, key: string, options: ChallengeOptions = {}): string {
+export function wwwAuthenticate(
+  realm: string,
+  key: string,
+  options: ChallengeOptions = {},
+): string {
   const qop = options.qop ?? "auth";
   const algorithm = options.algorithm ?? "MD5";
   if (!validQops.includes(qop)) throw new Error(`Unsupported value for qop: '${qop}'`);

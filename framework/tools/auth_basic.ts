@@ -211,7 +211,14 @@ function checkBasicOptions(options: HookOptions): void {
   }
 }
 
-const BASIC_OPTIONS = new Set(["on", "realm", "checkpassword", "debug", "accept_charset", "priority"]);
+const BASIC_OPTIONS = new Set([
+  "on",
+  "realm",
+  "checkpassword",
+  "debug",
+  "accept_charset",
+  "priority",
+]);
 
 /**
  * The `auth_basic` tool (`cherrypy.tools.auth_basic`): {@link basicAuth} at `before_handler`,

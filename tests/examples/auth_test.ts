@@ -18,7 +18,9 @@ test("auth §4.9.1 basic: the protected area asks for credentials; the rest is p
   await web.getPage("/protected/area/");
   web.assertErrorPage(401, "You are not authorized to access that resource");
   web.assertHeader("WWW-Authenticate", 'Basic realm="localhost", charset="UTF-8"');
-  await web.getPage("/protected/area/", { headers: { Authorization: credentials("jon", "secret") } });
+  await web.getPage("/protected/area/", {
+    headers: { Authorization: credentials("jon", "secret") },
+  });
   web.assertBody("Hello jon, this is the protected area.");
   await web.getPage("/protected/area/", { headers: { Authorization: credentials("jon", "x") } });
   web.assertStatus(401);
@@ -57,12 +59,23 @@ test("auth §4.9.2 digest: the client proves it knows the password without sendi
   await web.getPage("/protected/area/");
   web.assertStatus(401);
   const challenge = web.headers.get("WWW-Authenticate")!;
-  assert.match(challenge, /^Digest realm="localhost", nonce="\d+:[0-9a-f]{64}", algorithm="MD5", qop="auth"/);
-  const header = authorization(challenge, { username: "jon", password: "secret", uri: "/protected/area/" });
+  assert.match(
+    challenge,
+    /^Digest realm="localhost", nonce="\d+:[0-9a-f]{64}", algorithm="MD5", qop="auth"/,
+  );
+  const header = authorization(challenge, {
+    username: "jon",
+    password: "secret",
+    uri: "/protected/area/",
+  });
   assert.ok(!header.includes("secret"));
   await web.getPage("/protected/area/", { headers: { Authorization: header } });
   web.assertBody("Hello jon, this is the protected area.");
-  const wrong = authorization(challenge, { username: "jon", password: "x", uri: "/protected/area/" });
+  const wrong = authorization(challenge, {
+    username: "jon",
+    password: "x",
+    uri: "/protected/area/",
+  });
   await web.getPage("/protected/area/", { headers: { Authorization: wrong } });
   web.assertStatus(401);
   await web.getPage("/");
@@ -81,9 +94,11 @@ test("auth: the examples run as programs (PORT), and answer as the docs say", as
       assert.equal(first.status, 401);
       const challenge = first.headers.get("WWW-Authenticate")!;
       assert.ok(challenge.startsWith(`${auth} realm="localhost"`));
-      const header = auth === "Basic"
-        ? credentials("jon", "secret")
-        : authorization(challenge, { username: "jon", password: "secret", uri: "/protected/area/" });
+      const header = auth === "Basic" ? credentials("jon", "secret") : authorization(challenge, {
+        username: "jon",
+        password: "secret",
+        uri: "/protected/area/",
+      });
       const ok = await fetch(`${base}/protected/area/`, { headers: { Authorization: header } });
       assert.equal(await ok.text(), "Hello jon, this is the protected area.");
     } finally {
@@ -116,7 +131,11 @@ test("auth: stored credentials: PBKDF2 hashes for Basic, HA1s (SHA-256 and MD5) 
   assert.match(sha256!, /algorithm="SHA-256"/);
   assert.match(md5!, /algorithm="MD5"/);
   for (const challenge of [sha256!, md5!]) {
-    const header = authorization(challenge, { username: "jon", password: "secret", uri: "/digest/" });
+    const header = authorization(challenge, {
+      username: "jon",
+      password: "secret",
+      uri: "/digest/",
+    });
     await web.getPage("/digest/", { headers: { Authorization: header } });
     web.assertBody("Hello jon");
   }

@@ -48,7 +48,9 @@ test("auth_basic: 401 with the challenge; good credentials set request.login", a
   web.assertBody("Hello jon");
   assert.equal(web.headers.get("WWW-Authenticate"), null);
   // The scheme is case-insensitive; another scheme gets the challenge.
-  await web.getPage("/p/", { headers: { Authorization: basic("jon:secret").replace("Basic", "bAsIc") } });
+  await web.getPage("/p/", {
+    headers: { Authorization: basic("jon:secret").replace("Basic", "bAsIc") },
+  });
   web.assertBody("Hello jon");
   await web.getPage("/p/", { headers: { Authorization: "Digest username=jon" } });
   web.assertStatus(401);
@@ -71,14 +73,29 @@ test("auth_basic: 401 with the challenge; good credentials set request.login", a
 test("auth_basic: credentials that cannot be read are 400 Bad Request, as in CherryPy", async () => {
   const { web } = serve();
   // Each of these was answered so by CherryPy 18.8.
-  for (const header of ["Basic", "Basic !!!", "Basic eHV", "Basic eHVzZXI=", "Basic ééé", "Basic am9uOnNlY3JldA="]) {
+  for (
+    const header of [
+      "Basic",
+      "Basic !!!",
+      "Basic eHV",
+      "Basic eHVzZXI=",
+      "Basic ééé",
+      "Basic am9uOnNlY3JldA=",
+    ]
+  ) {
     await web.getPage("/p/", { headers: { Authorization: header } });
     web.assertErrorPage(400, "Bad Request");
     assert.equal(web.headers.get("WWW-Authenticate"), null);
   }
   // Python's lenient base64: characters outside the alphabet are skipped, what follows a
   // complete padding is ignored.
-  for (const header of ["Basic am9u OnNl Y3JldA==", "Basic am9uOnNlY3JldA==garbage", "Basic  am9uOnNlY3JldA=="]) {
+  for (
+    const header of [
+      "Basic am9u OnNl Y3JldA==",
+      "Basic am9uOnNlY3JldA==garbage",
+      "Basic  am9uOnNlY3JldA==",
+    ]
+  ) {
     await web.getPage("/p/", { headers: { Authorization: header } });
     web.assertBody("Hello jon");
   }
@@ -178,7 +195,10 @@ test("auth_basic: options are checked where they are written, and when a request
   );
   assert.throws(mount({ "tools.auth_basic.accept_charset": "x-nope" }), /cannot decode/);
   assert.throws(mount({ "tools.auth_basic.debug": "yes" }), /debug must be true or false/);
-  assert.throws(mount({ "tools.auth_basic.relam": "x" }), /tools\.auth_basic has no option "relam"/);
+  assert.throws(
+    mount({ "tools.auth_basic.relam": "x" }),
+    /tools\.auth_basic has no option "relam"/,
+  );
   assert.throws(
     () => cherrypy.tools.auth_basic({ realm: 'a"b' }),
     /^Error: tools\.auth_basic\.realm cannot contain the " \(quote\) character/,

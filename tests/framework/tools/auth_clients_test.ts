@@ -28,7 +28,12 @@ const noPython = installed(PYTHON) ? false : "python3 is not installed (apt-get 
 /** Runs `cmd` and resolves with its standard output (rejects when it fails). */
 function run(cmd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) =>
-    execFile(cmd, args, { timeout: 20_000 }, (e, out, err) => e ? reject(new Error(`${e}\n${err}`)) : resolve(out))
+    execFile(
+      cmd,
+      args,
+      { timeout: 20_000 },
+      (e, out, err) => e ? reject(new Error(`${e}\n${err}`)) : resolve(out),
+    )
   );
 }
 
@@ -56,7 +61,9 @@ const digest = (algorithm: string | string[], extra: Record<string, unknown> = {
 let site: Served;
 before(async () => {
   const root = new Page() as Page & Record<string, unknown>;
-  for (const name of ["basic", "md5", "sha256", "hashed", "sess", "sha256sess", "sha512", "md5first"]) {
+  for (
+    const name of ["basic", "md5", "sha256", "hashed", "sess", "sha256sess", "sha512", "md5first"]
+  ) {
     root[name] = new Page();
   }
   site = await serveRoot(root, {
@@ -78,17 +85,32 @@ after(() => site.stop());
 
 const curl = (...args: string[]) => run("curl", ["-sS", "--max-time", "10", ...args]);
 
-test("auth clients: curl -u (Basic), with an ASCII and a UTF-8 password", { skip: noCurl }, async () => {
-  assert.equal(await curl("-u", "jon:secret", `${site.base}/basic/`), "jon");
-  assert.equal(await curl("-u", "jöhn:pässwörd", `${site.base}/basic/`), "jöhn");
-  const refused = await curl("-u", "jon:nope", "-o", "/dev/null", "-w", "%{http_code}", `${site.base}/basic/`);
-  assert.equal(refused, "401");
-  const head = await curl("-D", "-", "-o", "/dev/null", `${site.base}/basic/`);
-  assert.match(head, /^Www-Authenticate: Basic realm="earth", charset="UTF-8"\r$/m);
-});
+test(
+  "auth clients: curl -u (Basic), with an ASCII and a UTF-8 password",
+  { skip: noCurl },
+  async () => {
+    assert.equal(await curl("-u", "jon:secret", `${site.base}/basic/`), "jon");
+    assert.equal(await curl("-u", "jöhn:pässwörd", `${site.base}/basic/`), "jöhn");
+    const refused = await curl(
+      "-u",
+      "jon:nope",
+      "-o",
+      "/dev/null",
+      "-w",
+      "%{http_code}",
+      `${site.base}/basic/`,
+    );
+    assert.equal(refused, "401");
+    const head = await curl("-D", "-", "-o", "/dev/null", `${site.base}/basic/`);
+    assert.match(head, /^Www-Authenticate: Basic realm="earth", charset="UTF-8"\r$/m);
+  },
+);
 
-test("auth clients: curl --digest with each algorithm it knows, and hashed user names", { skip: noCurl }, async () => {
-  const get = (path: string, user = "jon:secret") => curl("--digest", "-u", user, `${site.base}${path}`);
+test("auth clients: curl --digest with each algorithm it knows, and hashed user names", {
+  skip: noCurl,
+}, async () => {
+  const get = (path: string, user = "jon:secret") =>
+    curl("--digest", "-u", user, `${site.base}${path}`);
   assert.equal(await get("/md5/?q=%2F%40&x=1"), "jon MD5");
   assert.equal(await get("/md5/", "jöhn:pässwörd"), "jöhn MD5");
   assert.equal(await get("/sha256/"), "jon SHA-256");
@@ -144,19 +166,26 @@ test("auth clients: Python urllib, Basic (UTF-8) and Digest MD5", { skip: noPyth
   assert.equal(await urllib("digest", "/md5/", "jon", "nope"), "401");
 });
 
-test("auth clients: Python urllib, Digest SHA-256 where its urllib has it", { skip: noPython }, async () => {
-  const probe = await run(PYTHON, [
-    "-c",
-    "import urllib.request as u\ntry:\n u.AbstractDigestAuthHandler().get_algorithm_impls('SHA-256'); print('yes', end='')\n" +
-    "except ValueError as e: print(e, end='')",
-  ]);
-  const answer = await urllib("digest", "/sha256/");
-  if (probe === "yes") {
-    assert.equal(answer, "200 jon SHA-256");
-  } else {
-    // urllib answers the first challenge only, and this one has no SHA-256: it says so.
-    assert.equal(probe, "Unsupported digest authentication algorithm 'SHA-256'");
-    assert.equal(answer, "error: ValueError Unsupported digest authentication algorithm 'SHA-256'");
-    // Offering MD5 first serves it (see md5first above).
-  }
-});
+test(
+  "auth clients: Python urllib, Digest SHA-256 where its urllib has it",
+  { skip: noPython },
+  async () => {
+    const probe = await run(PYTHON, [
+      "-c",
+      "import urllib.request as u\ntry:\n u.AbstractDigestAuthHandler().get_algorithm_impls('SHA-256'); print('yes', end='')\n" +
+      "except ValueError as e: print(e, end='')",
+    ]);
+    const answer = await urllib("digest", "/sha256/");
+    if (probe === "yes") {
+      assert.equal(answer, "200 jon SHA-256");
+    } else {
+      // urllib answers the first challenge only, and this one has no SHA-256: it says so.
+      assert.equal(probe, "Unsupported digest authentication algorithm 'SHA-256'");
+      assert.equal(
+        answer,
+        "error: ValueError Unsupported digest authentication algorithm 'SHA-256'",
+      );
+      // Offering MD5 first serves it (see md5first above).
+    }
+  },
+);

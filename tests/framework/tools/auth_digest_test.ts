@@ -126,7 +126,7 @@ test("auth_digest: headers that cannot be parsed are 400s with CherryPy's messag
     good.replace(/, cnonce="[^"]*"/, ""),
     authorization(challenge, { username: "jon", password: "x", uri: "/p/", qop: null }) +
     ', cnonce="abc"',
-    good.replace("username=", 'username*=UTF-8\'\'jon, username='),
+    good.replace("username=", "username*=UTF-8''jon, username="),
     good.replace('username="jon"', "username*=UTF-8''%FF"),
     good + ", userhash=maybe",
   ];
@@ -158,7 +158,7 @@ test("auth_digest: headers that cannot be parsed are 400s with CherryPy's messag
   web.assertBody("Hello jon");
 });
 
-test("auth_digest: a right answer on a nonce older than 600 s gets 401 with stale=\"true\"", async () => {
+test('auth_digest: a right answer on a nonce older than 600 s gets 401 with stale="true"', async () => {
   const { web } = serve();
   const old = auth_digest.synthesizeNonce("localhost", KEY, Math.floor(Date.now() / 1000) - 601);
   const challenge = auth_digest.wwwAuthenticate("localhost", KEY, { nonce: old });
@@ -255,17 +255,24 @@ test("auth_digest: qop=auth-int covers the body, which the handler still gets", 
 });
 
 test("auth_digest: userhash (RFC 7616) and username* (RFC 8187); UTF-8 user names", async () => {
-  const { web } = serve({ "tools.auth_digest.userhash": true, "tools.auth_digest.algorithm": "SHA-256" });
+  const { web } = serve({
+    "tools.auth_digest.userhash": true,
+    "tools.auth_digest.algorithm": "SHA-256",
+  });
   await web.getPage("/p/");
   const challenge = challenges(web)[0]!;
   assert.match(challenge, /, charset="UTF-8", userhash=true$/);
   const creds = { username: "jöhn", password: "pässwörd", uri: "/p/" };
   for (const how of [{}, { userhash: true }, { extended: true }]) {
-    await web.getPage("/p/", { headers: { Authorization: authorization(challenge, { ...creds, ...how }) } });
+    await web.getPage("/p/", {
+      headers: { Authorization: authorization(challenge, { ...creds, ...how }) },
+    });
     web.assertBody("Hello jöhn");
   }
   await web.getPage("/p/", {
-    headers: { Authorization: authorization(challenge, { ...creds, username: "nobody", userhash: true }) },
+    headers: {
+      Authorization: authorization(challenge, { ...creds, username: "nobody", userhash: true }),
+    },
   });
   web.assertStatus(401);
   // A store of one's own finds hashed names through get_username.
@@ -319,7 +326,10 @@ test("auth_digest: get_ha1_dict_plain, get_ha1_dict, get_ha1_file_htdigest; asyn
   assert.equal(plain("localhost", "constructor"), null);
   const md5 = h("MD5", "jon:localhost:secret");
   const sha = h("SHA-256", "jon:localhost:secret");
-  const dict = auth_digest.getHa1Dict({ jon: md5, ada: { "SHA-256": h("SHA-256", "ada:localhost:x") } });
+  const dict = auth_digest.getHa1Dict({
+    jon: md5,
+    ada: { "SHA-256": h("SHA-256", "ada:localhost:x") },
+  });
   assert.equal(dict("localhost", "jon"), md5);
   assert.equal(dict("localhost", "jon", "MD5"), md5);
   assert.equal(dict("localhost", "jon", "SHA-256"), null);
@@ -382,7 +392,10 @@ test("auth_digest: options are checked where they are written, and when a reques
     { "tools.auth_digest.realm": 'a"b' },
     /^Error: Config section \[\/p\]: tools\.auth_digest\.realm cannot contain the " \(quote\)/,
   );
-  throwsMount({ "tools.auth_digest.key": "" }, /tools\.auth_digest\.key must be a non-empty string/);
+  throwsMount(
+    { "tools.auth_digest.key": "" },
+    /tools\.auth_digest\.key must be a non-empty string/,
+  );
   throwsMount({ "tools.auth_digest.get_ha1": { jon: "x" } }, /get_ha1 must be a function/);
   throwsMount({ "tools.auth_digest.algorithm": "SHA-1" }, /algorithm must be one of MD5/);
   throwsMount({ "tools.auth_digest.algorithm": [] }, /algorithm must be one of MD5/);
@@ -416,7 +429,7 @@ test("auth_digest: debug writes each step to the error log (TOOLS.AUTH_DIGEST)",
   await web.getPage("/p/", { headers: { Authorization: authorization(challenge, creds) } });
   web.assertBody("Hello jon");
   const lines = errors.filter((e) => e.includes("TOOLS.AUTH_DIGEST"));
-  assert.ok(lines.some((l) => l.endsWith('TOOLS.AUTH_DIGEST ' + challenge)));
+  assert.ok(lines.some((l) => l.endsWith("TOOLS.AUTH_DIGEST " + challenge)));
   assert.ok(lines.some((l) => l.includes("TOOLS.AUTH_DIGEST authorization : Digest username=")));
   assert.ok(lines.some((l) => l.endsWith("TOOLS.AUTH_DIGEST validate_nonce: True")));
   assert.ok(lines.some((l) => l.endsWith("TOOLS.AUTH_DIGEST digest matches auth.response")));
