@@ -35,7 +35,13 @@ import {
   PayloadTooLargeError,
   RequestTimeoutError,
   type ServeOptions,
+  type WebSocketEvents,
+  WebSocketHandshakeError,
+  type WebSocketUpgrade,
+  type WebSocketUpgradeOptions,
 } from "./types.ts";
+import { DenoWebSocket } from "./_deno_websocket.ts";
+import { checkHandshake } from "./_websocket_handshake.ts";
 
 type StreamFrom = { from(source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> };
 
@@ -46,6 +52,16 @@ interface ServeContext {
   readonly scheme: string;
   readonly maxBody: number;
   readonly timeoutMs: number;
+  /** The WebSockets open (or closing) on this server, and whether it is stopping. */
+  readonly webSockets: WebSocketCtx;
+}
+
+interface WebSocketCtx {
+  readonly D: DenoApi;
+  readonly open: Set<DenoWebSocket>;
+  stopping: boolean;
+  /** Ends the wait for WebSockets to finish closing (the drain's deadline). */
+  cut?: () => void;
 }
 
 /**
@@ -143,6 +159,35 @@ class DenoIncoming implements IncomingRequest {
 
   get signal(): AbortSignal {
     return this.#req.signal;
+  }
+
+  /** The WebSocket this request asked to switch to, if any. */
+  upgrade: DenoWebSocket | null = null;
+
+  upgradeWebSocket(
+    events: WebSocketEvents,
+    options: WebSocketUpgradeOptions = {},
+  ): WebSocketUpgrade {
+    const headers = checkHandshake(this, this.watch !== null, options.protocol);
+    if (this.#ctx.webSockets.stopping) {
+      throw new WebSocketHandshakeError(503, "The server is shutting down: try again later.");
+    }
+    const socket = this.upgrade = new DenoWebSocket(events, options);
+    return { socket, headers };
+  }
+
+  /** The answer to this request: the switch to its WebSocket when `out` is a `101`. */
+  answer(out: OutgoingResponse | Response): Response {
+    const ws = this.upgrade!;
+    if (out instanceof Response || out.status !== 101) {
+      ws.abandon();
+      return toResponse(out);
+    }
+    const { D, open } = this.#ctx.webSockets;
+    const response = ws.accept(D, this.#req, out);
+    open.add(ws);
+    ws.closed.then(() => open.delete(ws));
+    return response;
   }
 
   toRequest(): Request {
@@ -293,6 +338,7 @@ export async function serveNative(D: DenoApi, options: ServeOptions): Promise<Na
     scheme: options.tls ? "https" : "http",
     maxBody,
     timeoutMs: options.timeoutMs ?? 0,
+    webSockets: { D, open: new Set(), stopping: false },
   };
   const serveOptions: Parameters<DenoApi["serve"]>[0] = {
     onListen(addr) {
@@ -357,9 +403,14 @@ export async function serveNative(D: DenoApi, options: ServeOptions): Promise<Na
       return respond(failure(e, onError), body, watch);
     }
     if (body === null) {
-      return result instanceof Promise
-        ? result.then(toResponse, failWithoutBody)
-        : toResponse(result);
+      // A WebSocket handshake (no body) may have asked for the switch while it was handled.
+      if (result instanceof Promise) {
+        return result.then(
+          (out) => incoming.upgrade === null ? toResponse(out) : incoming.answer(out),
+          failWithoutBody,
+        );
+      }
+      return incoming.upgrade === null ? toResponse(result) : incoming.answer(result);
     }
     return result instanceof Promise
       ? result.then(
@@ -373,9 +424,23 @@ export async function serveNative(D: DenoApi, options: ServeOptions): Promise<Na
   let closed: Promise<void> | undefined;
   return {
     addr: ctx.local,
-    shutdown: () => closed ??= server.shutdown(),
+    shutdown: () =>
+      closed ??= (async () => {
+        // WebSockets first: each gets our 1001 and the time to finish its closing handshake
+        // (Deno's shutdown would close them at once with a 1001 of its own).
+        const ws = ctx.webSockets;
+        ws.stopping = true;
+        for (const socket of ws.open) socket.goAway();
+        const all = Promise.all([...ws.open].map((socket) => socket.closed));
+        await Promise.race([all, new Promise<void>((resolve) => ws.cut = resolve)]);
+        await server.shutdown();
+        await all;
+      })(),
     closeAllConnections() {
-      // Deno offers no handle on its connections; the server layer answers what is left.
+      // Deno offers no handle on its connections; the server layer answers what is left, and
+      // Deno's shutdown closes the WebSockets still closing.
+      ctx.webSockets.cut?.();
     },
+    openWebSockets: () => ctx.webSockets.open.size,
   };
 }

@@ -286,5 +286,6 @@ export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
     closeAllConnections() {
       engine.closeAll();
     },
+    openWebSockets: () => engine.webSockets(),
   };
 }

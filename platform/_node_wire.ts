@@ -119,6 +119,7 @@ export function serve(options: ServeOptions): Promise<NativeServer> {
           h2?.closeAll();
           for (const socket of sockets) socket.destroy();
         },
+        openWebSockets: () => engine.webSockets(),
       });
     };
     if (options.fd !== undefined) server.listen({ fd: options.fd }, onListening);

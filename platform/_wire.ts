@@ -37,6 +37,7 @@ import {
   type WireSocket,
 } from "./_wire_request.ts";
 import { standardReason } from "./_status.ts";
+import type { SwitchedConnection, WireWebSocket } from "./_websocket.ts";
 import { TOO_LARGE_BODY } from "./_body.ts";
 import { INTERNAL_ERROR_BODY, isBodylessStatus } from "./_shared.ts";
 import {
@@ -92,6 +93,8 @@ export class Connection implements WireConnection {
   /** `true` once the socket closed. */
   closed = false;
   #drainWaiters: Array<() => void> = [];
+  /** Once the connection switched protocols (a WebSocket), what takes its socket's events. */
+  switched: SwitchedConnection | null = null;
 
   /** Serves `socket`; its adapter delivers what it receives to the `on*` methods. */
   constructor(socket: WireSocket, settings: Settings, all: Set<Connection>) {
@@ -109,6 +112,7 @@ export class Connection implements WireConnection {
   /** Checks this connection's timeouts (called every tick). */
   sweep(now: number): void {
     if (this.closed) return;
+    if (this.switched !== null) return this.switched.sweep();
     const elapsed = now - this.#since;
     if (this.#ending) {
       // Ended by us; the client has had a moment to close its side.
@@ -139,11 +143,13 @@ export class Connection implements WireConnection {
    * `Connection: close`), or it closes after a grace of about a second (see `sweep`).
    */
   closeIfIdle(): void {
+    if (this.switched !== null) return this.switched.goAway();
     if (this.idle && this.#served && !this.closed) this.socket.destroy();
   }
 
   /** Bytes received (the adapter calls this). */
   onData(chunk: Buffer): void {
+    if (this.switched !== null) return this.switched.onData(chunk);
     if (this.#ending) return;
     const pending = this.#pending;
     if (pending === null) {
@@ -174,6 +180,7 @@ export class Connection implements WireConnection {
 
   /** The client half-closed its side (the adapter calls this). */
   onEnd(): void {
+    if (this.switched !== null) return this.switched.onEnd();
     if (this.#ending || this.closed) {
       this.socket.destroy();
       return;
@@ -200,6 +207,7 @@ export class Connection implements WireConnection {
     this.#exchange?.aborted();
     this.#clientGone();
     this.onDrain();
+    this.switched?.onClose();
   }
 
   /** The socket can take more bytes (the adapter calls this). */
@@ -346,6 +354,10 @@ export class Connection implements WireConnection {
 
   /** Writes the response; returns a promise while a streamed body is being sent. */
   #write(exchange: WireIncoming, out: OutgoingResponse): Promise<void> | undefined {
+    if (exchange.upgrade !== null) {
+      if (out.status === 101 && !this.closed) return this.#switch(exchange, exchange.upgrade, out);
+      exchange.upgrade.abandon();
+    }
     if (this.closed) {
       cancelBody(out.body);
       this.#finished(exchange, false);
@@ -404,6 +416,21 @@ export class Connection implements WireConnection {
     }
     socket.write(head, "latin1");
     return this.#stream(exchange, body, chunked, facts.length, keepAlive);
+  }
+
+  /** Answers `101` and hands the socket over to the WebSocket `ws` (`_websocket.ts`). */
+  #switch(exchange: WireIncoming, ws: WireWebSocket, out: OutgoingResponse): undefined {
+    cancelBody(out.body);
+    exchange.headSent = true;
+    const rest = this.#pending;
+    this.#exchange = null;
+    this.#reader = null;
+    this.#pending = null;
+    this.#ending = true;
+    this.switched = ws;
+    this.flow();
+    ws.attach(this.socket, out, dateText, rest, this.settings.closing);
+    return undefined;
   }
 
   /**

@@ -75,7 +75,8 @@ export class WireEngine {
 
   /**
    * Stops taking requests on kept-alive connections: idle ones close now, busy ones after their
-   * response, fresh ones after answering their first request. Resolves when all are closed.
+   * response, fresh ones after answering their first request; WebSockets are closed with 1001.
+   * Resolves when all are closed.
    */
   drain(): Promise<void> {
     this.settings.closing = true;
@@ -89,6 +90,13 @@ export class WireEngine {
       const poll = setInterval(check, 20);
       check();
     });
+  }
+
+  /** How many connections are WebSockets now (open or closing). */
+  webSockets(): number {
+    let n = 0;
+    for (const conn of this.connections) if (conn.switched?.live) n++;
+    return n;
   }
 
   /** Closes every connection now. */

@@ -8,7 +8,14 @@
 
 import { guardBody } from "./_body.ts";
 import { ChunkedBodyError, ChunkedDecoder, type Head } from "./_http1.ts";
-import type { IncomingRequest, NativeHandler } from "./types.ts";
+import type {
+  IncomingRequest,
+  NativeHandler,
+  WebSocketEvents,
+  WebSocketUpgrade,
+  WebSocketUpgradeOptions,
+} from "./types.ts";
+import { prepareUpgrade, type WireWebSocket } from "./_websocket.ts";
 
 /** Body bytes queued for the application before the socket stops reading. */
 const BODY_HIGH_WATER = 256 * 1024;
@@ -297,6 +304,19 @@ export class WireIncoming implements IncomingRequest {
   /** The client went away before the response was complete (aborts {@link signal}). */
   aborted(): void {
     this.#abort?.abort();
+  }
+
+  /** The WebSocket this request asked to switch to (`_websocket.ts`), if any. */
+  upgrade: WireWebSocket | null = null;
+
+  upgradeWebSocket(
+    events: WebSocketEvents,
+    options: WebSocketUpgradeOptions = {},
+  ): WebSocketUpgrade {
+    const hasBody = this.reader !== null;
+    const prepared = prepareUpgrade(this, hasBody, this.conn.settings.closing, events, options);
+    this.upgrade = prepared.socket;
+    return prepared.upgrade;
   }
 
   toRequest(): Request {

@@ -153,4 +153,9 @@ export interface DenoApi {
       info: { remoteAddr: DenoNetAddr },
     ) => Response | Promise<Response>,
   ): DenoHttpServer;
+  /** Switches a `Deno.serve` request to a WebSocket (the `native` engine's WebSockets). */
+  upgradeWebSocket(
+    request: Request,
+    options?: { protocol?: string; idleTimeout?: number },
+  ): { socket: WebSocket; response: Response };
 }

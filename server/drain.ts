@@ -1,11 +1,12 @@
 /**
  * The graceful stop of an HTTP server, step by step:
  *
- * 1. stop accepting connections; close idle keep-alive connections at once;
- * 2. let in-flight requests finish; every response sent from now on carries
- *    `Connection: close`, so a kept-alive connection closes after its last response;
+ * 1. stop accepting connections; close idle keep-alive connections at once; start the closing
+ *    handshake of every WebSocket with 1001 (Going Away), logging how many;
+ * 2. let in-flight requests finish, and WebSockets finish closing; every response sent from now
+ *    on carries `Connection: close`, so a kept-alive connection closes after its last response;
  * 3. at the deadline (`shutdown_timeout`), answer what is still in flight with 503, close every
- *    remaining connection, and log how many requests were cut.
+ *    remaining connection, and log how many requests and WebSockets were cut.
  *
  * @module
  */
@@ -40,6 +41,10 @@ export class Drain {
   readonly #log: DrainLog | undefined;
   /** How many requests were cut at the deadline. */
   cut = 0;
+  /** How many WebSockets were open when the stop began (each was closed with 1001). */
+  webSockets = 0;
+  /** How many WebSockets had not finished closing at the deadline (their connections dropped). */
+  cutWebSockets = 0;
 
   /** Creates the drain; `log` receives the report of cut requests. */
   constructor(log?: DrainLog) {
@@ -71,18 +76,24 @@ export class Drain {
     timeoutMs: number,
     cutResponse: OutgoingResponse,
   ): Promise<void> {
+    const sockets = this.webSockets = native.openWebSockets?.() ?? 0;
+    if (sockets > 0) this.#log?.(`Closing ${sockets} WebSocket(s) with 1001 (Going Away).`, 20);
     const closed = native.shutdown().then(() => true as const);
     const deadline = timer(timeoutMs);
     const drained = await Promise.race([closed, deadline.done]);
     deadline.clear();
     if (drained) return;
     this.cut = pending.size;
+    this.cutWebSockets = native.openWebSockets?.() ?? 0;
     for (const answer of [...pending]) answer(cutResponse);
     pending.clear();
     native.closeAllConnections();
     this.#log?.(
       `Shutdown timeout (${timeoutMs / 1000} s) reached: ${this.cut} request(s) still in ` +
-        "flight were cut and their connections closed.",
+        "flight were cut and their connections closed." +
+        (this.cutWebSockets > 0
+          ? ` ${this.cutWebSockets} WebSocket(s) that had not finished closing were dropped.`
+          : ""),
       30,
     );
     const grace = timer(1000);

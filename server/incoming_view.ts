@@ -85,4 +85,10 @@ export class IncomingView implements IncomingRequest {
   toRequest(): Request {
     return this.inner.toRequest();
   }
+  /** The switch to a WebSocket, where the engine of the request offers it. */
+  get upgradeWebSocket(): IncomingRequest["upgradeWebSocket"] {
+    const inner = this.inner;
+    if (inner.upgradeWebSocket === undefined) return undefined;
+    return (events, options) => inner.upgradeWebSocket!(events, options);
+  }
 }
