@@ -60,6 +60,17 @@ export {
   type ToolDecorator,
   type ToolOptions,
 } from "./tools/tools.ts";
+export { WebSocketTool, type WebSocketToolOptions } from "./tools/websocket.ts";
+export {
+  BinaryMessage,
+  type CloseInfo,
+  EchoWebSocket,
+  type Message,
+  TextMessage,
+  WebSocketHandler,
+  type WebSocketHandlerClass,
+  type WebSocketHandlerInit,
+} from "./tools/websocket_handler.ts";
 
 // Dispatch: `cherrypy.dispatch.*`, the base Dispatcher, expose and popargs.
 export { dispatch, type DispatchNamespace } from "./dispatch/dispatchers.ts";

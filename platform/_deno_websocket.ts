@@ -77,7 +77,12 @@ export class DenoWebSocket implements ServerWebSocket {
       if (this.#state === "closed") return;
       this.#state = "closed";
       clearTimeout(this.#idleTimer);
-      const code = e.code === CloseCode.NoStatus && this.#failed !== 0 ? this.#failed : e.code;
+      // Deno reports a connection that dropped without a close frame with code 0: that is 1006.
+      const code = e.code === 0
+        ? CloseCode.Abnormal
+        : e.code === CloseCode.NoStatus && this.#failed !== 0
+        ? this.#failed
+        : e.code;
       this.#events.close(code, e.reason, e.wasClean);
       this.#done();
     };

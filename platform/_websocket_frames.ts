@@ -200,6 +200,8 @@ export class FrameParser {
     const head = this.#head;
     while (at < chunk.length) {
       head[this.#headLength++] = chunk[at++]!;
+      // What the first two bytes say is checked at once: a bad frame fails before the rest.
+      if (this.#headLength === 2) this.#checkStart(head[0]!, head[1]!);
       if (this.#headLength >= 2 && this.#headLength === this.#headSize()) {
         this.#startFrame();
         return at;
@@ -214,15 +216,39 @@ export class FrameParser {
     return 2 + (len === 126 ? 2 : len === 127 ? 8 : 0) + 4;
   }
 
+  /** Checks the first two bytes of a frame: reserved bits, mask, opcode, control frames. */
+  #checkStart(b0: number, b1: number): void {
+    if (b0 & 0x70) {
+      throw new FrameError(CloseCode.ProtocolError, "Reserved bits set (no extension agreed).");
+    }
+    if (!(b1 & 0x80)) throw new FrameError(CloseCode.ProtocolError, "A client frame is unmasked.");
+    const opcode = b0 & 0x0f;
+    if (opcode >= 8) {
+      if (opcode > Opcode.Pong) {
+        throw new FrameError(CloseCode.ProtocolError, `Unknown opcode ${opcode}.`);
+      }
+      if (!(b0 & 0x80)) {
+        throw new FrameError(CloseCode.ProtocolError, "A control frame is fragmented.");
+      }
+      if ((b1 & 0x7f) > 125) {
+        throw new FrameError(CloseCode.ProtocolError, "A control frame is over 125 bytes.");
+      }
+    } else if (opcode === Opcode.Continuation) {
+      if (this.#message === 0) {
+        throw new FrameError(CloseCode.ProtocolError, "A continuation frame starts no message.");
+      }
+    } else if (opcode === Opcode.Text || opcode === Opcode.Binary) {
+      if (this.#message !== 0) {
+        throw new FrameError(CloseCode.ProtocolError, "A new message inside a fragmented one.");
+      }
+    } else throw new FrameError(CloseCode.ProtocolError, `Unknown opcode ${opcode}.`);
+  }
+
   #startFrame(): void {
     const head = this.#head;
     const b0 = head[0]!;
     const b1 = head[1]!;
     this.#headLength = 0;
-    if (b0 & 0x70) {
-      throw new FrameError(CloseCode.ProtocolError, "Reserved bits set (no extension agreed).");
-    }
-    if (!(b1 & 0x80)) throw new FrameError(CloseCode.ProtocolError, "A client frame is unmasked.");
     const fin = (b0 & 0x80) !== 0;
     const opcode = b0 & 0x0f;
     let length = b1 & 0x7f;
@@ -238,25 +264,10 @@ export class FrameParser {
       length = high * 0x100000000 + head.readUInt32BE(6);
       at = 10;
     }
-    if (opcode >= 8) {
-      if (opcode > Opcode.Pong) {
-        throw new FrameError(CloseCode.ProtocolError, `Unknown opcode ${opcode}.`);
-      }
-      if (!fin) throw new FrameError(CloseCode.ProtocolError, "A control frame is fragmented.");
-      if (length > 125) {
-        throw new FrameError(CloseCode.ProtocolError, "A control frame is over 125 bytes.");
-      }
-    } else if (opcode === Opcode.Continuation) {
-      if (this.#message === 0) {
-        throw new FrameError(CloseCode.ProtocolError, "A continuation frame starts no message.");
-      }
-    } else if (opcode === Opcode.Text || opcode === Opcode.Binary) {
-      if (this.#message !== 0) {
-        throw new FrameError(CloseCode.ProtocolError, "A new message inside a fragmented one.");
-      }
+    if (opcode === Opcode.Text || opcode === Opcode.Binary) {
       this.#message = opcode;
       this.#size = 0;
-    } else throw new FrameError(CloseCode.ProtocolError, `Unknown opcode ${opcode}.`);
+    }
     if (opcode < 8) {
       this.#size += length;
       if (this.#max > 0 && this.#size > this.#max) {

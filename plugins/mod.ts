@@ -26,3 +26,4 @@ export * from "./monitor.ts";
 export * from "./autoreload.ts";
 export * from "./thread_manager.ts";
 export * from "./workers.ts";
+export * from "./websocket.ts";

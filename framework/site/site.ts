@@ -11,6 +11,7 @@ import { Autoreloader, SignalHandler, ThreadManager, Workers } from "../../plugi
 import { type AppConfig, Application, type Site } from "../app/application.ts";
 import { Tree } from "../app/tree.ts";
 import { DEFAULT_TOOL_CONFIG } from "../tools/builtin_tools.ts";
+import { WebSocketTool } from "../tools/websocket.ts";
 import { Checker } from "./checker.ts";
 import { readConfigFile } from "../config/config_file.ts";
 import {
@@ -80,6 +81,8 @@ engine.autoreload.subscribe();
 engine.thread_manager.subscribe();
 engine.timeout_monitor.subscribe();
 engine.workers.subscribe();
+// tools.websocket announces new connections on the engine (a WebSocketPlugin tracks them).
+WebSocketTool.defaultBus = engine;
 
 /**
  * Publishes `channel` when something listens to it (a request pays nothing otherwise), with

@@ -15,6 +15,7 @@ import { encode } from "./encode.ts";
 import { logHeaders, logTracebacks } from "./log_errors.ts";
 import { trailingSlash } from "./trailing_slash.ts";
 import { Tool, Toolbox } from "./tools.ts";
+import { WebSocketTool } from "./websocket.ts";
 
 export { type HeaderElement, headerElements } from "../core/header_elements.ts";
 
@@ -32,6 +33,8 @@ export interface DefaultTools extends Toolbox {
   auth_basic: AuthBasicTool;
   /** HTTP Digest authentication (`before_handler`, priority 1). */
   auth_digest: AuthDigestTool;
+  /** Switches requests to WebSockets (`before_request_body`; see `docs/websockets.md`). */
+  websocket: WebSocketTool;
 }
 
 /**
@@ -53,6 +56,7 @@ tools.log_tracebacks = new Tool("before_error_response", logTracebacks);
 tools.log_headers = new Tool("before_error_response", logHeaders);
 tools.auth_basic = new AuthBasicTool();
 tools.auth_digest = new AuthDigestTool();
+tools.websocket = new WebSocketTool();
 
 /** The tools CherryPy's global config turns on by default. */
 export const DEFAULT_TOOL_CONFIG: Readonly<Record<string, unknown>> = {

@@ -12,3 +12,5 @@ export * from "./encode.ts";
 export * from "./log_errors.ts";
 export * from "./tools.ts";
 export * from "./trailing_slash.ts";
+export * from "./websocket.ts";
+export * from "./websocket_handler.ts";
