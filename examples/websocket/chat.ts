@@ -61,9 +61,11 @@ export class Chat {
 </script></body></html>`;
   }
 
-  /** The WebSocket. */
+  /** The WebSocket; its handler reads `name` from `cherrypy.request.params`. */
   @cherrypy.expose
-  ws(): void {}
+  ws(name = ""): void {
+    void name;
+  }
 
   /** Broadcasts `text` to every connection from a plain request. */
   @cherrypy.expose

@@ -244,8 +244,9 @@ export function upgrade(this: Tool, options: WebSocketToolOptions): void {
   try {
     prepared = incoming.upgradeWebSocket({
       open() {
-        driver.deliver("opened", []);
+        // Tracked first, so that what opened() broadcasts reaches this connection too.
         publishHandler(bus, handler);
+        driver.deliver("opened", []);
       },
       message(data) {
         const message = typeof data === "string" ? new TextMessage(data) : new BinaryMessage(data);

@@ -359,3 +359,36 @@ test("websocket (cherrypy): a stop past shutdown_timeout drops sockets that do n
     logged.join("\n"),
   );
 });
+
+if (ENGINES.includes("native")) {
+  // Deno frames the native engine's WebSockets itself: a frame it refuses ends the connection
+  // without a close frame (and it takes unmasked client frames); see docs/runtimes.md.
+  for (
+    const [what, send] of [
+      [
+        "reserved bits",
+        (ws: Awaited<ReturnType<typeof rawWebSocket>>) => ws.frame(1, "hi", { rsv: 4 }),
+      ],
+      [
+        "invalid UTF-8",
+        (ws: Awaited<ReturnType<typeof rawWebSocket>>) => ws.frame(1, new Uint8Array([0x68, 0xc3])),
+      ],
+      ["an unknown opcode", (ws: Awaited<ReturnType<typeof rawWebSocket>>) => ws.frame(3, "hi")],
+    ] as const
+  ) {
+    test(`websocket (native): ${what} ends the connection; serving goes on`, async () => {
+      const s = await serveEcho("native");
+      try {
+        const ws = await rawWebSocket(s.port, "/ws");
+        send(ws);
+        await Promise.race([ws.closed, sleep(3000)]);
+        assert.ok(ws.isClosed(), "the server closed the connection");
+        await eventually(() => s.closes.length === 1 || undefined, 5000, "server close event");
+        assert.equal(s.closes[0]!.clean, false);
+        await stillServes(s.port);
+      } finally {
+        await s.server.stop();
+      }
+    });
+  }
+}
