@@ -119,6 +119,25 @@ export interface WebSocketUpgradeOptions {
 /**
  * A WebSocket connection on the server side, the same on every engine: the project's own
  * (RFC 6455 framing in `platform/_websocket.ts`) and Deno's `native` one (`Deno.upgradeWebSocket`).
+ *
+ * @example An echo server on a native gateway (no framework)
+ * ```ts
+ * import { HTTPServer, type IncomingRequest, type OutgoingResponse } from "../mod.ts";
+ * const server = new HTTPServer({ host: "127.0.0.1", port: 0 }, {
+ *   handle(req: IncomingRequest): OutgoingResponse {
+ *     const { socket, headers } = req.upgradeWebSocket!({
+ *       open() {},
+ *       message(data) {
+ *         socket.send(data);
+ *       },
+ *       close(code) {
+ *         console.log(`closed with ${code}`);
+ *       },
+ *     });
+ *     return { status: 101, headers: [...headers], body: null };
+ *   },
+ * });
+ * ```
  */
 export interface ServerWebSocket {
   /** The subprotocol agreed on in the handshake (`""`: none). */
@@ -151,7 +170,7 @@ export interface WebSocketUpgrade {
    * The headers the `101` answer carries (`Upgrade`, `Connection`, `Sec-WebSocket-Accept` and
    * `Sec-WebSocket-Protocol`); the engine sends these whatever the response says.
    */
-  readonly headers: ReadonlyArray<readonly [string, string]>;
+  readonly headers: Array<[string, string]>;
 }
 
 /**
@@ -162,13 +181,9 @@ export class WebSocketHandshakeError extends Error {
   /** The status to answer with. */
   readonly status: number;
   /** Headers the answer carries (`Sec-WebSocket-Version: 13` for a version mismatch). */
-  readonly headers: ReadonlyArray<readonly [string, string]>;
+  readonly headers: Array<[string, string]>;
   /** Creates the error. */
-  constructor(
-    status: number,
-    message: string,
-    headers: ReadonlyArray<readonly [string, string]> = [],
-  ) {
+  constructor(status: number, message: string, headers: Array<[string, string]> = []) {
     super(message);
     this.name = "WebSocketHandshakeError";
     this.status = status;

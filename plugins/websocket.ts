@@ -10,7 +10,18 @@
 import type { Bus, Listener } from "../bus/mod.ts";
 import { SimplePlugin } from "./simple_plugin.ts";
 
-/** What the plugin needs of a WebSocket handler (the framework's `WebSocketHandler`). */
+/**
+ * What the plugin needs of a WebSocket handler (the framework's `WebSocketHandler`).
+ *
+ * @example Track a connection by hand
+ * ```ts
+ * import { Bus, type ManagedWebSocket, WebSocketPlugin } from "../mod.ts";
+ * declare const ws: ManagedWebSocket;
+ * const plugin = new WebSocketPlugin(new Bus());
+ * plugin.handle(ws);
+ * plugin.broadcast("hello");
+ * ```
+ */
 export interface ManagedWebSocket {
   /** `true` once the connection is closed. */
   readonly terminated: boolean;

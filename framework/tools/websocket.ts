@@ -29,7 +29,26 @@ import {
   type WebSocketHandlerClass,
 } from "./websocket_handler.ts";
 
-/** The options of `tools.websocket`. */
+/**
+ * The options of `tools.websocket`.
+ *
+ * @example Every option, by decorator
+ * ```ts
+ * import * as cherrypy from "../../mod.ts";
+ * const options: cherrypy.WebSocketToolOptions = {
+ *   handler_cls: cherrypy.EchoWebSocket,
+ *   protocols: ["chat"],
+ *   heartbeat_freq: 30,
+ *   max_message_size: 64 * 1024,
+ *   idle_timeout: 600,
+ * };
+ * class Root {
+ *   @cherrypy.expose
+ *   @cherrypy.tools.websocket({ ...options })
+ *   ws() {}
+ * }
+ * ```
+ */
 export interface WebSocketToolOptions {
   /** The class whose instance handles each connection (default {@link WebSocketHandler}). */
   handler_cls?: WebSocketHandlerClass;
@@ -125,7 +144,10 @@ class HandlerDriver {
     this.#serving = serving;
   }
 
-  /** Sets the handler (made after the socket, which needs the driver for its events). */
+  /** The handler (made after the socket, which needs the driver for its events). */
+  get handler(): WebSocketHandler {
+    return this.#handler!;
+  }
   set handler(handler: WebSocketHandler) {
     this.#handler = handler;
   }
@@ -239,13 +261,12 @@ export function upgrade(this: Tool, options: WebSocketToolOptions): void {
   const heartbeat = options.heartbeat_freq || null;
   const driver = new HandlerDriver(serving);
   const bus = (this as WebSocketTool).bus ?? WebSocketTool.defaultBus;
-  let handler!: WebSocketHandler;
   let prepared;
   try {
     prepared = incoming.upgradeWebSocket({
       open() {
         // Tracked first, so that what opened() broadcasts reaches this connection too.
-        publishHandler(bus, handler);
+        publishHandler(bus, driver.handler);
         driver.deliver("opened", []);
       },
       message(data) {
@@ -257,7 +278,7 @@ export function upgrade(this: Tool, options: WebSocketToolOptions): void {
       },
       close(code, reason) {
         driver.deliver("closed", [code, reason]);
-        driver.after(() => handler._ended({ code, reason }));
+        driver.after(() => driver.handler._ended({ code, reason }));
       },
     }, {
       protocol,
@@ -270,7 +291,7 @@ export function upgrade(this: Tool, options: WebSocketToolOptions): void {
     for (const [name, value] of e.headers) response.headers.set(name, value);
     throw new HTTPError(e.status, e.message);
   }
-  handler = new Handler({
+  const handler = new Handler({
     socket: prepared.socket,
     protocols: protocol === null ? [] : [protocol],
     request,

@@ -14,7 +14,20 @@
 import type { ServerWebSocket } from "../../platform/mod.ts";
 import type { Request } from "../core/request.ts";
 
-/** A text message: `data` is its text. */
+/**
+ * A text message: `data` is its text.
+ *
+ * @example Answer text and binary messages differently
+ * ```ts
+ * import * as cherrypy from "../../mod.ts";
+ * class Shout extends cherrypy.WebSocketHandler {
+ *   override received_message(message: cherrypy.Message) {
+ *     if (message instanceof cherrypy.TextMessage) this.send(message.data.toUpperCase());
+ *     else this.send(message.data.length + " bytes");
+ *   }
+ * }
+ * ```
+ */
 export class TextMessage {
   /** The text. */
   readonly data: string;
@@ -34,7 +47,19 @@ export class TextMessage {
   }
 }
 
-/** A binary message: `data` is its bytes. */
+/**
+ * A binary message: `data` is its bytes.
+ *
+ * @example Sum the bytes of binary messages
+ * ```ts
+ * import * as cherrypy from "../../mod.ts";
+ * class Summer extends cherrypy.WebSocketHandler {
+ *   override received_message(message: cherrypy.Message) {
+ *     if (message.is_binary) this.send(String(message.data.reduce((a, b) => a + b, 0)));
+ *   }
+ * }
+ * ```
+ */
 export class BinaryMessage {
   /** The bytes. */
   readonly data: Uint8Array;
@@ -54,10 +79,39 @@ export class BinaryMessage {
   }
 }
 
-/** A message a WebSocket received or sends. */
+/**
+ * A message a WebSocket received or sends.
+ *
+ * @example Echo a message as it came (what `EchoWebSocket` does)
+ * ```ts
+ * import * as cherrypy from "../../mod.ts";
+ * class Echo extends cherrypy.WebSocketHandler {
+ *   override received_message(message: cherrypy.Message) {
+ *     this.send(message.data, message.is_binary);
+ *   }
+ * }
+ * ```
+ */
 export type Message = TextMessage | BinaryMessage;
 
-/** What the tool gives a handler it creates (see {@link WebSocketHandler}). */
+/**
+ * What the tool gives a handler it creates (see {@link WebSocketHandler}).
+ *
+ * @example A handler with a constructor of its own
+ * ```ts
+ * import * as cherrypy from "../../mod.ts";
+ * class Counted extends cherrypy.WebSocketHandler {
+ *   static open = 0;
+ *   constructor(init: cherrypy.WebSocketHandlerInit) {
+ *     super(init);
+ *     Counted.open++;
+ *   }
+ *   override closed() {
+ *     Counted.open--;
+ *   }
+ * }
+ * ```
+ */
 export interface WebSocketHandlerInit {
   /** The connection. */
   readonly socket: ServerWebSocket;
@@ -69,7 +123,17 @@ export interface WebSocketHandlerInit {
   readonly heartbeat_freq: number | null;
 }
 
-/** The close code and reason a connection ended with. */
+/**
+ * The close code and reason a connection ended with.
+ *
+ * @example Wait for a connection to end
+ * ```ts
+ * import type { CloseInfo, WebSocketHandler } from "../../mod.ts";
+ * declare const handler: WebSocketHandler;
+ * const info: CloseInfo = await handler.whenClosed;
+ * console.log(`closed with ${info.code}`);
+ * ```
+ */
 export interface CloseInfo {
   /** The close code (1000 normal, 1001 going away, 1006 dropped, ...). */
   readonly code: number;
@@ -237,5 +301,22 @@ export class EchoWebSocket extends WebSocketHandler {
   }
 }
 
-/** A handler class, as `tools.websocket.handler_cls` takes it. */
+/**
+ * A handler class, as `tools.websocket.handler_cls` takes it.
+ *
+ * @example Choose the handler class per path
+ * ```ts
+ * import * as cherrypy from "../../mod.ts";
+ * const handlers: Record<string, cherrypy.WebSocketHandlerClass> = {
+ *   "/echo": cherrypy.EchoWebSocket,
+ *   "/quiet": cherrypy.WebSocketHandler,
+ * };
+ * const conf = Object.fromEntries(
+ *   Object.entries(handlers).map(([path, cls]) => [
+ *     path,
+ *     { "tools.websocket.on": true, "tools.websocket.handler_cls": cls },
+ *   ]),
+ * );
+ * ```
+ */
 export type WebSocketHandlerClass = new (init: WebSocketHandlerInit) => WebSocketHandler;
