@@ -18,12 +18,14 @@
 
 import type { Bus } from "../../bus/mod.ts";
 import { WebSocketHandshakeError } from "../../platform/mod.ts";
+import { configRegistry } from "../config/config_registry.ts";
 import { HTTPError } from "../core/errors.ts";
 import type { HookOptions } from "../core/hooks.ts";
 import { callApplication, currentServing, runServing, type Serving } from "../core/serving.ts";
 import { Tool, type ToolCallable } from "./tools.ts";
 import {
   BinaryMessage,
+  EchoWebSocket,
   TextMessage,
   WebSocketHandler,
   type WebSocketHandlerClass,
@@ -370,3 +372,11 @@ export class WebSocketTool extends Tool {
     return super._hookFor(entries);
   }
 }
+
+// Config files name handler classes as CherryPy code does, ws4py's names included:
+// `tools.websocket.handler_cls = ws4py.websocket.EchoWebSocket`.
+for (const prefix of ["cherrypy.", "ws4py.websocket."]) {
+  configRegistry.register(prefix + "EchoWebSocket", EchoWebSocket);
+}
+configRegistry.register("cherrypy.WebSocketHandler", WebSocketHandler);
+configRegistry.register("ws4py.websocket.WebSocket", WebSocketHandler);

@@ -8,6 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as cherrypy from "../../../mod.ts";
 import { Bus } from "../../../bus/mod.ts";
+import { parseConfig } from "../../../framework/config/mod.ts";
 import { eventually, getPage, serveRoot } from "../../_helpers.ts";
 import { rawExchange } from "../../_raw.ts";
 import { closeEvent, closeOf, inbox, openWebSocket, rawWebSocket } from "../../_ws_raw.ts";
@@ -340,4 +341,35 @@ test("tools.websocket: a request served without the HTTP server cannot switch (5
   );
   assert.equal(res.status, 501);
   assert.match(await res.text(), /This request cannot become a WebSocket/);
+});
+
+test("tools.websocket: a config file names handler classes as CherryPy and ws4py code does", async () => {
+  const conf = parseConfig(
+    "[/ws]\n" +
+      "tools.websocket.on = True\n" +
+      "tools.websocket.handler_cls = ws4py.websocket.EchoWebSocket\n" +
+      "tools.websocket.protocols = ['chat']\n" +
+      "[/plain]\n" +
+      "tools.websocket.on = True\n" +
+      "tools.websocket.handler_cls = cherrypy.WebSocketHandler\n",
+    "ws.conf",
+    cherrypy.configRegistry,
+  );
+  assert.equal(conf["/ws"]!["tools.websocket.handler_cls"], cherrypy.EchoWebSocket);
+  assert.equal(conf["/plain"]!["tools.websocket.handler_cls"], cherrypy.WebSocketHandler);
+  class Root {
+    @cherrypy.expose
+    ws() {}
+  }
+  const s = await serveRoot(new Root(), conf as cherrypy.AppConfig);
+  try {
+    const ws = await openWebSocket(`ws://127.0.0.1:${s.port}/ws`, "chat");
+    assert.equal(ws.protocol, "chat");
+    const box = inbox(ws);
+    ws.send("from a config file");
+    assert.equal(await box.next(), "from a config file");
+    ws.close();
+  } finally {
+    await s.stop();
+  }
 });
