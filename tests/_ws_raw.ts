@@ -8,6 +8,7 @@
 import { Buffer } from "node:buffer";
 import { randomBytes } from "node:crypto";
 import { connect, type Socket } from "node:net";
+import { connect as tlsConnect } from "node:tls";
 
 /** A frame the server sent. */
 export interface ServerFrame {
@@ -78,16 +79,20 @@ export function encodeClientFrame(
 }
 
 /**
- * Connects to `127.0.0.1:port`, sends a handshake for `path` (extra headers in `headers`) and
- * resolves once the server answered `101`; rejects with the answer otherwise.
+ * Connects to `127.0.0.1:port` (over TLS to `localhost` trusting `tls.ca`), sends a handshake
+ * for `path` (extra headers in `headers`) and resolves once the server answered `101`; rejects
+ * with the answer otherwise.
  */
 export function rawWebSocket(
   port: number,
   path = "/",
   headers: Record<string, string> = {},
+  tls?: { ca: string },
 ): Promise<RawWebSocket> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: "127.0.0.1", port });
+    const socket: Socket = tls
+      ? tlsConnect({ host: "127.0.0.1", port, ca: tls.ca, servername: "localhost" })
+      : connect({ host: "127.0.0.1", port });
     let buffer = Buffer.alloc(0);
     let head: string | null = null;
     let closed = false;

@@ -12,8 +12,11 @@ import { PAGE, Root } from "../../examples/websocket/echo.ts";
 import { config as echoConfig } from "../../examples/websocket/echo.ts";
 import { Chat, config as chatConfig, plugin } from "../../examples/websocket/chat.ts";
 import { eventually, getPage, runCommand, runProgram, serveRoot } from "../_helpers.ts";
-import { closeEvent, inbox, openWebSocket } from "../_ws_raw.ts";
-import { isDeno } from "../../platform/mod.ts";
+import { closeEvent, closeOf, inbox, openWebSocket, rawWebSocket } from "../_ws_raw.ts";
+import { type HttpEngineName, isDeno } from "../../platform/mod.ts";
+import { withTlsSite } from "../_tls.ts";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 test("websocket echo example: the page opens /ws; /ws echoes text and bytes", async () => {
   const s = await serveRoot(new Root(), echoConfig);
@@ -153,3 +156,20 @@ for (const engine of ENGINES) {
 test("websocket examples: tools.websocket is the built-in tool", () => {
   assert.ok(cherrypy.tools.websocket instanceof cherrypy.WebSocketTool);
 });
+
+for (const engine of ENGINES) {
+  test(`websocket echo example over TLS (wss, ${engine})`, async () => {
+    await withTlsSite(new Root(), engine as HttpEngineName, async (_base, server, dir) => {
+      const ca = readFileSync(join(dir, "cert.pem"), "utf8");
+      const ws = await rawWebSocket(server.boundAddr!.port, "/ws", {}, { ca });
+      assert.match(ws.head, /^HTTP\/1\.1 101 Switching Protocols\r\n/);
+      ws.frame(1, "secure hello");
+      const echo = await ws.next();
+      assert.equal(echo.opcode, 1);
+      assert.equal(echo.payload.toString(), "secure hello");
+      ws.closeFrame(1000, "bye");
+      assert.equal(closeOf(await ws.next()).code, 1000);
+      await ws.closed;
+    }, { config: echoConfig });
+  });
+}
