@@ -11,5 +11,8 @@
  */
 
 export * as cookies from "./cookies.ts";
+export * as cpstats from "./cpstats.ts";
+export * as cptools from "./cptools.ts";
 export * as httputil from "./httputil.ts";
 export * as reprconf from "./reprconf.ts";
+export * as xmlrpcutil from "./xmlrpcutil.ts";

@@ -113,12 +113,15 @@ export class Tool {
     return self;
   }
 
-  /** Tools are switched on by config (`tools.<name>.on`), not by setting a property. */
+  /** Tools are switched on by config (`tools.<name>.on`), not by reading or setting `on`. */
   get on(): never {
     throw new Error(
       `The ${this._name} Tool cannot be turned on by setting Tool.on; use config ` +
         `("${this.namespace}.${this._name}.on": true) or the decorator instead.`,
     );
+  }
+  set on(_value: never) {
+    void this.on;
   }
 
   /** The decorator that `tool(options)` returns. */
@@ -161,7 +164,7 @@ export class Tool {
       ((options: HookOptions) => callApplicationWith(callable, this, options)) as HookCallback;
     const own = callable as { priority?: number; failsafe?: boolean };
     if (own.failsafe !== undefined) bound.failsafe = own.failsafe;
-    return bound;
+    return named(bound, this._name ?? callable.name);
   }
 
   /**
@@ -227,14 +230,14 @@ export class HandlerTool extends Tool {
 
   /** The hook this tool attaches (see {@link Tool._hookCallback}). */
   override _hookCallback(): HookCallback {
-    return (options: HookOptions) => {
+    return named((options: HookOptions) => {
       const { request } = currentServing();
       const skip = (handled: unknown) => {
         if (handled) request.handler = null;
       };
       const handled = callApplicationWith(this.callable, this, options);
       return handled instanceof Promise ? handled.then(skip) : skip(handled);
-    };
+    }, this._name ?? this.callable.name);
   }
 }
 
@@ -270,12 +273,12 @@ export class HandlerWrapperTool extends Tool {
 
   /** The hook this tool attaches (see {@link Tool._hookCallback}). */
   override _hookCallback(): HookCallback {
-    return (options: HookOptions) => {
+    return named((options: HookOptions) => {
       const request = currentServing().request;
       const inner = request.handler;
       if (inner === null) return;
       request.handler = () => callApplication(this.newhandler, this, [inner, options]);
-    };
+    }, this._name ?? this.newhandler.name);
   }
 }
 
@@ -304,6 +307,30 @@ export class ErrorTool extends Tool {
     currentServing().request.error_response = () =>
       callApplicationWith(this.callable, this, options);
   }
+}
+
+/** Gives a hook function the name log_hooks shows for it (the tool's). */
+function named<F extends HookCallback>(fn: F, name: string): F {
+  if (name) Object.defineProperty(fn, "name", { value: name, configurable: true });
+  return fn;
+}
+
+/**
+ * Anything a toolbox can switch on: a {@link Tool}, or any object with a `_setup()` method
+ * that attaches what it needs to the current request (CherryPy does not require tools to
+ * inherit from `Tool`).
+ */
+export interface ToolLike {
+  /** Called for each request the tool is on for. */
+  _setup(): void;
+  /** The config name, when the object keeps one. */
+  _name?: string | undefined;
+}
+
+function isToolLike(value: unknown): value is Tool | ToolLike {
+  return value instanceof Tool ||
+    (value !== null && typeof value === "object" &&
+      typeof (value as { _setup?: unknown })._setup === "function");
 }
 
 /** Counts changes to toolboxes (tools added or replaced), for caches built from them. */
@@ -375,15 +402,15 @@ export class Toolbox {
     };
   }
 
-  /** The tool named `name`, if any. */
-  get(name: string): Tool | undefined {
+  /** The tool named `name` (a {@link Tool} or another {@link ToolLike}), if any. */
+  get(name: string): Tool | ToolLike | undefined {
     const value = Object.hasOwn(this, name) ? this[name] : undefined;
-    return value instanceof Tool ? value : undefined;
+    return isToolLike(value) ? value : undefined;
   }
 
   /** The names of the tools in this toolbox. */
   names(): string[] {
-    return Object.keys(this).filter((k) => this[k] instanceof Tool);
+    return Object.keys(this).filter((k) => isToolLike(this[k]));
   }
 
   /** Groups this toolbox's config entries (`name.option` keys) by tool: `{ name: {...} }`. */
@@ -399,8 +426,8 @@ export class Toolbox {
   }
 
   /** The tools that `map` switches on, in order; an unknown name is an error. */
-  enabled(map: ToolMap): Tool[] {
-    const out: Tool[] = [];
+  enabled(map: ToolMap): Array<Tool | ToolLike> {
+    const out: Array<Tool | ToolLike> = [];
     for (const name in map) {
       if (!map[name]!["on"]) continue;
       const tool = this.get(name);
