@@ -183,6 +183,7 @@ export class StatsPage {
         "Start Time": null,
       },
     },
+    "CherryPy HTTPServer": { "Run time": "%.3f", "Work Time": "%.3f" },
     "CherryPy WSGIServer": {
       Enabled: pauseResume("CherryPy WSGIServer"),
       "Connections/second": "%.3f",
