@@ -13,13 +13,7 @@ import type { HookMap } from "../core/hooks.ts";
 import type { Request } from "../core/request.ts";
 import { classHooks, NO_ERROR_PAGES } from "../core/request.ts";
 import type { Response } from "../core/response.ts";
-import {
-  Tool,
-  type Toolbox,
-  type ToolLike,
-  toolboxVersion,
-  type ToolMap,
-} from "../tools/tools.ts";
+import { Tool, type Toolbox, toolboxVersion, type ToolLike, type ToolMap } from "../tools/tools.ts";
 import { CountingMap } from "./_watched.ts";
 
 /**

@@ -45,7 +45,20 @@ export class Fault extends Error {
   }
 }
 
-/** What could not be read as an XML-RPC message (malformed XML, unknown tags, bad values). */
+/**
+ * What could not be read as an XML-RPC message (malformed XML, unknown tags, bad values).
+ *
+ * @example Telling a bad document from a fault
+ * ```ts
+ * import { XMLRPCParseError } from "./_xmlrpc_codec.ts";
+ * import { loads } from "./_xmlrpc_loads.ts";
+ * try {
+ *   loads("<methodCall><oops>");
+ * } catch (e) {
+ *   if (e instanceof XMLRPCParseError) console.log(`not XML-RPC: ${e.message}`);
+ * }
+ * ```
+ */
 export class XMLRPCParseError extends Error {
   /** Creates the error. */
   constructor(message: string) {
@@ -93,7 +106,14 @@ export class DateTime {
   toDate(): Date {
     const m = /^(\d{4})-?(\d{2})-?(\d{2})T(\d{2}):?(\d{2}):?(\d{2})/.exec(this.value);
     if (m === null) throw new RangeError(`DateTime: not a date: ${pyRepr(this.value)}`);
-    const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+    const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     return new Date(Date.UTC(y, mo - 1, d, h, mi, s));
   }
 
@@ -113,7 +133,8 @@ export class DateTime {
 const MAXINT = 2 ** 31 - 1;
 const MININT = -(2 ** 31);
 // Characters XML 1.0 cannot carry at all (not even as references), and lone surrogates.
-const NOT_XML = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\uD800-\uDBFF\uDC00-\uDFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const NOT_XML =
+  /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\uD800-\uDBFF\uDC00-\uDFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** `&`, `<` and `>` escaped (Python's `xmlrpc.client.escape`). */
 function escape(s: string): string {
@@ -298,6 +319,13 @@ export function dumps(params: readonly unknown[] | Fault, options: DumpsOptions 
  * The bytes of an XML-RPC document whose declaration names `encoding`: UTF-8 as it is; for any
  * other (ASCII-compatible) encoding, the characters beyond ASCII as character references, so
  * that the bytes are right whichever the encoding.
+ *
+ * @example A Latin-1 response
+ * ```ts
+ * import { dumps, encodeDocument } from "./_xmlrpc_codec.ts";
+ * const xml = dumps(["café"], { methodresponse: true, encoding: "iso-8859-1" });
+ * encodeDocument(xml, "iso-8859-1"); // ...<string>caf&#233;</string>...
+ * ```
  */
 export function encodeDocument(text: string, encoding = "utf-8"): Uint8Array {
   const name = encoding.toLowerCase().replace(/[_\s]/g, "-");

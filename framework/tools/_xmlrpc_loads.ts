@@ -14,7 +14,15 @@ const fail = (message: string): never => {
   throw new XMLRPCParseError(message);
 };
 
-/** The text of `data`, decoded as its byte-order mark or XML declaration says. */
+/**
+ * The text of `data`, decoded as its byte-order mark or XML declaration says.
+ *
+ * @example Using `decodeDocument`
+ * ```ts
+ * import { decodeDocument } from "./_xmlrpc_loads.ts";
+ * decodeDocument(new Uint8Array([0x3c, 0x61, 0x2f, 0x3e])); // "<a/>"
+ * ```
+ */
 export function decodeDocument(data: Uint8Array | string): string {
   if (typeof data === "string") return data.startsWith("\uFEFF") ? data.slice(1) : data;
   const [b0, b1, b2] = data;

@@ -9,7 +9,6 @@ import { HTTPError } from "../core/errors.ts";
 import { pyRepr } from "../http/_pyrepr.ts";
 import { currentServing } from "../core/serving.ts";
 import { debugLog } from "./_debug.ts";
-import type { Tool } from "./tools.ts";
 
 /** The `allow` tool's options (`tools.allow.*`). */
 export interface AllowOptions {
@@ -22,7 +21,15 @@ export interface AllowOptions {
   debug?: boolean;
 }
 
-/** The methods `methods` allows, upper-cased, with `HEAD` when `GET` is there. */
+/**
+ * The methods `methods` allows, upper-cased, with `HEAD` when `GET` is there.
+ *
+ * @example Using `allowedMethods`
+ * ```ts
+ * import { allowedMethods } from "./allow.ts";
+ * allowedMethods(["get", "post"]); // ["GET", "POST", "HEAD"]
+ * ```
+ */
 export function allowedMethods(methods: AllowOptions["methods"]): string[] {
   const given = Array.isArray(methods) ? methods : [methods];
   const list: string[] = [];
@@ -48,14 +55,15 @@ export function allowedMethods(methods: AllowOptions["methods"]): string[] {
  * }
  * ```
  */
-export function allow(this: Tool | void, options: AllowOptions = {}): void {
+export function allow(options: AllowOptions = {}): void {
   const { request, response } = currentServing();
   const methods = allowedMethods(options.methods);
   response.headers.set("Allow", methods.join(", "));
   const ok = methods.includes(request.method);
   debugLog(
     options.debug,
-    () => `request.method ${pyRepr(request.method)} ${ok ? "in" : "not in"} methods ${pyRepr(methods)}`,
+    () =>
+      `request.method ${pyRepr(request.method)} ${ok ? "in" : "not in"} methods ${pyRepr(methods)}`,
     "TOOLS.ALLOW",
   );
   if (!ok) throw new HTTPError(405);

@@ -61,7 +61,12 @@ export function extrapolateStatistics(scope: StatsScope): StatsScope {
     else if (Array.isArray(v)) {
       out = v.map((record) => isPlainObject(record) ? extrapolateStatistics(record) : record);
     } else if (typeof v === "function") out = v(scope);
-    Object.defineProperty(copy, k, { value: out, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(copy, k, {
+      value: out,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return copy;
 }
@@ -69,20 +74,31 @@ export function extrapolateStatistics(scope: StatsScope): StatsScope {
 const now = () => Date.now() / 1000;
 type Stats = Record<string, number>;
 
-/** The `"CherryPy Applications"` namespace: what the `cpstats` tool records. */
+/**
+ * The `"CherryPy Applications"` namespace: what the `cpstats` tool records.
+ *
+ * @example Reading a counter
+ * ```ts
+ * import { appstats } from "./cpstats.ts";
+ * console.log(`${appstats["Total Requests"]} requests so far`);
+ * ```
+ */
 // deno-lint-ignore no-explicit-any
 export const appstats: Record<string, any> = (statistics["CherryPy Applications"] ??= {});
 Object.assign(appstats, {
   Enabled: true,
-  "Bytes Read/Request": (s: Stats) => s["Total Requests"] ? s["Total Bytes Read"]! / s["Total Requests"]! : 0.0,
-  "Bytes Read/Second": (s: Stats & { Uptime(s: Stats): number }) => s["Total Bytes Read"]! / s.Uptime(s),
+  "Bytes Read/Request": (s: Stats) =>
+    s["Total Requests"] ? s["Total Bytes Read"]! / s["Total Requests"]! : 0.0,
+  "Bytes Read/Second": (s: Stats & { Uptime(s: Stats): number }) =>
+    s["Total Bytes Read"]! / s.Uptime(s),
   "Bytes Written/Request": (s: Stats) =>
     s["Total Requests"] ? s["Total Bytes Written"]! / s["Total Requests"]! : 0.0,
   "Bytes Written/Second": (s: Stats & { Uptime(s: Stats): number }) =>
     s["Total Bytes Written"]! / s.Uptime(s),
   "Current Time": () => now(),
   "Current Requests": 0,
-  "Requests/Second": (s: Stats & { Uptime(s: Stats): number }) => s["Total Requests"]! / s.Uptime(s),
+  "Requests/Second": (s: Stats & { Uptime(s: Stats): number }) =>
+    s["Total Requests"]! / s.Uptime(s),
   "Server Version": VERSION,
   "Start Time": now(),
   "Total Bytes Read": 0,
@@ -93,13 +109,29 @@ Object.assign(appstats, {
   Requests: {},
 });
 
-/** The time a request in progress has taken so far (a record's `Processing Time`). */
-export function procTime(s: Stats): number {
+/**
+ * The time a request in progress has taken so far (a record's `Processing Time`).
+ *
+ * @example Using `procTime`
+ * ```ts
+ * import { procTime } from "./cpstats.ts";
+ * procTime({ "Start Time": Date.now() / 1000 - 2 }); // about 2
+ * ```
+ */
+export function procTime(s: Record<string, number>): number {
   return now() - s["Start Time"]!;
 }
 
-/** The mean time of a URI set (`Avg`). */
-export function averageUrisetTime(s: Stats): number {
+/**
+ * The mean time of a URI set (`Avg`).
+ *
+ * @example Using `averageUrisetTime`
+ * ```ts
+ * import { averageUrisetTime } from "./cpstats.ts";
+ * averageUrisetTime({ Count: 4, Sum: 2 }); // 0.5
+ * ```
+ */
+export function averageUrisetTime(s: Record<string, number>): number {
   return s["Count"] ? s["Sum"]! / s["Count"]! : 0;
 }
 

@@ -6,7 +6,6 @@
  */
 
 import { currentServing } from "../core/serving.ts";
-import type { Tool } from "./tools.ts";
 
 /** The `flatten` tool's options (`tools.flatten.*`). */
 export interface FlattenOptions {
@@ -17,6 +16,13 @@ export interface FlattenOptions {
 /**
  * `true` for iterators (what Python's `is_iterator` accepts: an object that is its own
  * iterator, such as a generator), sync or async; `false` for strings, bytes and arrays.
+ *
+ * @example Using `isIterator`
+ * ```ts
+ * import { isIterator } from "./flatten.ts";
+ * isIterator((function* () {})()); // true
+ * isIterator(["a"]); // false
+ * ```
  */
 export function isIterator(value: unknown): boolean {
   if (value === null || typeof value !== "object") return false;
@@ -54,7 +60,7 @@ async function* flattener(
  * }
  * ```
  */
-export function flatten(this: Tool | void, options: FlattenOptions = {}): void {
+export function flatten(options: FlattenOptions = {}): void {
   const { request, response } = currentServing();
   const body = response.body;
   const source = body === null || body === undefined

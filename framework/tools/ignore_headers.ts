@@ -8,7 +8,6 @@
 import { pyRepr } from "../http/_pyrepr.ts";
 import { currentServing } from "../core/serving.ts";
 import { debugLog } from "./_debug.ts";
-import type { Tool } from "./tools.ts";
 
 /** The `ignore_headers` tool's options (`tools.ignore_headers.*`). */
 export interface IgnoreHeadersOptions {
@@ -26,14 +25,18 @@ export interface IgnoreHeadersOptions {
  * const conf = { "/": { "tools.ignore_headers.on": true } };
  * ```
  */
-export function ignoreHeaders(this: Tool | void, options: IgnoreHeadersOptions = {}): void {
+export function ignoreHeaders(options: IgnoreHeadersOptions = {}): void {
   const { request } = currentServing();
   const given = options.headers ?? ["Range"];
   const names = typeof given === "string" ? [given] : given;
   const headers = request.headers;
   for (const name of names) {
     if (headers.has(name)) {
-      debugLog(options.debug, () => `Ignoring request header ${pyRepr(name)}`, "TOOLS.IGNORE_HEADERS");
+      debugLog(
+        options.debug,
+        () => `Ignoring request header ${pyRepr(name)}`,
+        "TOOLS.IGNORE_HEADERS",
+      );
       headers.delete(name);
     }
   }

@@ -9,7 +9,6 @@ import { type Hook, hookpoints } from "../core/hooks.ts";
 import { pyRepr } from "../http/_pyrepr.ts";
 import { currentServing } from "../core/serving.ts";
 import { url } from "../core/url.ts";
-import type { Tool } from "./tools.ts";
 
 /** The `log_hooks` tool's options (`tools.log_hooks.*`). */
 export interface LogHooksOptions {
@@ -17,7 +16,17 @@ export interface LogHooksOptions {
   debug?: boolean;
 }
 
-/** One hook as the log shows it: `Hook(callback=<function f>, failsafe=False, priority=50, )`. */
+/**
+ * One hook as the log shows it: `Hook(callback=<function f>, failsafe=False, priority=50, )`.
+ *
+ * @example Using `describeHook`
+ * ```ts
+ * import { Hook } from "../core/hooks.ts";
+ * import { describeHook } from "./log_hooks.ts";
+ * describeHook(new Hook(function f() {}, { priority: 5, level: 2 }));
+ * // "Hook(callback=<function f>, failsafe=False, priority=5, level=2)"
+ * ```
+ */
 export function describeHook(hook: Hook): string {
   const options = Object.entries(hook.options).map(([k, v]) => `${k}=${pyRepr(v)}`).join(", ");
   return `Hook(callback=${pyRepr(hook.callback)}, failsafe=${pyRepr(hook.failsafe)}, ` +
@@ -34,7 +43,7 @@ export function describeHook(hook: Hook): string {
  * const conf = { "/slow/page": { "tools.log_hooks.on": true } };
  * ```
  */
-export function logHooks(this: Tool | void, _options: LogHooksOptions = {}): void {
+export function logHooks(_options: LogHooksOptions = {}): void {
   const { request } = currentServing();
   const hooks = request.hooks;
   const points: string[] = [...hookpoints];

@@ -25,7 +25,6 @@ import { configRegistry } from "../config/config_registry.ts";
 import { pyRepr, pyTypeName } from "../http/_pyrepr.ts";
 import { currentServing } from "../core/serving.ts";
 import { debugLog } from "./_debug.ts";
-import type { Tool } from "./tools.ts";
 
 /** Turns one request parameter's value into what the handler takes. */
 export type Converter<T = unknown> = (value: unknown) => T | Promise<T>;
@@ -122,7 +121,10 @@ export function float(value: unknown): number {
     if (special[2] === "nan") return NaN;
     return special[1] === "-" ? -Infinity : Infinity;
   }
-  if (!/^[-+]?(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?[0-9])*)?)?|\.[0-9](?:_?[0-9])*)(?:e[-+]?[0-9](?:_?[0-9])*)?$/.test(text)) {
+  if (
+    !/^[-+]?(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?[0-9])*)?)?|\.[0-9](?:_?[0-9])*)(?:e[-+]?[0-9](?:_?[0-9])*)?$/
+      .test(text)
+  ) {
     throw new ValueError(`could not convert string to float: ${pyRepr(value)}`);
   }
   return Number(text.replaceAll("_", ""));
@@ -181,7 +183,10 @@ export function annotate(
   };
 }
 
-function checkConverters(types: unknown, where: string): asserts types is Record<string, Converter> {
+function checkConverters(
+  types: unknown,
+  where: string,
+): asserts types is Record<string, Converter> {
   if (types === null || typeof types !== "object" || Array.isArray(types)) {
     throw new TypeError(
       `${where} takes an object mapping parameter names to converters ({ limit: int }); got ` +
@@ -230,7 +235,7 @@ export interface ParamsOptions {
  * };
  * ```
  */
-export function convertParams(this: Tool | void, options: ParamsOptions = {}): Promise<void> | void {
+export function convertParams(options: ParamsOptions = {}): Promise<void> | void {
   const { request } = currentServing();
   const callable = request.handler?.callable as Annotated | undefined;
   const types: Record<string, Converter> = { ...callable?.__annotations__ };

@@ -12,7 +12,6 @@ import { pyRepr } from "../http/_pyrepr.ts";
 import { Host } from "../core/request.ts";
 import { currentServing } from "../core/serving.ts";
 import { debugLog } from "./_debug.ts";
-import type { Tool } from "./tools.ts";
 
 /** The `proxy` tool's options (`tools.proxy.*`). */
 export interface ProxyOptions {
@@ -73,7 +72,7 @@ function netloc(url: string): string {
  * };
  * ```
  */
-export function proxy(this: Tool | void, options: ProxyOptions = {}): void {
+export function proxy(options: ProxyOptions = {}): void {
   const { request } = currentServing();
   const headers = request.headers;
   const debug = options.debug;

@@ -9,7 +9,6 @@
 
 import { HTTPRedirect, InternalRedirect } from "../core/redirect.ts";
 import { debugLog } from "./_debug.ts";
-import type { Tool } from "./tools.ts";
 
 /** The `redirect` and `err_redirect` tools' options (`tools.redirect.*`, `tools.err_redirect.*`). */
 export interface RedirectOptions {
@@ -33,7 +32,7 @@ export interface RedirectOptions {
  * };
  * ```
  */
-export function redirect(this: Tool | void, options: RedirectOptions = {}): never {
+export function redirect(options: RedirectOptions = {}): never {
   const url = options.url ?? "";
   const internal = options.internal ?? true;
   debugLog(

@@ -9,7 +9,6 @@ import { pyRepr } from "../http/_pyrepr.ts";
 import { currentServing } from "../core/serving.ts";
 import { debugLog } from "./_debug.ts";
 import { pythonMatch } from "./_pyregex.ts";
-import type { Tool } from "./tools.ts";
 
 /** The `referer` tool's options (`tools.referer.*`). */
 export interface RefererOptions {
@@ -43,7 +42,7 @@ export interface RefererOptions {
  * };
  * ```
  */
-export function referer(this: Tool | void, options: RefererOptions = {}): void {
+export function referer(options: RefererOptions = {}): void {
   const { request } = currentServing();
   const { pattern, accept = true, accept_missing = false } = options;
   if (pattern === undefined || pattern === null) {
@@ -67,7 +66,8 @@ export function referer(this: Tool | void, options: RefererOptions = {}): void {
     }
     debugLog(
       options.debug,
-      () => `Referer ${pyRepr(ref)} ${match ? "matches" : "does not match"} ${pyRepr(String(pattern))}`,
+      () =>
+        `Referer ${pyRepr(ref)} ${match ? "matches" : "does not match"} ${pyRepr(String(pattern))}`,
       "TOOLS.REFERER",
     );
     if (Boolean(accept) === match) return;

@@ -21,24 +21,47 @@ import { pyFloatRepr } from "./_xmlrpc_codec.ts";
 export type StatFormat = string | null | ((value: unknown) => string);
 
 /** Formats by namespace, then by key (and by column within a collection). */
-export type StatsFormatting = Record<string, Record<string, StatFormat | Record<string, StatFormat>>>;
+export type StatsFormatting = Record<
+  string,
+  Record<string, StatFormat | Record<string, StatFormat>>
+>;
 
 const pad = (n: number) => String(n).padStart(2, "0");
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-/** Seconds since the epoch as `2026-12-04 20:02:00` (UTC). */
+/**
+ * Seconds since the epoch as `2026-12-04 20:02:00` (UTC).
+ *
+ * @example Using `isoFormat`
+ * ```ts
+ * import { isoFormat } from "./stats_page.ts";
+ * isoFormat(0); // "1970-01-01 00:00:00"
+ * ```
+ */
 export function isoFormat(v: unknown): string {
   const d = new Date(Number(v) * 1000);
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
     `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 }
 
-/** Seconds since the epoch as `Fri Dec  4 20:02:00 2026` (UTC, as C's `%c`). */
+/**
+ * Seconds since the epoch as `Fri Dec  4 20:02:00 2026` (UTC, as C's `%c`).
+ *
+ * @example Using `localeDate`
+ * ```ts
+ * import { localeDate } from "./stats_page.ts";
+ * localeDate(0); // "Thu Jan  1 00:00:00 1970"
+ * ```
+ */
 export function localeDate(v: unknown): string {
   const d = new Date(Number(v) * 1000);
-  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2)} ` +
-    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${d.getUTCFullYear()}`;
+  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${
+    String(d.getUTCDate()).padStart(2)
+  } ` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${
+      pad(d.getUTCSeconds())
+    } ${d.getUTCFullYear()}`;
 }
 
 /**
@@ -54,20 +77,32 @@ export function localeDate(v: unknown): string {
 export function pyFormat(fmt: string, value: unknown): string {
   return fmt.replace(/%(?:\.(\d+))?([sdirfe%])/g, (_m, prec: string | undefined, conv: string) => {
     if (conv === "%") return "%";
-    if (conv === "s") return typeof value === "number" && !Number.isInteger(value)
-      ? pyFloatRepr(value)
-      : pyStr(value);
+    if (conv === "s") {
+      return typeof value === "number" && !Number.isInteger(value)
+        ? pyFloatRepr(value)
+        : pyStr(value);
+    }
     if (conv === "r") return pyRepr(value);
     if (typeof value !== "number" && typeof value !== "boolean") return pyStr(value);
     const n = Number(value);
     if (conv === "d" || conv === "i") return String(Math.trunc(n));
     if (!Number.isFinite(n)) return Number.isNaN(n) ? "nan" : n > 0 ? "inf" : "-inf";
     const digits = prec === undefined ? 6 : Number(prec);
-    return conv === "f" ? n.toFixed(digits) : n.toExponential(digits).replace(/e([+-])(\d)$/, "e$10$2");
+    return conv === "f"
+      ? n.toFixed(digits)
+      : n.toExponential(digits).replace(/e([+-])(\d)$/, "e$10$2");
   });
 }
 
-/** The Pause/Resume buttons of a namespace (its `Enabled` entry). */
+/**
+ * The Pause/Resume buttons of a namespace (its `Enabled` entry), as a formatting function.
+ *
+ * @example Buttons for your own namespace
+ * ```ts
+ * import { pauseResume, StatsPage } from "./stats_page.ts";
+ * StatsPage.formatting["My Stuff"] = { Enabled: pauseResume("My Stuff") };
+ * ```
+ */
 export function pauseResume(ns: string): (enabled: unknown) => string {
   const name = escapeHtml(ns).replaceAll('"', "&quot;");
   return (enabled) => {
@@ -89,10 +124,15 @@ export function pauseResume(ns: string): (enabled: unknown) => string {
 const MISSING = Symbol("missing");
 
 /** A value as the report shows it: formatted, and escaped unless a function formatted it. */
-function show(value: unknown, format: StatFormat | typeof MISSING | Record<string, StatFormat>): string {
+function show(
+  value: unknown,
+  format: StatFormat | typeof MISSING | Record<string, StatFormat>,
+): string {
   if (typeof format === "function") return format(value);
   if (typeof format === "string") return escapeHtml(pyFormat(format, value));
-  return escapeHtml(typeof value === "number" && !Number.isInteger(value) ? pyFloatRepr(value) : pyStr(value));
+  return escapeHtml(
+    typeof value === "number" && !Number.isInteger(value) ? pyFloatRepr(value) : pyStr(value),
+  );
 }
 
 function formatOf(formatting: Record<string, unknown>, key: string): StatFormat | typeof MISSING {
@@ -247,8 +287,10 @@ ${STYLE}
 <table class='stats2'>
     <thead>
         <tr>`;
-        for (const h of headers) yield `
+        for (const h of headers) {
+          yield `
             <th>${escapeHtml(h)}</th>`;
+        }
         yield `
         </tr>
     </thead>
@@ -256,8 +298,10 @@ ${STYLE}
         for (const row of rows) {
           yield `
         <tr>`;
-          for (const cell of row) yield `
+          for (const cell of row) {
+            yield `
             <td>${cell}</td>`;
+          }
           yield `
         </tr>`;
         }
@@ -306,12 +350,17 @@ ${STYLE}
   getDictCollection(v: StatsScope, formatting: Record<string, unknown>): [string[], string[][]] {
     const records = sortedKeys(v).map((id) => [id, v[id]] as const);
     const headers = columns(records.map(([, r]) => r), formatting);
-    const rows = records.map(([id, record]) => [escapeHtml(id), ...cells(record, headers, formatting)]);
+    const rows = records.map((
+      [id, record],
+    ) => [escapeHtml(id), ...cells(record, headers, formatting)]);
     return [headers, rows];
   }
 
   /** The columns and rows of a list of records (such as `Slow Queries`). */
-  getListCollection(v: readonly unknown[], formatting: Record<string, unknown>): [string[], string[][]] {
+  getListCollection(
+    v: readonly unknown[],
+    formatting: Record<string, unknown>,
+  ): [string[], string[][]] {
     const headers = columns(v, formatting);
     return [headers, v.map((record) => cells(record, headers, formatting))];
   }
@@ -360,7 +409,12 @@ function sortDeep(value: unknown): unknown {
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
   for (const k of sortedKeys(value)) {
-    Object.defineProperty(out, k, { value: sortDeep(value[k]), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, k, {
+      value: sortDeep(value[k]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }

@@ -19,7 +19,6 @@ import type { Signature } from "../dispatch/signature.ts";
 import type { ConfigDict } from "../core/types.ts";
 import { dumps, encodeDocument, Fault } from "./_xmlrpc_codec.ts";
 import { loads } from "./_xmlrpc_loads.ts";
-import type { Tool } from "./tools.ts";
 
 /** The `xmlrpc` tool's options (`tools.xmlrpc.*`), read by {@link XMLRPCController}. */
 export interface XmlrpcOptions {
@@ -33,6 +32,15 @@ export interface XmlrpcOptions {
  * The params and method name of the request's XML-RPC body; `[["ERROR PARAMS"],
  * "ERRORMETHOD"]` when it cannot be read (which then answers as an unknown method). A body too
  * large for the server is still its 413.
+ *
+ * @example In a handler
+ * ```ts
+ * import { processBody } from "./xmlrpc.ts";
+ * async function rpc() {
+ *   const [params, method] = await processBody();
+ *   return `${method} called with ${params.length} params`;
+ * }
+ * ```
  */
 export async function processBody(): Promise<[unknown[], string]> {
   const { request } = currentServing();
@@ -68,7 +76,11 @@ function setResponse(xml: string, encoding: string): void {
  * }
  * ```
  */
-export function respond(body: unknown, encoding = "utf-8", allowNone: boolean | number = false): void {
+export function respond(
+  body: unknown,
+  encoding = "utf-8",
+  allowNone: boolean | number = false,
+): void {
   const params = body instanceof Fault ? body : [body];
   setResponse(
     dumps(params, { methodresponse: true, encoding, allow_none: Boolean(allowNone) }),
@@ -76,17 +88,35 @@ export function respond(body: unknown, encoding = "utf-8", allowNone: boolean | 
   );
 }
 
-// deno-lint-ignore no-control-regex
-const NOT_XML = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const NOT_XML =
+  // deno-lint-ignore no-control-regex
+  /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /**
  * The `xmlrpc` tool's callable (an error response): answers the failed request with
  * `Fault(1, message)` (200 `text/xml`).
+ *
+ * @example XML-RPC faults for a handler that is not in an XMLRPCController
+ * ```ts
+ * const conf = { "/rpc": { "tools.xmlrpc.on": true } };
+ * ```
  */
-export function onError(this: Tool | void, _options: XmlrpcOptions = {}): void {
+export function onError(_options: XmlrpcOptions = {}): void {
   const error = currentServing().request.error;
   const text = error instanceof Error ? error.message : String(error);
   setResponse(dumps(new Fault(1, text.replace(NOT_XML, "\ufffd"))), "utf-8");
+}
+
+/** Walks the dotted `name` from `root`: `[the object holding it, what was found, last name]`. */
+function findMethod(root: unknown, name: string): [unknown, unknown, string] {
+  let parent: unknown = null;
+  let sub = root;
+  let attr = "";
+  for (attr of name.split(".")) {
+    parent = sub;
+    sub = getAttr(sub, attr);
+  }
+  return [parent, sub, attr];
 }
 
 /** `(*vpath, **params)`: the controller's `default` takes the path and the parameters as they come. */
@@ -126,13 +156,7 @@ export class XMLRPCController {
     const params = args.pop() as Record<string, unknown>;
     const vpath = args as string[];
     const [rpcparams, rpcmethod] = await processBody();
-    let parent: unknown = null;
-    let sub: unknown = this;
-    let attr = "";
-    for (attr of String(rpcmethod).split(".")) {
-      parent = sub;
-      sub = getAttr(sub, attr);
-    }
+    const [parent, sub, attr] = findMethod(this, String(rpcmethod));
     if (typeof sub !== "function" || !isExposed(sub)) {
       throw new Error(`method "${attr}" is not supported`);
     }
@@ -159,6 +183,5 @@ export class XMLRPCController {
 }
 
 XMLRPCController.prototype._cp_config = { "tools.xmlrpc.on": true };
-(XMLRPCController.prototype.default as { _cp_signature?: Signature })._cp_signature =
-  ANY_ARGUMENTS;
+(XMLRPCController.prototype.default as { _cp_signature?: Signature })._cp_signature = ANY_ARGUMENTS;
 expose(XMLRPCController.prototype.default);
