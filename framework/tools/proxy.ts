@@ -38,11 +38,12 @@ export interface ProxyOptions {
   debug?: boolean;
 }
 
-const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
+// The schemes a web page is served under.
+const SCHEME = /^https?$/i;
 // An authority as a Host header holds it (a name or IPv6 literal, an optional port), optionally
-// after a scheme (`http://www.example.test`, as some proxies send).
+// after the scheme (`http://www.example.test`, as some proxies send).
 const FORWARDED_HOST =
-  /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/)?(?:[A-Za-z0-9._~!$&'()*+;=%-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]*)?$/;
+  /^(?:https?:\/\/)?(?:[A-Za-z0-9._~!$&'()*+;=%-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]*)?$/i;
 
 /** The authority part of an absolute URL (`http://a:8080/x` → `a:8080`). */
 function netloc(url: string): string {
@@ -61,8 +62,9 @@ function netloc(url: string): string {
  * - `request.remote.ip` becomes the `remote` header's value (for `X-Forwarded-For`, the
  *   first address of the list: the client's).
  *
- * A forwarded host or scheme that is not one (spaces, a path, a user) is answered 400: it
- * would end up in every absolute URL and redirect of the response.
+ * A forwarded host that is not one (spaces, a path, a user) or a forwarded scheme other than
+ * `http` and `https` is answered 400: it would end up in every absolute URL and redirect of the
+ * response.
  *
  * @example Behind nginx (the docs' deployment example)
  * ```ts
@@ -88,6 +90,7 @@ export function proxy(options: ProxyOptions = {}): void {
     else if (s !== null && s.trim() !== "") {
       scheme = s.split(",")[0]!.trim();
       if (!SCHEME.test(scheme)) throw new HTTPError(400, `Invalid ${schemeHeader} header.`);
+      scheme = scheme.toLowerCase();
     }
   }
   if (!scheme) scheme = request.base.slice(0, request.base.indexOf("://"));

@@ -160,8 +160,18 @@ test("proxy: lists, other headers, a path in base, and forged values refused", a
   }
   await web.getPage("/", { headers: { "X-Forwarded-Proto": "ht tp" } });
   web.assertErrorPage(400, "Invalid X-Forwarded-Proto header.");
-  await web.getPage("/", { headers: { "X-Forwarded-Proto": "javascript:" } });
+  for (const bad of ["javascript:", "javascript", "ftp"]) {
+    await web.getPage("/", { headers: { "X-Forwarded-Proto": bad } });
+    web.assertStatus(400);
+  }
+  await web.getPage("/", { headers: { "X-Forwarded-Host": "javascript://x.test" } });
   web.assertStatus(400);
+  await web.getPage("/", {
+    headers: { "X-Forwarded-Proto": "HTTPS", "X-Forwarded-Host": "HTTP://Shop.test" },
+  });
+  web.assertBody("HTTP://Shop.test 127.0.0.1 HTTP://Shop.test/x");
+  await web.getPage("/", { headers: { "X-Forwarded-Proto": "HTTPS" } });
+  web.assertBody("https://127.0.0.1 127.0.0.1 https://127.0.0.1/x");
   // An empty forwarded host falls back to the Host header.
   await web.getPage("/", { headers: { "X-Forwarded-Host": "" } });
   web.assertBody("http://127.0.0.1 127.0.0.1 http://127.0.0.1/x");
