@@ -9,6 +9,8 @@
  * @module
  */
 
+import { AuthBasicTool } from "./auth_basic.ts";
+import { AuthDigestTool } from "./auth_digest.ts";
 import { allow } from "./allow.ts";
 import { StatsTool } from "./cpstats.ts";
 import { encode } from "./encode.ts";
@@ -36,6 +38,10 @@ export interface DefaultTools extends Toolbox {
   log_tracebacks: Tool;
   /** Logs the request headers when a request fails (on by default). */
   log_headers: Tool;
+  /** HTTP Basic authentication (`before_handler`, priority 1). */
+  auth_basic: AuthBasicTool;
+  /** HTTP Digest authentication (`before_handler`, priority 1). */
+  auth_digest: AuthDigestTool;
   /** 405 unless the method is one of `methods`; always sets `Allow`. */
   allow: Tool;
   /** Refuses requests whose `Referer` does (or does not) match `pattern`. */
@@ -77,6 +83,8 @@ tools.encode = new Tool("before_handler", encode, { priority: 70 });
 tools.trailing_slash = new Tool("before_handler", trailingSlash, { priority: 60 });
 tools.log_tracebacks = new Tool("before_error_response", logTracebacks);
 tools.log_headers = new Tool("before_error_response", logHeaders);
+tools.auth_basic = new AuthBasicTool();
+tools.auth_digest = new AuthDigestTool();
 tools.allow = new Tool("on_start_resource", allow);
 tools.proxy = new Tool("before_request_body", proxy, { priority: 30 });
 tools.log_hooks = new Tool("on_end_request", logHooks, { priority: 100 });
