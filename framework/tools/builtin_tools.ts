@@ -23,6 +23,7 @@ import { proxy } from "./proxy.ts";
 import { redirect } from "./redirect.ts";
 import { referer } from "./referer.ts";
 import { trailingSlash } from "./trailing_slash.ts";
+import { toolChecks } from "./_tool_checks.ts";
 import { ErrorTool, Tool, Toolbox } from "./tools.ts";
 import { onError as xmlrpcOnError } from "./xmlrpc.ts";
 
@@ -85,17 +86,20 @@ tools.log_tracebacks = new Tool("before_error_response", logTracebacks);
 tools.log_headers = new Tool("before_error_response", logHeaders);
 tools.auth_basic = new AuthBasicTool();
 tools.auth_digest = new AuthDigestTool();
-tools.allow = new Tool("on_start_resource", allow);
-tools.proxy = new Tool("before_request_body", proxy, { priority: 30 });
-tools.log_hooks = new Tool("on_end_request", logHooks, { priority: 100 });
-tools.err_redirect = new ErrorTool(redirect);
-tools.xmlrpc = new ErrorTool(xmlrpcOnError);
-tools.ignore_headers = new Tool("before_request_body", ignoreHeaders);
-tools.referer = new Tool("before_request_body", referer);
-tools.flatten = new Tool("before_finalize", flatten);
-tools.redirect = new Tool("on_start_resource", redirect);
-tools.params = new Tool("before_handler", convertParams, { priority: 15 });
-tools.cpstats = new StatsTool();
+const check = toolChecks;
+tools.allow = new Tool("on_start_resource", allow, { check: check.allow });
+tools.proxy = new Tool("before_request_body", proxy, { priority: 30, check: check.proxy });
+tools.log_hooks = new Tool("on_end_request", logHooks, { priority: 100, check: check.log_hooks });
+tools.err_redirect = new ErrorTool(redirect, { check: check.err_redirect });
+tools.xmlrpc = new ErrorTool(xmlrpcOnError, { check: check.xmlrpc });
+tools.ignore_headers = new Tool("before_request_body", ignoreHeaders, {
+  check: check.ignore_headers,
+});
+tools.referer = new Tool("before_request_body", referer, { check: check.referer });
+tools.flatten = new Tool("before_finalize", flatten, { check: check.flatten });
+tools.redirect = new Tool("on_start_resource", redirect, { check: check.redirect });
+tools.params = new Tool("before_handler", convertParams, { priority: 15, check: check.params });
+tools.cpstats = new StatsTool({ check: check.cpstats });
 
 /** The tools CherryPy's global config turns on by default. */
 export const DEFAULT_TOOL_CONFIG: Readonly<Record<string, unknown>> = {

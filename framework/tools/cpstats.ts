@@ -17,7 +17,7 @@ import { isPlainObject } from "../http/_pyrepr.ts";
 import type { Request } from "../core/request.ts";
 import { currentServing } from "../core/serving.ts";
 import { VERSION } from "../core/version.ts";
-import { Tool } from "./tools.ts";
+import { Tool, type ToolOptions } from "./tools.ts";
 
 /** A namespace (or record) of statistics: values, collections, or functions of the scope. */
 export type StatsScope = Record<string, unknown>;
@@ -174,9 +174,9 @@ export class StatsTool extends Tool {
   readonly #slots = new WeakMap<Request, number>();
   readonly #busy = new Set<number>();
 
-  /** Creates the tool. */
-  constructor() {
-    super("on_end_request", recordStop);
+  /** Creates the tool (`options.check` checks its options, see {@link Tool.checkOptions}). */
+  constructor(options: Pick<ToolOptions, "check"> = {}) {
+    super("on_end_request", recordStop, { ...options, priority: 50 });
   }
 
   /** Records the start of the request, and hooks the end, while collection is enabled. */

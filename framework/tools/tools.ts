@@ -30,6 +30,11 @@ export interface ToolOptions {
   name?: string;
   /** The hook priority (lower runs first; default 50). */
   priority?: number;
+  /**
+   * Checks the tool's options where they are written (`complete` false: the ones present) and
+   * when a request's options are put together (`complete` true): see {@link Tool.checkOptions}.
+   */
+  check?: (options: HookOptions, complete: boolean) => void;
 }
 
 /** A tool is callable: `tool(options)` returns a decorator (see {@link Tool}). */
@@ -89,6 +94,8 @@ export class Tool {
   declare _priority: number;
   /** The toolbox namespace (`"tools"`). */
   declare namespace: string;
+  /** The options check given to the constructor, if any. */
+  declare _check: ToolOptions["check"];
 
   /**
    * Creates a tool running `callable` at `point`. The fourth argument (CherryPy's
@@ -109,6 +116,7 @@ export class Tool {
     self.callable = callable;
     self._name = opts.name;
     self._priority = opts.priority ?? priority;
+    self._check = opts.check;
     self.namespace = "tools";
     return self;
   }
@@ -152,9 +160,12 @@ export class Tool {
    * Checks options given to this tool where they are written (the decorator's, an application
    * config section's when it is mounted), throwing an error that names the option and says what
    * to change. Options may be spread over several config sections, so a missing one is not an
-   * error here. This one accepts anything; tools with options to check override it.
+   * error here. This one runs the constructor's `check` (if any); tools with options to check
+   * give one, or override this method.
    */
-  checkOptions(_options: HookOptions): void {}
+  checkOptions(options: HookOptions): void {
+    this._check?.(options, false);
+  }
 
   /** This tool's config for the current request (minus `on`), with `extra` merged in. */
   _mergedArgs(extra?: HookOptions): HookOptions {
@@ -187,6 +198,7 @@ export class Tool {
     let priority = conf["priority"] as number | undefined;
     delete conf["priority"];
     priority ??= (this.callable as { priority?: number }).priority ?? this._priority;
+    this._check?.(conf, true);
     return [this._point, this._hookCallback(), { ...conf, priority }];
   }
 
@@ -313,6 +325,7 @@ export class ErrorTool extends Tool {
   /** Replaces `request.error_response` with this tool for the request. */
   override _setup(): void {
     const options = this._mergedArgs();
+    this._check?.(options, true);
     currentServing().request.error_response = () =>
       callApplicationWith(this.callable, this, options);
   }

@@ -54,11 +54,6 @@ test("params: converters from config and decorator, async ones, lists of errors"
     user(user: { name: string }) {
       return `hello ${user.name}`;
     }
-    @expose
-    @cherrypy.tools.params({ types: { n: "int" as never } })
-    misconfigured(n = "") {
-      return n;
-    }
   }
   web.mount(new Root(), "", {
     "/": { "tools.params.on": true },
@@ -78,14 +73,14 @@ test("params: converters from config and decorator, async ones, lists of errors"
   web.assertBody("hello Ada");
   await web.getPage("/user?user=8");
   web.assertErrorPage(404, "no user 8");
-  await web.getPage("/misconfigured?n=1");
-  web.assertStatus(500);
-  assert.ok(
-    errors.some((l) =>
-      l.includes("tools.params.types: the converter for parameter 'n' must be a function")
-    ),
-    errors.join("\n"),
+  // Bad options are refused where they are written.
+  assert.throws(
+    () => cherrypy.tools.params({ types: { n: "int" as never } }),
+    /tools\.params\.types must be converter functions only \("n" is not one\)/,
   );
+  assert.throws(() => cherrypy.tools.params({ exception: "ValueError" as never }), /error class/);
+  assert.throws(() => cherrypy.tools.params({ eror: 422 } as never), /has no option "eror"/);
+  void errors;
 });
 
 test("params: config files name the conversions and the error classes", () => {

@@ -64,10 +64,10 @@ test("allow: debug logs the decision under TOOLS.ALLOW", async () => {
   );
 });
 
-test("referer: RegExp and Python patterns, custom refusal, a bad pattern is a clear 500", async () => {
-  const { web, errors } = site();
+test("referer: RegExp and Python patterns, custom refusal; a bad pattern is refused", async () => {
+  const { web } = site();
   web.mount(
-    { index: expose(() => "in"), other: expose(() => "other"), bad: expose(() => "") },
+    { index: expose(() => "in"), other: expose(() => "other") },
     "",
     {
       "/": {
@@ -77,7 +77,6 @@ test("referer: RegExp and Python patterns, custom refusal, a bad pattern is a cl
         "tools.referer.message": "Come from example.org.",
       },
       "/other": { "tools.referer.pattern": "(?i)(?P<scheme>https?)://(?P=scheme)\\.test\\Z" },
-      "/bad": { "tools.referer.pattern": "([unclosed" },
     },
   );
   await web.getPage("/", { headers: { Referer: "https://www.example.org/page" } });
@@ -93,9 +92,17 @@ test("referer: RegExp and Python patterns, custom refusal, a bad pattern is a cl
   web.assertStatus(401);
   await web.getPage("/other", { headers: { Referer: "http://http.test/more" } });
   web.assertStatus(401);
-  await web.getPage("/bad", { headers: { Referer: "x" } });
-  web.assertStatus(500);
-  assert.ok(errors.some((l) => l.includes("is not a valid regular expression")), errors.join("\n"));
+  // In an application's config it is refused when mounted; from the global config, at the
+  // request (a 500 that names it).
+  assert.throws(
+    () => web.mount({}, "/bad", { "/": { "tools.referer.pattern": "([unclosed" } }),
+    /Config section \[\/\]: tools\.referer\.pattern must be a valid regular expression/,
+  );
+  const global = site({ "tools.referer.on": true, "tools.referer.pattern": "([unclosed" });
+  global.web.mount({ index: expose(() => "") });
+  await global.web.getPage("/");
+  global.web.assertStatus(500);
+  global.web.assertInBody("tools.referer.pattern must be a valid regular expression");
 });
 
 test("ignore_headers: Range by default, or the names given", async () => {
@@ -339,4 +346,34 @@ test("log_hooks: the request's hooks, point by point, in CherryPy's layout", asy
     "        Hook(callback=<function custom>, failsafe=False, priority=7, )",
   ];
   assert.equal(logged!.replace(/^\[[^\]]+\] /, ""), expected.join("\n"));
+});
+
+test("the tools' options are checked where they are written, and when complete", async () => {
+  assert.throws(() => cherrypy.tools.allow({ methods: 5 } as never), {
+    message: "tools.allow.methods must be a string or a list of strings; got 5.",
+  });
+  assert.throws(
+    () => cherrypy.tools.referer({ pattern: "([" }),
+    /tools\.referer\.pattern must be a valid regular expression/,
+  );
+  assert.throws(() => cherrypy.tools.proxy({ bsae: "x" } as never), {
+    message:
+      'tools.proxy has no option "bsae"; its options are base, debug, local, priority, remote, scheme.',
+  });
+  assert.throws(() => cherrypy.tools.cpstats({ slow_queries_count: 1.5 }), /whole number/);
+  assert.throws(() => cherrypy.tools.xmlrpc({ encoding: "utf-16" }), /ASCII-compatible/);
+  const { web, tree } = site();
+  // A mounted config section is checked when it is mounted, naming the section.
+  assert.throws(
+    () =>
+      tree.mount({ index: expose(() => "") }, "/bad", {
+        "/x": { "tools.redirect.internal": "no" },
+      }),
+    /Config section \[\/x\]: tools\.redirect\.internal must be true or false; got "no"\./,
+  );
+  // A required option missing from the request's merged config fails the request, saying which.
+  web.mount({ index: expose(() => "x") }, "", { "/": { "tools.referer.on": true } });
+  await web.getPage("/");
+  web.assertStatus(500);
+  web.assertInBody("tools.referer is on but has no tools.referer.pattern: set it in the config");
 });
