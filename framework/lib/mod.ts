@@ -10,6 +10,11 @@
  * @module
  */
 
+export * as caching from "./caching.ts";
 export * as cookies from "./cookies.ts";
+export * as cptools from "./cptools.ts";
+export * as encoding from "./encoding.ts";
 export * as httputil from "./httputil.ts";
+export * as jsontools from "./jsontools.ts";
 export * as reprconf from "./reprconf.ts";
+export { setVaryHeader } from "../tools/_content.ts";

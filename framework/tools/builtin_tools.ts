@@ -9,7 +9,15 @@
  * @module
  */
 
+import { autovary } from "./autovary.ts";
+import { CachingTool, get as cachingGet } from "./caching.ts";
+import { decode } from "./decode.ts";
 import { encode } from "./encode.ts";
+import { validateEtags } from "./etags.ts";
+import { expires } from "./expires.ts";
+import { gzip } from "./gzip.ts";
+import { jsonIn } from "./json_in.ts";
+import { jsonOut } from "./json_out.ts";
 import { logHeaders, logTracebacks } from "./log_errors.ts";
 import { trailingSlash } from "./trailing_slash.ts";
 import { Tool, Toolbox } from "./tools.ts";
@@ -26,6 +34,22 @@ export interface DefaultTools extends Toolbox {
   log_tracebacks: Tool;
   /** Logs the request headers when a request fails (on by default). */
   log_headers: Tool;
+  /** Decodes JSON request bodies into `request.json` (`before_request_body`, 30). */
+  json_in: Tool;
+  /** Sends what the handler returns as JSON (`before_handler`, 30). */
+  json_out: Tool;
+  /** Compresses response bodies the client accepts compressed (`before_finalize`, 80). */
+  gzip: Tool;
+  /** Sets the charsets request bodies are decoded with (`before_request_body`, 50). */
+  decode: Tool;
+  /** Conditional requests on the `ETag`, made from the body with `autotags` (`before_finalize`, 75). */
+  etags: Tool;
+  /** Sets `Expires` (and cache-prevention headers) (`before_finalize`, 50). */
+  expires: Tool;
+  /** Sets `Vary` to the request headers the request's code read (`on_start_resource`, 0). */
+  autovary: Tool;
+  /** Serves responses from an in-memory cache (`before_handler`, 90). */
+  caching: CachingTool;
 }
 
 /**
@@ -45,6 +69,14 @@ tools.encode = new Tool("before_handler", encode, { priority: 70 });
 tools.trailing_slash = new Tool("before_handler", trailingSlash, { priority: 60 });
 tools.log_tracebacks = new Tool("before_error_response", logTracebacks);
 tools.log_headers = new Tool("before_error_response", logHeaders);
+tools.json_in = new Tool("before_request_body", jsonIn, { priority: 30 });
+tools.json_out = new Tool("before_handler", jsonOut, { priority: 30 });
+tools.gzip = new Tool("before_finalize", gzip, { priority: 80 });
+tools.decode = new Tool("before_request_body", decode);
+tools.etags = new Tool("before_finalize", validateEtags, { priority: 75 });
+tools.expires = new Tool("before_finalize", expires);
+tools.autovary = new Tool("on_start_resource", autovary, { priority: 0 });
+tools.caching = new CachingTool("before_handler", cachingGet, { name: "caching", priority: 90 });
 
 /** The tools CherryPy's global config turns on by default. */
 export const DEFAULT_TOOL_CONFIG: Readonly<Record<string, unknown>> = {

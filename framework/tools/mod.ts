@@ -4,9 +4,18 @@
  * @module
  */
 
+export * from "./autovary.ts";
 export * from "./builtin_tools.ts";
+export { type CachingOptions, CachingTool, getCache, setCache, teeOutput } from "./caching.ts";
+export { AntiStampedeCache, type Cache, type CachedVariant, MemoryCache } from "./_memory_cache.ts";
 export * from "./conditional.ts";
+export * from "./decode.ts";
 export * from "./encode.ts";
+export * from "./etags.ts";
+export * from "./expires.ts";
+export * from "./gzip.ts";
+export * from "./json_in.ts";
+export * from "./json_out.ts";
 export * from "./log_errors.ts";
 export * from "./tools.ts";
 export * from "./trailing_slash.ts";

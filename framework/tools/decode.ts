@@ -1,0 +1,68 @@
+/**
+ * The `decode` tool (CherryPy's `encoding.decode`): the charsets a request body's text is
+ * decoded with.
+ *
+ * @module
+ */
+
+import { currentServing } from "../core/serving.ts";
+import type { Tool } from "./tools.ts";
+
+/** The `decode` tool's options (`tools.decode.*`). */
+export interface DecodeOptions {
+  /**
+   * The only charsets tried (one, or a list), even when the Content-Type names another;
+   * `null` (the default) keeps the body's own list.
+   */
+  encoding?: string | readonly string[] | null;
+  /**
+   * Charsets tried after the body's own (one, or a list; `"utf-8"` by default); used only when
+   * `encoding` is not given.
+   */
+  default_encoding?: string | readonly string[] | null;
+}
+
+function list(value: string | readonly string[], key: string): string[] {
+  const out = typeof value === "string" ? [value] : [...value];
+  for (const charset of out) {
+    if (typeof charset !== "string" || charset === "") {
+      throw new TypeError(
+        `tools.decode.${key} must be a charset name or a list of them; got ${
+          JSON.stringify(value)
+        }.`,
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * The `decode` tool's callable (`before_request_body`): `encoding` replaces
+ * `request.body.attempt_charsets`; otherwise `default_encoding` is added to them. A body no
+ * charset decodes is answered 400, naming the charsets tried.
+ *
+ * @example Accept UTF-16 form posts as well
+ * ```ts
+ * import * as cherrypy from "../../mod.ts";
+ * class Root {
+ *   @cherrypy.expose
+ *   @cherrypy.tools.decode({ default_encoding: ["utf-16"] })
+ *   post(q: string) {
+ *     return q;
+ *   }
+ * }
+ * ```
+ */
+export function decode(this: Tool | void, options: DecodeOptions = {}): void {
+  const body = currentServing().request.body;
+  if (body === undefined || body === null) return;
+  const { encoding = null, default_encoding: defaultEncoding = "utf-8" } = options;
+  if (encoding !== null && encoding !== undefined) {
+    body.attempt_charsets = list(encoding, "encoding");
+  } else if (defaultEncoding) {
+    body.attempt_charsets = [
+      ...body.attempt_charsets,
+      ...list(defaultEncoding, "default_encoding"),
+    ];
+  }
+}
