@@ -46,6 +46,8 @@ function pythonString(text: string): string {
 function typeName(value: unknown): string {
   if (typeof value === "function") return "function";
   if (typeof value === "symbol") return "symbol";
+  const tag = (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
+  if (typeof tag === "string" && tag !== "") return tag;
   const ctor = (value as { constructor?: { name?: string } }).constructor;
   return ctor?.name || "object";
 }
