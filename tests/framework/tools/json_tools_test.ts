@@ -209,7 +209,7 @@ test("json: json_in options: force, content_type, processor", async () => {
   web.assertBody("json=undefined");
 });
 
-test("json: hostile and broken bodies get 400 or 411", async () => {
+test("json: hostile and broken bodies get 400, 411 or 413", async () => {
   const { web } = site();
   for (const body of ["", "[1,]", "NaN", '{"a": 1} x', "\ufeff[1]", "{'a': 1}"]) {
     await web.getPage("/echo", post(body));
@@ -233,6 +233,12 @@ test("json: hostile and broken bodies get 400 or 411", async () => {
   await web.getPage("/echo", post('{"__proto__": {"polluted": true}}'));
   web.assertBody('{"got": {"__proto__": {"polluted": true}}}');
   assert.equal(({} as Record<string, unknown>)["polluted"], undefined);
+
+  // Past request.body.maxbytes: 413.
+  const limited = privateSite();
+  limited.tree.mount(new Api(), "", { "/": { "request.body.maxbytes": 10 } });
+  await limited.web.getPage("/echo", post("[1, 2, 3, 4, 5, 6]"));
+  limited.web.assertErrorPage(413);
 
   const served = await serveRoot(new Api());
   try {
