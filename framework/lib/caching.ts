@@ -24,7 +24,10 @@ export {
   AntiStampedeCache,
   type Cache,
   type CachedVariant,
+  type ExpiringVariant,
   MemoryCache,
+  PendingVariant,
+  type VariantLookup,
 } from "../tools/_memory_cache.ts";
 export {
   type CachingOptions,

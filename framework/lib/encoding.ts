@@ -6,9 +6,9 @@
  * ```ts
  * import * as cherrypy from "../../mod.ts";
  * const { compress, decompress } = cherrypy.lib.encoding;
- * const parts: Uint8Array[] = [];
- * for await (const chunk of compress(["Hello, ", "world"], 9)) parts.push(...chunk);
- * new TextDecoder().decode(decompress(Uint8Array.from(parts))); // "Hello, world"
+ * const bytes: number[] = [];
+ * for await (const chunk of compress(["Hello, ", "world"], 9)) bytes.push(...chunk);
+ * new TextDecoder().decode(decompress(Uint8Array.from(bytes))); // "Hello, world"
  * ```
  *
  * @module
@@ -16,4 +16,4 @@
 
 export { decode, type DecodeOptions } from "../tools/decode.ts";
 export { gzip, type GzipOptions, mimeTypeMatches } from "../tools/gzip.ts";
-export { compress, crc32, decompress } from "../tools/_compress.ts";
+export { compress, type ContentCoding, crc32, decompress } from "../tools/_compress.ts";

@@ -56,9 +56,22 @@ export interface Cache {
   debug?: boolean;
 }
 
-/** A variant being computed: other requests for it wait on this. */
-class Pending {
+/**
+ * The mark of a variant being computed: other requests for it wait on it, and get the variant
+ * (or `null`) when it is settled.
+ *
+ * @example Using `PendingVariant`
+ * ```ts
+ * import { PendingVariant } from "./_memory_cache.ts";
+ * const pending = new PendingVariant();
+ * setTimeout(() => pending.settle(null), 10);
+ * await pending.wait(5); // null: settled without a variant
+ * ```
+ */
+export class PendingVariant {
+  /** The variant, once settled with one. */
   result: CachedVariant | null = null;
+  /** Resolves when settled. */
   readonly done: Promise<void>;
   #resolve!: () => void;
 
@@ -66,6 +79,7 @@ class Pending {
     this.done = new Promise<void>((resolve) => this.#resolve = resolve);
   }
 
+  /** Hands `result` to every waiter. */
   settle(result: CachedVariant | null): void {
     this.result = result;
     this.#resolve();
@@ -82,10 +96,12 @@ class Pending {
   }
 }
 
-/** What {@link AntiStampedeCache.lookup} found, and the sentinel it left (if any). */
-interface Lookup {
+/** What {@link AntiStampedeCache.lookup} found, and the mark it left (if any). */
+export interface VariantLookup {
+  /** The variant, or `null` when the caller is to compute it. */
   value: CachedVariant | null;
-  placed: Pending | null;
+  /** The mark this caller left while it computes the variant. */
+  placed: PendingVariant | null;
 }
 
 /**
@@ -101,7 +117,7 @@ interface Lookup {
  * variants.set("key", [200, [], new TextEncoder().encode("hi"), Date.now() / 1000]);
  * ```
  */
-export class AntiStampedeCache extends Map<string, CachedVariant | Pending> {
+export class AntiStampedeCache extends Map<string, CachedVariant | PendingVariant> {
   /** The request headers the variants depend on (the first response's `Vary`). */
   selecting_headers: string[] = [];
 
@@ -115,20 +131,20 @@ export class AntiStampedeCache extends Map<string, CachedVariant | Pending> {
   }
 
   /** {@link AntiStampedeCache.wait}, also telling which sentinel this caller left. */
-  lookup(key: string, timeout: number | null): Lookup | Promise<Lookup> {
+  lookup(key: string, timeout: number | null): VariantLookup | Promise<VariantLookup> {
     const value = this.get(key);
-    if (value instanceof Pending) {
+    if (value instanceof PendingVariant) {
       if (timeout === null) return { value: null, placed: null };
       return value.wait(timeout).then((result) => {
         if (result !== null) return { value: result, placed: null };
         // Timed out: this caller computes it, and the others wait for this one.
-        const placed = new Pending();
+        const placed = new PendingVariant();
         super.set(key, placed);
         return { value: null, placed };
       });
     }
     if (value === undefined) {
-      const placed = new Pending();
+      const placed = new PendingVariant();
       super.set(key, placed);
       return { value: null, placed };
     }
@@ -136,17 +152,17 @@ export class AntiStampedeCache extends Map<string, CachedVariant | Pending> {
   }
 
   /** Stores `value`; requests waiting for `key` get it at once. */
-  override set(key: string, value: CachedVariant | Pending): this {
+  override set(key: string, value: CachedVariant | PendingVariant): this {
     const existing = this.get(key);
     super.set(key, value);
-    if (existing instanceof Pending && existing !== value) {
-      existing.settle(value instanceof Pending ? null : value);
+    if (existing instanceof PendingVariant && existing !== value) {
+      existing.settle(value instanceof PendingVariant ? null : value);
     }
     return this;
   }
 
   /** Removes the sentinel `placed` if it is still there; its waiters go on without it. */
-  release(key: string, placed: Pending): void {
+  release(key: string, placed: PendingVariant): void {
     if (this.get(key) !== placed) return;
     this.delete(key);
     placed.settle(null);
@@ -154,15 +170,19 @@ export class AntiStampedeCache extends Map<string, CachedVariant | Pending> {
 
   /** Wakes every waiter (with nothing), for a URI being dropped. */
   settleAll(): void {
-    for (const value of this.values()) if (value instanceof Pending) value.settle(null);
+    for (const value of this.values()) if (value instanceof PendingVariant) value.settle(null);
   }
 }
 
-/** One entry of the expiry schedule. */
-interface Expiring {
+/** One entry of the expiry schedule of a {@link MemoryCache}. */
+export interface ExpiringVariant {
+  /** The body's size in bytes. */
   size: number;
+  /** The URI. */
   uri: string;
+  /** The variant's key among the URI's. */
   key: string;
+  /** The variant. */
   variant: CachedVariant;
 }
 
@@ -212,7 +232,7 @@ export class MemoryCache implements Cache {
   /** The variants of each URI. */
   store: Map<string, AntiStampedeCache> = new Map();
   /** What expires when, by expiry time (seconds since the epoch). */
-  expirations: Map<number, Expiring[]> = new Map();
+  expirations: Map<number, ExpiringVariant[]> = new Map();
   /** Variants stored. */
   tot_puts = 0;
   /** Lookups. */
@@ -279,7 +299,7 @@ export class MemoryCache implements Cache {
     if (variants === undefined) return null;
     const key = variantKey(request, variants.selecting_headers);
     const found = variants.lookup(key, this.antistampede_timeout);
-    const done = ({ value, placed }: Lookup) => {
+    const done = ({ value, placed }: VariantLookup) => {
       if (placed !== null) {
         // Should this request end without storing the variant, its waiters go on at once.
         request.hooks.attach("on_end_request", () => variants.release(key, placed), {
@@ -313,7 +333,9 @@ export class MemoryCache implements Cache {
     }
     const key = variantKey(request, variants.selecting_headers);
     const existing = variants.get(key);
-    const replaced = existing !== undefined && !(existing instanceof Pending) ? existing : null;
+    const replaced = existing !== undefined && !(existing instanceof PendingVariant)
+      ? existing
+      : null;
     const objects = this.curobjects - (replaced === null ? 0 : 1);
     const total = this.cursize - (replaced === null ? 0 : this.#sizes.get(replaced) ?? 0) + size;
     if (objects < this.maxobjects && size < this.maxobj_size && total < this.maxsize) {
@@ -339,7 +361,9 @@ export class MemoryCache implements Cache {
     const variants = this.store.get(uri);
     if (variants === undefined) return;
     this.store.delete(uri);
-    for (const value of variants.values()) if (!(value instanceof Pending)) this.#forget(value);
+    for (const value of variants.values()) {
+      if (!(value instanceof PendingVariant)) this.#forget(value);
+    }
     variants.settleAll();
   }
 

@@ -7,7 +7,16 @@
 export * from "./autovary.ts";
 export * from "./builtin_tools.ts";
 export { type CachingOptions, CachingTool, getCache, setCache, teeOutput } from "./caching.ts";
-export { AntiStampedeCache, type Cache, type CachedVariant, MemoryCache } from "./_memory_cache.ts";
+export {
+  AntiStampedeCache,
+  type Cache,
+  type CachedVariant,
+  type ExpiringVariant,
+  MemoryCache,
+  PendingVariant,
+  type VariantLookup,
+} from "./_memory_cache.ts";
+export { compress, type ContentCoding, crc32, decompress } from "./_compress.ts";
 export * from "./conditional.ts";
 export * from "./decode.ts";
 export * from "./encode.ts";
