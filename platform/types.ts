@@ -506,10 +506,26 @@ export interface Platform {
   createCompressor(format: CompressionFormat, options?: CompressOptions): Compressor;
 }
 
-/** A compression format of {@link Platform.compressionFormats} (the HTTP content coding's name). */
+/**
+ * A compression format of {@link Platform.compressionFormats} (the HTTP content coding's name).
+ *
+ * @example Is Zstandard here?
+ * ```ts
+ * import { platform } from "./mod.ts";
+ * platform.compressionFormats().includes("zstd"); // true where the runtime has Zstandard
+ * ```
+ */
 export type CompressionFormat = "gzip" | "deflate" | "deflate-raw" | "br" | "zstd";
 
-/** Options of {@link Platform.compressSync} and {@link Platform.createCompressor}. */
+/**
+ * Options of {@link Platform.compressSync} and {@link Platform.createCompressor}.
+ *
+ * @example The smallest gzip
+ * ```ts
+ * import { platform } from "./mod.ts";
+ * platform.compressSync("gzip", new TextEncoder().encode("hi"), { level: 9 });
+ * ```
+ */
 export interface CompressOptions {
   /**
    * The level: 0-9 for `gzip`, `deflate` and `deflate-raw` (-1 for zlib's default), 0-11 for
@@ -518,13 +534,32 @@ export interface CompressOptions {
   level?: number;
 }
 
-/** Options of {@link Platform.decompressSync}. */
+/**
+ * Options of {@link Platform.decompressSync}.
+ *
+ * @example At most a megabyte
+ * ```ts
+ * import { platform } from "./mod.ts";
+ * const zipped = platform.compressSync("gzip", new Uint8Array(10));
+ * platform.decompressSync("gzip", zipped, { maxLength: 1_000_000 });
+ * ```
+ */
 export interface DecompressOptions {
   /** The largest output accepted, in bytes (an error beyond). */
   maxLength?: number;
 }
 
-/** A streaming compressor ({@link Platform.createCompressor}); one call at a time. */
+/**
+ * A streaming compressor ({@link Platform.createCompressor}); one call at a time.
+ *
+ * @example Compress as a stream
+ * ```ts
+ * import { platform } from "./mod.ts";
+ * const compressor = platform.createCompressor("br");
+ * const first = await compressor.write(new TextEncoder().encode("hello "), true); // flushed
+ * const rest = await compressor.end();
+ * ```
+ */
 export interface Compressor {
   /** The format it writes. */
   readonly format: CompressionFormat;

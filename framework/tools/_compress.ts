@@ -10,7 +10,15 @@ import { platform } from "../../platform/mod.ts";
 import type { CompressionFormat, CompressOptions } from "../../platform/mod.ts";
 import { bodyChunks } from "./_content.ts";
 
-/** The content codings the `gzip` tool can send. */
+/**
+ * The content codings the `gzip` tool can send.
+ *
+ * @example Codings in order of preference
+ * ```ts
+ * import type { ContentCoding } from "./_compress.ts";
+ * const preferred: ContentCoding[] = ["br", "zstd", "gzip"];
+ * ```
+ */
 export type ContentCoding = "gzip" | "br" | "zstd";
 
 const CRC_TABLE = (() => {

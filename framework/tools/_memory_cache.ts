@@ -16,6 +16,12 @@ import { debugLog, elementValues } from "./_content.ts";
 /**
  * A cached response, as CherryPy's caches hold it: `[status, headers, body, created]`, the
  * creation time in seconds since the epoch.
+ *
+ * @example A cached page
+ * ```ts
+ * import type { CachedVariant } from "./_memory_cache.ts";
+ * const variant: CachedVariant = [200, [["Content-Type", "text/plain"]], new Uint8Array(2), Date.now() / 1000];
+ * ```
  */
 export type CachedVariant = readonly [
   status: number | string,
@@ -96,7 +102,16 @@ export class PendingVariant {
   }
 }
 
-/** What {@link AntiStampedeCache.lookup} found, and the mark it left (if any). */
+/**
+ * What {@link AntiStampedeCache.lookup} found, and the mark it left (if any).
+ *
+ * @example Using `VariantLookup`
+ * ```ts
+ * import { AntiStampedeCache } from "./_memory_cache.ts";
+ * const found = await new AntiStampedeCache().lookup("key", 5);
+ * found.placed !== null; // true: this caller computes the variant
+ * ```
+ */
 export interface VariantLookup {
   /** The variant, or `null` when the caller is to compute it. */
   value: CachedVariant | null;
@@ -174,7 +189,17 @@ export class AntiStampedeCache extends Map<string, CachedVariant | PendingVarian
   }
 }
 
-/** One entry of the expiry schedule of a {@link MemoryCache}. */
+/**
+ * One entry of the expiry schedule of a {@link MemoryCache}.
+ *
+ * @example What expires when
+ * ```ts
+ * import { MemoryCache } from "./_memory_cache.ts";
+ * for (const [time, entries] of new MemoryCache().expirations) {
+ *   console.log(time, entries.map((e) => `${e.uri} (${e.size} bytes)`));
+ * }
+ * ```
+ */
 export interface ExpiringVariant {
   /** The body's size in bytes. */
   size: number;

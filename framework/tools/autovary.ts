@@ -65,7 +65,15 @@ export class MonitoredHeaderMap extends HeaderMap {
   }
 }
 
-/** The `autovary` tool's options (`tools.autovary.*`). */
+/**
+ * The `autovary` tool's options (`tools.autovary.*`).
+ *
+ * @example Never vary on Cookie
+ * ```ts
+ * import type { AutovaryOptions } from "./autovary.ts";
+ * const options: AutovaryOptions = { ignore: ["Content-Type", "Cookie"] };
+ * ```
+ */
 export interface AutovaryOptions {
   /**
    * Header names never put in `Vary` (default: `Content-Disposition`, `Content-Length`,

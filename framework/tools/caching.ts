@@ -49,7 +49,15 @@ export async function setCache(cache: Cache | null): Promise<void> {
   if (old !== null && old !== cache) await (old as Partial<MemoryCache>).stopExpiry?.();
 }
 
-/** The `caching` tool's options (`tools.caching.*`). */
+/**
+ * The `caching` tool's options (`tools.caching.*`).
+ *
+ * @example An hour, bodies up to 1 MB
+ * ```ts
+ * import type { CachingOptions } from "./caching.ts";
+ * const options: CachingOptions = { delay: 3600, maxobj_size: 1_000_000 };
+ * ```
+ */
 export interface CachingOptions {
   /** Methods that invalidate the cached variants of their URI (`POST`, `PUT`, `DELETE`). */
   invalid_methods?: readonly string[];

@@ -8,7 +8,15 @@
 import { currentServing } from "../core/serving.ts";
 import type { Tool } from "./tools.ts";
 
-/** The `decode` tool's options (`tools.decode.*`). */
+/**
+ * The `decode` tool's options (`tools.decode.*`).
+ *
+ * @example Only UTF-16, then UTF-8
+ * ```ts
+ * import type { DecodeOptions } from "./decode.ts";
+ * const options: DecodeOptions = { encoding: ["utf-16", "utf-8"] };
+ * ```
+ */
 export interface DecodeOptions {
   /**
    * The only charsets tried (one, or a list), even when the Content-Type names another;

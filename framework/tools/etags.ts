@@ -34,7 +34,15 @@ export function responseETag(response: Response): string | null | undefined {
   return validated.get(response);
 }
 
-/** The `etags` tool's options (`tools.etags.*`). */
+/**
+ * The `etags` tool's options (`tools.etags.*`).
+ *
+ * @example Tags made from bodies
+ * ```ts
+ * import type { EtagsOptions } from "./etags.ts";
+ * const options: EtagsOptions = { autotags: true };
+ * ```
+ */
 export interface EtagsOptions {
   /**
    * Make an ETag (`"<md5 hex of the body>"`) for 200 responses that have none (`false`, the

@@ -12,7 +12,15 @@ import type { Tool } from "./tools.ts";
 /** The `Expires` date CherryPy sends for `secs: 0`: a fixed day in the past. */
 const PAST = new Date(1169942400 * 1000).toUTCString(); // Sun, 28 Jan 2007 00:00:00 GMT
 
-/** A duration as Python's `timedelta` gives it: whole days and seconds. */
+/**
+ * A duration as Python's `timedelta` gives it: whole days and seconds.
+ *
+ * @example A week
+ * ```ts
+ * import type { Timedelta } from "./expires.ts";
+ * const week: Timedelta = { days: 7 };
+ * ```
+ */
 export interface Timedelta {
   /** Days. */
   days?: number;
@@ -20,7 +28,15 @@ export interface Timedelta {
   seconds?: number;
 }
 
-/** The `expires` tool's options (`tools.expires.*`). */
+/**
+ * The `expires` tool's options (`tools.expires.*`).
+ *
+ * @example An hour, whatever the response says
+ * ```ts
+ * import type { ExpiresOptions } from "./expires.ts";
+ * const options: ExpiresOptions = { secs: 3600, force: true };
+ * ```
+ */
 export interface ExpiresOptions {
   /**
    * Seconds from the response's time to its expiry (`0`, the default: already expired, with

@@ -16,7 +16,15 @@ import { checkLevel, compressStream, compressWhole, type ContentCoding } from ".
 import { debugLog, isEmptyBody, isSyncBody, setVaryHeader } from "./_content.ts";
 import type { Tool } from "./tools.ts";
 
-/** The `gzip` tool's options (`tools.gzip.*`). */
+/**
+ * The `gzip` tool's options (`tools.gzip.*`).
+ *
+ * @example Text and JSON, Brotli first
+ * ```ts
+ * import type { GzipOptions } from "./gzip.ts";
+ * const options: GzipOptions = { mime_types: ["text/*", "application/*+json"], encodings: ["br", "gzip"] };
+ * ```
+ */
 export interface GzipOptions {
   /** The zlib level, 1 (fastest) to 9 (smallest), 0 (none) or -1 (zlib's default); 5. */
   compress_level?: number;
@@ -74,7 +82,15 @@ function offered(request: Request, encodings: GzipOptions["encodings"]): Content
   return out;
 }
 
-/** `true` when Content-Type `ct` (without parameters) is one of `mimeTypes` or their patterns. */
+/**
+ * `true` when Content-Type `ct` (without parameters) is one of `mimeTypes` or their patterns.
+ *
+ * @example Using `mimeTypeMatches`
+ * ```ts
+ * import { mimeTypeMatches } from "./gzip.ts";
+ * mimeTypeMatches("application/atom+xml", ["text/*", "application/*+xml"]); // true
+ * ```
+ */
 export function mimeTypeMatches(ct: string, mimeTypes: readonly string[]): boolean {
   const type = ct.trim().toLowerCase();
   const wanted = mimeTypes.map((m) => String(m).trim().toLowerCase());
@@ -101,7 +117,16 @@ function elementString(e: HeaderElement): string {
   return e.value + Object.entries(e.params).map(([k, v]) => `;${k}=${v}`).join("");
 }
 
-/** The coding to send: a {@link ContentCoding}, `null` for identity, `406` when none fits. */
+/**
+ * The coding to send: a {@link ContentCoding}, `null` for identity, `406` when none fits.
+ *
+ * @example Using `negotiate`
+ * ```ts
+ * import { negotiate } from "./gzip.ts";
+ * negotiate("gzip;q=0.5, br", ["br", "gzip"]); // "br"
+ * negotiate("identity;q=0", ["gzip"]); // 406
+ * ```
+ */
 export function negotiate(
   header: string | null,
   codings: readonly ContentCoding[],

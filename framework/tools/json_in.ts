@@ -44,7 +44,15 @@ export async function jsonProcessor(entity: Entity): Promise<void> {
   request.json = value;
 }
 
-/** The `json_in` tool's options (`tools.json_in.*`), as CherryPy's `json_in` takes them. */
+/**
+ * The `json_in` tool's options (`tools.json_in.*`), as CherryPy's `json_in` takes them.
+ *
+ * @example Options for a JSON API media type
+ * ```ts
+ * import type { JsonInOptions } from "./json_in.ts";
+ * const options: JsonInOptions = { content_type: "application/vnd.api+json", force: false };
+ * ```
+ */
 export interface JsonInOptions {
   /**
    * The media types decoded as JSON: one, or a list (`["application/json",

@@ -41,7 +41,15 @@ export function jsonHandler(): Uint8Array | Promise<Uint8Array> {
   return encoder.encode(encodeJson(value));
 }
 
-/** The `json_out` tool's options (`tools.json_out.*`), as CherryPy's `json_out` takes them. */
+/**
+ * The `json_out` tool's options (`tools.json_out.*`), as CherryPy's `json_out` takes them.
+ *
+ * @example Another Content-Type
+ * ```ts
+ * import type { JsonOutOptions } from "./json_out.ts";
+ * const options: JsonOutOptions = { content_type: "application/problem+json" };
+ * ```
+ */
 export interface JsonOutOptions {
   /** The response's Content-Type (`"application/json"`); `null` leaves it alone. */
   content_type?: string | null;

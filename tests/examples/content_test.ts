@@ -14,6 +14,7 @@ import {
   Root as GzipRoot,
 } from "../../examples/basics/gzip.ts";
 import { config as cachingConfig, Root as CachingRoot } from "../../examples/advanced/caching.ts";
+import { APP_CONF as CONFIG_APP_CONF, Root as ConfigRoot } from "../../examples/basics/config.ts";
 import { privateSite, serveRoot } from "../_helpers.ts";
 import { pipeThrough, rawGet } from "../_raw_http.ts";
 
@@ -70,6 +71,21 @@ test("gzip (§4.2.1, §4.4.2): config object, config file, decorator and _cp_con
     } finally {
       await served.stop();
     }
+  }
+  // docs §4.4.3: app.conf switches gzip on beside the application's own section.
+  const withSettings = await serveRoot(
+    new ConfigRoot(),
+    CONFIG_APP_CONF as unknown as cherrypy.AppConfig,
+  );
+  try {
+    const res = await rawGet(withSettings.port, "/", gz);
+    assert.equal(res.headers["content-encoding"], "gzip");
+    assert.equal(
+      decoder.decode(zlib.gunzipSync(res.body)),
+      "hello world! (Google app id: cherry-demo)",
+    );
+  } finally {
+    await withSettings.stop();
   }
   const served = await serveRoot(new Assets(), assetsConfig);
   try {

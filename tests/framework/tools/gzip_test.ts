@@ -73,6 +73,18 @@ class Root {
   }
 
   @expose
+  readable() {
+    return new Response(TEXT).body;
+  }
+
+  @expose
+  async *asyncgen() {
+    yield TEXT.slice(0, 100);
+    await sleep(1);
+    yield TEXT.slice(100);
+  }
+
+  @expose
   encoded() {
     cherrypy.response.headers.set("Content-Encoding", "gzip");
     return zlib.gzipSync(encoder.encode(TEXT));
@@ -226,6 +238,17 @@ test("gzip: levels 9 and 1 mark the header's XFL as CherryPy does", async () => 
   const bad = await rawGet(served.port, "/badlevel", gz);
   assert.equal(bad.status, 500);
   assert.match(decoder.decode(bad.body), /tools\.gzip\.compress_level must be an integer/);
+});
+
+test("gzip: bodies that must be awaited (ReadableStream, async generator) when buffered", async () => {
+  for (const path of ["/readable", "/asyncgen"]) {
+    const res = await rawGet(served.port, path, gz);
+    assert.equal(res.headers["content-encoding"], "gzip", path);
+    assert.equal(Number(res.headers["content-length"]), res.body.length, path);
+    const out = await pipeThrough("gunzip", ["-c"], res.body);
+    assert.equal(out.code, 0, out.stderr);
+    assert.equal(decoder.decode(out.stdout), TEXT, path);
+  }
 });
 
 test("gzip: a streamed body is compressed as it streams, chunked, and gunzips", async () => {
