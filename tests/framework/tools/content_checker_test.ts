@@ -16,7 +16,6 @@ test("checker: the content tools' names are known", () => {
     tree,
     config: globalConfig,
     log: (msg) => warnings.push(msg),
-    knownToolNames: () => cherrypy.tools.names(),
   });
   const names = [
     "json_in",
