@@ -8,6 +8,7 @@
 import { currentServing } from "../core/serving.ts";
 import { HeaderMap } from "../http/headers.ts";
 import { titleCaseHeader } from "../http/httputil.ts";
+import { checkBoolean, refuse } from "./_check.ts";
 import { debugLog, elementValues } from "./_content.ts";
 import type { Tool } from "./tools.ts";
 
@@ -87,6 +88,25 @@ export interface AutovaryOptions {
 const DEFAULT_IGNORE: readonly string[] = ["Content-Disposition", "Content-Length", "Content-Type"];
 
 /**
+ * Checks the `autovary` tool's options that are present; the error names the option.
+ *
+ * @example Using `checkAutovaryOptions`
+ * ```ts
+ * import { checkAutovaryOptions } from "./autovary.ts";
+ * checkAutovaryOptions({ ignore: ["Content-Type"] }); // fine
+ * ```
+ */
+export function checkAutovaryOptions(options: Record<string, unknown>): void {
+  const ignore = options["ignore"];
+  const names = ignore instanceof Set ? [...ignore] : ignore;
+  if (
+    "ignore" in options && ignore !== null &&
+    !(Array.isArray(names) && names.every((n) => typeof n === "string"))
+  ) refuse("autovary", "ignore", "a list of header names", ignore);
+  checkBoolean("autovary", options, "debug");
+}
+
+/**
  * The `autovary` tool's callable (`on_start_resource`, priority 0): puts a
  * {@link MonitoredHeaderMap} in place of `request.headers`, and attaches a `before_finalize`
  * hook that sets `Vary` to the sorted union of the names already in it and the names read,
@@ -108,6 +128,7 @@ const DEFAULT_IGNORE: readonly string[] = ["Content-Disposition", "Content-Lengt
  */
 export function autovary(this: Tool | void, options: AutovaryOptions = {}): void {
   const { request, response } = currentServing();
+  checkAutovaryOptions(options as Record<string, unknown>);
   const monitored = new MonitoredHeaderMap(request.headers);
   request.headers = monitored;
   const ignore = new Set(options.ignore ?? DEFAULT_IGNORE);

@@ -9,17 +9,20 @@
  * @module
  */
 
-import { autovary } from "./autovary.ts";
+import { AuthBasicTool } from "./auth_basic.ts";
+import { AuthDigestTool } from "./auth_digest.ts";
+import { autovary, checkAutovaryOptions } from "./autovary.ts";
 import { CachingTool, get as cachingGet } from "./caching.ts";
-import { decode } from "./decode.ts";
+import { checkDecodeOptions, decode } from "./decode.ts";
 import { encode } from "./encode.ts";
-import { validateEtags } from "./etags.ts";
-import { expires } from "./expires.ts";
-import { gzip } from "./gzip.ts";
-import { jsonIn } from "./json_in.ts";
-import { jsonOut } from "./json_out.ts";
+import { checkEtagsOptions, validateEtags } from "./etags.ts";
+import { checkExpiresOptions, expires } from "./expires.ts";
+import { checkGzipOptions, gzip } from "./gzip.ts";
+import { checkJsonInOptions, jsonIn } from "./json_in.ts";
+import { checkJsonOutOptions, jsonOut } from "./json_out.ts";
 import { logHeaders, logTracebacks } from "./log_errors.ts";
 import { trailingSlash } from "./trailing_slash.ts";
+import type { HookOptions } from "../core/hooks.ts";
 import { Tool, Toolbox } from "./tools.ts";
 
 export { type HeaderElement, headerElements } from "../core/header_elements.ts";
@@ -34,6 +37,10 @@ export interface DefaultTools extends Toolbox {
   log_tracebacks: Tool;
   /** Logs the request headers when a request fails (on by default). */
   log_headers: Tool;
+  /** HTTP Basic authentication (`before_handler`, priority 1). */
+  auth_basic: AuthBasicTool;
+  /** HTTP Digest authentication (`before_handler`, priority 1). */
+  auth_digest: AuthDigestTool;
   /** Decodes JSON request bodies into `request.json` (`before_request_body`, 30). */
   json_in: Tool;
   /** Sends what the handler returns as JSON (`before_handler`, 30). */
@@ -69,13 +76,33 @@ tools.encode = new Tool("before_handler", encode, { priority: 70 });
 tools.trailing_slash = new Tool("before_handler", trailingSlash, { priority: 60 });
 tools.log_tracebacks = new Tool("before_error_response", logTracebacks);
 tools.log_headers = new Tool("before_error_response", logHeaders);
-tools.json_in = new Tool("before_request_body", jsonIn, { priority: 30 });
-tools.json_out = new Tool("before_handler", jsonOut, { priority: 30 });
-tools.gzip = new Tool("before_finalize", gzip, { priority: 80 });
-tools.decode = new Tool("before_request_body", decode);
-tools.etags = new Tool("before_finalize", validateEtags, { priority: 75 });
-tools.expires = new Tool("before_finalize", expires);
-tools.autovary = new Tool("on_start_resource", autovary, { priority: 0 });
+tools.auth_basic = new AuthBasicTool();
+tools.auth_digest = new AuthDigestTool();
+/** `tool`, checking the options written for it with `check` (see `Tool.checkOptions`). */
+function checked(tool: Tool, check: (options: HookOptions) => void): Tool {
+  tool.checkOptions = check;
+  return tool;
+}
+
+tools.json_in = checked(
+  new Tool("before_request_body", jsonIn, { priority: 30 }),
+  checkJsonInOptions,
+);
+tools.json_out = checked(
+  new Tool("before_handler", jsonOut, { priority: 30 }),
+  checkJsonOutOptions,
+);
+tools.gzip = checked(new Tool("before_finalize", gzip, { priority: 80 }), checkGzipOptions);
+tools.decode = checked(new Tool("before_request_body", decode), checkDecodeOptions);
+tools.etags = checked(
+  new Tool("before_finalize", validateEtags, { priority: 75 }),
+  checkEtagsOptions,
+);
+tools.expires = checked(new Tool("before_finalize", expires), checkExpiresOptions);
+tools.autovary = checked(
+  new Tool("on_start_resource", autovary, { priority: 0 }),
+  checkAutovaryOptions,
+);
 tools.caching = new CachingTool("before_handler", cachingGet, { name: "caching", priority: 90 });
 
 /** The tools CherryPy's global config turns on by default. */

@@ -11,6 +11,7 @@ import type { HookCallback, HookOptions } from "../core/hooks.ts";
 import { HTTPRedirect } from "../core/redirect.ts";
 import { callApplicationWith, currentServing, runServing } from "../core/serving.ts";
 import { validStatus } from "../http/httputil.ts";
+import { checkBoolean, refuse } from "./_check.ts";
 import { bodyChunks, debugLog, elementValues } from "./_content.ts";
 import { type Cache, type CachedVariant, MemoryCache } from "./_memory_cache.ts";
 import { validateSince } from "./conditional.ts";
@@ -75,36 +76,48 @@ export interface CachingOptions {
 const DEFAULT_INVALID_METHODS: readonly string[] = ["POST", "PUT", "DELETE"];
 const NUMERIC = new Set(["maxobjects", "maxobj_size", "maxsize", "delay", "expire_freq"]);
 
+/**
+ * Checks the `caching` tool's options that are present; the error names the option.
+ *
+ * @example Using `checkCachingOptions`
+ * ```ts
+ * import { checkCachingOptions } from "./caching.ts";
+ * checkCachingOptions({ delay: 3600, invalid_methods: ["POST", "PUT", "DELETE", "PATCH"] });
+ * ```
+ */
+export function checkCachingOptions(options: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(options)) {
+    if (key === "cache_class") {
+      if (typeof value !== "function") {
+        refuse("caching", key, "a class (such as cherrypy.lib.caching.MemoryCache)", value);
+      }
+    } else if (key === "invalid_methods") {
+      if (!(Array.isArray(value) && value.every((m) => typeof m === "string"))) {
+        refuse("caching", key, "a list of methods", value);
+      }
+    } else if (key === "debug") {
+      checkBoolean("caching", options, key);
+    } else if (key === "antistampede_timeout") {
+      if (value !== null && !(typeof value === "number" && value >= 0)) {
+        refuse("caching", key, "a number of seconds (0 or more), or null", value);
+      }
+    } else if (NUMERIC.has(key) && !(typeof value === "number" && value >= 0)) {
+      const unit = key === "maxobjects" ? "objects" : key.startsWith("max") ? "bytes" : "seconds";
+      refuse("caching", key, `a number of ${unit} (0 or more)`, value);
+    }
+  }
+}
+
 function makeCache(options: CachingOptions): Cache {
+  checkCachingOptions(options);
   const {
     invalid_methods: _m,
     cache_class: cacheClass = MemoryCache,
     debug = false,
     priority: _p,
+    on: _on,
     ...attributes
   } = options;
-  if (typeof cacheClass !== "function") {
-    throw new TypeError(
-      `tools.caching.cache_class must be a class (such as cherrypy.lib.caching.MemoryCache); ` +
-        `got ${JSON.stringify(cacheClass)}.`,
-    );
-  }
-  for (const [key, value] of Object.entries(attributes)) {
-    const ok = key === "antistampede_timeout"
-      ? value === null || (typeof value === "number" && value >= 0)
-      : !NUMERIC.has(key) || (typeof value === "number" && value >= 0);
-    if (!ok) {
-      throw new TypeError(
-        `tools.caching.${key} must be a number of ${
-          key.startsWith("max") && key !== "maxobjects"
-            ? "bytes"
-            : key === "maxobjects"
-            ? "objects"
-            : "seconds"
-        } (0 or more); got ${JSON.stringify(value)}.`,
-      );
-    }
-  }
   const cache = new cacheClass();
   Object.assign(cache, attributes);
   cache.debug = Boolean(debug);
@@ -301,6 +314,12 @@ export function teeOutput(): void {
  * ```
  */
 export class CachingTool extends Tool {
+  /** Checks the options that are present (see {@link checkCachingOptions}). */
+  override checkOptions(options: HookOptions): void {
+    const { on: _on, priority: _priority, ...rest } = options;
+    checkCachingOptions(rest);
+  }
+
   /** The hook: the cache lookup, then skipping the handler or teeing the output. */
   override _hookCallback(): HookCallback {
     const lookup = this.callable;

@@ -6,6 +6,7 @@
  */
 
 import { currentServing } from "../core/serving.ts";
+import { isStrings, refuse } from "./_check.ts";
 import type { Tool } from "./tools.ts";
 
 /**
@@ -30,18 +31,26 @@ export interface DecodeOptions {
   default_encoding?: string | readonly string[] | null;
 }
 
-function list(value: string | readonly string[], key: string): string[] {
-  const out = typeof value === "string" ? [value] : [...value];
-  for (const charset of out) {
-    if (typeof charset !== "string" || charset === "") {
-      throw new TypeError(
-        `tools.decode.${key} must be a charset name or a list of them; got ${
-          JSON.stringify(value)
-        }.`,
-      );
+/**
+ * Checks the `decode` tool's options that are present; the error names the option.
+ *
+ * @example Using `checkDecodeOptions`
+ * ```ts
+ * import { checkDecodeOptions } from "./decode.ts";
+ * checkDecodeOptions({ default_encoding: ["utf-16"] }); // fine
+ * ```
+ */
+export function checkDecodeOptions(options: Record<string, unknown>): void {
+  for (const key of ["encoding", "default_encoding"]) {
+    const value = options[key];
+    if (key in options && value !== null && !isStrings(value)) {
+      refuse("decode", key, "a charset name or a list of them", value);
     }
   }
-  return out;
+}
+
+function list(value: string | readonly string[]): string[] {
+  return typeof value === "string" ? [value] : [...value];
 }
 
 /**
@@ -64,13 +73,14 @@ function list(value: string | readonly string[], key: string): string[] {
 export function decode(this: Tool | void, options: DecodeOptions = {}): void {
   const body = currentServing().request.body;
   if (body === undefined || body === null) return;
+  checkDecodeOptions(options as Record<string, unknown>);
   const { encoding = null, default_encoding: defaultEncoding = "utf-8" } = options;
   if (encoding !== null && encoding !== undefined) {
-    body.attempt_charsets = list(encoding, "encoding");
+    body.attempt_charsets = list(encoding);
   } else if (defaultEncoding) {
     body.attempt_charsets = [
       ...body.attempt_charsets,
-      ...list(defaultEncoding, "default_encoding"),
+      ...list(defaultEncoding),
     ];
   }
 }

@@ -13,6 +13,7 @@ import { collapseBody, type Response } from "../core/response.ts";
 import { currentServing } from "../core/serving.ts";
 import { pyRepr } from "../http/_pyrepr.ts";
 import { validStatus } from "../http/httputil.ts";
+import { checkBoolean } from "./_check.ts";
 import { debugLog, elementStrings } from "./_content.ts";
 import type { Tool } from "./tools.ts";
 
@@ -51,6 +52,20 @@ export interface EtagsOptions {
   autotags?: boolean;
   /** Log what the tool does (context `TOOLS.ETAGS`). */
   debug?: boolean;
+}
+
+/**
+ * Checks the `etags` tool's options that are present; the error names the option.
+ *
+ * @example Using `checkEtagsOptions`
+ * ```ts
+ * import { checkEtagsOptions } from "./etags.ts";
+ * checkEtagsOptions({ autotags: true }); // fine
+ * ```
+ */
+export function checkEtagsOptions(options: Record<string, unknown>): void {
+  checkBoolean("etags", options, "autotags");
+  checkBoolean("etags", options, "debug");
 }
 
 function check(request: Request, etag: string | null, debug: boolean | undefined): void {

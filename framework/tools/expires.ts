@@ -6,6 +6,7 @@
  */
 
 import { currentServing } from "../core/serving.ts";
+import { checkBoolean } from "./_check.ts";
 import { debugLog } from "./_content.ts";
 import type { Tool } from "./tools.ts";
 
@@ -70,6 +71,21 @@ function seconds(secs: unknown): number {
   throw new TypeError(
     `tools.expires.secs must be a number of seconds or a {days, seconds} duration; got ${kind}.`,
   );
+}
+
+/**
+ * Checks the `expires` tool's options that are present; the error names the option.
+ *
+ * @example Using `checkExpiresOptions`
+ * ```ts
+ * import { checkExpiresOptions } from "./expires.ts";
+ * checkExpiresOptions({ secs: { days: 1 }, force: true }); // fine
+ * ```
+ */
+export function checkExpiresOptions(options: Record<string, unknown>): void {
+  if ("secs" in options) seconds(options["secs"]);
+  checkBoolean("expires", options, "force");
+  checkBoolean("expires", options, "debug");
 }
 
 /**

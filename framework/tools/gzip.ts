@@ -13,6 +13,7 @@ import type { Request } from "../core/request.ts";
 import { currentServing } from "../core/serving.ts";
 import { collapseSync } from "../http/_bytes.ts";
 import { checkLevel, compressStream, compressWhole, type ContentCoding } from "./_compress.ts";
+import { checkBoolean, isStrings, refuse } from "./_check.ts";
 import { debugLog, isEmptyBody, isSyncBody, setVaryHeader } from "./_content.ts";
 import type { Tool } from "./tools.ts";
 
@@ -48,6 +49,31 @@ const CODINGS: readonly ContentCoding[] = ["gzip", "br", "zstd"];
 /** Bodies up to this size are compressed at once; larger ones off the main thread. */
 const WHOLE_LIMIT = 256 * 1024;
 
+/**
+ * Checks the `gzip` tool's options that are present; the error names the option.
+ *
+ * @example Using `checkGzipOptions`
+ * ```ts
+ * import { checkGzipOptions } from "./gzip.ts";
+ * checkGzipOptions({ compress_level: 9, encodings: ["br", "gzip"] }); // fine
+ * ```
+ */
+export function checkGzipOptions(options: Record<string, unknown>): void {
+  if ("compress_level" in options) checkLevel(options["compress_level"]);
+  if ("mime_types" in options && !isStrings(options["mime_types"])) {
+    refuse("gzip", "mime_types", "a media type or a list of them", options["mime_types"]);
+  }
+  const encodings = options["encodings"];
+  if (
+    "encodings" in options &&
+    !(isStrings(encodings) &&
+      (typeof encodings === "string" ? [encodings] : encodings).every((e) =>
+        (CODINGS as readonly string[]).includes(e.toLowerCase())
+      ))
+  ) refuse("gzip", "encodings", 'a list of "gzip", "br" and "zstd"', encodings);
+  checkBoolean("gzip", options, "debug");
+}
+
 /** Codings named in `encodings` that this runtime lacks, already reported. */
 const reported = new Set<string>();
 
@@ -60,11 +86,6 @@ function offered(request: Request, encodings: GzipOptions["encodings"]): Content
   const available = platform.compressionFormats();
   for (const raw of names) {
     const name = String(raw).toLowerCase() as ContentCoding;
-    if (!CODINGS.includes(name)) {
-      throw new TypeError(
-        `tools.gzip.encodings may name "gzip", "br" and "zstd"; got ${JSON.stringify(raw)}.`,
-      );
-    }
     if (!available.includes(name)) {
       if (!reported.has(name)) {
         reported.add(name);
@@ -217,7 +238,8 @@ export function gzip(this: Tool | void, options: GzipOptions = {}): void {
     if (debug) debugLog(request, "TOOLS.GZIP", "No Accept-Encoding");
     return;
   }
-  const level = checkLevel(options.compress_level ?? 5);
+  checkGzipOptions(options as Record<string, unknown>);
+  const level = options.compress_level ?? 5;
   const codings = offered(request, options.encodings);
   const coding = negotiate(header, codings);
   if (coding === 406) {

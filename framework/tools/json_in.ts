@@ -8,6 +8,7 @@
 import type { Entity, Processor } from "../body/body.ts";
 import { HTTPError } from "../core/errors.ts";
 import { currentServing } from "../core/serving.ts";
+import { checkBoolean, isStrings, refuse } from "./_check.ts";
 import { debugLog } from "./_content.ts";
 import type { Tool } from "./tools.ts";
 
@@ -70,6 +71,26 @@ export interface JsonInOptions {
 const DEFAULT_TYPES: readonly string[] = Object.freeze(["application/json", "text/javascript"]);
 
 /**
+ * Checks the `json_in` tool's options that are present; the error names the option.
+ *
+ * @example Using `checkJsonInOptions`
+ * ```ts
+ * import { checkJsonInOptions } from "./json_in.ts";
+ * checkJsonInOptions({ content_type: ["application/json"], force: false }); // fine
+ * ```
+ */
+export function checkJsonInOptions(options: Record<string, unknown>): void {
+  if ("content_type" in options && !isStrings(options["content_type"])) {
+    refuse("json_in", "content_type", "a media type or a list of them", options["content_type"]);
+  }
+  checkBoolean("json_in", options, "force");
+  checkBoolean("json_in", options, "debug");
+  if ("processor" in options && typeof options["processor"] !== "function") {
+    refuse("json_in", "processor", "a function (entity) => void", options["processor"]);
+  }
+}
+
+/**
  * The `json_in` tool's callable (`before_request_body`, priority 30): makes `processor` the
  * body processor for `content_type`; with `force`, the other processors are removed and any
  * other media type is answered `415 Expected an entity of content type ...`.
@@ -92,14 +113,10 @@ export function jsonIn(this: Tool | void, options: JsonInOptions = {}): void {
   const body = request.body;
   // Methods without a body (GET, HEAD, ...) have nothing to decode.
   if (body === undefined || body === null) return;
+  checkJsonInOptions(options as Record<string, unknown>);
   const given = options.content_type ?? DEFAULT_TYPES;
   const types = typeof given === "string" ? [given] : [...given];
   const processor = options.processor ?? jsonProcessor;
-  if (typeof processor !== "function") {
-    throw new TypeError(
-      `tools.json_in.processor must be a function (entity) => void; got ${typeof processor}.`,
-    );
-  }
   if (options.force !== false) {
     if (options.debug) {
       debugLog(

@@ -6,6 +6,7 @@
  */
 
 import { callApplication, currentServing } from "../core/serving.ts";
+import { checkBoolean, refuse } from "./_check.ts";
 import { debugLog } from "./_content.ts";
 import { encodeJson } from "./_json.ts";
 import type { Tool } from "./tools.ts";
@@ -63,6 +64,26 @@ export interface JsonOutOptions {
 }
 
 /**
+ * Checks the `json_out` tool's options that are present; the error names the option.
+ *
+ * @example Using `checkJsonOutOptions`
+ * ```ts
+ * import { checkJsonOutOptions } from "./json_out.ts";
+ * checkJsonOutOptions({ content_type: null }); // fine: the Content-Type is left alone
+ * ```
+ */
+export function checkJsonOutOptions(options: Record<string, unknown>): void {
+  const ct = options["content_type"];
+  if ("content_type" in options && ct !== null && (typeof ct !== "string" || ct === "")) {
+    refuse("json_out", "content_type", "a media type, or null", ct);
+  }
+  if ("handler" in options && typeof options["handler"] !== "function") {
+    refuse("json_out", "handler", "a function", options["handler"]);
+  }
+  checkBoolean("json_out", options, "debug");
+}
+
+/**
  * The `json_out` tool's callable (`before_handler`, priority 30): replaces the page handler by
  * `handler` and sets the Content-Type. Does nothing when another tool (the cache) already
  * answered the request.
@@ -84,12 +105,8 @@ export function jsonOut(this: Tool | void, options: JsonOutOptions = {}): void {
   const inner = request.handler;
   // The caching tool sets the handler to null when it answered from the cache.
   if (inner === null) return;
+  checkJsonOutOptions(options as Record<string, unknown>);
   const handler = options.handler ?? jsonHandler;
-  if (typeof handler !== "function") {
-    throw new TypeError(
-      `tools.json_out.handler must be a function; got ${typeof handler}.`,
-    );
-  }
   if (options.debug) {
     debugLog(
       request,

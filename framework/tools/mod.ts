@@ -4,6 +4,8 @@
  * @module
  */
 
+export * from "./auth_basic.ts";
+export * from "./auth_digest.ts";
 export * from "./autovary.ts";
 export * from "./builtin_tools.ts";
 export { type CachingOptions, CachingTool, getCache, setCache, teeOutput } from "./caching.ts";

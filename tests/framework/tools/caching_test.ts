@@ -283,11 +283,27 @@ test("caching: the first request's config makes the cache; cache_class; bad valu
   assert.equal(conf["/"]?.["tools.caching.cache_class"], MemoryCache);
 
   await setCache(null);
+  // A bad value in an application's config is refused when it is mounted.
   const bad = privateSite();
-  bad.tree.mount(new Root(), "", { "/": { "tools.caching.delay": "an hour" } });
+  assert.throws(
+    () => bad.tree.mount(new Root(), "", { "/": { "tools.caching.delay": "an hour" } }),
+    (e: Error) =>
+      e instanceof TypeError &&
+      e.message ===
+        'Config section [/]: tools.caching.delay must be a number of seconds (0 or more); got "an hour".',
+  );
+  // Attached to a handler by cherrypy.config, it is refused by the request that uses it.
+  class Late {
+    @cherrypy.expose
+    @cherrypy.config({ "tools.caching.on": true, "tools.caching.maxsize": -1 })
+    page() {
+      return "late";
+    }
+  }
+  bad.tree.mount(new Late());
   await bad.web.getPage("/page");
   bad.web.assertStatus(500);
-  bad.web.assertInBody("tools.caching.delay must be a number of seconds");
+  bad.web.assertInBody("tools.caching.maxsize must be a number of bytes (0 or more); got -1.");
   assert.equal(getCache(), null);
   void errors;
 });
