@@ -71,6 +71,7 @@ export {
   type WebSocketHandlerClass,
   type WebSocketHandlerInit,
 } from "./tools/websocket_handler.ts";
+export { XMLRPCController } from "./tools/xmlrpc.ts";
 
 // Dispatch: `cherrypy.dispatch.*`, the base Dispatcher, expose and popargs.
 export { dispatch, type DispatchNamespace } from "./dispatch/dispatchers.ts";
@@ -147,4 +148,5 @@ export type { Morsel, MorselAttribute, MorselValue } from "./http/morsel.ts";
 export type { HeaderMap } from "./http/headers.ts";
 export type { Params } from "./http/httputil.ts";
 export type { MediaType } from "./http/media_type.ts";
-export type { ToolMap } from "./tools/tools.ts";
+export type { ToolLike, ToolMap } from "./tools/tools.ts";
+export type { XMLRPCDispatcher } from "./dispatch/xmlrpc_dispatcher.ts";

@@ -11,10 +11,30 @@
 
 import { AuthBasicTool } from "./auth_basic.ts";
 import { AuthDigestTool } from "./auth_digest.ts";
+import { allow } from "./allow.ts";
+import { StatsTool } from "./cpstats.ts";
+import { flatten } from "./flatten.ts";
+import { ignoreHeaders } from "./ignore_headers.ts";
+import { autovary, checkAutovaryOptions } from "./autovary.ts";
+import { CachingTool, get as cachingGet } from "./caching.ts";
+import { checkDecodeOptions, decode } from "./decode.ts";
 import { encode } from "./encode.ts";
+import { checkEtagsOptions, validateEtags } from "./etags.ts";
+import { checkExpiresOptions, expires } from "./expires.ts";
+import { checkGzipOptions, gzip } from "./gzip.ts";
+import { checkJsonInOptions, jsonIn } from "./json_in.ts";
+import { checkJsonOutOptions, jsonOut } from "./json_out.ts";
 import { logHeaders, logTracebacks } from "./log_errors.ts";
+import { logHooks } from "./log_hooks.ts";
+import { convertParams } from "./params.ts";
+import { proxy } from "./proxy.ts";
+import { redirect } from "./redirect.ts";
+import { referer } from "./referer.ts";
 import { trailingSlash } from "./trailing_slash.ts";
-import { Tool, Toolbox } from "./tools.ts";
+import { toolChecks } from "./_tool_checks.ts";
+import { ErrorTool, Tool, Toolbox } from "./tools.ts";
+import { onError as xmlrpcOnError } from "./xmlrpc.ts";
+import type { HookOptions } from "../core/hooks.ts";
 import { WebSocketTool } from "./websocket.ts";
 
 export { type HeaderElement, headerElements } from "../core/header_elements.ts";
@@ -33,6 +53,44 @@ export interface DefaultTools extends Toolbox {
   auth_basic: AuthBasicTool;
   /** HTTP Digest authentication (`before_handler`, priority 1). */
   auth_digest: AuthDigestTool;
+  /** 405 unless the method is one of `methods`; always sets `Allow`. */
+  allow: Tool;
+  /** Refuses requests whose `Referer` does (or does not) match `pattern`. */
+  referer: Tool;
+  /** Removes request headers (`Range` by default) before the request is processed. */
+  ignore_headers: Tool;
+  /** Behind a reverse proxy: `request.base` and `request.remote` from `X-Forwarded-*`. */
+  proxy: Tool;
+  /** Serves another URL instead: an internal redirect, or an HTTP redirect. */
+  redirect: Tool;
+  /** On an unexpected error, redirects (internally by default) to `url`. */
+  err_redirect: ErrorTool;
+  /** Lets the body be nested generators. */
+  flatten: Tool;
+  /** Logs the request's hooks when it ends. */
+  log_hooks: Tool;
+  /** Converts request parameters by declared converters (400 on a bad value). */
+  params: Tool;
+  /** Answers errors of XML-RPC controllers with a fault. */
+  xmlrpc: ErrorTool;
+  /** Records request statistics for `cherrypy.lib.cpstats.StatsPage`. */
+  cpstats: StatsTool;
+  /** Decodes JSON request bodies into `request.json` (`before_request_body`, 30). */
+  json_in: Tool;
+  /** Sends what the handler returns as JSON (`before_handler`, 30). */
+  json_out: Tool;
+  /** Compresses response bodies the client accepts compressed (`before_finalize`, 80). */
+  gzip: Tool;
+  /** Sets the charsets request bodies are decoded with (`before_request_body`, 50). */
+  decode: Tool;
+  /** Conditional requests on the `ETag`, made from the body with `autotags` (`before_finalize`, 75). */
+  etags: Tool;
+  /** Sets `Expires` (and cache-prevention headers) (`before_finalize`, 50). */
+  expires: Tool;
+  /** Sets `Vary` to the request headers the request's code read (`on_start_resource`, 0). */
+  autovary: Tool;
+  /** Serves responses from an in-memory cache (`before_handler`, 90). */
+  caching: CachingTool;
   /** Switches requests to WebSockets (`before_request_body`; see `docs/websockets.md`). */
   websocket: WebSocketTool;
 }
@@ -56,6 +114,46 @@ tools.log_tracebacks = new Tool("before_error_response", logTracebacks);
 tools.log_headers = new Tool("before_error_response", logHeaders);
 tools.auth_basic = new AuthBasicTool();
 tools.auth_digest = new AuthDigestTool();
+const check = toolChecks;
+tools.allow = new Tool("on_start_resource", allow, { check: check.allow });
+tools.proxy = new Tool("before_request_body", proxy, { priority: 30, check: check.proxy });
+tools.log_hooks = new Tool("on_end_request", logHooks, { priority: 100, check: check.log_hooks });
+tools.err_redirect = new ErrorTool(redirect, { check: check.err_redirect });
+tools.xmlrpc = new ErrorTool(xmlrpcOnError, { check: check.xmlrpc });
+tools.ignore_headers = new Tool("before_request_body", ignoreHeaders, {
+  check: check.ignore_headers,
+});
+tools.referer = new Tool("before_request_body", referer, { check: check.referer });
+tools.flatten = new Tool("before_finalize", flatten, { check: check.flatten });
+tools.redirect = new Tool("on_start_resource", redirect, { check: check.redirect });
+tools.params = new Tool("before_handler", convertParams, { priority: 15, check: check.params });
+tools.cpstats = new StatsTool({ check: check.cpstats });
+/** `tool`, checking the options written for it with `check` (see `Tool.checkOptions`). */
+function checked(tool: Tool, check: (options: HookOptions) => void): Tool {
+  tool.checkOptions = check;
+  return tool;
+}
+
+tools.json_in = checked(
+  new Tool("before_request_body", jsonIn, { priority: 30 }),
+  checkJsonInOptions,
+);
+tools.json_out = checked(
+  new Tool("before_handler", jsonOut, { priority: 30 }),
+  checkJsonOutOptions,
+);
+tools.gzip = checked(new Tool("before_finalize", gzip, { priority: 80 }), checkGzipOptions);
+tools.decode = checked(new Tool("before_request_body", decode), checkDecodeOptions);
+tools.etags = checked(
+  new Tool("before_finalize", validateEtags, { priority: 75 }),
+  checkEtagsOptions,
+);
+tools.expires = checked(new Tool("before_finalize", expires), checkExpiresOptions);
+tools.autovary = checked(
+  new Tool("on_start_resource", autovary, { priority: 0 }),
+  checkAutovaryOptions,
+);
+tools.caching = new CachingTool("before_handler", cachingGet, { name: "caching", priority: 90 });
 tools.websocket = new WebSocketTool();
 
 /** The tools CherryPy's global config turns on by default. */
