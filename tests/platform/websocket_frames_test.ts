@@ -197,3 +197,25 @@ test("handshake: the 101 answer keeps the application's headers, not its framing
     [["Server", "x"], ["Set-Cookie", "a=1"], ["Upgrade", "websocket"], ["Connection", "Upgrade"]],
   );
 });
+
+test("frames: random bytes give messages or a FrameError, never another failure", () => {
+  // A fixed-seed generator, so that a failure can be reproduced.
+  let seed = 0x9e3779b9;
+  const random = () => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) / 0x100000000;
+  };
+  let failed = 0;
+  for (let round = 0; round < 2000; round++) {
+    const bytes = new Uint8Array(1 + Math.floor(random() * 64));
+    for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(random() * 256);
+    // Often a plausible first byte and a mask bit, so that parsing goes past the header.
+    if (random() < 0.7) bytes[0] = [0x81, 0x82, 0x01, 0x80, 0x89, 0x8a, 0x88][round % 7]!;
+    if (random() < 0.7 && bytes.length > 1) bytes[1] = 0x80 | (bytes[1]! & 0x7f);
+    const out = parse(bytes, 32, 1 + Math.floor(random() * 8));
+    if (out.at(-1)?.[0] === "error") failed++;
+  }
+  assert.ok(failed > 100, `${failed} rounds ended in a FrameError`);
+});

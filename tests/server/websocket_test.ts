@@ -18,8 +18,15 @@ import type {
 } from "../../platform/mod.ts";
 import { WebSocketHandshakeError } from "../../platform/mod.ts";
 import { HTTPServer } from "../../server/mod.ts";
-import { rawExchange } from "../_raw.ts";
-import { closeEvent, closeOf, inbox, openWebSocket, rawWebSocket } from "../_ws_raw.ts";
+import { rawConnect, rawExchange } from "../_raw.ts";
+import {
+  closeEvent,
+  closeOf,
+  encodeClientFrame,
+  inbox,
+  openWebSocket,
+  rawWebSocket,
+} from "../_ws_raw.ts";
 import { eventually } from "../_helpers.ts";
 import { ENGINES } from "./_gateway.ts";
 
@@ -391,4 +398,40 @@ if (ENGINES.includes("native")) {
       }
     });
   }
+}
+
+test("websocket (cherrypy): frames sent with the handshake, before the 101, are read", async () => {
+  const s = await serveEcho("cherrypy");
+  try {
+    const conn = await rawConnect(s.port);
+    const frame = encodeClientFrame(1, Buffer.from("early"));
+    conn.write(
+      Buffer.concat([
+        Buffer.from(
+          "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+        ),
+        frame,
+      ]),
+    );
+    // The 101, then the echo: a text frame of 5 bytes, "early".
+    await conn.waitFor(/^HTTP\/1\.1 101 [\s\S]*\r\n\r\n\x81\x05early$/);
+    conn.destroy();
+  } finally {
+    await s.server.stop();
+  }
+});
+
+if (ENGINES.includes("native")) {
+  test("websocket (native): the heartbeat is Deno's idleTimeout: a ping after a quiet spell", async () => {
+    const s = await serveEcho("native");
+    try {
+      const ws = await rawWebSocket(s.port, "/ws?heartbeat=1000");
+      const ping = await ws.next(4000);
+      assert.equal(ping.opcode, 9);
+      ws.destroy();
+    } finally {
+      await s.server.stop();
+    }
+  });
 }
