@@ -19,8 +19,13 @@ export class Browser {
   /** The `Set-Cookie` headers of the last answer. */
   lastSetCookies: string[] = [];
 
+  /** The URL paths are appended to. */
+  readonly base: string;
+
   /** Requests `base` + paths. */
-  constructor(readonly base: string) {}
+  constructor(base: string) {
+    this.base = base;
+  }
 
   /** The `Cookie` header the next request sends (`null` without cookies). */
   cookieHeader(): string | null {

@@ -162,7 +162,11 @@ export class CookiePages {
   /** The `Set-Cookie` lines of the last answer. */
   setCookies: string[] = [];
 
-  constructor(readonly web: cherrypy.WebCase) {}
+  readonly web: cherrypy.WebCase;
+
+  constructor(web: cherrypy.WebCase) {
+    this.web = web;
+  }
 
   /** Requests `url`, sending `cookies` (when given) as `Cookie` headers. */
   async getPage(
