@@ -33,7 +33,9 @@ test("accept: the client's ranges in order of preference, 406 with CherryPy's me
       const page = await getPage(s.base + "/", accept === null ? {} : { headers: { accept } });
       assert.equal(page.status, 200, String(accept));
     }
-    const refused = await getPage(s.base + "/", { headers: { accept: "image/png, text/html;q=0" } });
+    const refused = await getPage(s.base + "/", {
+      headers: { accept: "image/png, text/html;q=0" },
+    });
     assert.equal(refused.status, 406);
     assert.match(
       refused.body,

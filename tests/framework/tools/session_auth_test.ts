@@ -127,7 +127,10 @@ test("a login form field sent twice is a 400; an unknown option is a 500 naming 
     const body = new URLSearchParams([["username", "a"], ["username", "b"], ["password", "x"]]);
     const page = await new Browser(s.base).fetch("/do_login", { method: "POST", body });
     assert.equal(page.status, 400);
-    assert.match(page.body, /The login form&#x27;s username must be sent once|The login form's username must be sent once/);
+    assert.match(
+      page.body,
+      /The login form&#x27;s username must be sent once|The login form's username must be sent once/,
+    );
     assert.equal((await new Browser(t.base).fetch("/")).status, 500);
     assert.ok(t.errors.some((l) => l.includes("tools.session_auth.nope is not an option")));
   } finally {

@@ -300,7 +300,10 @@ test("a process killed while holding a lock: the next one breaks it and keeps th
     }
     site.prog.signal("SIGKILL");
     await site.prog.exited;
-    assert.ok((await readdir(dir)).includes(`session-${id}.lock`), "the lock file outlived the process");
+    assert.ok(
+      (await readdir(dir)).includes(`session-${id}.lock`),
+      "the lock file outlived the process",
+    );
 
     site = await startSite(dir, { LOCK_TIMEOUT: "1" });
     const next = new Browser(site.base);

@@ -62,7 +62,10 @@ async function stores(): Promise<Array<[string, Record<string, unknown>]>> {
     ["RamSession", { "tools.sessions.storage_class": RamSession }],
     [
       "FileSession",
-      { "tools.sessions.storage_class": FileSession, "tools.sessions.storage_path": await tempDir() },
+      {
+        "tools.sessions.storage_class": FileSession,
+        "tools.sessions.storage_path": await tempDir(),
+      },
     ],
   ];
 }
@@ -428,7 +431,10 @@ test("a bad samesite or storage_class is a 500 that says what to change", async 
 test("storage_type (deprecated) picks a store by name; registerStorageType adds names", async () => {
   class TaggedSession extends RamSession {}
   cherrypy.lib.sessions.registerStorageType("tagged", TaggedSession);
-  assert.equal(cherrypy.configRegistry.resolve("cherrypy.lib.sessions.TaggedSession"), TaggedSession);
+  assert.equal(
+    cherrypy.configRegistry.resolve("cherrypy.lib.sessions.TaggedSession"),
+    TaggedSession,
+  );
   let seen = "";
   class Which {
     @expose
@@ -451,8 +457,10 @@ test("storage_type (deprecated) picks a store by name; registerStorageType adds 
   try {
     assert.equal((await new Browser(s.base).fetch("/")).body, "TaggedSession");
     assert.equal((await new Browser(f.base).fetch("/")).body, "FileSession");
-    assert.ok(s.errors.some((l) => l.includes("storage_type is deprecated")) ||
-      f.errors.some((l) => l.includes("storage_type is deprecated")));
+    assert.ok(
+      s.errors.some((l) => l.includes("storage_type is deprecated")) ||
+        f.errors.some((l) => l.includes("storage_type is deprecated")),
+    );
   } finally {
     await s.stop();
     await f.stop();
@@ -476,7 +484,10 @@ test("locking: early locks before the body, explicit leaves the lock to the hand
   class Locks {
     @expose
     state() {
-      return JSON.stringify({ locked: cherrypy.session.locked, count: cherrypy.session.get("c", 0) });
+      return JSON.stringify({
+        locked: cherrypy.session.locked,
+        count: cherrypy.session.get("c", 0),
+      });
     }
     @expose
     async explicit() {
