@@ -175,7 +175,10 @@ export async function init(options: SessionToolOptions = {}): Promise<void> {
   for (const [k, v] of Object.entries(options)) if (!TOOL_OPTIONS.has(k)) storeOptions[k] = v;
   let setup = setups.get(storageClass);
   if (setup === undefined) {
-    setup = Promise.resolve(storageClass.setup?.(storeOptions));
+    // As CherryPy: setup() gets the extra options, not the session's own timeout, clean_freq
+    // and debug.
+    const { timeout: _t, clean_freq: _c, debug: _d, ...extra } = storeOptions;
+    setup = Promise.resolve(storageClass.setup?.(extra));
     setups.set(storageClass, setup);
     setup.catch(() => setups.delete(storageClass));
   }

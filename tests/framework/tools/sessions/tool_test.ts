@@ -570,3 +570,45 @@ test("the checker does not warn about tools.sessions.* or tools.session_auth.*",
   new cherrypy.Checker({ tree, config, log: (msg) => void warnings.push(msg) }).run();
   assert.deepEqual(warnings.filter((w) => w.includes("tools.")), []);
 });
+
+test("extra options reach the store: setup() once per store class, and session.options", async () => {
+  const setups: Array<Record<string, unknown>> = [];
+  class ConfiguredSession extends RamSession {
+    static override setup(options: Record<string, unknown>): Promise<void> {
+      setups.push(options);
+      return Promise.resolve();
+    }
+  }
+  let seen: unknown;
+  class Root {
+    @expose
+    index() {
+      seen = cherrypy.lib.sessions.currentSession().options["servers"];
+      return String(cherrypy.lib.sessions.currentSession().lock_timeout);
+    }
+  }
+  const s = await serveRoot(new Root(), {
+    "/": {
+      "tools.sessions.on": true,
+      "tools.sessions.storage_class": ConfiguredSession,
+      "tools.sessions.servers": ["10.0.0.1:11211"],
+      "tools.sessions.lock_timeout": 3,
+      "tools.sessions.secure": true,
+      "tools.sessions.timeout": 30,
+    },
+  });
+  try {
+    const client = new Browser(s.base);
+    assert.equal((await client.fetch("/")).body, "3");
+    await client.fetch("/");
+    assert.deepEqual(seen, ["10.0.0.1:11211"]);
+    assert.equal(setups.length, 1);
+    // The store's options: the tool's own (secure, ...) and the session's (timeout) are not.
+    assert.deepEqual(setups[0], {
+      servers: ["10.0.0.1:11211"],
+      lock_timeout: 3,
+    });
+  } finally {
+    await s.stop();
+  }
+});
