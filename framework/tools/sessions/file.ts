@@ -111,7 +111,7 @@ export class FileSession extends Session {
   }
 
   /** Records the class-wide `storage_path` and makes sure the directory exists. */
-  static async setup(options: Record<string, unknown>): Promise<void> {
+  static override async setup(options: Record<string, unknown>): Promise<void> {
     const path = options["storage_path"];
     if (typeof path !== "string" || path === "") {
       throw new TypeError(

@@ -217,6 +217,12 @@ export class Session {
 
   // ---- the store contract: subclasses implement these ------------------------------------
 
+  /**
+   * Called once per process with the store's options (the extra `tools.sessions.*` entries),
+   * before the first session of the class is made; the base class does nothing.
+   */
+  static setup(_options: Record<string, unknown>): Awaitable<void> {}
+
   /** Whether a record for {@link Session.id} is stored. */
   _exists(): Awaitable<boolean> {
     return this.#abstract("_exists");
