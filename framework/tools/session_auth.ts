@@ -13,7 +13,7 @@ import { HTTPRedirect } from "../core/redirect.ts";
 import { currentServing } from "../core/serving.ts";
 import { url } from "../core/url.ts";
 import { currentSession } from "./sessions/current.ts";
-import type { Awaitable } from "./sessions/session.ts";
+import type { Awaitable } from "./sessions/record.ts";
 import { sessionReady } from "./sessions/tool.ts";
 import { HandlerTool, type Tool } from "./tools.ts";
 
