@@ -28,6 +28,10 @@ import {
   type SessionRecord,
 } from "./record.ts";
 
+// The shapes and `expire` lived here first; stores may import them from this module still.
+export { expire } from "./expire.ts";
+export { type Awaitable, KeyError, type SessionData, type SessionOptions, type SessionRecord };
+
 /** A store class: a {@link Session} subclass, possibly with a class-wide `setup`. */
 export interface SessionClass {
   /** Makes the session of one request (`id` is the one the client sent, or `null`). */
