@@ -61,6 +61,8 @@ export interface DenoListener {
 
 /** The subset of the `Deno` namespace used by `platform/deno.ts`. */
 export interface DenoApi {
+  /** Present only with `--unstable-net` (how the platform tells the flag is on). */
+  listenDatagram?: unknown;
   readonly version: { readonly deno: string };
   readonly pid: number;
   readonly args: readonly string[];
@@ -124,7 +126,13 @@ export interface DenoApi {
   readDir(path: string): AsyncIterable<{ name: string }>;
   utime(path: string, atime: Date, mtime: Date): Promise<void>;
   listen(
-    options: { hostname?: string; port: number; tcpBacklog?: number; transport?: "tcp" },
+    options: {
+      hostname?: string;
+      port: number;
+      tcpBacklog?: number;
+      reusePort?: boolean;
+      transport?: "tcp";
+    },
   ): DenoListener;
   listen(options: { path: string; transport: "unix" }): DenoListener;
   listenTls(
@@ -132,6 +140,7 @@ export interface DenoApi {
       hostname?: string;
       port: number;
       tcpBacklog?: number;
+      reusePort?: boolean;
       transport?: "tcp";
       cert: string;
       key: string;
@@ -143,6 +152,7 @@ export interface DenoApi {
       hostname?: string;
       port?: number;
       path?: string;
+      reusePort?: boolean;
       cert?: string;
       key?: string;
       onListen?: (localAddr: DenoNetAddr) => void;
