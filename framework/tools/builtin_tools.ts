@@ -27,8 +27,8 @@ import { trailingSlash } from "./trailing_slash.ts";
 import { toolChecks } from "./_tool_checks.ts";
 import { ErrorTool, Tool, Toolbox } from "./tools.ts";
 import { onError as xmlrpcOnError } from "./xmlrpc.ts";
-import { accept } from "./accept.ts";
-import { responseHeaders } from "./response_headers.ts";
+import { accept, checkAcceptOptions } from "./accept.ts";
+import { checkResponseHeadersOptions, responseHeaders } from "./response_headers.ts";
 import { SessionAuthTool } from "./session_auth.ts";
 import { SessionTool } from "./sessions/tool.ts";
 
@@ -115,8 +115,10 @@ tools.params = new Tool("before_handler", convertParams, { priority: 15, check: 
 tools.cpstats = new StatsTool({ check: check.cpstats });
 tools.sessions = new SessionTool();
 tools.session_auth = new SessionAuthTool();
-tools.accept = new Tool("on_start_resource", accept);
-tools.response_headers = new Tool("on_start_resource", responseHeaders);
+tools.accept = new Tool("on_start_resource", accept, { check: checkAcceptOptions });
+tools.response_headers = new Tool("on_start_resource", responseHeaders, {
+  check: checkResponseHeadersOptions,
+});
 
 /** The tools CherryPy's global config turns on by default. */
 export const DEFAULT_TOOL_CONFIG: Readonly<Record<string, unknown>> = {

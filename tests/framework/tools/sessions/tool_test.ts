@@ -248,24 +248,37 @@ test("cookie options: name, path, path_header, domain, secure, httponly, samesit
   }
 });
 
-test("a bad samesite or storage_class is a 500 that says what to change", async () => {
-  const s = await serveRoot(new Features(), {
-    "/setname": { "tools.sessions.on": true, "tools.sessions.samesite": "sometimes" },
-    "/name": { "tools.sessions.on": true, "tools.sessions.storage_class": "FileSession" },
-    "/expire": { "tools.sessions.on": true, "tools.sessions.storage_type": "nosuch" },
+test("bad options fail where they are written, with what to change", () => {
+  const cases: Array<[Record<string, unknown>, RegExp]> = [
+    [{ samesite: "sometimes" }, /tools\.sessions\.samesite must be "Lax", "Strict" or "None"/],
+    [
+      { storage_class: "FileSession" },
+      /storage_class must be a Session subclass .* got "FileSession"/,
+    ],
+    [{ storage_type: "nosuch" }, /storage_type must be one of file, ram.* got "nosuch"/],
+    [{ locking: "implict" }, /tools\.sessions\.locking must be "implicit", "early" or "explicit"/],
+    [{ timeout: 0 }, /tools\.sessions\.timeout must be a number of minutes, more than 0/],
+    [{ name: "a b" }, /tools\.sessions\.name must be a cookie name; got "a b"/],
+    [{ lock_timeout: "soon" }, /tools\.sessions\.lock_timeout must be a number, 0 or more/],
+  ];
+  const tree = new cherrypy.Tree({
+    globalConfig: () => ({}),
+    log: new cherrypy.LogManager({ screen: false }),
   });
-  try {
-    const client = new Browser(s.base);
-    for (const path of ["/setname?value=x", "/name", "/expire"]) {
-      assert.equal((await client.fetch(path)).status, 500, path);
-    }
-    const log = s.errors.join("\n");
-    assert.match(log, /tools\.sessions\.samesite must be "Lax", "Strict" or "None"/);
-    assert.match(log, /storage_class must be a Session subclass .* got "FileSession"/);
-    assert.match(log, /Unknown tools\.sessions\.storage_type "nosuch": use one of file, ram/);
-  } finally {
-    await s.stop();
+  for (const [options, message] of cases) {
+    const section: Record<string, unknown> = { "tools.sessions.on": true };
+    for (const [k, v] of Object.entries(options)) section[`tools.sessions.${k}`] = v;
+    assert.throws(() => tree.mount(new Features(), "/x", { "/": section }), message);
   }
+  // The store's own options are the store's: not checked here.
+  tree.mount(new Features(), "/y", {
+    "/": { "tools.sessions.on": true, "tools.sessions.servers": ["a:1"] },
+  });
+  // Checked for each request too (config that did not go through a mounted section).
+  assert.throws(
+    () => cherrypy.lib.sessions.checkSessionOptions({ secure: "yes" }, true),
+    /tools\.sessions\.secure must be true or false; got "yes"\./,
+  );
 });
 
 test("storage_type (deprecated) picks a store by name; registerStorageType adds names", async () => {
