@@ -26,6 +26,12 @@ import {
   userFrom,
 } from "./_shared.ts";
 import {
+  compressionFormats,
+  compressSync,
+  createCompressor,
+  decompressSync,
+} from "./_compression.ts";
+import {
   type AsyncContext,
   type FileInfo,
   type NativeServer,
@@ -321,6 +327,11 @@ export const denoPlatform: Platform = {
 
   hash,
   hmac,
+
+  compressionFormats,
+  compressSync,
+  decompressSync,
+  createCompressor,
 
   async createExclusive(path, data, mode = 0o600) {
     let file;

@@ -28,6 +28,12 @@ import {
   userFrom,
 } from "./_shared.ts";
 import {
+  compressionFormats,
+  compressSync,
+  createCompressor,
+  decompressSync,
+} from "./_compression.ts";
+import {
   type AsyncContext,
   type FileInfo,
   NotFoundError,
@@ -291,6 +297,11 @@ export const nodePlatform: Platform = {
 
   hash,
   hmac,
+
+  compressionFormats,
+  compressSync,
+  decompressSync,
+  createCompressor,
 
   async createExclusive(path, data, mode = 0o600) {
     let handle;

@@ -488,6 +488,34 @@ export interface Platform {
   /** The hex HMAC of `data` under `key` (strings as UTF-8). */
   hmac(algorithm: HashAlgorithm, key: Uint8Array | string, data: Uint8Array | string): string;
 
+  // ---- compression ---------------------------------------------------------------------------
+  /**
+   * The compression formats this runtime has: `gzip`, `deflate` and `deflate-raw` always; `br`
+   * (Brotli) and `zstd` (Zstandard) where its zlib has them (see docs/runtimes.md).
+   */
+  compressionFormats(): readonly CompressionFormat[];
+  /**
+   * Compresses `data` at once, blocking until done (for small bodies). Throws
+   * {@link UnsupportedError} for a format this runtime lacks, and a `RangeError` for a level
+   * outside the format's range.
+   */
+  compressSync(format: CompressionFormat, data: Uint8Array, options?: CompressOptions): Uint8Array;
+  /**
+   * Decompresses `data` at once. Throws on corrupt data, and past `options.maxLength` bytes of
+   * output.
+   */
+  decompressSync(
+    format: CompressionFormat,
+    data: Uint8Array,
+    options?: DecompressOptions,
+  ): Uint8Array;
+  /**
+   * A streaming compressor (the work runs off the main thread): each `write` resolves with the
+   * compressed bytes ready so far, so a caller that pulls its input only after a write resolved
+   * keeps at most one chunk in flight.
+   */
+  createCompressor(format: CompressionFormat, options?: CompressOptions): Compressor;
+
   // ---- files: exclusive create, atomic rename, directories (the file session store) --------
   /**
    * Creates `path` holding `data` only when nothing exists there (`O_CREAT | O_EXCL`), with
@@ -505,6 +533,74 @@ export interface Platform {
   readDirNames(path: string): Promise<string[]>;
   /** Sets the access and modification times of `path` to `time` (default now). */
   touch(path: string, time?: Date): Promise<void>;
+}
+
+/**
+ * A compression format of {@link Platform.compressionFormats} (the HTTP content coding's name).
+ *
+ * @example Is Zstandard here?
+ * ```ts
+ * import { platform } from "./mod.ts";
+ * platform.compressionFormats().includes("zstd"); // true where the runtime has Zstandard
+ * ```
+ */
+export type CompressionFormat = "gzip" | "deflate" | "deflate-raw" | "br" | "zstd";
+
+/**
+ * Options of {@link Platform.compressSync} and {@link Platform.createCompressor}.
+ *
+ * @example The smallest gzip
+ * ```ts
+ * import { platform } from "./mod.ts";
+ * platform.compressSync("gzip", new TextEncoder().encode("hi"), { level: 9 });
+ * ```
+ */
+export interface CompressOptions {
+  /**
+   * The level: 0-9 for `gzip`, `deflate` and `deflate-raw` (-1 for zlib's default), 0-11 for
+   * `br`, up to 22 for `zstd`; the format's default when omitted.
+   */
+  level?: number;
+}
+
+/**
+ * Options of {@link Platform.decompressSync}.
+ *
+ * @example At most a megabyte
+ * ```ts
+ * import { platform } from "./mod.ts";
+ * const zipped = platform.compressSync("gzip", new Uint8Array(10));
+ * platform.decompressSync("gzip", zipped, { maxLength: 1_000_000 });
+ * ```
+ */
+export interface DecompressOptions {
+  /** The largest output accepted, in bytes (an error beyond). */
+  maxLength?: number;
+}
+
+/**
+ * A streaming compressor ({@link Platform.createCompressor}); one call at a time.
+ *
+ * @example Compress as a stream
+ * ```ts
+ * import { platform } from "./mod.ts";
+ * const compressor = platform.createCompressor("br");
+ * const first = await compressor.write(new TextEncoder().encode("hello "), true); // flushed
+ * const rest = await compressor.end();
+ * ```
+ */
+export interface Compressor {
+  /** The format it writes. */
+  readonly format: CompressionFormat;
+  /**
+   * Compresses `chunk`; resolves with the compressed bytes ready so far (often none). With
+   * `flush`, everything written so far is made decodable by the client at once.
+   */
+  write(chunk: Uint8Array, flush?: boolean): Promise<Uint8Array>;
+  /** Ends the stream; resolves with its last bytes. */
+  end(): Promise<Uint8Array>;
+  /** Frees the compressor without ending the stream (its reader went away). */
+  destroy(): void;
 }
 
 /** The hash algorithms `Platform.hash` and `Platform.hmac` offer. */

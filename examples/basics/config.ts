@@ -12,8 +12,8 @@
  *   `[googleapi]` section does not start with `/`, so the framework ignores it: the handler
  *   reads it as `cherrypy.request.app.config["googleapi"]["appid"]`.
  * - Config can also sit on the handler itself, with a tool's decorator or with `_cp_config`;
- *   both have the same effect. The docs show it with `tools.gzip`; the `encode` tool (choose
- *   the response's charset) stands in for it here.
+ *   both have the same effect. The docs show it with `tools.gzip` (`gzip.ts` has those
+ *   samples); here the `encode` tool (choose the response's charset) shows it as well.
  *
  * @module
  */

@@ -262,6 +262,10 @@ export class Request {
     }
     return this.#headers;
   }
+  set headers(value: HeaderMap) {
+    // A tool may put a map of its own in place (autovary watches which headers are read).
+    this.#headers = value;
+  }
 
   /**
    * The request's cookies (`request.cookie.get("name")?.value`). A malformed Cookie header

@@ -56,3 +56,5 @@ configRegistry.register("cherrypy.lib.cptools", {
   str,
   ValueError,
 });
+export { autovary, type AutovaryOptions, MonitoredHeaderMap } from "../tools/autovary.ts";
+export { type EtagsOptions, responseETag, validateEtags } from "../tools/etags.ts";

@@ -12,10 +12,14 @@
 
 export * as auth_basic from "./auth_basic.ts";
 export * as auth_digest from "./auth_digest.ts";
+export * as caching from "./caching.ts";
 export * as cookies from "./cookies.ts";
 export * as cpstats from "./cpstats.ts";
 export * as cptools from "./cptools.ts";
+export * as encoding from "./encoding.ts";
 export * as httputil from "./httputil.ts";
+export * as jsontools from "./jsontools.ts";
 export * as reprconf from "./reprconf.ts";
 export * as xmlrpcutil from "./xmlrpcutil.ts";
+export { setVaryHeader } from "../tools/_content.ts";
 export * as sessions from "./sessions.ts";

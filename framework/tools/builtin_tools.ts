@@ -14,9 +14,17 @@ import { AuthBasicTool } from "./auth_basic.ts";
 import { AuthDigestTool } from "./auth_digest.ts";
 import { allow } from "./allow.ts";
 import { StatsTool } from "./cpstats.ts";
-import { encode } from "./encode.ts";
 import { flatten } from "./flatten.ts";
 import { ignoreHeaders } from "./ignore_headers.ts";
+import { autovary, checkAutovaryOptions } from "./autovary.ts";
+import { CachingTool, get as cachingGet } from "./caching.ts";
+import { checkDecodeOptions, decode } from "./decode.ts";
+import { encode } from "./encode.ts";
+import { checkEtagsOptions, validateEtags } from "./etags.ts";
+import { checkExpiresOptions, expires } from "./expires.ts";
+import { checkGzipOptions, gzip } from "./gzip.ts";
+import { checkJsonInOptions, jsonIn } from "./json_in.ts";
+import { checkJsonOutOptions, jsonOut } from "./json_out.ts";
 import { logHeaders, logTracebacks } from "./log_errors.ts";
 import { logHooks } from "./log_hooks.ts";
 import { convertParams } from "./params.ts";
@@ -27,6 +35,7 @@ import { trailingSlash } from "./trailing_slash.ts";
 import { toolChecks } from "./_tool_checks.ts";
 import { ErrorTool, Tool, Toolbox } from "./tools.ts";
 import { onError as xmlrpcOnError } from "./xmlrpc.ts";
+import type { HookOptions } from "../core/hooks.ts";
 import { accept, checkAcceptOptions } from "./accept.ts";
 import { checkResponseHeadersOptions, responseHeaders } from "./response_headers.ts";
 import { SessionAuthTool } from "./session_auth.ts";
@@ -70,6 +79,22 @@ export interface DefaultTools extends Toolbox {
   xmlrpc: ErrorTool;
   /** Records request statistics for `cherrypy.lib.cpstats.StatsPage`. */
   cpstats: StatsTool;
+  /** Decodes JSON request bodies into `request.json` (`before_request_body`, 30). */
+  json_in: Tool;
+  /** Sends what the handler returns as JSON (`before_handler`, 30). */
+  json_out: Tool;
+  /** Compresses response bodies the client accepts compressed (`before_finalize`, 80). */
+  gzip: Tool;
+  /** Sets the charsets request bodies are decoded with (`before_request_body`, 50). */
+  decode: Tool;
+  /** Conditional requests on the `ETag`, made from the body with `autotags` (`before_finalize`, 75). */
+  etags: Tool;
+  /** Sets `Expires` (and cache-prevention headers) (`before_finalize`, 50). */
+  expires: Tool;
+  /** Sets `Vary` to the request headers the request's code read (`on_start_resource`, 0). */
+  autovary: Tool;
+  /** Serves responses from an in-memory cache (`before_handler`, 90). */
+  caching: CachingTool;
   /** Sessions: `cherrypy.session`, kept in a store (`tools.sessions.*`; docs/sessions.md). */
   sessions: SessionTool;
   /** A login form backed by the session (`tools.session_auth.*`). */
@@ -113,6 +138,32 @@ tools.flatten = new Tool("before_finalize", flatten, { check: check.flatten });
 tools.redirect = new Tool("on_start_resource", redirect, { check: check.redirect });
 tools.params = new Tool("before_handler", convertParams, { priority: 15, check: check.params });
 tools.cpstats = new StatsTool({ check: check.cpstats });
+/** `tool`, checking the options written for it with `check` (see `Tool.checkOptions`). */
+function checked(tool: Tool, check: (options: HookOptions) => void): Tool {
+  tool.checkOptions = check;
+  return tool;
+}
+
+tools.json_in = checked(
+  new Tool("before_request_body", jsonIn, { priority: 30 }),
+  checkJsonInOptions,
+);
+tools.json_out = checked(
+  new Tool("before_handler", jsonOut, { priority: 30 }),
+  checkJsonOutOptions,
+);
+tools.gzip = checked(new Tool("before_finalize", gzip, { priority: 80 }), checkGzipOptions);
+tools.decode = checked(new Tool("before_request_body", decode), checkDecodeOptions);
+tools.etags = checked(
+  new Tool("before_finalize", validateEtags, { priority: 75 }),
+  checkEtagsOptions,
+);
+tools.expires = checked(new Tool("before_finalize", expires), checkExpiresOptions);
+tools.autovary = checked(
+  new Tool("on_start_resource", autovary, { priority: 0 }),
+  checkAutovaryOptions,
+);
+tools.caching = new CachingTool("before_handler", cachingGet, { name: "caching", priority: 90 });
 tools.sessions = new SessionTool();
 tools.session_auth = new SessionAuthTool();
 tools.accept = new Tool("on_start_resource", accept, { check: checkAcceptOptions });

@@ -7,12 +7,31 @@
 export * from "./auth_basic.ts";
 export * from "./auth_digest.ts";
 export * from "./allow.ts";
+export * from "./autovary.ts";
 export * from "./builtin_tools.ts";
+export { type CachingOptions, CachingTool, getCache, setCache, teeOutput } from "./caching.ts";
+export {
+  AntiStampedeCache,
+  type Cache,
+  type CachedVariant,
+  type ExpiringVariant,
+  MemoryCache,
+  PendingVariant,
+  type VariantLookup,
+} from "./_memory_cache.ts";
+export { compress, type ContentCoding, crc32, decompress } from "./_compress.ts";
 export * from "./conditional.ts";
 export * from "./cpstats.ts";
 export * from "./encode.ts";
 export * from "./flatten.ts";
 export * from "./ignore_headers.ts";
+export * from "./decode.ts";
+export * from "./encode.ts";
+export * from "./etags.ts";
+export * from "./expires.ts";
+export * from "./gzip.ts";
+export * from "./json_in.ts";
+export * from "./json_out.ts";
 export * from "./log_errors.ts";
 export * from "./log_hooks.ts";
 export * from "./params.ts";

@@ -2,8 +2,7 @@
  * CherryPy's test_misc_tools, ported: the `referer` tool, with `response_headers`, `accept`
  * and `autovary` (and `log_hooks` switched on for one page).
  *
- * The page that uses `autovary`, which cherrypy-ts does not have yet, switches it on by a
- * config key only, so that the module loads without it; its test is `todo`.
+ * The tools are switched on by config keys (`tools.accept.on`, ...), as in CherryPy.
  */
 import { after, before, test } from "node:test";
 import * as cherrypy from "../../mod.ts";
@@ -204,9 +203,7 @@ test("misc_tools: AcceptTest.test_accept_selection", async () => {
   );
 });
 
-test("misc_tools: AutoVaryTest.testAutoVary", {
-  todo: "needs tools.autovary, which cherrypy-ts does not have yet",
-}, async () => {
+test("misc_tools: AutoVaryTest.testAutoVary", async () => {
   await web.getPage("/autovary/");
   web.assertHeader(
     "Vary",
