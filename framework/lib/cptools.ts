@@ -20,6 +20,7 @@
 import { configRegistry } from "../config/config_registry.ts";
 import { annotate, convertParams, float, int, str, ValueError } from "../tools/params.ts";
 
+export { accept, type AcceptOptions } from "../tools/accept.ts";
 export { allow, allowedMethods, type AllowOptions } from "../tools/allow.ts";
 export { validateSince } from "../tools/conditional.ts";
 export { flatten, type FlattenOptions, isIterator } from "../tools/flatten.ts";
@@ -41,6 +42,8 @@ export {
 export { proxy, type ProxyOptions } from "../tools/proxy.ts";
 export { redirect, type RedirectOptions } from "../tools/redirect.ts";
 export { referer, type RefererOptions } from "../tools/referer.ts";
+export { responseHeaders, type ResponseHeadersOptions } from "../tools/response_headers.ts";
+export { SessionAuth, sessionAuth, type SessionAuthOptions } from "../tools/session_auth.ts";
 export { trailingSlash, type TrailingSlashOptions } from "../tools/trailing_slash.ts";
 
 // Config files name the conversions as `cherrypy.lib.cptools.int` (Python's builtin `int`

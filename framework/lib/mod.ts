@@ -22,3 +22,4 @@ export * as jsontools from "./jsontools.ts";
 export * as reprconf from "./reprconf.ts";
 export * as xmlrpcutil from "./xmlrpcutil.ts";
 export { setVaryHeader } from "../tools/_content.ts";
+export * as sessions from "./sessions.ts";

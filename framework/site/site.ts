@@ -26,6 +26,7 @@ import { Response } from "../core/response.ts";
 import { Server } from "./server.ts";
 import { currentServing, followServing, setFallbackServing } from "../core/serving.ts";
 import { TimeoutMonitor } from "./timeout.ts";
+import { Session } from "../tools/sessions/session.ts";
 
 /**
  * The engine: the process bus with the site's plugins attached.
@@ -83,6 +84,8 @@ engine.timeout_monitor.subscribe();
 engine.workers.subscribe();
 // tools.websocket announces new connections on the engine (a WebSocketPlugin tracks them).
 WebSocketTool.defaultBus = engine;
+// The session clean-up monitors follow the engine (they stop with it).
+Session.engine = engine;
 
 /**
  * Publishes `channel` when something listens to it (a request pays nothing otherwise), with

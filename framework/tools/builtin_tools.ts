@@ -4,7 +4,8 @@
  * tools CherryPy turns on by default:
  * `encode` (text responses get a charset the client accepts), `trailing_slash` (redirects
  * `/dir` to `/dir/` for index handlers), `log_tracebacks` and `log_headers` (what the error
- * log gets when a request fails).
+ * log gets when a request fails). Also here: `sessions`, `session_auth`, `accept` and
+ * `response_headers`.
  *
  * @module
  */
@@ -36,6 +37,10 @@ import { ErrorTool, Tool, Toolbox } from "./tools.ts";
 import { onError as xmlrpcOnError } from "./xmlrpc.ts";
 import type { HookOptions } from "../core/hooks.ts";
 import { WebSocketTool } from "./websocket.ts";
+import { accept, checkAcceptOptions } from "./accept.ts";
+import { checkResponseHeadersOptions, responseHeaders } from "./response_headers.ts";
+import { SessionAuthTool } from "./session_auth.ts";
+import { SessionTool } from "./sessions/tool.ts";
 
 export { type HeaderElement, headerElements } from "../core/header_elements.ts";
 
@@ -93,6 +98,14 @@ export interface DefaultTools extends Toolbox {
   caching: CachingTool;
   /** Switches requests to WebSockets (`before_request_body`; see `docs/websockets.md`). */
   websocket: WebSocketTool;
+  /** Sessions: `cherrypy.session`, kept in a store (`tools.sessions.*`; docs/sessions.md). */
+  sessions: SessionTool;
+  /** A login form backed by the session (`tools.session_auth.*`). */
+  session_auth: SessionAuthTool;
+  /** 406 unless the client accepts one of `media` (`tools.accept.media`). */
+  accept: Tool;
+  /** Sets response headers from config (`tools.response_headers.headers`). */
+  response_headers: Tool;
 }
 
 /**
@@ -155,6 +168,12 @@ tools.autovary = checked(
 );
 tools.caching = new CachingTool("before_handler", cachingGet, { name: "caching", priority: 90 });
 tools.websocket = new WebSocketTool();
+tools.sessions = new SessionTool();
+tools.session_auth = new SessionAuthTool();
+tools.accept = new Tool("on_start_resource", accept, { check: checkAcceptOptions });
+tools.response_headers = new Tool("on_start_resource", responseHeaders, {
+  check: checkResponseHeadersOptions,
+});
 
 /** The tools CherryPy's global config turns on by default. */
 export const DEFAULT_TOOL_CONFIG: Readonly<Record<string, unknown>> = {

@@ -46,3 +46,7 @@ export * from "./websocket_handler.ts";
 export * from "./xmlrpc.ts";
 export { DateTime, dumps, type DumpsOptions, Fault, XMLRPCParseError } from "./_xmlrpc_codec.ts";
 export { loads } from "./_xmlrpc_loads.ts";
+export * from "./accept.ts";
+export * from "./response_headers.ts";
+export * from "./session_auth.ts";
+export * from "./sessions/mod.ts";

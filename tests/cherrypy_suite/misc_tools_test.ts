@@ -2,9 +2,7 @@
  * CherryPy's test_misc_tools, ported: the `referer` tool, with `response_headers`, `accept`
  * and `autovary` (and `log_hooks` switched on for one page).
  *
- * The pages that use tools cherrypy-ts does not have yet switch them on by config keys only
- * (`tools.accept.on`, ...), so that the module loads without them; their tests are `todo`
- * and name the tool they wait for.
+ * The tools are switched on by config keys (`tools.accept.on`, ...), as in CherryPy.
  */
 import { after, before, test } from "node:test";
 import * as cherrypy from "../../mod.ts";
@@ -13,10 +11,6 @@ import { suiteSite } from "./_suite.ts";
 const { expose } = cherrypy;
 const site = suiteSite();
 const web = site.web;
-
-/** A tool of the default toolbox that may not exist yet (for the `todo` tests' pages). */
-// deno-lint-ignore no-explicit-any
-const laterTool = (name: string): any => (cherrypy.tools as Record<string, unknown>)[name];
 
 class Root {
   @expose
@@ -61,7 +55,7 @@ class Accept {
   @expose
   select() {
     // We could also write this: mtype = cherrypy.lib.accept.accept(...)
-    const mtype = laterTool("accept").callable({ media: ["text/html", "text/plain"] });
+    const mtype = cherrypy.tools.accept.callable({ media: ["text/html", "text/plain"] });
     if (mtype === "text/html") return "<h2>Page Title</h2>";
     return "PAGE TITLE";
   }
@@ -89,7 +83,7 @@ class AutoVary {
     // Read a header directly
     headers.has("Range");
     // Call a lib function
-    laterTool("accept").callable({ media: ["text/html", "text/plain"] });
+    cherrypy.tools.accept.callable({ media: ["text/html", "text/plain"] });
     return "Hello, world!";
   }
 }
@@ -115,17 +109,13 @@ before(() => {
 
 after(() => web.stop());
 
-test("misc_tools: ResponseHeadersTest.testResponseHeadersDecorator", {
-  todo: "needs tools.response_headers, which cherrypy-ts does not have yet",
-}, async () => {
+test("misc_tools: ResponseHeadersTest.testResponseHeadersDecorator", async () => {
   await web.getPage("/");
   web.assertHeader("Content-Language", "en-GB");
   web.assertHeader("Content-Type", "text/plain;charset=utf-8");
 });
 
-test("misc_tools: ResponseHeadersTest.testResponseHeaders", {
-  todo: "needs tools.response_headers, which cherrypy-ts does not have yet",
-}, async () => {
+test("misc_tools: ResponseHeadersTest.testResponseHeaders", async () => {
   await web.getPage("/other");
   web.assertHeader("Content-Language", "fr");
   web.assertHeader("Content-Type", "text/plain;charset=utf-8");
@@ -148,9 +138,7 @@ test("misc_tools: RefererTest.testReferer", async () => {
   web.assertErrorPage(403, "Forbidden Referer header.");
 });
 
-test("misc_tools: AcceptTest.test_Accept_Tool", {
-  todo: "needs tools.accept, which cherrypy-ts does not have yet",
-}, async () => {
+test("misc_tools: AcceptTest.test_Accept_Tool", async () => {
   // Test with no header provided
   await web.getPage("/accept/feed");
   web.assertStatus(200);
@@ -185,9 +173,7 @@ test("misc_tools: AcceptTest.test_Accept_Tool", {
   web.assertBody('<a href="feed">Atom feed</a>');
 });
 
-test("misc_tools: AcceptTest.test_accept_selection", {
-  todo: "needs tools.accept, which cherrypy-ts does not have yet",
-}, async () => {
+test("misc_tools: AcceptTest.test_accept_selection", async () => {
   // Try both our expected media types
   await web.getPage("/accept/select", { headers: [["Accept", "text/html"]] });
   web.assertStatus(200);
@@ -217,9 +203,7 @@ test("misc_tools: AcceptTest.test_accept_selection", {
   );
 });
 
-test("misc_tools: AutoVaryTest.testAutoVary", {
-  todo: "needs tools.autovary and tools.accept, which cherrypy-ts does not have yet",
-}, async () => {
+test("misc_tools: AutoVaryTest.testAutoVary", async () => {
   await web.getPage("/autovary/");
   web.assertHeader(
     "Vary",
