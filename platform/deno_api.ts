@@ -33,6 +33,10 @@ export interface DenoFsFile {
   write(p: Uint8Array): Promise<number>;
   close(): void;
   readonly readable: ReadableStream<Uint8Array>;
+  read(p: Uint8Array): Promise<number | null>;
+  /** `whence` 0 is `Deno.SeekMode.Start`. */
+  seek(offset: number, whence: number): Promise<number>;
+  statSync(): DenoFileInfo;
 }
 
 /** What `Deno.serve` returns. */
@@ -113,6 +117,7 @@ export interface DenoApi {
   makeTempDir(options?: { prefix?: string }): Promise<string>;
   makeTempFile(options?: { prefix?: string }): Promise<string>;
   open(path: string, options?: { read?: boolean; write?: boolean }): Promise<DenoFsFile>;
+  realPathSync(path: string): string;
   listen(
     options: { hostname?: string; port: number; tcpBacklog?: number; transport?: "tcp" },
   ): DenoListener;

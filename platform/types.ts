@@ -476,6 +476,34 @@ export interface Platform {
   hash(algorithm: HashAlgorithm, data: Uint8Array | string): string;
   /** The hex HMAC of `data` under `key` (strings as UTF-8). */
   hmac(algorithm: HashAlgorithm, key: Uint8Array | string, data: Uint8Array | string): string;
+
+  // ---- static files: resolving links, reading at a position ----------------------------------
+  /**
+   * The canonical absolute path of `path`, with every symbolic link, `.` and `..` resolved
+   * (`realpath`); `null` when it does not exist or cannot be resolved (a component missing, not
+   * a directory, or not readable).
+   */
+  realPathSync(path: string): string | null;
+  /**
+   * Opens a file for reading at any position. Throws {@link NotFoundError} when it does not
+   * exist.
+   */
+  openFile(path: string): Promise<ReadableFile>;
+}
+
+/** A file open for reading, from {@link Platform.openFile}. */
+export interface ReadableFile {
+  /** The path it was opened with. */
+  readonly path: string;
+  /** Information about the open file (`fstat`). */
+  statSync(): FileInfo;
+  /**
+   * Reads up to `buffer.length` bytes starting at byte `position` of the file into `buffer`;
+   * resolves to the number of bytes read, 0 at the end of the file.
+   */
+  read(buffer: Uint8Array, position: number): Promise<number>;
+  /** Closes the file; calling it again does nothing. */
+  close(): void;
 }
 
 /** The hash algorithms `Platform.hash` and `Platform.hmac` offer. */

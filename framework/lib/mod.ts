@@ -13,3 +13,5 @@
 export * as cookies from "./cookies.ts";
 export * as httputil from "./httputil.ts";
 export * as reprconf from "./reprconf.ts";
+import * as staticModule from "./static.ts";
+export { staticModule as static };

@@ -11,8 +11,9 @@
 
 import { encode } from "./encode.ts";
 import { logHeaders, logTracebacks } from "./log_errors.ts";
+import { staticdir, staticfile } from "./staticdir.ts";
 import { trailingSlash } from "./trailing_slash.ts";
-import { Tool, Toolbox } from "./tools.ts";
+import { HandlerTool, Tool, Toolbox } from "./tools.ts";
 
 export { type HeaderElement, headerElements } from "../core/header_elements.ts";
 
@@ -26,6 +27,10 @@ export interface DefaultTools extends Toolbox {
   log_tracebacks: Tool;
   /** Logs the request headers when a request fails (on by default). */
   log_headers: Tool;
+  /** Serves the files of a directory below a URL (`tools.staticdir.dir`, `.root`, `.index`). */
+  staticdir: HandlerTool;
+  /** Serves one file at a URL (`tools.staticfile.filename`). */
+  staticfile: HandlerTool;
 }
 
 /**
@@ -45,6 +50,8 @@ tools.encode = new Tool("before_handler", encode, { priority: 70 });
 tools.trailing_slash = new Tool("before_handler", trailingSlash, { priority: 60 });
 tools.log_tracebacks = new Tool("before_error_response", logTracebacks);
 tools.log_headers = new Tool("before_error_response", logHeaders);
+tools.staticdir = new HandlerTool(staticdir);
+tools.staticfile = new HandlerTool(staticfile);
 
 /** The tools CherryPy's global config turns on by default. */
 export const DEFAULT_TOOL_CONFIG: Readonly<Record<string, unknown>> = {

@@ -8,5 +8,7 @@ export * from "./builtin_tools.ts";
 export * from "./conditional.ts";
 export * from "./encode.ts";
 export * from "./log_errors.ts";
+export * from "./static.ts";
+export * from "./staticdir.ts";
 export * from "./tools.ts";
 export * from "./trailing_slash.ts";
