@@ -8,8 +8,8 @@
  * The TypeScript compiler (from npm) emits ESM `.js` and `.d.ts` for the library, the
  * examples and the tests; relative `.ts` import specifiers become `.js`
  * (`rewriteRelativeImportExtensions`), and the same rewrite is applied to the declaration
- * files, which the compiler leaves alone. The examples' other files (config files, templates)
- * are copied next to them. `npm/package.json` gets an exports map and the
+ * files, which the compiler leaves alone. The other files of the examples and tests (config
+ * files, templates, static files) are copied next to them. `npm/package.json` gets an exports map and the
  * `cherryd` bin; only the library goes into the published files.
  *
  * @module
@@ -153,10 +153,15 @@ export async function build(): Promise<boolean> {
       await Deno.copyFile(`${root}/docs/${entry.name}`, `${out}/docs/${entry.name}`);
     }
   }
-  // The examples' data files (config files, page templates) sit next to the compiled code.
-  for await (const path of walk(`${root}/examples`)) {
-    if (path.endsWith(".ts")) continue;
-    await Deno.copyFile(path, `${out}${path.slice(root.length)}`);
+  // The examples' and tests' data files (config files, page templates, static files) sit next
+  // to the compiled code.
+  for (const dir of ["examples", "tests"]) {
+    for await (const path of walk(`${root}/${dir}`)) {
+      if (path.endsWith(".ts")) continue;
+      const target = `${out}${path.slice(root.length)}`;
+      await Deno.mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
+      await Deno.copyFile(path, target);
+    }
   }
   return true;
 }

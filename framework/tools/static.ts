@@ -16,6 +16,7 @@ import type { Response } from "../core/response.ts";
 import { contentDisposition } from "../http/content_disposition.ts";
 import { FileBody, type FilePart, type FileSource } from "../http/file_body.ts";
 import { guessType } from "../http/mime_types.ts";
+import { validStatus } from "../http/httputil.ts";
 import { type ByteRange, getRanges } from "../http/ranges.ts";
 import { validateSince } from "./conditional.ts";
 
@@ -237,6 +238,8 @@ function http11(request: Request): boolean {
 function rangesFor(request: Request, response: Response, length: number): ByteRange[] | null {
   const header = request.headers.get("Range");
   if (!header) return null;
+  // Only a success is sent in parts (not an error page served from a file).
+  if (response.status !== "" && validStatus(response.status)[0] !== 200) return null;
   // If-Range: the ranges hold only for the version the client has (compared by date).
   const ifRange = request.headers.get("If-Range");
   if (ifRange !== null && ifRange !== response.headers.get("Last-Modified")) return null;
