@@ -24,7 +24,7 @@ function quoteUtf8(text: string): string {
 /**
  * `disposition; filename="<ascii>"`, plus `; filename*=UTF-8''<percent-encoded>` when the name
  * is not plain ASCII (CherryPy's `_make_content_disposition`). The ASCII name is the NFKC form
- * of `name` with what is not ASCII dropped (`é` becomes `e`, `☃` disappears). Unlike CherryPy,
+ * of `name` (`ﬁ` becomes `fi`) with what is not ASCII dropped (`é`, `☃`). Unlike CherryPy,
  * control characters are dropped too and `"` and `\` are escaped, so that no file name can
  * break the header; such a name gets `filename*` as well.
  *
