@@ -112,14 +112,21 @@ export function render(owner: Map<string, string>, version: string): string {
     pieces.push(line);
     const key = /^[a-z]+$/.test(top) ? top : JSON.stringify(top);
     lines.push(`  ${key}:`);
-    pieces.forEach((p, i) => lines.push(`    ${JSON.stringify(p)}${i < pieces.length - 1 ? " +" : ","}`));
+    pieces.forEach((p, i) =>
+      lines.push(`    ${JSON.stringify(p)}${i < pieces.length - 1 ? " +" : ","}`)
+    );
   }
   lines.push("};", "");
   return lines.join("\n");
 }
 
 async function run(cmd: string, args: string[], cwd: string): Promise<void> {
-  const { code, stderr } = await new Deno.Command(cmd, { args, cwd, stdout: "null", stderr: "piped" })
+  const { code, stderr } = await new Deno.Command(cmd, {
+    args,
+    cwd,
+    stdout: "null",
+    stderr: "piped",
+  })
     .output();
   if (code !== 0) {
     throw new Error(`${cmd} ${args.join(" ")} failed: ${new TextDecoder().decode(stderr)}`);

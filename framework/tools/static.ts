@@ -38,7 +38,16 @@ export type FileObject =
  */
 export const MAX_RANGES = 100;
 
-/** `true` for an absolute path (POSIX, or a Windows drive or UNC path). */
+/**
+ * `true` for an absolute path (POSIX, or a Windows drive or UNC path).
+ *
+ * @example Using `isAbsolutePath`
+ * ```ts
+ * import { isAbsolutePath } from "./static.ts";
+ * isAbsolutePath("/srv/site"); // true
+ * isAbsolutePath("static"); // false
+ * ```
+ */
 export function isAbsolutePath(path: string): boolean {
   return path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith("\\\\");
 }
@@ -108,6 +117,14 @@ export function serveFile(
 /**
  * {@link serveFile}, reading the bytes from `openPath` (the resolved path the static tools
  * checked) while `path` names the file (its type, its name).
+ *
+ * @example Serve a link's target under the link's name
+ * ```ts
+ * import { serveFileAt } from "./static.ts";
+ * function page() {
+ *   return serveFileAt("/srv/site/latest.css", "/srv/site/v2/style.css", null, null, null);
+ * }
+ * ```
  */
 export function serveFileAt(
   path: string,
@@ -134,7 +151,10 @@ export function serveFileAt(
   if (contentType !== null) response.headers.set("Content-Type", contentType);
   debugLog(debug, request, `Content-Type: ${contentType}`);
   if (disposition !== null) {
-    response.headers.set("Content-Disposition", contentDisposition(disposition, name ?? basename(path)));
+    response.headers.set(
+      "Content-Disposition",
+      contentDisposition(disposition, name ?? basename(path)),
+    );
   }
   return serveSource(request, response, openPath, st.size, debug) as FileBody;
 }

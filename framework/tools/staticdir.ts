@@ -71,7 +71,14 @@ const STATICDIR_KEYS = new Set([
   "debug",
   "priority",
 ]);
-const STATICFILE_KEYS = new Set(["filename", "root", "match", "content_types", "debug", "priority"]);
+const STATICFILE_KEYS = new Set([
+  "filename",
+  "root",
+  "match",
+  "content_types",
+  "debug",
+  "priority",
+]);
 
 /** Python's TypeError for missing or unexpected arguments, as CherryPy's tools raise it. */
 function checkArguments(
@@ -88,7 +95,9 @@ function checkArguments(
   const missing = required.filter((k) => options[k] === undefined || options[k] === null);
   if (missing.length > 0) {
     const names = missing.map((k) => `'${k}'`);
-    const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+    const list = names.length === 1
+      ? names[0]
+      : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
     throw new TypeError(
       `${fn}() missing ${missing.length} required positional argument${
         missing.length === 1 ? "" : "s"
@@ -101,7 +110,16 @@ function log(debug: boolean | undefined, request: Request, msg: string, context:
   if (debug) request.app?.log.error(msg, context);
 }
 
-/** `path` with `.`, `..` and repeated slashes resolved, lexically (Python's `normpath`). */
+/**
+ * `path` with `.`, `..` and repeated slashes resolved, lexically (Python's `normpath`).
+ *
+ * @example Using `normalizePath`
+ * ```ts
+ * import { normalizePath } from "./staticdir.ts";
+ * normalizePath("/srv/static/../secret.txt"); // "/srv/secret.txt"
+ * normalizePath("/srv//static/./js/"); // "/srv/static/js"
+ * ```
+ */
 export function normalizePath(path: string): string {
   const absolute = path.startsWith("/");
   const out: string[] = [];
@@ -213,7 +231,12 @@ function attempt(
  * ```
  */
 export function staticdir(this: Tool | void, options: StaticDirOptions): boolean {
-  checkArguments("staticdir", options as Record<string, unknown>, ["section", "dir"], STATICDIR_KEYS);
+  checkArguments(
+    "staticdir",
+    options as Record<string, unknown>,
+    ["section", "dir"],
+    STATICDIR_KEYS,
+  );
   const { request } = currentServing();
   const { debug } = options;
   const context = "TOOLS.STATICDIR";

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import * as cherrypy from "../../mod.ts";
 import { config, PAGE, StringGenerator } from "../../examples/tutorials/tut06.ts";
 import { rawExchange } from "../_raw.ts";
-import { getPage, serveRoot, type Served } from "../_helpers.ts";
+import { getPage, type Served, serveRoot } from "../_helpers.ts";
 
 const exampleDir = fileURLToPath(new URL("../../examples/tutorials/", import.meta.url));
 const css = readFileSync(exampleDir + "public/css/style.css", "utf8");

@@ -62,7 +62,7 @@ test("contentDisposition: RFC 6266 with filename* when needed", () => {
   assert.equal(contentDisposition("attachment", "a.txt"), 'attachment; filename="a.txt"');
   assert.equal(
     contentDisposition("attachment", "has_utf-8_character_☃.html"),
-    "attachment; filename=\"has_utf-8_character_.html\"; " +
+    'attachment; filename="has_utf-8_character_.html"; ' +
       "filename*=UTF-8''has_utf-8_character_%E2%98%83.html",
   );
   // NFKC gives compatibility characters their plain form (ﬁ → fi); the rest of what is not
@@ -107,8 +107,10 @@ test("media types: mime-db with CherryPy's additions", () => {
 
 test("FileBody: ranges and literal parts of bytes, blobs, files and open files", async () => {
   const bytes = new TextEncoder().encode("0123456789");
-  const parts = [new TextEncoder().encode("<"), [2, 5], new TextEncoder().encode(">"), [8, 10]] as
-    cherrypy.lib.static.FilePart[];
+  const parts = [new TextEncoder().encode("<"), [2, 5], new TextEncoder().encode(">"), [
+    8,
+    10,
+  ]] as cherrypy.lib.static.FilePart[];
   const dir = mkdtempSync(join(tmpdir(), "cp-filebody-"));
   try {
     const path = join(dir, "digits.txt");

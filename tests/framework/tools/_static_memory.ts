@@ -33,7 +33,10 @@ export async function serveBigFile(size: number, engine?: HttpEngineName): Promi
   ftruncateSync(fd, size);
   closeSync(fd);
   const log = new cherrypy.LogManager({ screen: false });
-  const tree = new cherrypy.Tree({ globalConfig: () => ({ ...cherrypy.DEFAULT_TOOL_CONFIG }), log });
+  const tree = new cherrypy.Tree({
+    globalConfig: () => ({ ...cherrypy.DEFAULT_TOOL_CONFIG }),
+    log,
+  });
   tree.mount({}, "", {
     "/big.bin": { "tools.staticfile.on": true, "tools.staticfile.filename": path },
   });

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as cherrypy from "../../../mod.ts";
 import { rawExchange } from "../../_raw.ts";
-import { privateSite, serveRoot, type Served } from "../../_helpers.ts";
+import { privateSite, type Served, serveRoot } from "../../_helpers.ts";
 
 const { expose } = cherrypy;
 const dir = mkdtempSync(join(tmpdir(), "cp-static-tools-"));

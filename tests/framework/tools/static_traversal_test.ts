@@ -165,7 +165,8 @@ after(async () => {
 });
 
 async function get(port: number, target: string, headers = ""): Promise<string> {
-  const request = `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}Connection: close\r\n\r\n`;
+  const request =
+    `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}Connection: close\r\n\r\n`;
   return (await rawExchange(port, request)).text;
 }
 
