@@ -196,8 +196,8 @@ export function serveFileobj(
     [source, length] = [fileobj, fileobj.length];
   } else if (fileobj instanceof Blob) {
     [source, length] = [fileobj, fileobj.size];
-    if (typeof (fileobj as File).lastModified === "number") {
-      response.headers.set("Last-Modified", httpDate(new Date((fileobj as File).lastModified)));
+    if (fileobj instanceof File) {
+      response.headers.set("Last-Modified", httpDate(new Date(fileobj.lastModified)));
       validateSince();
     }
   } else if (isReadableFile(fileobj)) {
