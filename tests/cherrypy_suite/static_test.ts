@@ -1,7 +1,7 @@
 /**
  * CherryPy's test_static, ported: the staticdir and staticfile tools, serve_file and
- * serve_fileobj from handlers, conditional requests, streaming large files, and the Range part of
- * test_core (`testRanges`).
+ * serve_fileobj from handlers, conditional requests, streaming large files, and the parts of
+ * test_core about them (`testRanges`, `testFavicon`).
  *
  * The files CherryPy's test creates beside its sources (`has space.html`, a 32 MiB
  * `bigfile.log`, a file with a Ukrainian name) are made in a temporary copy of the test's
@@ -10,7 +10,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -442,4 +442,12 @@ test("core: testRanges (HTTP/1.0)", async () => {
   assert.match(text, /^HTTP\/1\.1 200 OK\r\n/);
   assert.doesNotMatch(text, /\r\nAccept-Ranges:/i);
   assert.ok(text.endsWith("\r\n\r\nHello, world\r\n"), text);
+});
+
+test("core: testFavicon", async () => {
+  // favicon.ico is served by staticfile.
+  const icofilename = fileURLToPath(new URL("../../framework/app/favicon.ico", import.meta.url));
+  await web.getPage("/favicon.ico");
+  web.assertStatus(200);
+  assert.deepEqual(web.bytes, new Uint8Array(readFileSync(icofilename)));
 });

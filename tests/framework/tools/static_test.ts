@@ -5,7 +5,15 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -383,4 +391,42 @@ test("static files: downloads cut short close their files", async () => {
     after = fds();
   }
   assert.ok(after <= before, `${after - before} descriptors left open`);
+});
+
+test("the default favicon: roots at '' only, their own icon wins, config overrides", async () => {
+  const icon = new Uint8Array(
+    readFileSync(new URL("../../../framework/app/favicon.ico", import.meta.url)),
+  );
+  const site = privateSite();
+  class Own {
+    @expose
+    favicon_ico() {
+      return "my own";
+    }
+  }
+  const plain: Record<string, unknown> = {};
+  const frozen = Object.freeze({});
+  site.tree.mount(plain, "");
+  assert.equal(typeof plain["favicon_ico"], "function");
+  await site.web.getPage("/favicon.ico");
+  site.web.assertStatus(200);
+  assert.deepEqual(site.web.bytes, icon);
+  assert.equal(site.web.headers.get("Content-Type"), "image/x-icon");
+
+  const sub: Record<string, unknown> = {};
+  site.tree.mount(sub, "/sub");
+  assert.equal(sub["favicon_ico"], undefined);
+  site.tree.mount(frozen, "");
+  await site.web.getPage("/favicon.ico");
+  assert.equal(site.web.code, 404);
+
+  site.tree.mount(new Own(), "");
+  await site.web.getPage("/favicon.ico");
+  assert.equal(site.web.body, "my own");
+
+  site.tree.mount({}, "", {
+    "/favicon.ico": { "tools.staticfile.filename": join(pub, "digits.txt") },
+  });
+  await site.web.getPage("/favicon.ico");
+  assert.equal(site.web.body, TEXT);
 });
