@@ -65,6 +65,8 @@ export interface DenoListener {
 
 /** The subset of the `Deno` namespace used by `platform/deno.ts`. */
 export interface DenoApi {
+  /** Present only with `--unstable-net` (how the platform tells the flag is on). */
+  listenDatagram?: unknown;
   readonly version: { readonly deno: string };
   readonly pid: number;
   readonly args: readonly string[];
@@ -119,7 +121,13 @@ export interface DenoApi {
   open(path: string, options?: { read?: boolean; write?: boolean }): Promise<DenoFsFile>;
   realPathSync(path: string): string;
   listen(
-    options: { hostname?: string; port: number; tcpBacklog?: number; transport?: "tcp" },
+    options: {
+      hostname?: string;
+      port: number;
+      tcpBacklog?: number;
+      reusePort?: boolean;
+      transport?: "tcp";
+    },
   ): DenoListener;
   listen(options: { path: string; transport: "unix" }): DenoListener;
   listenTls(
@@ -127,6 +135,7 @@ export interface DenoApi {
       hostname?: string;
       port: number;
       tcpBacklog?: number;
+      reusePort?: boolean;
       transport?: "tcp";
       cert: string;
       key: string;
@@ -138,6 +147,7 @@ export interface DenoApi {
       hostname?: string;
       port?: number;
       path?: string;
+      reusePort?: boolean;
       cert?: string;
       key?: string;
       onListen?: (localAddr: DenoNetAddr) => void;

@@ -9,11 +9,13 @@
  * @module
  */
 
+import { AuthBasicTool } from "./auth_basic.ts";
+import { AuthDigestTool } from "./auth_digest.ts";
 import { encode } from "./encode.ts";
 import { logHeaders, logTracebacks } from "./log_errors.ts";
-import { staticdir, staticfile } from "./staticdir.ts";
+import { StaticDirTool, StaticFileTool } from "./staticdir.ts";
 import { trailingSlash } from "./trailing_slash.ts";
-import { HandlerTool, Tool, Toolbox } from "./tools.ts";
+import { Tool, Toolbox } from "./tools.ts";
 
 export { type HeaderElement, headerElements } from "../core/header_elements.ts";
 
@@ -27,10 +29,14 @@ export interface DefaultTools extends Toolbox {
   log_tracebacks: Tool;
   /** Logs the request headers when a request fails (on by default). */
   log_headers: Tool;
+  /** HTTP Basic authentication (`before_handler`, priority 1). */
+  auth_basic: AuthBasicTool;
+  /** HTTP Digest authentication (`before_handler`, priority 1). */
+  auth_digest: AuthDigestTool;
   /** Serves the files of a directory below a URL (`tools.staticdir.dir`, `.root`, `.index`). */
-  staticdir: HandlerTool;
+  staticdir: StaticDirTool;
   /** Serves one file at a URL (`tools.staticfile.filename`). */
-  staticfile: HandlerTool;
+  staticfile: StaticFileTool;
 }
 
 /**
@@ -50,8 +56,10 @@ tools.encode = new Tool("before_handler", encode, { priority: 70 });
 tools.trailing_slash = new Tool("before_handler", trailingSlash, { priority: 60 });
 tools.log_tracebacks = new Tool("before_error_response", logTracebacks);
 tools.log_headers = new Tool("before_error_response", logHeaders);
-tools.staticdir = new HandlerTool(staticdir);
-tools.staticfile = new HandlerTool(staticfile);
+tools.auth_basic = new AuthBasicTool();
+tools.auth_digest = new AuthDigestTool();
+tools.staticdir = new StaticDirTool();
+tools.staticfile = new StaticFileTool();
 
 /** The tools CherryPy's global config turns on by default. */
 export const DEFAULT_TOOL_CONFIG: Readonly<Record<string, unknown>> = {

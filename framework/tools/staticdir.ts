@@ -18,7 +18,8 @@ import { HTTPError, NotFound } from "../core/errors.ts";
 import { currentServing } from "../core/serving.ts";
 import type { Request } from "../core/request.ts";
 import { isAbsolutePath, serveFileAt } from "./static.ts";
-import type { Tool } from "./tools.ts";
+import type { HookOptions } from "../core/hooks.ts";
+import { HandlerTool, type Tool } from "./tools.ts";
 
 /** The `staticdir` tool's options (`tools.staticdir.*`). */
 export interface StaticDirOptions {
@@ -58,6 +59,143 @@ export interface StaticFileOptions {
   content_types?: Record<string, string> | null;
   /** Log what the tool does (context `TOOLS.STATICFILE`). */
   debug?: boolean;
+}
+
+/** How an option must look: its type, or a check that throws. */
+type OptionCheck = "string" | "boolean" | "regexp" | "types" | "string|null";
+
+const STATICDIR_OPTIONS: Readonly<Record<string, OptionCheck>> = {
+  section: "string",
+  dir: "string",
+  root: "string|null",
+  match: "regexp",
+  content_types: "types",
+  index: "string",
+  allow_outside_symlinks: "boolean",
+  debug: "boolean",
+};
+const STATICFILE_OPTIONS: Readonly<Record<string, OptionCheck>> = {
+  filename: "string",
+  root: "string|null",
+  match: "regexp",
+  content_types: "types",
+  debug: "boolean",
+};
+
+function shown(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Throws when an option given to `tool` is unknown or of the wrong kind. */
+function checkStaticOptions(
+  tool: string,
+  known: Readonly<Record<string, OptionCheck>>,
+  options: Readonly<Record<string, unknown>>,
+): void {
+  for (const [key, value] of Object.entries(options)) {
+    if (key === "on" || key === "priority") continue;
+    const check = known[key];
+    if (check === undefined) {
+      throw new Error(
+        `tools.${tool} has no option ${shown(key)}; its options are ${
+          Object.keys(known).join(", ")
+        }.`,
+      );
+    }
+    const name = `tools.${tool}.${key}`;
+    if (check === "string" && typeof value !== "string") {
+      throw new TypeError(`${name} must be a string; got ${shown(value)}.`);
+    }
+    if (check === "string|null" && value !== null && typeof value !== "string") {
+      throw new TypeError(`${name} must be a string (or None); got ${shown(value)}.`);
+    }
+    if (check === "boolean" && typeof value !== "boolean") {
+      throw new TypeError(`${name} must be true or false; got ${shown(value)}.`);
+    }
+    if (check === "regexp") {
+      if (typeof value !== "string") {
+        throw new TypeError(
+          `${name} must be a regular expression (a string); got ${shown(value)}.`,
+        );
+      }
+      try {
+        new RegExp(value);
+      } catch (e) {
+        throw new Error(`${name} is not a valid regular expression: ${(e as Error).message}`);
+      }
+    }
+    if (check === "types" && value !== null) {
+      const ok = typeof value === "object" && !Array.isArray(value) &&
+        Object.values(value as object).every((v) => typeof v === "string");
+      if (!ok) {
+        throw new TypeError(
+          `${name} must map extensions to media types ({"gif": "image/gif"}); got ${shown(value)}.`,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * The `staticdir` tool: a {@link HandlerTool} whose options are checked where they are written
+ * (an unknown option or one of the wrong kind is an error when the application is mounted).
+ *
+ * @example The tool as `cherrypy.tools` holds it
+ * ```ts
+ * import { StaticDirTool } from "./staticdir.ts";
+ * const tool = new StaticDirTool();
+ * tool.checkOptions({ dir: "/srv/static", index: "index.html" }); // fine
+ * ```
+ */
+export class StaticDirTool extends HandlerTool {
+  /** Creates the tool (hooked at `before_handler`, priority 50). */
+  constructor() {
+    super(staticdir);
+  }
+
+  /** Checks the options that are present (see {@link Tool.checkOptions}). */
+  override checkOptions(options: HookOptions): void {
+    checkStaticOptions("staticdir", STATICDIR_OPTIONS, options);
+  }
+
+  /** The tool as a page handler (see {@link HandlerTool.handler}); its options are checked. */
+  override handler(options: HookOptions = {}): () => unknown {
+    this.checkOptions(options);
+    return super.handler(options);
+  }
+}
+
+/**
+ * The `staticfile` tool: a {@link HandlerTool} whose options are checked where they are
+ * written.
+ *
+ * @example The tool as `cherrypy.tools` holds it
+ * ```ts
+ * import { StaticFileTool } from "./staticdir.ts";
+ * const tool = new StaticFileTool();
+ * tool.checkOptions({ filename: "/srv/site/favicon.ico" }); // fine
+ * ```
+ */
+export class StaticFileTool extends HandlerTool {
+  /** Creates the tool (hooked at `before_handler`, priority 50). */
+  constructor() {
+    super(staticfile);
+  }
+
+  /** Checks the options that are present (see {@link Tool.checkOptions}). */
+  override checkOptions(options: HookOptions): void {
+    checkStaticOptions("staticfile", STATICFILE_OPTIONS, options);
+  }
+
+  /** The tool as a page handler (see {@link HandlerTool.handler}); its options are checked. */
+  override handler(options: HookOptions = {}): () => unknown {
+    this.checkOptions(options);
+    return super.handler(options);
+  }
 }
 
 const STATICDIR_KEYS = new Set([
