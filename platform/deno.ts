@@ -12,7 +12,7 @@ import { isProcessAlive, spawnChild } from "./_child.ts";
 import { serveNative } from "./_deno_native.ts";
 import { serveWire } from "./_deno_wire.ts";
 import { cString, cStringArray, openLibc } from "./_libc_deno.ts";
-import type { DenoApi } from "./deno_api.ts";
+import type { DenoApi, DenoFsFile } from "./deno_api.ts";
 import {
   CATCHABLE_SIGNALS,
   groupFrom,
@@ -375,5 +375,41 @@ export const denoPlatform: Platform = {
     } catch (e) {
       throw mapError(e, path);
     }
+  },
+  realPathSync(path) {
+    try {
+      return D.realPathSync(path);
+    } catch {
+      return null;
+    }
+  },
+  async openFile(path) {
+    let file: DenoFsFile;
+    try {
+      file = await D.open(path, { read: true });
+    } catch (e) {
+      throw mapError(e, path);
+    }
+    let closed = false;
+    // Deno has no positional read: seek then read, one read at a time.
+    let queue: Promise<unknown> = Promise.resolve();
+    return {
+      path,
+      statSync: () => toFileInfo(file.statSync()),
+      read(buffer, position) {
+        const run = async () => {
+          await file.seek(position, 0);
+          return (await file.read(buffer)) ?? 0;
+        };
+        const result = queue.then(run, run);
+        queue = result.catch(() => {});
+        return result;
+      },
+      close() {
+        if (closed) return;
+        closed = true;
+        queue.then(() => file.close()).catch(() => {});
+      },
+    };
   },
 };

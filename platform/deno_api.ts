@@ -33,6 +33,10 @@ export interface DenoFsFile {
   write(p: Uint8Array): Promise<number>;
   close(): void;
   readonly readable: ReadableStream<Uint8Array>;
+  read(p: Uint8Array): Promise<number | null>;
+  /** `whence` 0 is `Deno.SeekMode.Start`. */
+  seek(offset: number, whence: number): Promise<number>;
+  statSync(): DenoFileInfo;
 }
 
 /** What `Deno.serve` returns. */
@@ -125,6 +129,7 @@ export interface DenoApi {
   mkdir(path: string, options?: { recursive?: boolean; mode?: number }): Promise<void>;
   readDir(path: string): AsyncIterable<{ name: string }>;
   utime(path: string, atime: Date, mtime: Date): Promise<void>;
+  realPathSync(path: string): string;
   listen(
     options: {
       hostname?: string;

@@ -343,4 +343,32 @@ export const nodePlatform: Platform = {
       throw mapError(e, path);
     }
   },
+  realPathSync(path) {
+    try {
+      return fs.realpathSync.native(path);
+    } catch {
+      return null;
+    }
+  },
+  async openFile(path) {
+    let handle: fsp.FileHandle;
+    try {
+      handle = await fsp.open(path, "r");
+    } catch (e) {
+      throw mapError(e, path);
+    }
+    let closed = false;
+    return {
+      path,
+      statSync: () => toFileInfo(fs.fstatSync(handle.fd)),
+      async read(buffer, position) {
+        return (await handle.read(buffer, 0, buffer.length, position)).bytesRead;
+      },
+      close() {
+        if (closed) return;
+        closed = true;
+        handle.close().catch(() => {});
+      },
+    };
+  },
 };

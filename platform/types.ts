@@ -668,6 +668,19 @@ export interface Platform {
   readDirNames(path: string): Promise<string[]>;
   /** Sets the access and modification times of `path` to `time` (default now). */
   touch(path: string, time?: Date): Promise<void>;
+
+  // ---- static files: resolving links, reading at a position ----------------------------------
+  /**
+   * The canonical absolute path of `path`, with every symbolic link, `.` and `..` resolved
+   * (`realpath`); `null` when it does not exist or cannot be resolved (a component missing, not
+   * a directory, or not readable).
+   */
+  realPathSync(path: string): string | null;
+  /**
+   * Opens a file for reading at any position. Throws {@link NotFoundError} when it does not
+   * exist.
+   */
+  openFile(path: string): Promise<ReadableFile>;
 }
 
 /**
@@ -736,6 +749,21 @@ export interface Compressor {
   end(): Promise<Uint8Array>;
   /** Frees the compressor without ending the stream (its reader went away). */
   destroy(): void;
+}
+
+/** A file open for reading, from {@link Platform.openFile}. */
+export interface ReadableFile {
+  /** The path it was opened with. */
+  readonly path: string;
+  /** Information about the open file (`fstat`). */
+  statSync(): FileInfo;
+  /**
+   * Reads up to `buffer.length` bytes starting at byte `position` of the file into `buffer`;
+   * resolves to the number of bytes read, 0 at the end of the file.
+   */
+  read(buffer: Uint8Array, position: number): Promise<number>;
+  /** Closes the file; calling it again does nothing. */
+  close(): void;
 }
 
 /** The hash algorithms `Platform.hash` and `Platform.hmac` offer. */

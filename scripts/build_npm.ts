@@ -8,9 +8,10 @@
  * The TypeScript compiler (from npm) emits ESM `.js` and `.d.ts` for the library, the
  * examples and the tests; relative `.ts` import specifiers become `.js`
  * (`rewriteRelativeImportExtensions`), and the same rewrite is applied to the declaration
- * files, which the compiler leaves alone. The examples' other files (config files, templates)
- * are copied next to them. `npm/package.json` gets an exports map and the
- * `cherryd` bin; only the library goes into the published files.
+ * files, which the compiler leaves alone. The other files of the library (the default favicon),
+ * the examples and the tests (config files, templates, static files) are copied next to them.
+ * `npm/package.json` gets an exports map and the `cherryd` bin; only the library goes into the
+ * published files.
  *
  * @module
  */
@@ -153,9 +154,9 @@ export async function build(): Promise<boolean> {
       await Deno.copyFile(`${root}/docs/${entry.name}`, `${out}/docs/${entry.name}`);
     }
   }
-  // The examples' and tests' data files (config files, page templates, static files) sit next
-  // to the compiled code.
-  for (const dir of ["examples", "tests"]) {
+  // The data files of the library (the default favicon), the examples and the tests (config
+  // files, page templates, static files) sit next to the compiled code.
+  for (const dir of ["framework", "examples", "tests"]) {
     for await (const path of walk(`${root}/${dir}`)) {
       if (path.endsWith(".ts")) continue;
       const target = `${out}${path.slice(root.length)}`;

@@ -13,6 +13,7 @@ import { invalidateDispatch } from "../core/types.ts";
 import { FetchIncoming, stripPrefix, toFetchResponse } from "./fetch.ts";
 import { decodePath } from "../http/httputil.ts";
 import { watchedRecord } from "./_watched.ts";
+import { addDefaultFavicon } from "./_favicon.ts";
 
 /** A Fetch-style app grafted into the tree (CherryPy's "foreign WSGI application"). */
 export class GraftedApp {
@@ -106,6 +107,8 @@ export class Tree {
       if (config) app.merge(config);
     } else {
       app = new Application(root, name, undefined, this.#site);
+      // If mounted at "", add favicon.ico (as CherryPy does).
+      if (name === "") addDefaultFavicon(root);
       if (config) app.merge(config);
     }
     this.apps[app.script_name] = app;

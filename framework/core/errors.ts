@@ -7,6 +7,7 @@
 import { formatTraceback } from "../../bus/mod.ts";
 import { platform } from "../../platform/mod.ts";
 import { collapseSync } from "../http/_bytes.ts";
+import { FileBody } from "../http/file_body.ts";
 import { escapeHtml, validStatus } from "../http/httputil.ts";
 import { currentServing } from "./serving.ts";
 import { VERSION } from "./version.ts";
@@ -117,7 +118,9 @@ export function getErrorPage(
  */
 export type ErrorPage =
   | string
-  | ((values: ErrorPageValues) => string | Uint8Array | Iterable<string | Uint8Array>);
+  | ((
+    values: ErrorPageValues,
+  ) => string | Uint8Array | Iterable<string | Uint8Array> | FileBody);
 
 /**
  * The error page for the current request: the custom page configured for the status (or the
@@ -144,7 +147,9 @@ export function renderErrorPage(
     try {
       if (typeof custom === "function") {
         const result = custom(escaped);
-        if (typeof result === "string" || result instanceof Uint8Array) return result;
+        if (
+          typeof result === "string" || result instanceof Uint8Array || result instanceof FileBody
+        ) return result;
         if (result !== null && typeof result === "object" && Symbol.iterator in result) {
           return result;
         }
@@ -266,7 +271,18 @@ export class HTTPError extends CherryPyException {
     const traceback = request.show_tracebacks ? formatTraceback(cause) : "";
     let content = renderErrorPage(this.fullStatus, { message: this.errorMessage, traceback });
     const size = IE_FRIENDLY_SIZES[this.code];
-    if (size !== undefined) {
+    if (size !== undefined && content instanceof FileBody) {
+      // A file served as the error page (`serve_file` in an error_page function): padded
+      // without reading it.
+      const n = content.length;
+      if (n > 0 && n < size + 1) {
+        content = new FileBody(content.source, [
+          ...content.parts,
+          new Uint8Array(size + 1 - n).fill(0x20),
+        ]);
+      }
+      h.set("Content-Length", String((content as FileBody).length));
+    } else if (size !== undefined) {
       let bytes = collapseSync(content);
       if (bytes.length > 0 && bytes.length < size + 1) {
         const padded = new Uint8Array(size + 1);

@@ -7,6 +7,7 @@
 import type { OutgoingBody } from "../../platform/mod.ts";
 import { collapseSync, concatBytes, EMPTY_BYTES as EMPTY, toBytes } from "../http/_bytes.ts";
 import { SimpleCookie } from "./cookies.ts";
+import { FileBody } from "../http/file_body.ts";
 import { HTTPError } from "./errors.ts";
 import { HeaderMap } from "../http/headers.ts";
 import { validStatus } from "../http/httputil.ts";
@@ -236,6 +237,12 @@ export class Response {
     if (typeof body === "string") {
       // Kept as text: the runtime encodes it once as it sends it.
       if (!headers.has("Content-Length")) headers.set("Content-Length", String(utf8Length(body)));
+      return undefined;
+    }
+    if (body instanceof FileBody) {
+      // Its length is known: it goes out as it is read (CherryPy leaves a file body uncollected
+      // when its Content-Length is set).
+      if (!headers.has("Content-Length")) headers.set("Content-Length", String(body.length));
       return undefined;
     }
     if (

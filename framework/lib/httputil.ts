@@ -15,6 +15,7 @@
 export { HeaderMap } from "../http/headers.ts";
 export { type HeaderElement, headerElements } from "../core/header_elements.ts";
 export { MediaType } from "../http/media_type.ts";
+export { type ByteRange, getRanges } from "../http/ranges.ts";
 export {
   decodePath,
   escapeHtml,

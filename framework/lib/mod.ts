@@ -23,3 +23,5 @@ export * as reprconf from "./reprconf.ts";
 export * as xmlrpcutil from "./xmlrpcutil.ts";
 export { setVaryHeader } from "../tools/_content.ts";
 export * as sessions from "./sessions.ts";
+import * as staticModule from "./static.ts";
+export { staticModule as static };

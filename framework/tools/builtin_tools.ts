@@ -31,6 +31,7 @@ import { convertParams } from "./params.ts";
 import { proxy } from "./proxy.ts";
 import { redirect } from "./redirect.ts";
 import { referer } from "./referer.ts";
+import { StaticDirTool, StaticFileTool } from "./staticdir.ts";
 import { trailingSlash } from "./trailing_slash.ts";
 import { toolChecks } from "./_tool_checks.ts";
 import { ErrorTool, Tool, Toolbox } from "./tools.ts";
@@ -106,6 +107,10 @@ export interface DefaultTools extends Toolbox {
   accept: Tool;
   /** Sets response headers from config (`tools.response_headers.headers`). */
   response_headers: Tool;
+  /** Serves the files of a directory below a URL (`tools.staticdir.dir`, `.root`, `.index`). */
+  staticdir: StaticDirTool;
+  /** Serves one file at a URL (`tools.staticfile.filename`). */
+  staticfile: StaticFileTool;
 }
 
 /**
@@ -174,6 +179,8 @@ tools.accept = new Tool("on_start_resource", accept, { check: checkAcceptOptions
 tools.response_headers = new Tool("on_start_resource", responseHeaders, {
   check: checkResponseHeadersOptions,
 });
+tools.staticdir = new StaticDirTool();
+tools.staticfile = new StaticFileTool();
 
 /** The tools CherryPy's global config turns on by default. */
 export const DEFAULT_TOOL_CONFIG: Readonly<Record<string, unknown>> = {

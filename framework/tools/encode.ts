@@ -5,6 +5,7 @@
  */
 
 import { encodesInChunks, encodeText } from "../http/charsets.ts";
+import { FileBody } from "../http/file_body.ts";
 import { HTTPError } from "../core/errors.ts";
 import { headerElements } from "../core/header_elements.ts";
 import { MediaType } from "../http/media_type.ts";
@@ -131,6 +132,15 @@ function encodeBody(body: unknown, options: EncodeOptions): unknown {
   }
   const textOnly = options.text_only !== false;
   if (textOnly && !contentType.trim().toLowerCase().startsWith("text/")) return body;
+  if (body instanceof FileBody) {
+    // Bytes only, which any charset leaves as they are: the first acceptable charset is named,
+    // and the file is neither read nor re-measured.
+    const [charset] = findCharset([], false, options);
+    if (options.add_charset !== false) {
+      response.headers.set("Content-Type", setCharset(contentType, charset));
+    }
+    return body;
+  }
   const [charset, encoded] = findCharset(body, response.stream, options);
   if (!response.stream) response.headers.delete("Content-Length");
   if (options.add_charset !== false) {

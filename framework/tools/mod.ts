@@ -39,6 +39,8 @@ export * from "./proxy.ts";
 export * from "./redirect.ts";
 export * from "./referer.ts";
 export * from "./stats_page.ts";
+export * from "./static.ts";
+export * from "./staticdir.ts";
 export * from "./tools.ts";
 export * from "./trailing_slash.ts";
 export * from "./websocket.ts";

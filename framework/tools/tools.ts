@@ -167,12 +167,15 @@ export class Tool {
     this._check?.(options, false);
   }
 
-  /** This tool's config for the current request (minus `on`), with `extra` merged in. */
+  /**
+   * `extra` with this tool's config for the current request merged over it (config wins, as in
+   * CherryPy), minus `on`.
+   */
   _mergedArgs(extra?: HookOptions): HookOptions {
     const { request } = currentServing();
     const map = request.toolmaps[this.namespace];
-    const conf: HookOptions = { ...(this._name === undefined ? undefined : map?.[this._name]) };
-    if (extra) Object.assign(conf, extra);
+    const conf: HookOptions = { ...extra };
+    if (this._name !== undefined) Object.assign(conf, map?.[this._name]);
     delete conf["on"];
     return conf;
   }
@@ -235,7 +238,10 @@ export class HandlerTool extends Tool {
     super("before_handler", callable, name);
   }
 
-  /** An exposed page handler that runs the tool, 404 when it does not handle the request. */
+  /**
+   * An exposed page handler that runs the tool with `options` (config entries for the tool
+   * override them), 404 when it does not handle the request.
+   */
   handler(options: HookOptions = {}): () => unknown {
     const page = () => {
       const { request, response } = currentServing();
@@ -246,6 +252,9 @@ export class HandlerTool extends Tool {
       const handled = callApplicationWith(this.callable, this, this._mergedArgs(options));
       return handled instanceof Promise ? handled.then(answer) : answer(handled);
     };
+    // Like CherryPy's `handle_func(*a, **kw)`: any path segments and parameters are accepted
+    // (and ignored).
+    Object.assign(page, { _cp_signature: { slots: [], varargs: true, opaque: true } });
     return expose(page);
   }
 

@@ -54,9 +54,7 @@ class Root {
   plain(x: string) {
     return x;
   }
-  // (cherrypy-ts has no staticfile tool yet: without it this page is absent.)
-  favicon_ico = (cherrypy.tools as unknown as Record<string, cherrypy.HandlerTool | undefined>)
-    .staticfile?.handler({ filename: localDir + "../favicon.ico" });
+  favicon_ico = cherrypy.tools.staticfile.handler({ filename: localDir + "../favicon.ico" });
   foo = new Foo();
   raw = new Raw();
 }
@@ -209,9 +207,7 @@ test("config: testCustomNamespaces", async () => {
   web.assertBody("sqlite///memory");
 });
 
-test("config: testHandlerToolConfigOverride", {
-  todo: "cherrypy-ts has no staticfile tool yet (a new tool beside the built-in ones)",
-}, async () => {
+test("config: testHandlerToolConfigOverride", async () => {
   // Config overrides the tool's constructor arguments: '../favicon.ico' above, the jpeg here.
   await web.getPage("/favicon.ico");
   assert.deepEqual(web.bytes, new Uint8Array(readFileSync(localDir + "static/dirback.jpg")));

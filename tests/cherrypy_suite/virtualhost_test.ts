@@ -50,9 +50,7 @@ class VHost {
     return cherrypy.url("nextpage");
   }
   // Static files by a handler (the section does NOT include the virtual host's prefix).
-  // (cherrypy-ts has no staticdir tool yet: without it this page is absent.)
-  static = (cherrypy.tools as unknown as Record<string, cherrypy.HandlerTool | undefined>)
-    .staticdir?.handler({ section: "/static", dir: curdir });
+  static = cherrypy.tools.staticdir.handler({ section: "/static", dir: curdir });
 }
 
 before(() => {
@@ -110,9 +108,7 @@ test("virtualhost: testVirtualHost", async () => {
   web.assertBody("http://www.mydom2.com/nextpage");
 });
 
-test("virtualhost: test_VHost_plus_Static", {
-  todo: "cherrypy-ts has no staticdir tool yet (a new tool beside the built-in ones)",
-}, async () => {
+test("virtualhost: test_VHost_plus_Static", async () => {
   // Static files by a handler.
   await getPage("/static/style.css", "www.mydom2.com");
   web.assertStatus("200 OK");
