@@ -16,11 +16,6 @@
 import * as cherrypy from "../../mod.ts";
 import { sample } from "./tut02.ts";
 
-/** `cherrypy.session`, the current session (the `sessions` tool, switched on below). */
-function session(): Record<string, string> {
-  return (cherrypy as unknown as { session: Record<string, string> }).session;
-}
-
 /** The page of the docs, linking the stylesheet. */
 export const PAGE = `<html>
             <head>
@@ -46,14 +41,14 @@ export class StringGenerator {
   @cherrypy.expose
   generate(length: string | number = 8): string {
     const someString = sample("0123456789abcdefABCDEF", Number(length));
-    session()["mystring"] = someString;
+    cherrypy.session["mystring"] = someString;
     return someString;
   }
 
   /** The string kept in the session. */
   @cherrypy.expose
   display(): string {
-    return session()["mystring"]!;
+    return cherrypy.session["mystring"];
   }
 }
 

@@ -1,13 +1,11 @@
 /**
- * Tutorial 6: the stylesheet served by the staticdir tool. The tutorial's config also switches
- * sessions on (for `/generate` and `/display`); where this build has no `sessions` tool, the
- * test mounts the tutorial without that entry and checks the static parts only.
+ * Tutorial 6: the stylesheet served by the staticdir tool, and the string kept in the session
+ * between `/generate` and `/display`.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import * as cherrypy from "../../mod.ts";
 import { config, PAGE, StringGenerator } from "../../examples/tutorials/tut06.ts";
 import { rawExchange } from "../_raw.ts";
 import { getPage, type Served, serveRoot } from "../_helpers.ts";
@@ -17,9 +15,7 @@ const css = readFileSync(exampleDir + "public/css/style.css", "utf8");
 let s: Served;
 
 before(async () => {
-  const conf = config(exampleDir);
-  if (cherrypy.tools.get("sessions") === undefined) delete conf["/"]!["tools.sessions.on"];
-  s = await serveRoot(new StringGenerator(), conf);
+  s = await serveRoot(new StringGenerator(), config(exampleDir));
 });
 
 after(() => s.stop());
@@ -74,4 +70,17 @@ test("tut06: paths out of public/ are refused, missing files are 404", async () 
   }
   const missing = await getPage(s.base + "/static/css/nope.css");
   assert.equal(missing.status, 404);
+});
+
+test("tut06: /generate keeps the string in the session, /display shows it to the same client", async () => {
+  const made = await fetch(s.base + "/generate?length=12");
+  const cookie = made.headers.get("set-cookie")?.split(";")[0] ?? "";
+  assert.match(cookie, /^session_id=[0-9a-f]{40}$/);
+  const string = await made.text();
+  assert.match(string, /^[0-9a-fA-F]{12}$/);
+  const shown = await fetch(s.base + "/display", { headers: { Cookie: cookie } });
+  assert.equal(await shown.text(), string);
+  const stranger = await fetch(s.base + "/display");
+  assert.equal(stranger.status, 500);
+  await stranger.body?.cancel();
 });
