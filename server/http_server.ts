@@ -148,6 +148,11 @@ export class HTTPServer {
     return "host" in this.bind ? this.bind : undefined;
   }
 
+  /** Seconds a connection may idle, or a request stall (cheroot's `HTTPServer.timeout`; 0: the engine's defaults). */
+  get timeout(): number {
+    return this.options.socketTimeout ?? 0;
+  }
+
   /** `true` when serving HTTPS. */
   get secure(): boolean {
     return this.options.ssl != null;

@@ -16,8 +16,10 @@ import { type FetchHandler, IncomingView } from "../../server/mod.ts";
 import { FetchIncoming, toFetchResponse } from "./fetch.ts";
 import { decodePath } from "../http/httputil.ts";
 import { LogManager } from "../core/log.ts";
+import { formatTraceback } from "../../bus/mod.ts";
 import type { RequestNamespaceHandler } from "./namespaces.ts";
 import {
+  bareError,
   closeRequest,
   isQuietError,
   type PipelineBody,
@@ -370,7 +372,15 @@ export class Application {
   ): OutgoingResponse {
     if (request.method === "HEAD") response.body = null;
     this.log.access(request, response);
-    const out = response.toOutgoing();
+    let out;
+    try {
+      out = response.toOutgoing();
+    } catch (e) {
+      // A tool broke the finalized response (a bad `header_list` entry): CherryPy's bare 500.
+      this.log.error("", "", 40, e);
+      bareError(response, request.show_tracebacks ? formatTraceback(e) : "");
+      out = response.toOutgoing();
+    }
     const site = this.#site;
     const streamed = out.body !== null && typeof out.body === "object" &&
       Symbol.asyncIterator in out.body;

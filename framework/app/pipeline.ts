@@ -319,6 +319,7 @@ export function bareError(response: Response, traceback = ""): void {
   response.code = 500;
   response.reason = "Internal Server Error";
   response.headers.clear();
+  response.header_list = null;
   response.headers.set("Content-Type", "text/plain");
   response.headers.set("Content-Length", String(body.length));
   response.body = body;

@@ -41,6 +41,24 @@ function utf8Length(text: string): number {
   return n;
 }
 
+/** `list`, after checking that every name and value is a string (else a `TypeError`). */
+function checked(list: Array<[string, string]>): Array<[string, string]> {
+  for (const pair of list) {
+    const [k, v] = pair as unknown[];
+    if (typeof k !== "string") {
+      throw new TypeError(`response.header_list key ${pyRepr(k)} is not a byte string.`);
+    }
+    if (typeof v !== "string") {
+      throw new TypeError(`response.header_list value ${pyRepr(v)} is not a byte string.`);
+    }
+  }
+  return list;
+}
+
+function pyRepr(value: unknown): string {
+  return typeof value === "number" ? String(value) : JSON.stringify(value) ?? String(value);
+}
+
 /**
  * Turns any {@link Body} into one byte array.
  *
@@ -148,7 +166,10 @@ const DEFAULT_HEADERS = new HeaderMap([
  * ```
  */
 export class Response {
-  /** The status: a code or `"code reason"`; `""` until set (then 200). */
+  /**
+   * The status: a code or `"code reason"`; `""` until set (then 200). Finalizing makes it the
+   * full status line (`"200 OK"`).
+   */
   status: number | string = "";
   /** Response headers. Defaults: `Content-Type: text/html`, `Server`. */
   readonly headers: HeaderMap = DEFAULT_HEADERS.clone();
@@ -167,6 +188,7 @@ export class Response {
   /** `true` once the response has run past {@link Response.timeout}. */
   timed_out = false;
   #cookie: SimpleCookie | undefined;
+  #headerList: Array<[string, string]> | null = null;
 
   /**
    * Cookies to set: `response.cookie.set("name", "value").path = "/"`; each becomes a
@@ -210,16 +232,20 @@ export class Response {
    * read (an iterable or stream); `await response.finalize()` works either way.
    */
   finalize(): Promise<void> | undefined {
+    this.#headerList = null;
     const status = this.status;
-    if (status === "" || status === 200) {
+    // As CherryPy, `status` becomes the full status line ("200 OK").
+    if (status === "" || status === 200 || status === "200 OK") {
       this.code = 200;
       this.reason = "OK";
+      this.status = "200 OK";
     } else {
       try {
         [this.code, this.reason] = validStatus(status);
       } catch (e) {
         throw new HTTPError(500, (e as Error).message);
       }
+      this.status = `${this.code} ${this.reason}`;
     }
     const headers = this.headers;
     const code = this.code;
@@ -257,7 +283,20 @@ export class Response {
     }
   }
 
-  #headerList(): Array<[string, string]> {
+  /**
+   * The header fields as they will be sent, once finalized: `[name, value]` pairs, the
+   * cookies included (CherryPy's `response.header_list`). Tools at `on_end_resource` may
+   * append fields that repeat a name (`header_list.push(["WWW-Authenticate", "Basic"])`).
+   * Changing `headers` after reading it has no effect on it (until the next finalize).
+   */
+  get header_list(): Array<[string, string]> {
+    return this.#headerList ??= this.#outputHeaders();
+  }
+  set header_list(value: Array<[string, string]> | null) {
+    this.#headerList = value;
+  }
+
+  #outputHeaders(): Array<[string, string]> {
     const list = this.headers.toArray();
     const jar = this.#cookie;
     if (jar !== undefined && jar.size > 0) {
@@ -279,7 +318,7 @@ export class Response {
     return {
       status: this.code,
       statusText: this.reason,
-      headers: this.#headerList(),
+      headers: this.#headerList === null ? this.#outputHeaders() : checked(this.#headerList),
       body: this.body as OutgoingBody,
     };
   }

@@ -108,6 +108,24 @@ export class Server extends ServerAdapter {
   }
 
   /**
+   * The address actually bound while serving (`[host, port]` with the real port when 0 was
+   * asked for), else {@link Server.bind_addr}.
+   *
+   * @example Using `bound_addr`
+   * ```ts
+   * import * as cherrypy from "../../mod.ts";
+   * const server = new cherrypy.Server();
+   * server.socket_port = 0;
+   * server.bound_addr; // ["127.0.0.1", 0] until started
+   * ```
+   */
+  get bound_addr(): [string, number] | string {
+    const bound = this.running ? this.httpserver?.boundAddr : undefined;
+    if (bound === undefined || this.socket_file) return this.bind_addr;
+    return [this.#socketHost, bound.port];
+  }
+
+  /**
    * Where to listen: an inherited socket under systemd socket activation (`LISTEN_PID` is this
    * process and `LISTEN_FDS` at least 1: fd 3), else `socket_file`, else host and port.
    */

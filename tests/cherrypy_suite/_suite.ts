@@ -58,3 +58,13 @@ export function reprTuple(values: readonly unknown[]): string {
   if (values.length === 1) return `(${repr(values[0])},)`;
   return `(${values.map(repr).join(", ")})`;
 }
+
+/** Serves `tree` on an ephemeral port of 127.0.0.1 (CherryPy's test server). */
+export async function serveTree(
+  tree: cherrypy.Tree,
+  options: Partial<cherrypy.HTTPServerOptions> = {},
+): Promise<{ port: number; server: cherrypy.HTTPServer; stop(): Promise<void> }> {
+  const server = new cherrypy.HTTPServer({ host: "127.0.0.1", port: 0, ...options }, tree);
+  await server.start();
+  return { port: server.boundAddr!.port, server, stop: () => server.stop() };
+}
