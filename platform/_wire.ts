@@ -119,10 +119,13 @@ export class Connection implements WireConnection {
       // Discarding the rest of a body the client stopped sending.
       if (elapsed > this.settings.headTicks) this.socket.destroy();
     } else if (this.#pending === null) {
-      if (
-        elapsed > this.settings.idleTicks ||
-        (this.settings.closing && elapsed > STOP_GRACE_TICKS)
-      ) this.socket.destroy();
+      if (this.settings.closing && elapsed > STOP_GRACE_TICKS) this.socket.destroy();
+      else if (elapsed > this.settings.idleTicks) {
+        // A connection that never sent a request is told why it is closed (as cheroot does);
+        // an idle keep-alive connection closes silently.
+        if (this.#served) this.socket.destroy();
+        else this.#refuse(new Refusal(408, "Request Timeout"));
+      }
     } else if (elapsed > this.settings.headTicks) {
       this.#refuse(new Refusal(408, "Request Timeout"));
     }
@@ -266,7 +269,9 @@ export class Connection implements WireConnection {
     // The framing is lost: nothing more can be read from this connection.
     this.#pending = null;
     this.#ending = true;
-    reader.sink.fail(new BadRequestError((error as Error).message));
+    reader.sink.fail(
+      error instanceof PayloadTooLargeError ? error : new BadRequestError((error as Error).message),
+    );
     if (this.#exchange === null) this.socket.destroy();
   }
 
@@ -377,12 +382,26 @@ export class Connection implements WireConnection {
       if (!keepAlive) head += "Connection: close\r\n";
       else if (!exchange.head.http11) {
         head +=
-          `Connection: keep-alive\r\nKeep-Alive: timeout=${this.settings.keepAliveSeconds}\r\n`;
+          `Connection: Keep-Alive\r\nKeep-Alive: timeout=${this.settings.keepAliveSeconds}\r\n`;
       }
     }
     head += "\r\n";
-    exchange.headSent = true;
     const socket = this.socket;
+    const declared = bodyless || facts.chunked ? -1 : facts.length;
+    if (!stream && declared >= 0 && body !== null) {
+      const size = typeof body === "string"
+        ? (body.length > declared ? body.length : Buffer.byteLength(body))
+        : (body as Uint8Array).length;
+      if (size > declared) return this.#overrun(exchange);
+      // Fewer bytes than declared: the client waits for the rest; the connection must end.
+      if (size < declared) keepAlive = false;
+    }
+    if (stream && declared >= 0) {
+      // The head goes with the first chunk, so that a first chunk longer than the declared
+      // length can still be answered with a 500 (as cheroot does).
+      return this.#stream(exchange, body, false, declared, keepAlive, head);
+    }
+    exchange.headSent = true;
     if (!stream) {
       if (body === null) socket.write(head, "latin1");
       else if (typeof body === "string") {
@@ -418,12 +437,27 @@ export class Connection implements WireConnection {
     return reader.remaining <= DISCARD_LIMIT || reader.remaining === Infinity;
   }
 
+  /** A body longer than its declared `Content-Length`, found before the head was sent. */
+  #overrun(exchange: WireIncoming): undefined {
+    const body = "The requested resource returned more bytes than the declared Content-Length.";
+    exchange.headSent = true;
+    this.socket.write(
+      "HTTP/1.1 500 Internal Server Error\r\n" +
+        `Content-Length: ${body.length}\r\nContent-Type: text/plain\r\n` +
+        `Date: ${dateText}\r\nConnection: close\r\n\r\n${body}`,
+      "latin1",
+    );
+    this.#finished(exchange, false);
+    return undefined;
+  }
+
   async #stream(
     exchange: WireIncoming,
     body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>,
     chunked: boolean,
     declared: number,
     keepAlive: boolean,
+    head: string | null = null,
   ): Promise<void> {
     const socket = this.socket;
     let sent = 0;
@@ -431,6 +465,15 @@ export class Connection implements WireConnection {
       if (this.closed) break;
       if (chunk.length === 0) continue;
       let ok;
+      if (head !== null) {
+        if (chunk.length > declared) {
+          this.#overrun(exchange);
+          return;
+        }
+        exchange.headSent = true;
+        socket.write(head, "latin1");
+        head = null;
+      }
       if (chunked) {
         socket.cork();
         socket.write(chunk.length.toString(16) + "\r\n", "latin1");
@@ -450,6 +493,10 @@ export class Connection implements WireConnection {
     if (this.closed) {
       this.#finished(exchange, false);
       return;
+    }
+    if (head !== null) {
+      exchange.headSent = true;
+      socket.write(head, "latin1");
     }
     if (chunked) socket.write("0\r\n\r\n", "latin1");
     else if (declared >= 0 && sent < declared) keepAlive = false;

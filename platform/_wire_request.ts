@@ -8,7 +8,7 @@
 
 import { guardBody } from "./_body.ts";
 import { ChunkedBodyError, ChunkedDecoder, type Head } from "./_http1.ts";
-import type { IncomingRequest, NativeHandler } from "./types.ts";
+import { type IncomingRequest, type NativeHandler, PayloadTooLargeError } from "./types.ts";
 
 /** Body bytes queued for the application before the socket stops reading. */
 const BODY_HIGH_WATER = 256 * 1024;
@@ -163,12 +163,16 @@ export class BodyReader {
   #remaining: number;
   readonly #chunked: ChunkedDecoder | null;
   #discarded = 0;
+  /** The most bytes a chunked body may take on the wire, framing included (0: no limit). */
+  readonly #maxWire: number;
+  #wire = 0;
   done = false;
 
-  constructor(sink: WireBody, length: number, chunked: boolean) {
+  constructor(sink: WireBody, length: number, chunked: boolean, maxBody = 0) {
     this.sink = sink;
     this.#remaining = length;
     this.#chunked = chunked ? new ChunkedDecoder() : null;
+    this.#maxWire = maxBody;
   }
 
   /** Unread bytes still expected (`Infinity` when chunked: unknown). */
@@ -188,6 +192,12 @@ export class BodyReader {
     } else {
       used = this.#chunked.feed(bytes, 0, (chunk) => sink.push(chunk));
       this.done = this.#chunked.done;
+      // As cheroot counts them, a chunked body's sizes, delimiters and trailers count against
+      // the body limit too.
+      this.#wire += used;
+      if (this.#maxWire > 0 && this.#wire > this.#maxWire) {
+        throw new PayloadTooLargeError(this.#maxWire);
+      }
     }
     if (sink.discarding) {
       this.#discarded += used;
@@ -223,7 +233,12 @@ export class WireIncoming implements IncomingRequest {
     this.continued = !head.expectContinue;
     this.reader = head.framing === "none"
       ? null
-      : new BodyReader(new WireBody(conn), head.length, head.framing === "chunked");
+      : new BodyReader(
+        new WireBody(conn),
+        head.length,
+        head.framing === "chunked",
+        conn.settings.maxBody,
+      );
   }
 
   get scheme(): string {

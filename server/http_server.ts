@@ -89,7 +89,10 @@ export interface HTTPServerOptions {
   maxConcurrency?: number;
   /** Requests waiting for a slot beyond that; more get 503 (`server.accepted_queue_size`). */
   queueSize?: number;
-  /** Seconds a request may wait for a slot before it gets 503 (`server.accepted_queue_timeout`). */
+  /**
+   * Seconds a request may wait for a place in the full queue before it gets 503
+   * (`server.accepted_queue_timeout`).
+   */
   queueTimeout?: number;
   /** Keep counters (`server.statistics`); read them from {@link HTTPServer.stats}. */
   statistics?: boolean;
@@ -208,32 +211,52 @@ export class HTTPServer {
     return this.#run(req);
   }
 
+  /**
+   * Queues a request while `maxConcurrency` requests are in flight (cheroot's accepted queue):
+   * when the queue is full too, the request waits up to `queueTimeout` seconds for a place in
+   * it, then gets 503. A queued request waits for a slot (its connection's own timeouts apply).
+   */
   async #queue(req: IncomingRequest): Promise<OutgoingResponse | Response> {
     const limit = this.options.queueSize && this.options.queueSize > 0
       ? this.options.queueSize
       : this.options.maxConcurrency!;
-    if (this.#waiting.length >= limit) {
+    if (this.#waiting.length >= limit && !(await this.#placeInQueue(limit))) {
       this.#stats.count("rejected");
       return SERVICE_UNAVAILABLE;
     }
-    const go = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => {
-        const i = this.#waiting.indexOf(wake);
-        if (i >= 0) this.#waiting.splice(i, 1);
-        resolve(false);
-      }, (this.options.queueTimeout ?? 10) * 1000);
-      const wake = (ok: boolean) => {
-        clearTimeout(timer);
-        resolve(ok);
-      };
-      this.#waiting.push(wake);
-    });
+    const go = await new Promise<boolean>((resolve) => this.#waiting.push(resolve));
     if (!go) {
       this.#stats.count("rejected");
       return SERVICE_UNAVAILABLE;
     }
     return this.#run(req);
   }
+
+  /** Waits up to `queueTimeout` seconds for the queue to have room; `false` if it did not. */
+  async #placeInQueue(limit: number): Promise<boolean> {
+    const deadline = Date.now() + (this.options.queueTimeout ?? 10) * 1000;
+    while (this.#waiting.length >= limit) {
+      const left = deadline - Date.now();
+      if (left <= 0 || this.#drain !== undefined) return false;
+      const woken = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => {
+          const i = this.#entering.indexOf(wake);
+          if (i >= 0) this.#entering.splice(i, 1);
+          resolve(false);
+        }, left);
+        const wake = (ok: boolean) => {
+          clearTimeout(timer);
+          resolve(ok);
+        };
+        this.#entering.push(wake);
+      });
+      if (!woken) return false;
+    }
+    return true;
+  }
+
+  /** Requests waiting for a place in the full queue. */
+  readonly #entering: Array<(ok: boolean) => void> = [];
 
   #run(req: IncomingRequest): OutgoingResponse | Response | Promise<OutgoingResponse | Response> {
     this.#inFlight++;
@@ -273,7 +296,10 @@ export class HTTPServer {
     this.#inFlight--;
     this.#stats.requestFinished(started);
     const next = this.#waiting.shift();
-    if (next) next(true);
+    if (next) {
+      next(true);
+      this.#entering.shift()?.(true);
+    }
   }
 
   /**
@@ -287,6 +313,7 @@ export class HTTPServer {
     if (native === undefined) return;
     const drain = this.#drain = new Drain(this.options.log);
     for (const wake of this.#waiting.splice(0)) wake(false);
+    for (const wake of this.#entering.splice(0)) wake(false);
     try {
       await drain.run(
         native,

@@ -265,6 +265,15 @@ export class Response {
       return undefined;
     }
     if (
+      body !== null && typeof body === "object" && !(body instanceof Uint8Array) &&
+      (Symbol.iterator in body || Symbol.asyncIterator in body) && headers.has("Content-Length")
+    ) {
+      // A declared length and a body in pieces: the pieces are sent as they come (as CherryPy
+      // hands them to the server), so that the server can check them against the length.
+      this.body = streamBody(body);
+      return undefined;
+    }
+    if (
       body === null || typeof body !== "object" ||
       typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] !== "function"
     ) {

@@ -44,7 +44,7 @@ export class Server extends ServerAdapter {
   thread_pool_max: number = -1;
   /** Requests that may wait for a slot when `thread_pool_max` is reached; -1: as many as that. */
   accepted_queue_size: number = -1;
-  /** Seconds a request may wait for a slot before it gets 503. */
+  /** Seconds a request may wait for a place in the full queue before it gets 503. */
   accepted_queue_timeout = 10;
   /** The largest request head accepted, in bytes. */
   max_request_header_size = 500 * 1024;

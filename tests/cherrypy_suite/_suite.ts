@@ -64,7 +64,7 @@ export async function serveTree(
   tree: cherrypy.Tree,
   options: Partial<cherrypy.HTTPServerOptions> = {},
 ): Promise<{ port: number; server: cherrypy.HTTPServer; stop(): Promise<void> }> {
-  const server = new cherrypy.HTTPServer({ host: "127.0.0.1", port: 0, ...options }, tree);
+  const server = new cherrypy.HTTPServer({ host: "127.0.0.1", port: 0 }, tree, options);
   await server.start();
   return { port: server.boundAddr!.port, server, stop: () => server.stop() };
 }

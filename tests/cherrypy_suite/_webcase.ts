@@ -137,9 +137,14 @@ export class RawConnection {
    * `http.client` does.
    */
   async readResponse(method = "GET", ms = 5000): Promise<RawResponse> {
-    const deadline = Date.now() + ms;
     let head = await this.readHead(ms);
     while (head.code === 100) head = await this.readHead(ms);
+    return { ...head, body: await this.readBody(head, method, ms) };
+  }
+
+  /** Reads the body that follows `head` (a response to `method`). */
+  async readBody(head: Omit<RawResponse, "body">, method = "GET", ms = 5000): Promise<Uint8Array> {
+    const deadline = Date.now() + ms;
     const get = (n: string) =>
       head.headers.find(([k]) => k.toLowerCase() === n)?.[1].toLowerCase() ?? null;
     let body: Buffer = Buffer.alloc(0);
@@ -165,7 +170,7 @@ export class RawConnection {
         this.#buffer = Buffer.alloc(0);
       }
     }
-    return { ...head, body: new Uint8Array(body) };
+    return new Uint8Array(body);
   }
 }
 
