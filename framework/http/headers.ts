@@ -57,10 +57,18 @@ export class HeaderMap {
     return at < 0 ? null : this.#pairs[at]![1];
   }
 
-  /** Sets `name` to `value`, replacing any earlier value. */
-  set(name: string, value: string): this {
+  /**
+   * Sets `name` to `value`, replacing any earlier value. Bytes are taken as ISO-8859-1 text
+   * (CherryPy accepts header values given as bytes).
+   */
+  set(name: string, value: string | Uint8Array): this {
     const key = lowerName(name);
-    const pair: [string, string] = [titleCaseHeader(name), String(value)];
+    const text = typeof value === "string"
+      ? value
+      : value instanceof Uint8Array
+      ? latin1(value)
+      : String(value);
+    const pair: [string, string] = [titleCaseHeader(name), text];
     const at = this.#keys.indexOf(key);
     if (at < 0) {
       this.#keys.push(key);
@@ -128,6 +136,15 @@ export class HeaderMap {
   toObject(): Record<string, string> {
     return Object.fromEntries(this.#pairs);
   }
+}
+
+/** `bytes` as ISO-8859-1 text (one character per byte). */
+function latin1(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 4096) {
+    text += String.fromCharCode(...bytes.subarray(i, i + 4096));
+  }
+  return text;
 }
 
 const lowerCache = new Map<string, string>();

@@ -68,3 +68,21 @@ export async function serveTree(
   await server.start();
   return { port: server.boundAddr!.port, server, stop: () => server.stop() };
 }
+
+/** Python's `repr` of a bytes value. */
+export function reprBytes(bytes: Uint8Array): string {
+  const text = String.fromCharCode(...bytes);
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let out = "";
+  for (const b of bytes) {
+    const ch = String.fromCharCode(b);
+    if (ch === "\\") out += "\\\\";
+    else if (ch === quote) out += "\\" + ch;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (b < 0x20 || b >= 0x7f) out += "\\x" + b.toString(16).padStart(2, "0");
+    else out += ch;
+  }
+  return "b" + quote + out + quote;
+}
