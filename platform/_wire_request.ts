@@ -231,14 +231,12 @@ export class WireIncoming implements IncomingRequest {
     this.target = head.target;
     this.protocol = head.protocol;
     this.continued = !head.expectContinue;
-    this.reader = head.framing === "none"
-      ? null
-      : new BodyReader(
-        new WireBody(conn),
-        head.length,
-        head.framing === "chunked",
-        conn.settings.maxBody,
-      );
+    this.reader = head.framing === "none" ? null : new BodyReader(
+      new WireBody(conn),
+      head.length,
+      head.framing === "chunked",
+      conn.settings.maxBody,
+    );
   }
 
   get scheme(): string {

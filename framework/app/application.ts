@@ -360,7 +360,15 @@ export class Application {
     untrack: (() => void) | undefined,
   ): Promise<OutgoingResponse> {
     untrack?.();
-    if (!(error instanceof InternalRedirect)) throw error;
+    if (!(error instanceof InternalRedirect)) {
+      // The error went past the pipeline (`request.throw_errors`): CherryPy's WSGI glue
+      // answers it with the bare 500, its traceback shown unless `show_tracebacks` is off.
+      this.log.error("", "", 40, error);
+      const response = new CPResponse();
+      bareError(response, request.show_tracebacks ? formatTraceback(error) : "");
+      await closeRequest(request, this.log);
+      return response.toOutgoing();
+    }
     await closeRequest(request, this.log);
     return this.#redirect(incoming, request, error, visited);
   }

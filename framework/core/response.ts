@@ -8,8 +8,8 @@ import type { OutgoingBody } from "../../platform/mod.ts";
 import { collapseSync, concatBytes, EMPTY_BYTES as EMPTY, toBytes } from "../http/_bytes.ts";
 import { SimpleCookie } from "./cookies.ts";
 import { HTTPError } from "./errors.ts";
-import { HeaderMap } from "../http/headers.ts";
-import { validStatus } from "../http/httputil.ts";
+import { CPHeaderMap } from "./header_elements.ts";
+import { encodeHeaderValue, validStatus } from "../http/httputil.ts";
 import { followServing, runServing, type Serving, servingNow } from "./serving.ts";
 import { SERVER_SOFTWARE } from "./version.ts";
 
@@ -146,7 +146,7 @@ function streamBody(body: unknown): AsyncIterable<Uint8Array> {
   return new StreamedBody(source, servingNow());
 }
 
-const DEFAULT_HEADERS = new HeaderMap([
+const DEFAULT_HEADERS = new CPHeaderMap([
   ["Content-Type", "text/html"],
   ["Server", SERVER_SOFTWARE],
 ]);
@@ -172,7 +172,7 @@ export class Response {
    */
   status: number | string = "";
   /** Response headers. Defaults: `Content-Type: text/html`, `Server`. */
-  readonly headers: HeaderMap = DEFAULT_HEADERS.clone();
+  readonly headers: CPHeaderMap = DEFAULT_HEADERS.clone() as CPHeaderMap;
   /** The body as the handler returned it (finalized into bytes, or a stream). */
   body: unknown = null;
   /** `true` to send the body as it is produced (chunked) instead of collecting it first. */
@@ -307,6 +307,11 @@ export class Response {
 
   #outputHeaders(): Array<[string, string]> {
     const list = this.headers.toArray();
+    for (let i = 0; i < list.length; i++) {
+      const value = list[i]![1];
+      const encoded = encodeHeaderValue(value);
+      if (encoded !== value) list[i] = [list[i]![0], encoded];
+    }
     const jar = this.#cookie;
     if (jar !== undefined && jar.size > 0) {
       for (const value of jar.output()) {

@@ -48,7 +48,7 @@ export class HeaderMap {
    */
   clone(): HeaderMap {
     cloning = this;
-    return new HeaderMap();
+    return new (this.constructor as new () => HeaderMap)();
   }
 
   /** The value of `name`, or `null`. */

@@ -261,9 +261,11 @@ export class RawWebCase {
   }
 
   #fail(message: string): never {
-    throw new Error(`${message}\n\nStatus: ${this.status}\nHeaders: ${
-      JSON.stringify(this.headers)
-    }\nBody:\n${this.body}`);
+    throw new Error(
+      `${message}\n\nStatus: ${this.status}\nHeaders: ${
+        JSON.stringify(this.headers)
+      }\nBody:\n${this.body}`,
+    );
   }
 
   /** The value of the first header `name`, or `null`. */

@@ -39,7 +39,8 @@ class ExposeExamples {
 }
 
 // CherryPy's `relative=None` query arguments: `bool(relative)` unless it is 'server'.
-const relativeOf = (relative: string | null) => relative === "server" ? "server" : Boolean(relative);
+const relativeOf = (relative: string | null) =>
+  relative === "server" ? "server" : Boolean(relative);
 
 // CherryPy's TestType metaclass exposes every function of these classes; here each is marked.
 @cherrypy.config({ "tools.trailing_slash.on": false })
@@ -556,7 +557,14 @@ test("core: test_InternalRedirect", async () => {
 });
 
 test("core: testFlatten", async () => {
-  for (const url of ["/flatten/as_string", "/flatten/as_list", "/flatten/as_yield", "/flatten/as_refyield"]) {
+  for (
+    const url of [
+      "/flatten/as_string",
+      "/flatten/as_list",
+      "/flatten/as_yield",
+      "/flatten/as_refyield",
+    ]
+  ) {
     await web.getPage(url);
     web.assertBody("content");
   }
@@ -584,9 +592,13 @@ test("core: testRanges", {
   assert.equal(ranges("-100"), "[(0, 8)]");
 });
 
-test("core: testRanges (slice_file)", { todo: "needs tools.staticfile (static.serve_file)" }, () => {
-  throw new Error("static.serve_file is not part of the core");
-});
+test(
+  "core: testRanges (slice_file)",
+  { todo: "needs tools.staticfile (static.serve_file)" },
+  () => {
+    throw new Error("static.serve_file is not part of the core");
+  },
+);
 
 test("core: testFavicon", { todo: "needs tools.staticfile" }, () => {
   throw new Error("tools.staticfile.handler is not part of the core");

@@ -17,8 +17,10 @@ const isAscii = (text: string) => /^[\x00-\x7f]*$/.test(text);
 /** The `filename` key and encoded value for a multipart/form-data part. */
 function encodeFilename(filename: string): [string, string] {
   if (isAscii(filename)) return ["filename", `"${filename}"`];
-  const encoded = encodeURIComponent(filename).replace(/[!'()*]/g, (c) =>
-    "%" + c.charCodeAt(0).toString(16).toUpperCase());
+  const encoded = encodeURIComponent(filename).replace(
+    /[!'()*]/g,
+    (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase(),
+  );
   return ["filename*", ["UTF-8", "", encoded].join("'")];
 }
 

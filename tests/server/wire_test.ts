@@ -380,7 +380,7 @@ for (const engine of ENGINES) {
       for (
         const first of [
           "GET / HTTP/1.1\r\nHost: a b\r\n\r\n",
-          "CONNECT x:443 HTTP/1.1\r\nHost: x\r\n\r\n",
+          "CONNECT x HTTP/1.1\r\nHost: x\r\n\r\n",
         ]
       ) {
         const { text, closed } = await rawExchange(port, first + GET("/"), 1500);
