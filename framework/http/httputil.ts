@@ -304,11 +304,10 @@ export function decodeText(value: string): string {
  * ```
  */
 export function encodeHeaderValue(value: string): string {
-  // deno-lint-ignore no-control-regex
   if (!/[^\x20-\x7e\x80-\xff]/.test(value)) return value;
   // deno-lint-ignore no-control-regex
   const clean = value.replace(/[\x00-\x1f\x7f]/g, "");
-  if (!/[^\x00-\xff]/.test(clean)) return clean;
+  if (!/[^\x20-\xff]/.test(clean)) return clean;
   const bytes = new TextEncoder().encode(clean);
   let binary = "";
   for (const b of bytes) binary += String.fromCharCode(b);

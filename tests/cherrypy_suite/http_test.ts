@@ -12,7 +12,7 @@ import { RawConnection, RawWebCase } from "./_webcase.ts";
 const { expose } = cherrypy;
 
 /** `True` if the text encodes as ASCII. */
-const isAscii = (text: string) => /^[\x00-\x7f]*$/.test(text);
+const isAscii = (text: string) => [...text].every((c) => c.charCodeAt(0) < 0x80);
 
 /** The `filename` key and encoded value for a multipart/form-data part. */
 function encodeFilename(filename: string): [string, string] {
