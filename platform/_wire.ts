@@ -18,6 +18,7 @@
  */
 
 import { Buffer } from "node:buffer";
+import { setImmediate } from "node:timers";
 import {
   cancelBody,
   describeHeaders,
@@ -56,6 +57,8 @@ const STOP_GRACE_TICKS = 2;
 /** Pipelined bytes buffered while a response is pending before the socket stops reading. */
 const PIPELINE_LIMIT = 64 * 1024;
 const HEAD_END = Buffer.from("\r\n\r\n", "latin1");
+/** Bytes a streamed body may write without waiting before the engine yields to the event loop. */
+const YIELD_BYTES = 256 * 1024;
 
 let dateText = new Date().toUTCString();
 let tick = 0;
@@ -461,6 +464,7 @@ export class Connection implements WireConnection {
   ): Promise<void> {
     const socket = this.socket;
     let sent = 0;
+    let unyielded = 0;
     for await (const chunk of body as AsyncIterable<Uint8Array>) {
       if (this.closed) break;
       if (chunk.length === 0) continue;
@@ -488,7 +492,16 @@ export class Connection implements WireConnection {
         break;
       } else ok = socket.write(chunk);
       sent += chunk.length;
-      if (!ok && !this.closed) await this.waitDrain();
+      unyielded += chunk.length;
+      if (!ok && !this.closed) {
+        await this.waitDrain();
+        unyielded = 0;
+      } else if (unyielded >= YIELD_BYTES) {
+        // The socket took everything so far (a large send buffer, as on Bun): let other
+        // connections, timers and the close of this one be seen before writing more.
+        unyielded = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     }
     if (this.closed) {
       this.#finished(exchange, false);
