@@ -42,6 +42,7 @@ import { TOO_LARGE_BODY } from "./_body.ts";
 import { INTERNAL_ERROR_BODY, isBodylessStatus } from "./_shared.ts";
 import {
   BadRequestError,
+  ConnectionAbort,
   type OutgoingResponse,
   PayloadTooLargeError,
   RequestTimeoutError,
@@ -518,6 +519,13 @@ export class Connection implements WireConnection {
 
   /** The response failed: a plain error response, or a cut connection once it started. */
   #failed(exchange: WireIncoming, error: unknown): void {
+    if (error instanceof ConnectionAbort) {
+      // No answer at all: the connection ends here.
+      this.#ending = true;
+      this.#finished(exchange, false);
+      if (!this.closed) this.socket.destroy();
+      return;
+    }
     this.settings.onError?.(error);
     if (this.closed) {
       this.#finished(exchange, false);

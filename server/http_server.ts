@@ -8,6 +8,7 @@
 
 import {
   type BoundAddress,
+  ConnectionAbort,
   type HttpEngineName,
   type IncomingRequest,
   type NativeHandler,
@@ -16,6 +17,7 @@ import {
   platform,
   type ServeOptions,
 } from "../platform/mod.ts";
+import { isInterrupt } from "../bus/mod.ts";
 import { Drain, type DrainLog, type PendingAnswer } from "./drain.ts";
 import { type ServerStats, StatsCollector } from "./stats.ts";
 
@@ -69,6 +71,11 @@ export interface TLSFiles {
 export interface HTTPServerOptions {
   /** Called with errors the gateway throws (the client gets a plain 500). */
   onError?: (error: unknown) => void;
+  /**
+   * Called when the server is interrupted: {@link HTTPServer.interrupt} was set, or the
+   * gateway threw a `KeyboardInterrupt` or `SystemExit` (whose request gets no answer).
+   */
+  onInterrupt?: (error: unknown) => void;
   /** Where the server reports what it does (`(msg, level)`); silent by default. */
   log?: DrainLog;
   /** Serve HTTPS with these files. */
@@ -155,6 +162,19 @@ export class HTTPServer {
   get timeout(): number {
     return this.options.socketTimeout ?? 0;
   }
+
+  /**
+   * What interrupted the server, once something did (cheroot's `interrupt`): setting it calls
+   * `onInterrupt` (the site's server then exits the engine).
+   */
+  get interrupt(): unknown {
+    return this.#interrupt;
+  }
+  set interrupt(error: unknown) {
+    this.#interrupt = error;
+    this.options.onInterrupt?.(error);
+  }
+  #interrupt: unknown = undefined;
 
   /** `true` when serving HTTPS. */
   get secure(): boolean {
@@ -266,6 +286,10 @@ export class HTTPServer {
       result = this.#handler(req);
     } catch (e) {
       this.#finished(started);
+      if (isInterrupt(e)) {
+        this.interrupt = e;
+        throw new ConnectionAbort();
+      }
       throw e;
     }
     if (!(result instanceof Promise)) {
@@ -284,7 +308,10 @@ export class HTTPServer {
       }, (e) => {
         this.#pending.delete(resolve);
         this.#finished(started);
-        reject(e);
+        if (isInterrupt(e)) {
+          this.interrupt = e;
+          reject(new ConnectionAbort());
+        } else reject(e);
       });
     });
   }

@@ -16,7 +16,7 @@ import { type FetchHandler, IncomingView } from "../../server/mod.ts";
 import { FetchIncoming, toFetchResponse } from "./fetch.ts";
 import { decodePath } from "../http/httputil.ts";
 import { LogManager } from "../core/log.ts";
-import { formatTraceback } from "../../bus/mod.ts";
+import { formatTraceback, isInterrupt } from "../../bus/mod.ts";
 import type { RequestNamespaceHandler } from "./namespaces.ts";
 import {
   bareError,
@@ -360,6 +360,11 @@ export class Application {
     untrack: (() => void) | undefined,
   ): Promise<OutgoingResponse> {
     untrack?.();
+    if (isInterrupt(error)) {
+      // KeyboardInterrupt or SystemExit: the server stops serving (and gives no answer).
+      await closeRequest(request, this.log);
+      throw error;
+    }
     if (!(error instanceof InternalRedirect)) {
       // The error went past the pipeline (`request.throw_errors`): CherryPy's WSGI glue
       // answers it with the bare 500, its traceback shown unless `show_tracebacks` is off.

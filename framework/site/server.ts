@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Bus } from "../../bus/mod.ts";
+import { type Bus, SystemExit } from "../../bus/mod.ts";
 import { ServerAdapter } from "../../plugins/mod.ts";
 import { type HttpEngineName, platform } from "../../platform/mod.ts";
 import { type BindAddress, formatHost, type Gateway, HTTPServer } from "../../server/mod.ts";
@@ -143,6 +143,14 @@ export class Server extends ServerAdapter {
   httpserverFromSelf(): HTTPServer {
     return new HTTPServer(this.bindAddress(), this.#gateway(), {
       onError: this.#onError,
+      onInterrupt: (e) => {
+        this.bus.log(
+          e instanceof SystemExit
+            ? "SystemExit raised: shutting down HTTP server"
+            : "<Ctrl-C> hit: shutting down HTTP server",
+        );
+        void this.bus.exit();
+      },
       log: (msg, level) => this.bus.log(msg, level),
       ssl: this.ssl_certificate
         ? {
