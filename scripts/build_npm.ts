@@ -153,10 +153,15 @@ export async function build(): Promise<boolean> {
       await Deno.copyFile(`${root}/docs/${entry.name}`, `${out}/docs/${entry.name}`);
     }
   }
-  // The examples' data files (config files, page templates) sit next to the compiled code.
-  for await (const path of walk(`${root}/examples`)) {
-    if (path.endsWith(".ts")) continue;
-    await Deno.copyFile(path, `${out}${path.slice(root.length)}`);
+  // The examples' and tests' data files (config files, page templates, static files) sit next
+  // to the compiled code.
+  for (const folder of ["examples", "tests"]) {
+    for await (const path of walk(`${root}/${folder}`)) {
+      if (path.endsWith(".ts")) continue;
+      const target = `${out}${path.slice(root.length)}`;
+      await Deno.mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
+      await Deno.copyFile(path, target);
+    }
   }
   return true;
 }

@@ -79,7 +79,10 @@ after(async () => {
 /** CherryPy's LogCase: marks the log, then checks the lines written since. */
 class LogTracker {
   #mark = 0;
-  constructor(readonly logfile: string) {}
+  readonly logfile: string;
+  constructor(logfile: string) {
+    this.logfile = logfile;
+  }
   #lines(): string[] {
     let text = "";
     try {

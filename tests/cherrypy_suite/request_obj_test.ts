@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import * as cherrypy from "../../mod.ts";
 import { rawExchange } from "../_raw.ts";
+import { RawWebCase } from "./_webcase.ts";
 
 /** Sends `request` raw and returns what came back, as latin-1 text. */
 const exchange = async (port: number, request: string): Promise<string> =>
@@ -647,13 +648,15 @@ test("request_obj: testErrorHandling", async () => {
 });
 
 test("request_obj: testExpect", async () => {
-  await web.getPage("/headerelements/get_elements?headername=Expect", {
+  // (Raw: Node's fetch refuses to send an Expect header.)
+  const raw = new RawWebCase(web.port);
+  await raw.getPage("/headerelements/get_elements?headername=Expect", {
     headers: [["Expect", "100-continue"]],
   });
-  web.assertBody("100-continue");
+  raw.assertBody("100-continue");
 
-  await web.getPage("/expect/expectation_failed", { headers: [["Expect", "100-continue"]] });
-  web.assertStatus(417);
+  await raw.getPage("/expect/expectation_failed", { headers: [["Expect", "100-continue"]] });
+  raw.assertStatus(417);
 });
 
 test("request_obj: testHeaderElements", async () => {

@@ -25,7 +25,10 @@ class Dependency {
   startcount = 0;
   gracecount = 0;
   threads: Record<number, null> = {};
-  constructor(readonly bus: cherrypy.Bus) {}
+  readonly bus: cherrypy.Bus;
+  constructor(bus: cherrypy.Bus) {
+    this.bus = bus;
+  }
   subscribe(): void {
     this.bus.subscribe("start", () => this.start());
     this.bus.subscribe("stop", () => this.stop());
