@@ -503,10 +503,6 @@ test("core: test_redirect_with_xss", async () => {
   assert.ok(web.body.includes("&lt;script&gt;"));
 });
 
-// CherryPy's test_redirect_with_unicode returns at once ("test disabled due to #1440"), so
-// it checks nothing; so does this one.
-test("core: test_redirect_with_unicode", () => {});
-
 test("core: test_InternalRedirect", async () => {
   // InternalRedirect
   await web.getPage("/internalredirect/");

@@ -205,10 +205,6 @@ test("http: test_malformed_header", async () => {
   assert.equal(start, "Illegal header line.");
 });
 
-// CherryPy skips test_http_over_https unless the suite runs over HTTPS; the HTTPS server's
-// answer to plain HTTP is tested in tests/server/.
-test("http: test_http_over_https", () => {});
-
 test("http: test_garbage_in", async () => {
   // Connect without SSL regardless of server.scheme
   const { code, start } = await exchange("gjkgjklsgjklsgjkljklsg\r\n\r\n", 22);
