@@ -10,7 +10,6 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import process from "node:process";
 import * as cherrypy from "../../mod.ts";
 import { rawConnect } from "../_raw.ts";
 import { eventually } from "../_helpers.ts";

@@ -210,17 +210,16 @@ test("states: ServerStateTests.test_2_KeyboardInterrupt", async () => {
   assert.equal(threadCount(), 0);
 });
 
-/** Runs the demo site; `wait`: until the launcher exits (a daemon, or a start error). */
-async function cpProcess(env: Record<string, string>) {
-  const program = runProgram("tests/fixtures/states_demo", env);
-  return program;
+/** Runs the demo site (CherryPy's `CPProcess`) as a real process. */
+function cpProcess(env: Record<string, string>) {
+  return runProgram("tests/fixtures/states_demo", env);
 }
 
 test("states: ServerStateTests.test_4_Autoreload", async () => {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "cherrypy-states-"));
   const pidfile = join(dir, "demo.pid");
-  const p = await cpProcess({
+  const p = cpProcess({
     PORT: String(port),
     AUTORELOAD: "1",
     PIDFILE: pidfile,
@@ -258,7 +257,7 @@ test("states: ServerStateTests.test_4_Autoreload", async () => {
 test("states: ServerStateTests.test_5_Start_Error", async () => {
   // If a process errors during start, it should stop the engine and exit with a non-zero
   // exit code.
-  const p = await cpProcess({ STARTERROR: "1", TEST_CASE_NAME: "test_5_Start_Error" });
+  const p = cpProcess({ STARTERROR: "1", TEST_CASE_NAME: "test_5_Start_Error" });
   const code = await p.exited;
   assert.notEqual(code, 0, "Process failed to return nonzero exit code.");
 });
@@ -272,7 +271,7 @@ test("states: PluginTests.test_daemonize", async () => {
   try {
     // Spawn the process and wait: when this returns, the original process is finished. If it
     // daemonized properly, we should still be able to access pages.
-    const p = await cpProcess({
+    const p = cpProcess({
       PORT: String(port),
       DAEMONIZE: "1",
       PIDFILE: pidfile,
@@ -300,7 +299,7 @@ test("states: PluginTests.test_daemonize", async () => {
 
 test("states: SignalHandlingTests.test_SIGHUP_tty", async () => {
   // When not daemonized, SIGHUP should shut down the server.
-  const p = await cpProcess({ TEST_CASE_NAME: "test_SIGHUP_tty" });
+  const p = cpProcess({ TEST_CASE_NAME: "test_SIGHUP_tty" });
   await p.waitFor(/Bus STARTED/);
   p.signal("SIGHUP");
   await p.exited;
@@ -315,7 +314,7 @@ test("states: SignalHandlingTests.test_SIGHUP_daemonized", async () => {
   let pid = 0;
   let newPid = 0;
   try {
-    const p = await cpProcess({
+    const p = cpProcess({
       PORT: String(port),
       DAEMONIZE: "1",
       PIDFILE: pidfile,
@@ -352,7 +351,7 @@ test("states: SignalHandlingTests.test_SIGHUP_daemonized", async () => {
 
 test("states: SignalHandlingTests.test_SIGTERM", async () => {
   // SIGTERM should shut down the server whether daemonized or not.
-  const p = await cpProcess({ TEST_CASE_NAME: "test_SIGTERM" });
+  const p = cpProcess({ TEST_CASE_NAME: "test_SIGTERM" });
   await p.waitFor(/Bus STARTED/);
   p.signal("SIGTERM");
   await p.exited;
@@ -362,7 +361,7 @@ test("states: SignalHandlingTests.test_SIGTERM", async () => {
   const pidfile = join(dir, "demo.pid");
   let pid = 0;
   try {
-    const d = await cpProcess({
+    const d = cpProcess({
       PORT: String(await freePort()),
       DAEMONIZE: "1",
       PIDFILE: pidfile,
@@ -384,7 +383,7 @@ test("states: SignalHandlingTests.test_signal_handler_unsubscribe", async () => 
   const errorLog = join(dir, "error.log");
   try {
     // Spawn a normal, undaemonized process.
-    const p = await cpProcess({
+    const p = cpProcess({
       UNSUBSIG: "1",
       LOGFILE: errorLog,
       TEST_CASE_NAME: "test_signal_handler_unsubscribe",
