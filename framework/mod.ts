@@ -6,7 +6,7 @@
  * as CherryPy groups it: the site singletons (`engine`, `tree`, `config`, `log`, `server`,
  * `quickstart`), the serving context (`request`, `response`), errors and redirects, `expose`
  * and `popargs`, `cherrypy.dispatch.*`, tools (`tools`, `Tool`, `Toolbox`), and
- * `cherrypy.lib.*` (`httputil`, `cookies`, `reprconf`). The machinery beneath is exported by
+ * `cherrypy.lib.*` (`httputil`, `cookies`, `reprconf`, `auth_basic`, `auth_digest`). The machinery beneath is exported by
  * each folder's `mod.ts`, published as the subpaths `cherrypy-ts/framework/<folder>`.
  *
  * @example A complete site

@@ -61,6 +61,8 @@ export interface DenoListener {
 
 /** The subset of the `Deno` namespace used by `platform/deno.ts`. */
 export interface DenoApi {
+  /** Present only with `--unstable-net` (how the platform tells the flag is on). */
+  listenDatagram?: unknown;
   readonly version: { readonly deno: string };
   readonly pid: number;
   readonly args: readonly string[];
@@ -114,7 +116,13 @@ export interface DenoApi {
   makeTempFile(options?: { prefix?: string }): Promise<string>;
   open(path: string, options?: { read?: boolean; write?: boolean }): Promise<DenoFsFile>;
   listen(
-    options: { hostname?: string; port: number; tcpBacklog?: number; transport?: "tcp" },
+    options: {
+      hostname?: string;
+      port: number;
+      tcpBacklog?: number;
+      reusePort?: boolean;
+      transport?: "tcp";
+    },
   ): DenoListener;
   listen(options: { path: string; transport: "unix" }): DenoListener;
   listenTls(
@@ -122,6 +130,7 @@ export interface DenoApi {
       hostname?: string;
       port: number;
       tcpBacklog?: number;
+      reusePort?: boolean;
       transport?: "tcp";
       cert: string;
       key: string;
@@ -133,6 +142,7 @@ export interface DenoApi {
       hostname?: string;
       port?: number;
       path?: string;
+      reusePort?: boolean;
       cert?: string;
       key?: string;
       onListen?: (localAddr: DenoNetAddr) => void;

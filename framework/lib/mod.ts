@@ -10,6 +10,8 @@
  * @module
  */
 
+export * as auth_basic from "./auth_basic.ts";
+export * as auth_digest from "./auth_digest.ts";
 export * as cookies from "./cookies.ts";
 export * as httputil from "./httputil.ts";
 export * as reprconf from "./reprconf.ts";

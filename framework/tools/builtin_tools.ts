@@ -9,6 +9,8 @@
  * @module
  */
 
+import { AuthBasicTool } from "./auth_basic.ts";
+import { AuthDigestTool } from "./auth_digest.ts";
 import { encode } from "./encode.ts";
 import { logHeaders, logTracebacks } from "./log_errors.ts";
 import { trailingSlash } from "./trailing_slash.ts";
@@ -26,6 +28,10 @@ export interface DefaultTools extends Toolbox {
   log_tracebacks: Tool;
   /** Logs the request headers when a request fails (on by default). */
   log_headers: Tool;
+  /** HTTP Basic authentication (`before_handler`, priority 1). */
+  auth_basic: AuthBasicTool;
+  /** HTTP Digest authentication (`before_handler`, priority 1). */
+  auth_digest: AuthDigestTool;
 }
 
 /**
@@ -45,6 +51,8 @@ tools.encode = new Tool("before_handler", encode, { priority: 70 });
 tools.trailing_slash = new Tool("before_handler", trailingSlash, { priority: 60 });
 tools.log_tracebacks = new Tool("before_error_response", logTracebacks);
 tools.log_headers = new Tool("before_error_response", logHeaders);
+tools.auth_basic = new AuthBasicTool();
+tools.auth_digest = new AuthDigestTool();
 
 /** The tools CherryPy's global config turns on by default. */
 export const DEFAULT_TOOL_CONFIG: Readonly<Record<string, unknown>> = {

@@ -4,6 +4,8 @@
  * @module
  */
 
+export * from "./auth_basic.ts";
+export * from "./auth_digest.ts";
 export * from "./builtin_tools.ts";
 export * from "./conditional.ts";
 export * from "./encode.ts";

@@ -129,6 +129,7 @@ export class Tool {
           `${JSON.stringify(options)}.`,
       );
     }
+    this.checkOptions(options);
     return <T>(target: T, context?: ConfigDecoratorContext): T => {
       if (this._name === undefined) {
         throw new Error(
@@ -143,6 +144,14 @@ export class Tool {
       return target;
     };
   }
+
+  /**
+   * Checks options given to this tool where they are written (the decorator's, an application
+   * config section's when it is mounted), throwing an error that names the option and says what
+   * to change. Options may be spread over several config sections, so a missing one is not an
+   * error here. This one accepts anything; tools with options to check override it.
+   */
+  checkOptions(_options: HookOptions): void {}
 
   /** This tool's config for the current request (minus `on`), with `extra` merged in. */
   _mergedArgs(extra?: HookOptions): HookOptions {
@@ -396,6 +405,28 @@ export class Toolbox {
       (map[name] ??= {})[key.slice(dot + 1)] = value;
     }
     return map;
+  }
+
+  /**
+   * Checks the options one config section (`{ "tools.x.option": value }`) gives this
+   * toolbox's tools (see {@link Tool.checkOptions}); the error names the section.
+   */
+  checkSection(section: string, entries: Readonly<Record<string, unknown>>): void {
+    const prefix = this.namespace + ".";
+    const own: Array<[string, unknown]> = [];
+    for (const key in entries) {
+      if (key.startsWith(prefix)) own.push([key.slice(prefix.length), entries[key]]);
+    }
+    if (own.length === 0) return;
+    const map = this.toolmap(own);
+    for (const name in map) {
+      try {
+        this.get(name)?.checkOptions(map[name]!);
+      } catch (e) {
+        if (e instanceof Error) e.message = `Config section [${section}]: ${e.message}`;
+        throw e;
+      }
+    }
   }
 
   /** The tools that `map` switches on, in order; an unknown name is an error. */
