@@ -123,6 +123,30 @@ export class SystemExit extends Error {
   }
 }
 
+/**
+ * Thrown by a page handler (or set as `server.httpserver.interrupt`) to stop serving and exit
+ * the bus, as Python's `KeyboardInterrupt` does in CherryPy: the request gets no answer, the
+ * HTTP server stops and the engine exits.
+ *
+ * @example Using `KeyboardInterrupt`
+ * ```ts
+ * import { KeyboardInterrupt } from "../mod.ts";
+ * function shutdown(): never { throw new KeyboardInterrupt(); }
+ * ```
+ */
+export class KeyboardInterrupt extends Error {
+  /** Creates the interrupt. */
+  constructor(message = "") {
+    super(message);
+    this.name = "KeyboardInterrupt";
+  }
+}
+
+/** `true` for a {@link KeyboardInterrupt} or {@link SystemExit}: errors that stop serving. */
+export function isInterrupt(error: unknown): error is KeyboardInterrupt | SystemExit {
+  return error instanceof KeyboardInterrupt || error instanceof SystemExit;
+}
+
 /** A one-line description of an error, like Python's `repr(exc)`. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}(${JSON.stringify(error.message)})`;
@@ -163,6 +187,8 @@ export interface BusOptions {
 export class Bus {
   /** The current state. */
   state: State = states.STOPPED;
+  /** The states a bus goes through (CherryPy's `bus.states`): `bus.states.STARTED`. */
+  readonly states: typeof states = states;
   /** Set by {@link Bus.restart}: the process is to be replaced once the bus has exited. */
   execv = false;
   /** Subscribed listeners by channel, in subscription order. */

@@ -137,6 +137,17 @@ function requestLine(line: string): Refusal | [string, string, string, boolean] 
   }
   if (!TOKEN.test(method)) return new Refusal(400, "Malformed Request-Line");
   if (LOWER.test(method)) return new Refusal(400, BAD_METHOD);
+  if (method === "CONNECT") {
+    // CONNECT names an authority (`host:port`), as cheroot requires; the request is then
+    // served like any other (the application sees the path `/host:port`), never tunnelled.
+    if (!AUTHORITY.test(target)) {
+      return new Refusal(
+        400,
+        "Invalid path in Request-URI: request-target must match authority-form.",
+      );
+    }
+    return [method, target, protocol, http11];
+  }
   if (target === "" || (target.charCodeAt(0) !== 47 && !validOtherTarget(method, target))) {
     return new Refusal(
       400,
@@ -147,6 +158,9 @@ function requestLine(line: string): Refusal | [string, string, string, boolean] 
   if (target.includes("#")) return new Refusal(400, "Illegal #fragment in Request-URI.");
   return [method, target, protocol, http11];
 }
+
+/** The authority-form of a CONNECT request-target: `host:port` (RFC 9112 §3.2.3). */
+const AUTHORITY = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]+):[0-9]+$/;
 
 /** Absolute-form (`http://host/path`, accepted as CherryPy does) or `OPTIONS *`. */
 function validOtherTarget(method: string, target: string): boolean {
@@ -248,7 +262,10 @@ export function parseHead(text: string, maxBodySize: number): Head | Refusal {
     if (expect.toLowerCase() !== "100-continue") return new Refusal(417, "Expectation Failed");
     expectContinue = http11;
   }
-  const keepAlive = connection === null
+  // After a CONNECT, a client may take the connection for a tunnel: it is not reused.
+  const keepAlive = method === "CONNECT"
+    ? false
+    : connection === null
     ? http11
     : http11
     ? !hasToken(connection, "close")

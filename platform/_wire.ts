@@ -18,6 +18,7 @@
  */
 
 import { Buffer } from "node:buffer";
+import { setImmediate } from "node:timers";
 import {
   cancelBody,
   describeHeaders,
@@ -42,6 +43,7 @@ import { TOO_LARGE_BODY } from "./_body.ts";
 import { INTERNAL_ERROR_BODY, isBodylessStatus } from "./_shared.ts";
 import {
   BadRequestError,
+  ConnectionAbort,
   type OutgoingResponse,
   PayloadTooLargeError,
   RequestTimeoutError,
@@ -57,6 +59,8 @@ const STOP_GRACE_TICKS = 2;
 /** Pipelined bytes buffered while a response is pending before the socket stops reading. */
 const PIPELINE_LIMIT = 64 * 1024;
 const HEAD_END = Buffer.from("\r\n\r\n", "latin1");
+/** Bytes a streamed body may write without waiting before the engine yields to the event loop. */
+const YIELD_BYTES = 256 * 1024;
 
 let dateText = new Date().toUTCString();
 let tick = 0;
@@ -123,10 +127,13 @@ export class Connection implements WireConnection {
       // Discarding the rest of a body the client stopped sending.
       if (elapsed > this.settings.headTicks) this.socket.destroy();
     } else if (this.#pending === null) {
-      if (
-        elapsed > this.settings.idleTicks ||
-        (this.settings.closing && elapsed > STOP_GRACE_TICKS)
-      ) this.socket.destroy();
+      if (this.settings.closing && elapsed > STOP_GRACE_TICKS) this.socket.destroy();
+      else if (elapsed > this.settings.idleTicks) {
+        // A connection that never sent a request is told why it is closed (as cheroot does);
+        // an idle keep-alive connection closes silently.
+        if (this.#served) this.socket.destroy();
+        else this.#refuse(new Refusal(408, "Request Timeout"));
+      }
     } else if (elapsed > this.settings.headTicks) {
       this.#refuse(new Refusal(408, "Request Timeout"));
     }
@@ -274,7 +281,9 @@ export class Connection implements WireConnection {
     // The framing is lost: nothing more can be read from this connection.
     this.#pending = null;
     this.#ending = true;
-    reader.sink.fail(new BadRequestError((error as Error).message));
+    reader.sink.fail(
+      error instanceof PayloadTooLargeError ? error : new BadRequestError((error as Error).message),
+    );
     if (this.#exchange === null) this.socket.destroy();
   }
 
@@ -389,12 +398,26 @@ export class Connection implements WireConnection {
       if (!keepAlive) head += "Connection: close\r\n";
       else if (!exchange.head.http11) {
         head +=
-          `Connection: keep-alive\r\nKeep-Alive: timeout=${this.settings.keepAliveSeconds}\r\n`;
+          `Connection: Keep-Alive\r\nKeep-Alive: timeout=${this.settings.keepAliveSeconds}\r\n`;
       }
     }
     head += "\r\n";
-    exchange.headSent = true;
     const socket = this.socket;
+    const declared = bodyless || facts.chunked ? -1 : facts.length;
+    if (!stream && declared >= 0 && body !== null) {
+      const size = typeof body === "string"
+        ? (body.length > declared ? body.length : Buffer.byteLength(body))
+        : (body as Uint8Array).length;
+      if (size > declared) return this.#overrun(exchange);
+      // Fewer bytes than declared: the client waits for the rest; the connection must end.
+      if (size < declared) keepAlive = false;
+    }
+    if (stream && declared >= 0) {
+      // The head goes with the first chunk, so that a first chunk longer than the declared
+      // length can still be answered with a 500 (as cheroot does).
+      return this.#stream(exchange, body, false, declared, keepAlive, head);
+    }
+    exchange.headSent = true;
     if (!stream) {
       if (body === null) socket.write(head, "latin1");
       else if (typeof body === "string") {
@@ -445,19 +468,44 @@ export class Connection implements WireConnection {
     return reader.remaining <= DISCARD_LIMIT || reader.remaining === Infinity;
   }
 
+  /** A body longer than its declared `Content-Length`, found before the head was sent. */
+  #overrun(exchange: WireIncoming): undefined {
+    const body = "The requested resource returned more bytes than the declared Content-Length.";
+    exchange.headSent = true;
+    this.socket.write(
+      "HTTP/1.1 500 Internal Server Error\r\n" +
+        `Content-Length: ${body.length}\r\nContent-Type: text/plain\r\n` +
+        `Date: ${dateText}\r\nConnection: close\r\n\r\n${body}`,
+      "latin1",
+    );
+    this.#finished(exchange, false);
+    return undefined;
+  }
+
   async #stream(
     exchange: WireIncoming,
     body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>,
     chunked: boolean,
     declared: number,
     keepAlive: boolean,
+    head: string | null = null,
   ): Promise<void> {
     const socket = this.socket;
     let sent = 0;
+    let unyielded = 0;
     for await (const chunk of body as AsyncIterable<Uint8Array>) {
       if (this.closed) break;
       if (chunk.length === 0) continue;
       let ok;
+      if (head !== null) {
+        if (chunk.length > declared) {
+          this.#overrun(exchange);
+          return;
+        }
+        exchange.headSent = true;
+        socket.write(head, "latin1");
+        head = null;
+      }
       if (chunked) {
         socket.cork();
         socket.write(chunk.length.toString(16) + "\r\n", "latin1");
@@ -472,11 +520,24 @@ export class Connection implements WireConnection {
         break;
       } else ok = socket.write(chunk);
       sent += chunk.length;
-      if (!ok && !this.closed) await this.waitDrain();
+      unyielded += chunk.length;
+      if (!ok && !this.closed) {
+        await this.waitDrain();
+        unyielded = 0;
+      } else if (unyielded >= YIELD_BYTES) {
+        // The socket took everything so far (a large send buffer, as on Bun): let other
+        // connections, timers and the close of this one be seen before writing more.
+        unyielded = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     }
     if (this.closed) {
       this.#finished(exchange, false);
       return;
+    }
+    if (head !== null) {
+      exchange.headSent = true;
+      socket.write(head, "latin1");
     }
     if (chunked) socket.write("0\r\n\r\n", "latin1");
     else if (declared >= 0 && sent < declared) keepAlive = false;
@@ -485,6 +546,13 @@ export class Connection implements WireConnection {
 
   /** The response failed: a plain error response, or a cut connection once it started. */
   #failed(exchange: WireIncoming, error: unknown): void {
+    if (error instanceof ConnectionAbort) {
+      // No answer at all: the connection ends here.
+      this.#ending = true;
+      this.#finished(exchange, false);
+      if (!this.closed) this.socket.destroy();
+      return;
+    }
     this.settings.onError?.(error);
     if (this.closed) {
       this.#finished(exchange, false);

@@ -8,12 +8,13 @@
 
 import { guardBody } from "./_body.ts";
 import { ChunkedBodyError, ChunkedDecoder, type Head } from "./_http1.ts";
-import type {
-  IncomingRequest,
-  NativeHandler,
-  WebSocketEvents,
-  WebSocketUpgrade,
-  WebSocketUpgradeOptions,
+import {
+  type IncomingRequest,
+  type NativeHandler,
+  PayloadTooLargeError,
+  type WebSocketEvents,
+  type WebSocketUpgrade,
+  type WebSocketUpgradeOptions,
 } from "./types.ts";
 import { prepareUpgrade, type WireWebSocket } from "./_websocket.ts";
 
@@ -170,12 +171,16 @@ export class BodyReader {
   #remaining: number;
   readonly #chunked: ChunkedDecoder | null;
   #discarded = 0;
+  /** The most bytes a chunked body may take on the wire, framing included (0: no limit). */
+  readonly #maxWire: number;
+  #wire = 0;
   done = false;
 
-  constructor(sink: WireBody, length: number, chunked: boolean) {
+  constructor(sink: WireBody, length: number, chunked: boolean, maxBody = 0) {
     this.sink = sink;
     this.#remaining = length;
     this.#chunked = chunked ? new ChunkedDecoder() : null;
+    this.#maxWire = maxBody;
   }
 
   /** Unread bytes still expected (`Infinity` when chunked: unknown). */
@@ -195,6 +200,12 @@ export class BodyReader {
     } else {
       used = this.#chunked.feed(bytes, 0, (chunk) => sink.push(chunk));
       this.done = this.#chunked.done;
+      // As cheroot counts them, a chunked body's sizes, delimiters and trailers count against
+      // the body limit too.
+      this.#wire += used;
+      if (this.#maxWire > 0 && this.#wire > this.#maxWire) {
+        throw new PayloadTooLargeError(this.#maxWire);
+      }
     }
     if (sink.discarding) {
       this.#discarded += used;
@@ -228,9 +239,12 @@ export class WireIncoming implements IncomingRequest {
     this.target = head.target;
     this.protocol = head.protocol;
     this.continued = !head.expectContinue;
-    this.reader = head.framing === "none"
-      ? null
-      : new BodyReader(new WireBody(conn), head.length, head.framing === "chunked");
+    this.reader = head.framing === "none" ? null : new BodyReader(
+      new WireBody(conn),
+      head.length,
+      head.framing === "chunked",
+      conn.settings.maxBody,
+    );
   }
 
   get scheme(): string {

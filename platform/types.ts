@@ -302,6 +302,18 @@ export class BadRequestError extends Error {
   }
 }
 
+/**
+ * Thrown by a handler when its request must get no answer at all: the engine closes the
+ * connection (what a server does when it is interrupted while serving).
+ */
+export class ConnectionAbort extends Error {
+  /** Creates the abort. */
+  constructor(message = "The request was not answered.") {
+    super(message);
+    this.name = "ConnectionAbort";
+  }
+}
+
 /** A running native HTTP server. */
 export interface NativeServer {
   /** The address the server is bound to. */

@@ -8,6 +8,7 @@
 
 import {
   type BoundAddress,
+  ConnectionAbort,
   type HttpEngineName,
   type IncomingRequest,
   type NativeHandler,
@@ -16,6 +17,7 @@ import {
   platform,
   type ServeOptions,
 } from "../platform/mod.ts";
+import { isInterrupt } from "../bus/mod.ts";
 import { Drain, type DrainLog, type PendingAnswer } from "./drain.ts";
 import { type ServerStats, StatsCollector } from "./stats.ts";
 
@@ -69,6 +71,11 @@ export interface TLSFiles {
 export interface HTTPServerOptions {
   /** Called with errors the gateway throws (the client gets a plain 500). */
   onError?: (error: unknown) => void;
+  /**
+   * Called when the server is interrupted: {@link HTTPServer.interrupt} was set, or the
+   * gateway threw a `KeyboardInterrupt` or `SystemExit` (whose request gets no answer).
+   */
+  onInterrupt?: (error: unknown) => void;
   /** Where the server reports what it does (`(msg, level)`); silent by default. */
   log?: DrainLog;
   /** Serve HTTPS with these files. */
@@ -89,7 +96,10 @@ export interface HTTPServerOptions {
   maxConcurrency?: number;
   /** Requests waiting for a slot beyond that; more get 503 (`server.accepted_queue_size`). */
   queueSize?: number;
-  /** Seconds a request may wait for a slot before it gets 503 (`server.accepted_queue_timeout`). */
+  /**
+   * Seconds a request may wait for a place in the full queue before it gets 503
+   * (`server.accepted_queue_timeout`).
+   */
   queueTimeout?: number;
   /** Keep counters (`server.statistics`); read them from {@link HTTPServer.stats}. */
   statistics?: boolean;
@@ -153,6 +163,24 @@ export class HTTPServer {
     return "host" in this.bind ? this.bind : undefined;
   }
 
+  /** Seconds a connection may idle, or a request stall (cheroot's `HTTPServer.timeout`; 0: the engine's defaults). */
+  get timeout(): number {
+    return this.options.socketTimeout ?? 0;
+  }
+
+  /**
+   * What interrupted the server, once something did (cheroot's `interrupt`): setting it calls
+   * `onInterrupt` (the site's server then exits the engine).
+   */
+  get interrupt(): unknown {
+    return this.#interrupt;
+  }
+  set interrupt(error: unknown) {
+    this.#interrupt = error;
+    this.options.onInterrupt?.(error);
+  }
+  #interrupt: unknown = undefined;
+
   /** `true` when it listens with `SO_REUSEPORT` (`reusePort`). */
   get reusesPort(): boolean {
     return this.options.reusePort === true;
@@ -214,32 +242,52 @@ export class HTTPServer {
     return this.#run(req);
   }
 
+  /**
+   * Queues a request while `maxConcurrency` requests are in flight (cheroot's accepted queue):
+   * when the queue is full too, the request waits up to `queueTimeout` seconds for a place in
+   * it, then gets 503. A queued request waits for a slot (its connection's own timeouts apply).
+   */
   async #queue(req: IncomingRequest): Promise<OutgoingResponse | Response> {
     const limit = this.options.queueSize && this.options.queueSize > 0
       ? this.options.queueSize
       : this.options.maxConcurrency!;
-    if (this.#waiting.length >= limit) {
+    if (this.#waiting.length >= limit && !(await this.#placeInQueue(limit))) {
       this.#stats.count("rejected");
       return SERVICE_UNAVAILABLE;
     }
-    const go = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => {
-        const i = this.#waiting.indexOf(wake);
-        if (i >= 0) this.#waiting.splice(i, 1);
-        resolve(false);
-      }, (this.options.queueTimeout ?? 10) * 1000);
-      const wake = (ok: boolean) => {
-        clearTimeout(timer);
-        resolve(ok);
-      };
-      this.#waiting.push(wake);
-    });
+    const go = await new Promise<boolean>((resolve) => this.#waiting.push(resolve));
     if (!go) {
       this.#stats.count("rejected");
       return SERVICE_UNAVAILABLE;
     }
     return this.#run(req);
   }
+
+  /** Waits up to `queueTimeout` seconds for the queue to have room; `false` if it did not. */
+  async #placeInQueue(limit: number): Promise<boolean> {
+    const deadline = Date.now() + (this.options.queueTimeout ?? 10) * 1000;
+    while (this.#waiting.length >= limit) {
+      const left = deadline - Date.now();
+      if (left <= 0 || this.#drain !== undefined) return false;
+      const woken = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => {
+          const i = this.#entering.indexOf(wake);
+          if (i >= 0) this.#entering.splice(i, 1);
+          resolve(false);
+        }, left);
+        const wake = (ok: boolean) => {
+          clearTimeout(timer);
+          resolve(ok);
+        };
+        this.#entering.push(wake);
+      });
+      if (!woken) return false;
+    }
+    return true;
+  }
+
+  /** Requests waiting for a place in the full queue. */
+  readonly #entering: Array<(ok: boolean) => void> = [];
 
   #run(req: IncomingRequest): OutgoingResponse | Response | Promise<OutgoingResponse | Response> {
     this.#inFlight++;
@@ -249,6 +297,10 @@ export class HTTPServer {
       result = this.#handler(req);
     } catch (e) {
       this.#finished(started);
+      if (isInterrupt(e)) {
+        this.interrupt = e;
+        throw new ConnectionAbort();
+      }
       throw e;
     }
     if (!(result instanceof Promise)) {
@@ -267,7 +319,10 @@ export class HTTPServer {
       }, (e) => {
         this.#pending.delete(resolve);
         this.#finished(started);
-        reject(e);
+        if (isInterrupt(e)) {
+          this.interrupt = e;
+          reject(new ConnectionAbort());
+        } else reject(e);
       });
     });
   }
@@ -279,7 +334,10 @@ export class HTTPServer {
     this.#inFlight--;
     this.#stats.requestFinished(started);
     const next = this.#waiting.shift();
-    if (next) next(true);
+    if (next) {
+      next(true);
+      this.#entering.shift()?.(true);
+    }
   }
 
   /**
@@ -293,6 +351,7 @@ export class HTTPServer {
     if (native === undefined) return;
     const drain = this.#drain = new Drain(this.options.log);
     for (const wake of this.#waiting.splice(0)) wake(false);
+    for (const wake of this.#entering.splice(0)) wake(false);
     try {
       await drain.run(
         native,

@@ -16,8 +16,10 @@ import { type FetchHandler, IncomingView } from "../../server/mod.ts";
 import { FetchIncoming, toFetchResponse } from "./fetch.ts";
 import { decodePath } from "../http/httputil.ts";
 import { LogManager } from "../core/log.ts";
+import { formatTraceback, isInterrupt } from "../../bus/mod.ts";
 import type { RequestNamespaceHandler } from "./namespaces.ts";
 import {
+  bareError,
   closeRequest,
   isQuietError,
   type PipelineBody,
@@ -359,7 +361,20 @@ export class Application {
     untrack: (() => void) | undefined,
   ): Promise<OutgoingResponse> {
     untrack?.();
-    if (!(error instanceof InternalRedirect)) throw error;
+    if (isInterrupt(error)) {
+      // KeyboardInterrupt or SystemExit: the server stops serving (and gives no answer).
+      await closeRequest(request, this.log);
+      throw error;
+    }
+    if (!(error instanceof InternalRedirect)) {
+      // The error went past the pipeline (`request.throw_errors`): CherryPy's WSGI glue
+      // answers it with the bare 500, its traceback shown unless `show_tracebacks` is off.
+      this.log.error("", "", 40, error);
+      const response = new CPResponse();
+      bareError(response, request.show_tracebacks ? formatTraceback(error) : "");
+      await closeRequest(request, this.log);
+      return response.toOutgoing();
+    }
     await closeRequest(request, this.log);
     return this.#redirect(incoming, request, error, visited);
   }
@@ -371,7 +386,15 @@ export class Application {
   ): OutgoingResponse {
     if (request.method === "HEAD") response.body = null;
     this.log.access(request, response);
-    const out = response.toOutgoing();
+    let out;
+    try {
+      out = response.toOutgoing();
+    } catch (e) {
+      // A tool broke the finalized response (a bad `header_list` entry): CherryPy's bare 500.
+      this.log.error("", "", 40, e);
+      bareError(response, request.show_tracebacks ? formatTraceback(e) : "");
+      out = response.toOutgoing();
+    }
     const site = this.#site;
     const streamed = out.body !== null && typeof out.body === "object" &&
       Symbol.asyncIterator in out.body;

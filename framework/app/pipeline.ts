@@ -11,7 +11,7 @@
  * @module
  */
 
-import { formatTraceback } from "../../bus/mod.ts";
+import { formatTraceback, isInterrupt } from "../../bus/mod.ts";
 import type { IncomingRequest } from "../../platform/mod.ts";
 import type { DispatcherLike } from "../core/types.ts";
 import { bareErrorBody, HTTPError, NotFound, TimeoutError } from "../core/errors.ts";
@@ -254,7 +254,9 @@ function handleFailure(
 ): Waiting {
   return attempt(
     () => {
-      if (error instanceof InternalRedirect || request.throw_errors) throw error;
+      if (error instanceof InternalRedirect || request.throw_errors || isInterrupt(error)) {
+        throw error;
+      }
       return handleError(request, response, error);
     },
     done,
@@ -263,7 +265,7 @@ function handleFailure(
 }
 
 function lastResort(request: Request, response: Response, log: LogManager, e: unknown): void {
-  if (e instanceof InternalRedirect || request.throw_errors) throw e;
+  if (e instanceof InternalRedirect || request.throw_errors || isInterrupt(e)) throw e;
   // Failure in the error handling itself: bypass everything.
   log.error("", "", 40, e);
   bareError(response, request.show_tracebacks ? formatTraceback(e) : "");
@@ -319,6 +321,7 @@ export function bareError(response: Response, traceback = ""): void {
   response.code = 500;
   response.reason = "Internal Server Error";
   response.headers.clear();
+  response.header_list = null;
   response.headers.set("Content-Type", "text/plain");
   response.headers.set("Content-Length", String(body.length));
   response.body = body;

@@ -159,7 +159,10 @@ export class Tree {
     const target = incoming.target;
     const q = target.indexOf("?");
     let rawPath = q < 0 ? target : target.slice(0, q);
-    if (!rawPath.startsWith("/")) {
+    if (incoming.method === "CONNECT" && !rawPath.startsWith("/")) {
+      // An authority (`host:port`): served at the path `/host:port`, as CherryPy does.
+      rawPath = "/" + rawPath;
+    } else if (!rawPath.startsWith("/")) {
       const m = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/]*/.exec(rawPath);
       if (m === null) return BAD_URI;
       rawPath = rawPath.slice(m[0].length) || "/";

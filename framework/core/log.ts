@@ -39,8 +39,9 @@ export function logTime(now: number = Date.now()): string {
 }
 
 /**
- * Escapes a value for the access log: `"` becomes `\"`, backslashes and non-printable
- * characters are written as Python's `repr` of UTF-8 bytes would (`\n`, `\t`, `\xhh`).
+ * Escapes a value for the access log as CherryPy does: `"` becomes `\"`, and whitespace and
+ * non-printable characters are written as in Python's `repr` of their UTF-8 bytes (`\n`,
+ * `\t`, `\xhh`); a backslash stays as it is.
  *
  * @example Using `escapeLogValue`
  * ```ts
@@ -50,11 +51,14 @@ export function logTime(now: number = Date.now()): string {
  */
 export function escapeLogValue(value: string): string {
   // deno-lint-ignore no-control-regex
-  if (!/["\\\x00-\x1f\x7f-\uffff]/.test(value)) return value;
+  if (!/["\x00-\x1f\x7f-\uffff]/.test(value)) return value;
+  // As CherryPy writes it: `"` is escaped, then the UTF-8 bytes go through Python's `repr`
+  // (whose escaped backslashes are then undone); `'` is escaped only when `"` is there too.
+  const escapeQuote = value.includes('"') && value.includes("'");
   let out = "";
   for (const byte of new TextEncoder().encode(value)) {
     if (byte === 0x22) out += '\\"';
-    else if (byte === 0x5c) out += "\\\\";
+    else if (byte === 0x27 && escapeQuote) out += "\\'";
     else if (byte === 0x0a) out += "\\n";
     else if (byte === 0x0d) out += "\\r";
     else if (byte === 0x09) out += "\\t";
@@ -63,6 +67,23 @@ export function escapeLogValue(value: string): string {
   }
   return out;
 }
+
+/**
+ * The time as RFC 3339 in UTC, to the second (`2019-12-31T17:23:45Z`): the `{z}` of
+ * {@link LogManager.access_log_format} (CherryPy's `LazyRfc3339UtcTime`).
+ *
+ * @example Using `rfc3339UtcTime`
+ * ```ts
+ * import { rfc3339UtcTime } from "./mod.ts";
+ * rfc3339UtcTime(Date.UTC(2019, 11, 31, 17, 23, 45)); // "2019-12-31T17:23:45Z"
+ * ```
+ */
+export function rfc3339UtcTime(now: number = Date.now()): string {
+  return new Date(Math.floor(now / 1000) * 1000).toISOString().replace(".000Z", "Z");
+}
+
+/** CherryPy's default access-log format (the combined log format). */
+const COMBINED_FORMAT = '{h} {l} {u} {t} "{r}" {s} {b} "{f}" "{a}"';
 
 /** Severity levels (Python logging's numbers). */
 export const levels = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 } as const;
@@ -102,6 +123,20 @@ export class LogManager {
   access_file = "";
   /** Records below this severity are not written. */
   level: number = levels.INFO;
+  /**
+   * The access-log line (CherryPy's `LogManager.access_log_format`): `{h}` remote host, `{l}`
+   * `-`, `{u}` login, `{t}` local time, `{r}` request line, `{s}` status code, `{b}` response
+   * length, `{f}` Referer, `{a}` User-Agent, `{o}` Host, `{i}` the request's unique id, `{z}`
+   * the UTC time in RFC 3339. Every value is escaped as CherryPy escapes it. A log with a
+   * parent (an application's) uses its parent's format unless given its own.
+   */
+  get access_log_format(): string {
+    return this.#format ?? this.parent?.access_log_format ?? COMBINED_FORMAT;
+  }
+  set access_log_format(value: string) {
+    this.#format = value;
+  }
+  #format: string | undefined;
   /** Extra handlers, called with every record written. */
   readonly handlers: LogHandler[] = [];
   /** The log records also go to (an application's log sends them to the global log). */
@@ -137,12 +172,37 @@ export class LogManager {
   access(request: Request, response: Response): void {
     if (!this.wantsAccess()) return;
     const len = response.headers.get("Content-Length");
-    const line = `${request.remote.name || request.remote.ip} - ${
-      request.login ?? "-"
-    } ${logTime()} "${escapeLogValue(request.request_line)}" ${response.code} ${len ?? "-"} "${
-      escapeLogValue(request.header("referer") ?? "")
-    }" "${escapeLogValue(request.header("user-agent") ?? "")}"`;
-    this.accessLine(line);
+    const format = this.access_log_format;
+    if (format === COMBINED_FORMAT) {
+      const login = request.login;
+      const line = `${escapeLogValue(request.remote.name || request.remote.ip)} - ${
+        login ? escapeLogValue(login) : "-"
+      } ${logTime()} "${escapeLogValue(request.request_line)}" ${response.code} ${len || "-"} "${
+        escapeLogValue(request.header("referer") ?? "")
+      }" "${escapeLogValue(request.header("user-agent") ?? "")}"`;
+      this.accessLine(line);
+      return;
+    }
+    const atoms: Record<string, () => string> = {
+      h: () => request.remote.name || request.remote.ip,
+      l: () => "-",
+      u: () => request.login || "-",
+      t: () => logTime(),
+      r: () => request.request_line,
+      s: () => String(response.code),
+      b: () => len || "-",
+      f: () => request.header("referer") ?? "",
+      a: () => request.header("user-agent") ?? "",
+      o: () => request.header("host") ?? "-",
+      i: () => request.unique_id,
+      z: () => rfc3339UtcTime(),
+    };
+    this.accessLine(
+      format.replace(/\{(\w)\}/g, (all, key: string) => {
+        const atom = atoms[key];
+        return atom === undefined ? all : escapeLogValue(atom());
+      }),
+    );
   }
 
   /** Writes a preformatted access-log line. */

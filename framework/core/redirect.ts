@@ -47,6 +47,9 @@ function quoteAttr(value: string): string {
 
 /** Resolves `ref` against the absolute URL `base`. */
 function absolute(base: string, ref: string): string {
+  // Tabs and line breaks are dropped from a URL, as Python's URL parsing drops them (no header
+  // injection through a redirect target).
+  ref = ref.replace(/[\t\r\n]/g, "");
   if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(ref)) return ref;
   const m = /^([a-zA-Z][a-zA-Z0-9+.-]*:)(\/\/[^/?#]*)?(.*)$/.exec(base);
   if (m === null) return urljoin(base, ref);

@@ -10,9 +10,9 @@ import type { ConfigDict, DispatcherLike, PageHandler } from "./types.ts";
 import type { RequestBody } from "../body/body.ts";
 import { type ErrorPage, HTTPError } from "./errors.ts";
 import { parseRequestCookies, SimpleCookie } from "./cookies.ts";
-import { HeaderMap } from "../http/headers.ts";
+import { CPHeaderMap } from "./header_elements.ts";
 import { HookMap } from "./hooks.ts";
-import type { Params } from "../http/httputil.ts";
+import { decodeText, type Params } from "../http/httputil.ts";
 import type { LogManager } from "./log.ts";
 import { currentServing } from "./serving.ts";
 import type { ToolMap } from "../tools/tools.ts";
@@ -181,7 +181,7 @@ export class Request {
   declare recursive_redirect: boolean;
   /** The native request, or `null` outside a real request. */
   readonly incoming: IncomingRequest | null;
-  #headers: HeaderMap | undefined;
+  #headers: CPHeaderMap | undefined;
   #cookie: SimpleCookie | undefined;
   #signal: AbortSignal | undefined;
   #timeout: AbortController | undefined;
@@ -242,7 +242,7 @@ export class Request {
   }
 
   /** Request headers (names Title-Cased, lookups case-insensitive). */
-  get headers(): HeaderMap {
+  get headers(): CPHeaderMap {
     if (this.#headers === undefined) {
       // A repeated header of a comma-separated kind is joined with ", " (as CherryPy's server
       // does); for any other, the last one wins.
@@ -258,11 +258,21 @@ export class Request {
           ],
         );
       }
-      this.#headers = new HeaderMap(joined.values());
+      const headers = new CPHeaderMap();
+      for (const [name, value] of joined.values()) {
+        // RFC 2047 encoded words are decoded (CherryPy's decode_TEXT_maybe); the Host header
+        // loses line breaks (CherryPy's SanitizedHost).
+        const text = value.includes("=?") ? decodeText(value) : value;
+        headers.set(
+          name,
+          name.length === 4 && name.toLowerCase() === "host" ? text.replace(/[\r\n]/g, "") : text,
+        );
+      }
+      this.#headers = headers;
     }
     return this.#headers;
   }
-  set headers(value: HeaderMap) {
+  set headers(value: CPHeaderMap) {
     // A tool may put a map of its own in place (autovary watches which headers are read).
     this.#headers = value;
   }

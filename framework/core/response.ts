@@ -9,8 +9,8 @@ import { collapseSync, concatBytes, EMPTY_BYTES as EMPTY, toBytes } from "../htt
 import { SimpleCookie } from "./cookies.ts";
 import { FileBody } from "../http/file_body.ts";
 import { HTTPError } from "./errors.ts";
-import { HeaderMap } from "../http/headers.ts";
-import { validStatus } from "../http/httputil.ts";
+import { CPHeaderMap } from "./header_elements.ts";
+import { encodeHeaderValue, validStatus } from "../http/httputil.ts";
 import { followServing, runServing, type Serving, servingNow } from "./serving.ts";
 import { SERVER_SOFTWARE } from "./version.ts";
 
@@ -40,6 +40,24 @@ function utf8Length(text: string): number {
     } else n += 2;
   }
   return n;
+}
+
+/** `list`, after checking that every name and value is a string (else a `TypeError`). */
+function checked(list: Array<[string, string]>): Array<[string, string]> {
+  for (const pair of list) {
+    const [k, v] = pair as unknown[];
+    if (typeof k !== "string") {
+      throw new TypeError(`response.header_list key ${pyRepr(k)} is not a byte string.`);
+    }
+    if (typeof v !== "string") {
+      throw new TypeError(`response.header_list value ${pyRepr(v)} is not a byte string.`);
+    }
+  }
+  return list;
+}
+
+function pyRepr(value: unknown): string {
+  return typeof value === "number" ? String(value) : JSON.stringify(value) ?? String(value);
 }
 
 /**
@@ -129,7 +147,7 @@ function streamBody(body: unknown): AsyncIterable<Uint8Array> {
   return new StreamedBody(source, servingNow());
 }
 
-const DEFAULT_HEADERS = new HeaderMap([
+const DEFAULT_HEADERS = new CPHeaderMap([
   ["Content-Type", "text/html"],
   ["Server", SERVER_SOFTWARE],
 ]);
@@ -149,10 +167,13 @@ const DEFAULT_HEADERS = new HeaderMap([
  * ```
  */
 export class Response {
-  /** The status: a code or `"code reason"`; `""` until set (then 200). */
+  /**
+   * The status: a code or `"code reason"`; `""` until set (then 200). Finalizing makes it the
+   * full status line (`"200 OK"`).
+   */
   status: number | string = "";
   /** Response headers. Defaults: `Content-Type: text/html`, `Server`. */
-  readonly headers: HeaderMap = DEFAULT_HEADERS.clone();
+  readonly headers: CPHeaderMap = DEFAULT_HEADERS.clone() as CPHeaderMap;
   /** The body as the handler returned it (finalized into bytes, or a stream). */
   body: unknown = null;
   /** `true` to send the body as it is produced (chunked) instead of collecting it first. */
@@ -168,6 +189,7 @@ export class Response {
   /** `true` once the response has run past {@link Response.timeout}. */
   timed_out = false;
   #cookie: SimpleCookie | undefined;
+  #headerList: Array<[string, string]> | null = null;
 
   /**
    * Cookies to set: `response.cookie.set("name", "value").path = "/"`; each becomes a
@@ -211,16 +233,20 @@ export class Response {
    * read (an iterable or stream); `await response.finalize()` works either way.
    */
   finalize(): Promise<void> | undefined {
+    this.#headerList = null;
     const status = this.status;
-    if (status === "" || status === 200) {
+    // As CherryPy, `status` becomes the full status line ("200 OK").
+    if (status === "" || status === 200 || status === "200 OK") {
       this.code = 200;
       this.reason = "OK";
+      this.status = "200 OK";
     } else {
       try {
         [this.code, this.reason] = validStatus(status);
       } catch (e) {
         throw new HTTPError(500, (e as Error).message);
       }
+      this.status = `${this.code} ${this.reason}`;
     }
     const headers = this.headers;
     const code = this.code;
@@ -246,6 +272,15 @@ export class Response {
       return undefined;
     }
     if (
+      body !== null && typeof body === "object" && !(body instanceof Uint8Array) &&
+      (Symbol.iterator in body || Symbol.asyncIterator in body) && headers.has("Content-Length")
+    ) {
+      // A declared length and a body in pieces: the pieces are sent as they come (as CherryPy
+      // hands them to the server), so that the server can check them against the length.
+      this.body = streamBody(body);
+      return undefined;
+    }
+    if (
       body === null || typeof body !== "object" ||
       typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] !== "function"
     ) {
@@ -264,8 +299,26 @@ export class Response {
     }
   }
 
-  #headerList(): Array<[string, string]> {
+  /**
+   * The header fields as they will be sent, once finalized: `[name, value]` pairs, the
+   * cookies included (CherryPy's `response.header_list`). Tools at `on_end_resource` may
+   * append fields that repeat a name (`header_list.push(["WWW-Authenticate", "Basic"])`).
+   * Changing `headers` after reading it has no effect on it (until the next finalize).
+   */
+  get header_list(): Array<[string, string]> {
+    return this.#headerList ??= this.#outputHeaders();
+  }
+  set header_list(value: Array<[string, string]> | null) {
+    this.#headerList = value;
+  }
+
+  #outputHeaders(): Array<[string, string]> {
     const list = this.headers.toArray();
+    for (let i = 0; i < list.length; i++) {
+      const value = list[i]![1];
+      const encoded = encodeHeaderValue(value);
+      if (encoded !== value) list[i] = [list[i]![0], encoded];
+    }
     const jar = this.#cookie;
     if (jar !== undefined && jar.size > 0) {
       for (const value of jar.output()) {
@@ -286,7 +339,7 @@ export class Response {
     return {
       status: this.code,
       statusText: this.reason,
-      headers: this.#headerList(),
+      headers: this.#headerList === null ? this.#outputHeaders() : checked(this.#headerList),
       body: this.body as OutgoingBody,
     };
   }

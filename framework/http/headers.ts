@@ -51,7 +51,7 @@ export class HeaderMap {
    */
   clone(): HeaderMap {
     cloning = this;
-    return new HeaderMap();
+    return new (this.constructor as new () => HeaderMap)();
   }
 
   /** The value of `name` (the lines of an appended header joined by `", "`), or `null`. */
@@ -68,10 +68,18 @@ export class HeaderMap {
     return value;
   }
 
-  /** Sets `name` to `value`, replacing any earlier value (every line of it). */
-  set(name: string, value: string): this {
+  /**
+   * Sets `name` to `value`, replacing any earlier value (every line of it). Bytes are taken as
+   * ISO-8859-1 text (CherryPy accepts header values given as bytes).
+   */
+  set(name: string, value: string | Uint8Array): this {
     const key = lowerName(name);
-    const pair: [string, string] = [titleCaseHeader(name), String(value)];
+    const text = typeof value === "string"
+      ? value
+      : value instanceof Uint8Array
+      ? latin1(value)
+      : String(value);
+    const pair: [string, string] = [titleCaseHeader(name), text];
     const at = this.#keys.indexOf(key);
     if (at < 0) {
       this.#keys.push(key);
@@ -182,6 +190,15 @@ export class HeaderMap {
     for (const name of this.keys()) out[name] = this.get(name)!;
     return out;
   }
+}
+
+/** `bytes` as ISO-8859-1 text (one character per byte). */
+function latin1(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 4096) {
+    text += String.fromCharCode(...bytes.subarray(i, i + 4096));
+  }
+  return text;
 }
 
 const lowerCache = new Map<string, string>();

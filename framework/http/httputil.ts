@@ -235,3 +235,81 @@ const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>]/g, (c) => HTML_ESCAPES[c]!);
 }
+
+/** One RFC 2047 encoded word: `=?charset?q|b?text?=`. */
+const ENCODED_WORD = /=\?([^?\s]+)\?([qQbB])\?([^?\s]*)\?=/g;
+
+function wordBytes(encoding: string, text: string): Uint8Array {
+  if (encoding === "b" || encoding === "B") {
+    const binary = atob(
+      text.replace(/[^A-Za-z0-9+/]/g, "").padEnd(Math.ceil(text.length / 4) * 4, "="),
+    );
+    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  }
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "_") out.push(32);
+    else if (c === "=" && /^[0-9A-Fa-f]{2}$/.test(text.slice(i + 1, i + 3))) {
+      out.push(parseInt(text.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else out.push(c.charCodeAt(0) & 0xff);
+  }
+  return Uint8Array.from(out);
+}
+
+/**
+ * Decodes the RFC 2047 encoded words of a header value (CherryPy's `decode_TEXT`), as the
+ * framework does for every request header that contains `=?`. Whitespace between two encoded
+ * words is dropped; a word in an unknown charset, or that does not decode, is kept as it is.
+ *
+ * @example Using `decodeText`
+ * ```ts
+ * import { decodeText } from "./httputil.ts";
+ * decodeText("=?utf-8?q?f=C3=BCr?="); // "für"
+ * ```
+ */
+export function decodeText(value: string): string {
+  if (!value.includes("=?")) return value;
+  let out = "";
+  let last = 0;
+  let previousWordEnd = -1;
+  for (const m of value.matchAll(ENCODED_WORD)) {
+    const between = value.slice(last, m.index);
+    if (!(previousWordEnd === last && /^[ \t]*$/.test(between))) out += between;
+    let decoded: string;
+    try {
+      decoded = new TextDecoder(m[1]!.toLowerCase(), { fatal: true }).decode(
+        wordBytes(m[2]!, m[3]!),
+      );
+    } catch {
+      decoded = m[0];
+    }
+    out += decoded;
+    last = m.index + m[0].length;
+    previousWordEnd = last;
+  }
+  return out + value.slice(last);
+}
+
+/**
+ * A header value as it goes on the wire (CherryPy's `HeaderMap.encode`): control characters
+ * are dropped, and a value with characters beyond ISO-8859-1 becomes one RFC 2047 encoded
+ * word (`=?utf-8?b?...?=`).
+ *
+ * @example Using `encodeHeaderValue`
+ * ```ts
+ * import { encodeHeaderValue } from "./httputil.ts";
+ * encodeHeaderValue("\u212bngstr\xf6m"); // "=?utf-8?b?4oSrbmdzdHLDtm0=?="
+ * ```
+ */
+export function encodeHeaderValue(value: string): string {
+  if (!/[^\x20-\x7e\x80-\xff]/.test(value)) return value;
+  // deno-lint-ignore no-control-regex
+  const clean = value.replace(/[\x00-\x1f\x7f]/g, "");
+  if (!/[^\x20-\xff]/.test(clean)) return clean;
+  const bytes = new TextEncoder().encode(clean);
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return `=?utf-8?b?${btoa(binary)}?=`;
+}

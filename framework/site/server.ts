@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Bus } from "../../bus/mod.ts";
+import { type Bus, SystemExit } from "../../bus/mod.ts";
 import { ServerAdapter, type Workers } from "../../plugins/mod.ts";
 import { type HttpEngineName, platform } from "../../platform/mod.ts";
 import { type BindAddress, formatHost, type Gateway, HTTPServer } from "../../server/mod.ts";
@@ -44,7 +44,7 @@ export class Server extends ServerAdapter {
   thread_pool_max: number = -1;
   /** Requests that may wait for a slot when `thread_pool_max` is reached; -1: as many as that. */
   accepted_queue_size: number = -1;
-  /** Seconds a request may wait for a slot before it gets 503. */
+  /** Seconds a request may wait for a place in the full queue before it gets 503. */
   accepted_queue_timeout = 10;
   /** The largest request head accepted, in bytes. */
   max_request_header_size = 500 * 1024;
@@ -113,6 +113,24 @@ export class Server extends ServerAdapter {
   }
 
   /**
+   * The address actually bound while serving (`[host, port]` with the real port when 0 was
+   * asked for), else {@link Server.bind_addr}.
+   *
+   * @example Using `bound_addr`
+   * ```ts
+   * import * as cherrypy from "../../mod.ts";
+   * const server = new cherrypy.Server();
+   * server.socket_port = 0;
+   * server.bound_addr; // ["127.0.0.1", 0] until started
+   * ```
+   */
+  get bound_addr(): [string, number] | string {
+    const bound = this.running ? this.httpserver?.boundAddr : undefined;
+    if (bound === undefined || this.socket_file) return this.bind_addr;
+    return [this.#socketHost, bound.port];
+  }
+
+  /**
    * Where to listen: an inherited socket under systemd socket activation (`LISTEN_PID` is this
    * process and `LISTEN_FDS` at least 1: fd 3), else `socket_file`, else host and port.
    */
@@ -130,6 +148,14 @@ export class Server extends ServerAdapter {
   httpserverFromSelf(): HTTPServer {
     return new HTTPServer(this.bindAddress(), this.#gateway(), {
       onError: this.#onError,
+      onInterrupt: (e) => {
+        this.bus.log(
+          e instanceof SystemExit
+            ? "SystemExit raised: shutting down HTTP server"
+            : "<Ctrl-C> hit: shutting down HTTP server",
+        );
+        void this.bus.exit();
+      },
       log: (msg, level) => this.bus.log(msg, level),
       ssl: this.ssl_certificate
         ? {

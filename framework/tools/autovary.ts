@@ -6,7 +6,7 @@
  */
 
 import { currentServing } from "../core/serving.ts";
-import { HeaderMap } from "../http/headers.ts";
+import { CPHeaderMap } from "../core/header_elements.ts";
 import { titleCaseHeader } from "../http/httputil.ts";
 import { checkBoolean, refuse } from "./_check.ts";
 import { debugLog, elementValues } from "./_content.ts";
@@ -31,7 +31,7 @@ function note(map: MonitoredHeaderMap, name: string): void {
  * [...h.accessed_headers]; // ["Accept-Language", "X-Missing"]
  * ```
  */
-export class MonitoredHeaderMap extends HeaderMap {
+export class MonitoredHeaderMap extends CPHeaderMap {
   /** The names read so far (set once construction copied the headers in). */
   declare accessed_headers: Set<string>;
 

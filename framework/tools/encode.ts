@@ -79,7 +79,9 @@ function findCharset(body: unknown, stream: boolean, options: EncodeOptions): [s
   const { request } = currentServing();
   const attempted = new Set<string>();
   const tryCharset = (charset: string): unknown => {
-    attempted.add(charset.toLowerCase());
+    // As CherryPy, each charset is tried once, under the name the client gave it.
+    if (attempted.has(charset)) return null;
+    attempted.add(charset);
     if (stream) return encodesInChunks(charset) ? encodeStream(body, charset) : null;
     return encodeWhole(body, charset);
   };

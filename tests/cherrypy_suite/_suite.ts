@@ -58,3 +58,31 @@ export function reprTuple(values: readonly unknown[]): string {
   if (values.length === 1) return `(${repr(values[0])},)`;
   return `(${values.map(repr).join(", ")})`;
 }
+
+/** Serves `tree` on an ephemeral port of 127.0.0.1 (CherryPy's test server). */
+export async function serveTree(
+  tree: cherrypy.Tree,
+  options: Partial<cherrypy.HTTPServerOptions> = {},
+): Promise<{ port: number; server: cherrypy.HTTPServer; stop(): Promise<void> }> {
+  const server = new cherrypy.HTTPServer({ host: "127.0.0.1", port: 0 }, tree, options);
+  await server.start();
+  return { port: server.boundAddr!.port, server, stop: () => server.stop() };
+}
+
+/** Python's `repr` of a bytes value. */
+export function reprBytes(bytes: Uint8Array): string {
+  const text = String.fromCharCode(...bytes);
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let out = "";
+  for (const b of bytes) {
+    const ch = String.fromCharCode(b);
+    if (ch === "\\") out += "\\\\";
+    else if (ch === quote) out += "\\" + ch;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (b < 0x20 || b >= 0x7f) out += "\\x" + b.toString(16).padStart(2, "0");
+    else out += ch;
+  }
+  return "b" + quote + out + quote;
+}

@@ -197,7 +197,7 @@ test("server: thread_pool_max caps requests in flight; a full queue gets 503", a
   const server = await serveTest({
     maxConcurrency: 2,
     queueSize: 1,
-    queueTimeout: 5,
+    queueTimeout: 0.05,
     statistics: true,
   });
   try {

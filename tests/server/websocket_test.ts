@@ -413,6 +413,7 @@ test("websocket (cherrypy): frames sent with the handshake, before the 101, are 
       ]),
     );
     // The 101, then the echo: a text frame of 5 bytes, "early".
+    // deno-lint-ignore no-control-regex
     await conn.waitFor(/^HTTP\/1\.1 101 [\s\S]*\r\n\r\n\x81\x05early$/);
     conn.destroy();
   } finally {

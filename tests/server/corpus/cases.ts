@@ -35,7 +35,7 @@ method: OPTIONS /                                  | 200         | 200          
 method: OPTIONS *                                  | 400         | 404           | 404         | OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n
 method: an unknown method                          | 200         | 200           | 200         | FOO / HTTP/1.1\r\nHost: x\r\n\r\n
 method: a method with digits and dashes            | 200         | 200           | 200         | M-1_X / HTTP/1.1\r\nHost: x\r\n\r\n
-method: CONNECT to an authority                    | 400         | 400           | 404         | CONNECT x:443 HTTP/1.1\r\nHost: x:443\r\n\r\n
+method: CONNECT to an authority                    | 404         | 400           | 404         | CONNECT x:443 HTTP/1.1\r\nHost: x:443\r\n\r\n
 method: TRACE                                      | 200         | 200           | 200         | TRACE / HTTP/1.1\r\nHost: x\r\n\r\n
 method: method in lower case                       | 400         | 400           | 400         | get / HTTP/1.1\r\nHost: x\r\n\r\n
 method: method in mixed case                       | 400         | 400           | 400         | Get / HTTP/1.1\r\nHost: x\r\n\r\n
