@@ -50,6 +50,13 @@ export interface DenoConn {
   write(p: Uint8Array): Promise<number>;
   closeWrite(): Promise<void>;
   close(): void;
+  ref(): void;
+  unref(): void;
+}
+
+/** A TCP connection (`Deno.TcpConn`). */
+export interface DenoTcpConn extends DenoConn {
+  setNoDelay(noDelay?: boolean): void;
 }
 
 /** A listening socket (`Deno.Listener`). */
@@ -113,6 +120,10 @@ export interface DenoApi {
   makeTempDir(options?: { prefix?: string }): Promise<string>;
   makeTempFile(options?: { prefix?: string }): Promise<string>;
   open(path: string, options?: { read?: boolean; write?: boolean }): Promise<DenoFsFile>;
+  connect(
+    options: { hostname?: string; port: number; transport?: "tcp"; signal?: AbortSignal },
+  ): Promise<DenoTcpConn>;
+  connect(options: { path: string; transport: "unix" }): Promise<DenoConn>;
   listen(
     options: { hostname?: string; port: number; tcpBacklog?: number; transport?: "tcp" },
   ): DenoListener;
