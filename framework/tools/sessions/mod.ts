@@ -1,0 +1,10 @@
+/**
+ * Sessions: the `Session` base class and its store contract, the stores (`RamSession`,
+ * `FileSession`), the per-id locks, the `tools.sessions` tool and `cherrypy.session`.
+ *
+ * @module
+ */
+
+export * from "./locks.ts";
+export * from "./ram.ts";
+export * from "./session.ts";

@@ -1,0 +1,629 @@
+/**
+ * `Session`, the base class of the session stores (CherryPy's `cherrypy.lib.sessions.Session`):
+ * one object per request, holding the session id, the session data and the lock, and talking to
+ * its store through a small contract that each store class implements.
+ *
+ * ## The store contract
+ *
+ * A store is a subclass of {@link Session} that implements these methods, each of which may
+ * return a promise (network stores do) or answer at once (`RamSession` does):
+ *
+ * | method | what it does |
+ * | --- | --- |
+ * | `static setup(options)` | once per process, before the first session of the class is made: the extra `tools.sessions.*` options (`storage_path`, `servers`, ...) |
+ * | `_exists()` | whether a record for `this.id` is stored (and, when the store can tell cheaply, not expired) |
+ * | `_load()` | the {@link SessionRecord} stored for `this.id`, or `null` |
+ * | `_save(data, expirationTime)` | stores `data` for `this.id` until `expirationTime` |
+ * | `_delete()` | removes the record of `this.id` (nothing when there is none) |
+ * | `_acquire_lock()` | waits for the exclusive lock on `this.id`; throws {@link LockTimeout} after `this.lock_timeout` seconds (when not `null`) |
+ * | `_release_lock()` | releases it |
+ * | `clean_up()` | removes expired records (the clean-up monitor calls it every `clean_freq` minutes) |
+ * | `_length()` | how many sessions are stored |
+ *
+ * Everything else (ids, expiry, lazy loading, the data methods, the cookie) is the base class's.
+ * A store's own options come from `setup()` (class-wide, like CherryPy's) and from
+ * `this.options` (the per-path `tools.sessions.*` entries the session was made with).
+ *
+ * ## Synchronous data, asynchronous stores
+ *
+ * Page handlers read and write the data synchronously (`cherrypy.session.count += 1`). The
+ * session tool reads the record before the handler runs, when it takes the lock (or, with
+ * `locking: "explicit"`, without taking it), so the data is in hand; the first access then
+ * "loads" it, and only a loaded session is saved, as in CherryPy. A store whose `_load()`
+ * answers at once is also read lazily at the first access, wherever it happens. With an
+ * asynchronous store, code that runs before the record was read (a hook at an earlier point,
+ * say) awaits `cherrypy.session.load()` or `acquire_lock()` first.
+ *
+ * @module
+ */
+
+import type { Bus } from "../../../bus/mod.ts";
+import { BackgroundTask, Monitor } from "../../../plugins/mod.ts";
+import { currentServing, servingNow } from "../../core/serving.ts";
+import type { LockTimeout } from "./locks.ts";
+
+/** A value, or a promise of it: what the store methods return. */
+export type Awaitable<T> = T | Promise<T>;
+
+/** The data of one session: names to values. */
+// deno-lint-ignore no-explicit-any
+export type SessionData = Record<string, any>;
+
+/** What a store keeps for one session id: the data and when it expires. */
+export interface SessionRecord {
+  /** The session data. */
+  data: SessionData;
+  /** When the data expires (the save time plus `timeout` minutes). */
+  expirationTime: Date;
+}
+
+/** The options a session is made with: the `tools.sessions.*` entries besides the tool's own. */
+export interface SessionOptions {
+  /** Minutes after which unused session data expires (60). */
+  timeout?: number;
+  /** Minutes between clean-ups of expired sessions (5; 0 turns the clean-up off). */
+  clean_freq?: number;
+  /** Seconds to wait for the lock before {@link LockTimeout} (`null`, the default: no limit). */
+  lock_timeout?: number | null;
+  /** Log what the session does (`TOOLS.SESSIONS` in the error log). */
+  debug?: boolean;
+  /** Options of the store (`storage_path`, ...). */
+  [option: string]: unknown;
+}
+
+/** A store class: a {@link Session} subclass, possibly with a class-wide `setup`. */
+export interface SessionClass {
+  /** Makes the session of one request (`id` is the one the client sent, or `null`). */
+  new (id?: string | null, options?: SessionOptions): Session;
+  /** Called once per process with the store's options, before the first session is made. */
+  setup?(options: Record<string, unknown>): Awaitable<void>;
+  /** The class name. */
+  readonly name: string;
+}
+
+/**
+ * A key missing from the session data (Python's `KeyError`): reading `cherrypy.session.x`
+ * when there is no `x`, or `pop("x")` without a default. A handler that meets it answers 500.
+ *
+ * @example Using `KeyError`
+ * ```ts
+ * import { KeyError } from "../../lib/sessions.ts";
+ * new KeyError("mystring").message; // "'mystring'"
+ * ```
+ */
+export class KeyError extends Error {
+  /** The missing key. */
+  readonly key: string;
+
+  /** Creates the error for `key`. */
+  constructor(key: string) {
+    super(`'${key.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`);
+    this.name = "KeyError";
+    this.key = key;
+  }
+}
+
+/** The ids {@link Session.generate_id} makes: 40 lower-case hexadecimal digits. */
+const ID_PATTERN = /^[0-9a-f]{40}$/;
+
+/** The clean-up task of each store class (started at the first load, like CherryPy's). */
+const cleanThreads = new Map<object, Monitor | BackgroundTask>();
+
+function nullProto(data: SessionData): SessionData {
+  if (Object.getPrototypeOf(data) === null) return data;
+  return Object.assign(Object.create(null), data);
+}
+
+function checkOption(name: string, value: unknown, ok: boolean, expected: string): void {
+  if (!ok) {
+    throw new TypeError(
+      `tools.sessions.${name} must be ${expected}; got ${JSON.stringify(value) ?? String(value)}.`,
+    );
+  }
+}
+
+/**
+ * One request's session: its id, its data and its lock, over a store. `cherrypy.session` is
+ * the current request's. Subclass it to write a store (see the module doc for the contract).
+ *
+ * @example A store that keeps records in a Map
+ * ```ts
+ * import { Session, SessionLocks, type SessionRecord } from "../../lib/sessions.ts";
+ * class MapSession extends Session {
+ *   static records = new Map<string, SessionRecord>();
+ *   static locks = new SessionLocks();
+ *   override _exists() { return MapSession.records.has(this.id); }
+ *   override _load() { return MapSession.records.get(this.id) ?? null; }
+ *   override _save(data: Record<string, unknown>, expirationTime: Date) {
+ *     MapSession.records.set(this.id, { data, expirationTime });
+ *   }
+ *   override _delete() { MapSession.records.delete(this.id); }
+ *   override _acquire_lock() { return MapSession.locks.acquire(this.id, this.lock_timeout); }
+ *   override _release_lock() { MapSession.locks.release(this.id); }
+ *   override _length() { return MapSession.records.size; }
+ * }
+ * const conf = { "/": { "tools.sessions.on": true, "tools.sessions.storage_class": MapSession } };
+ * ```
+ */
+export class Session {
+  /**
+   * The bus the clean-up monitors subscribe to (the site sets it to `cherrypy.engine`), so they
+   * stop with it; without one they run on their own unreferenced timer.
+   */
+  static engine: Bus | null = null;
+
+  /** Minutes after which unused session data expires. */
+  timeout = 60;
+  /** Minutes between clean-ups of expired sessions (0: none). */
+  clean_freq = 5;
+  /** Seconds to wait for the lock before {@link LockTimeout}; `null` waits as long as it takes. */
+  lock_timeout: number | null = null;
+  /** Log what the session does. */
+  debug = false;
+  /** `true` while this session holds the lock on its id. */
+  locked = false;
+  /** `true` once the data was taken from the store (only a loaded session is saved). */
+  loaded = false;
+  /** The id the client sent (may be missing, unknown or malformed). */
+  readonly originalid: string | null;
+  /** `true` when the client's id was unknown, expired or malformed and was replaced. */
+  missing = false;
+  /** `true` after the application called {@link Session.regenerate}. */
+  regenerated = false;
+  /** Called with each new id (the session tool's keeps the cookie up to date). */
+  readonly id_observers: Array<(id: string) => void> = [];
+  /** The options the session was made with (the store reads its own from here). */
+  readonly options: Readonly<SessionOptions>;
+  /** The data, once loaded (a prototype-less object). */
+  _data: SessionData = Object.create(null);
+  #id: string;
+  /** A record read ahead of the first access; `undefined` when none was read. */
+  #ahead: SessionRecord | null | undefined = undefined;
+
+  /**
+   * Makes the session for `id` (the cookie's value, or `null` for a new session, which gets a
+   * fresh id at once). Nothing is read here: the session tool then awaits
+   * {@link Session._check_id}, which replaces an unknown, expired or malformed id.
+   */
+  constructor(id: string | null = null, options: SessionOptions = {}) {
+    this.options = Object.freeze({ ...options });
+    const { timeout, clean_freq, lock_timeout, debug } = options;
+    if (timeout !== undefined) {
+      checkOption("timeout", timeout, typeof timeout === "number" && timeout > 0, "minutes (> 0)");
+      this.timeout = timeout;
+    }
+    if (clean_freq !== undefined && clean_freq !== null) {
+      const ok = typeof clean_freq === "number" && clean_freq >= 0;
+      checkOption("clean_freq", clean_freq, ok, "minutes (>= 0)");
+      this.clean_freq = clean_freq;
+    }
+    if (lock_timeout !== undefined) {
+      const ok = lock_timeout === null || (typeof lock_timeout === "number" && lock_timeout >= 0);
+      checkOption("lock_timeout", lock_timeout, ok, "seconds (>= 0) or null");
+      this.lock_timeout = lock_timeout || null;
+    }
+    if (debug !== undefined) this.debug = Boolean(debug);
+    this.originalid = id;
+    this.#id = id ?? this.generate_id();
+  }
+
+  /** The session id (setting it tells the {@link Session.id_observers}). */
+  get id(): string {
+    return this.#id;
+  }
+  set id(value: string) {
+    this.#id = value;
+    for (const observer of this.id_observers) observer(value);
+  }
+
+  // ---- the store contract: subclasses implement these ------------------------------------
+
+  /** Whether a record for {@link Session.id} is stored. */
+  _exists(): Awaitable<boolean> {
+    return this.#abstract("_exists");
+  }
+  /** The record stored for {@link Session.id}, or `null`. */
+  _load(): Awaitable<SessionRecord | null> {
+    return this.#abstract("_load");
+  }
+  /** Stores `data` for {@link Session.id} until `expirationTime`. */
+  _save(_data: SessionData, _expirationTime: Date): Awaitable<void> {
+    return this.#abstract("_save");
+  }
+  /** Removes the record of {@link Session.id}. */
+  _delete(): Awaitable<void> {
+    return this.#abstract("_delete");
+  }
+  /** Waits for the exclusive lock on {@link Session.id} (at most `lock_timeout` seconds). */
+  _acquire_lock(): Awaitable<void> {
+    return this.#abstract("_acquire_lock");
+  }
+  /** Releases the lock on {@link Session.id}. */
+  _release_lock(): Awaitable<void> {
+    return this.#abstract("_release_lock");
+  }
+  /** How many sessions the store holds. */
+  _length(): Awaitable<number> {
+    return this.#abstract("_length");
+  }
+  /** Removes expired records (run every `clean_freq` minutes); the base class does nothing. */
+  clean_up(): Awaitable<void> {}
+
+  #abstract(name: string): never {
+    throw new Error(
+      `${this.constructor.name} does not implement ${name}(): a session store implements ` +
+        "_exists, _load, _save, _delete, _acquire_lock, _release_lock and _length.",
+    );
+  }
+
+  // ---- ids ------------------------------------------------------------------------------
+
+  /** A new session id: 20 random bytes as 40 hexadecimal digits. */
+  generate_id(): string {
+    const bytes = crypto.getRandomValues(new Uint8Array(20));
+    let hex = "";
+    for (const b of bytes) hex += b.toString(16).padStart(2, "0");
+    return hex;
+  }
+
+  /**
+   * Whether `id` is one {@link Session.generate_id} could have made (40 lower-case hex
+   * digits). A client's id that is not is replaced before the store ever sees it; a store that
+   * overrides `generate_id` overrides this too.
+   */
+  is_valid_id(id: string): boolean {
+    return ID_PATTERN.test(id);
+  }
+
+  /**
+   * Checks the id the client sent: an unknown or malformed one is replaced by a fresh id
+   * (`missing` is then `true`), which protects against session fixation. The session tool
+   * awaits this right after making the session.
+   */
+  async _check_id(): Promise<void> {
+    const id = this.originalid;
+    if (id !== null) {
+      if (this.is_valid_id(id) && await this._exists()) {
+        this._debug(`Set id to ${id}.`);
+        return;
+      }
+      this._debug(`Expired or malicious session ${JSON.stringify(id)}; making a new one`);
+      this.missing = true;
+      this.#id = this.generate_id();
+    }
+    while (await this._exists()) this.#id = this.generate_id();
+  }
+
+  /** The session's notion of now (a store may override it). */
+  now(): Date {
+    return new Date();
+  }
+
+  // ---- life cycle -------------------------------------------------------------------------
+
+  /**
+   * Gives the session a new id, keeping its data and its lock; the old record is deleted and
+   * the cookie carries the new id. Call it when privileges change (at login).
+   */
+  async regenerate(): Promise<void> {
+    this.regenerated = true;
+    if (!this.loaded) await this.#materialize();
+    await this._regenerate();
+  }
+
+  /** {@link Session.regenerate} without marking the session `regenerated`. */
+  async _regenerate(): Promise<void> {
+    this._debug(`Deleting the existing session ${JSON.stringify(this.id)} before regeneration.`);
+    await this.delete();
+    const wasLocked = this.locked;
+    if (wasLocked) {
+      await this._release_lock();
+      this.locked = false;
+    }
+    this.#id = this.generate_id();
+    while (await this._exists()) this.#id = this.generate_id();
+    this.id = this.#id;
+    this._debug(`Set id to generated ${this.id}.`);
+    if (wasLocked) {
+      await this._acquire_lock();
+      this.locked = true;
+    }
+  }
+
+  /**
+   * Takes the lock on the session id (waiting for other requests of the same session), then
+   * reads the record unless the data was already loaded, so the data is ready for synchronous
+   * use. Does nothing when this session holds the lock already.
+   */
+  async acquire_lock(): Promise<void> {
+    if (this.locked) return;
+    await this._acquire_lock();
+    this.locked = true;
+    this._debug("Lock acquired.");
+    if (!this.loaded) await this._read_ahead();
+  }
+
+  /** Releases the lock (nothing when this session does not hold it). */
+  async release_lock(): Promise<void> {
+    if (!this.locked) return;
+    this.locked = false;
+    await this._release_lock();
+  }
+
+  /**
+   * Reads the record so the data is ready (without marking it loaded): what the session tool
+   * does before the handler. A record that has expired under the client's own id gets the
+   * session a fresh id, as an unknown id does.
+   */
+  async _read_ahead(): Promise<void> {
+    const record = await this._load();
+    if (record !== null && this.#expired(record) && this.id === this.originalid) {
+      this._debug(`Expired session ${JSON.stringify(this.id)}; making a new one`);
+      this.missing = true;
+      this.#ahead = null;
+      await this._regenerate();
+      return;
+    }
+    this.#ahead = record;
+  }
+
+  /** Reads the record from the store into this session (CherryPy's `load`). */
+  async load(): Promise<void> {
+    await this._read_ahead();
+    this.#take();
+  }
+
+  /** Loads the data unless it is loaded. */
+  async #materialize(): Promise<void> {
+    if (this.#ahead === undefined) await this._read_ahead();
+    this.#take();
+  }
+
+  /** Makes the record read ahead the data (expired or missing: empty data). */
+  #take(): void {
+    const record = this.#ahead;
+    this.#ahead = undefined;
+    if (record === null || record === undefined || this.#expired(record)) {
+      this._debug(`Expired session ${JSON.stringify(this.id)}, flushing data.`);
+      this._data = Object.create(null);
+    } else {
+      this._debug(`Data loaded for session ${JSON.stringify(this.id)}.`);
+      this._data = nullProto(record.data);
+    }
+    this.loaded = true;
+    this.#startCleanup();
+  }
+
+  #expired(record: SessionRecord): boolean {
+    return record.expirationTime.getTime() < this.now().getTime();
+  }
+
+  /**
+   * Saves the data if it was loaded (until now plus `timeout` minutes), then releases the lock.
+   * The session tool calls it once the handler is done.
+   */
+  async save(): Promise<void> {
+    try {
+      if (this.loaded) {
+        const expirationTime = new Date(this.now().getTime() + this.timeout * 60_000);
+        this._debug(`Saving session ${JSON.stringify(this.id)} with expiry ${expirationTime}`);
+        await this._save(this._data, expirationTime);
+      } else {
+        this._debug(`Skipping save of session ${JSON.stringify(this.id)} (no session loaded).`);
+      }
+    } finally {
+      if (this.locked) {
+        await this.release_lock();
+        this._debug("Lock released after save.");
+      }
+    }
+  }
+
+  /** Deletes the stored record (the data in hand stays). */
+  async delete(): Promise<void> {
+    await this._delete();
+    this._debug(`Deleted session ${this.id}.`);
+  }
+
+  /** How many sessions the store holds (Python's `len(cherrypy.session)`). */
+  async length(): Promise<number> {
+    return await this._length();
+  }
+
+  /**
+   * Expires the session cookie on the client: `expires` one year ago, no `Max-Age`
+   * (CherryPy's `cherrypy.lib.sessions.expire()`). The stored record stays until it expires
+   * or is deleted.
+   */
+  expire(): void {
+    expire();
+  }
+
+  // ---- the data -------------------------------------------------------------------------
+
+  /** The data, loading it first when needed (synchronously: see the module doc). */
+  _loaded_data(): SessionData {
+    if (this.loaded) return this._data;
+    if (this.#ahead === undefined) {
+      const record = this._load();
+      if (record instanceof Promise) {
+        record.catch(() => {});
+        throw new Error(
+          `The data of this ${this.constructor.name} is not read yet, and its store reads ` +
+            "asynchronously: await cherrypy.session.load() (or acquire_lock()) before using " +
+            "it here. (The session tool reads it before the page handler runs.)",
+        );
+      }
+      this.#ahead = record;
+    }
+    this.#take();
+    return this._data;
+  }
+
+  /** The value of `key`, or `defaultValue` (`undefined` unless given). */
+  // deno-lint-ignore no-explicit-any
+  get(key: string, defaultValue?: unknown): any {
+    const data = this._loaded_data();
+    return Object.hasOwn(data, key) ? data[key] : defaultValue;
+  }
+
+  /** Sets `key` (any name, even one of these methods' names). */
+  set(key: string, value: unknown): void {
+    this._loaded_data()[key] = value;
+  }
+
+  /** The value of `key`, throwing {@link KeyError} when there is none. */
+  // deno-lint-ignore no-explicit-any
+  getitem(key: string): any {
+    const data = this._loaded_data();
+    if (!Object.hasOwn(data, key)) throw new KeyError(key);
+    return data[key];
+  }
+
+  /**
+   * Removes `key` and returns its value; when there is none, returns `defaultValue` if one
+   * was given, else throws {@link KeyError}.
+   */
+  // deno-lint-ignore no-explicit-any
+  pop(key: string, ...defaultValue: [unknown?]): any {
+    const data = this._loaded_data();
+    if (!Object.hasOwn(data, key)) {
+      if (defaultValue.length === 0) throw new KeyError(key);
+      return defaultValue[0];
+    }
+    const value = data[key];
+    delete data[key];
+    return value;
+  }
+
+  /** The value of `key`; when there is none, sets it to `defaultValue` (`null`) first. */
+  // deno-lint-ignore no-explicit-any
+  setdefault(key: string, defaultValue: unknown = null): any {
+    const data = this._loaded_data();
+    if (!Object.hasOwn(data, key)) data[key] = defaultValue;
+    return data[key];
+  }
+
+  /** Sets every key of `values`. */
+  update(values: Readonly<Record<string, unknown>>): void {
+    const data = this._loaded_data();
+    for (const [k, v] of Object.entries(values)) data[k] = v;
+  }
+
+  /** Whether `key` is in the data (also `key in cherrypy.session`). */
+  has_key(key: string): boolean {
+    return Object.hasOwn(this._loaded_data(), key);
+  }
+
+  /** The keys of the data. */
+  keys(): string[] {
+    return Object.keys(this._loaded_data());
+  }
+
+  /** The values of the data. */
+  // deno-lint-ignore no-explicit-any
+  values(): any[] {
+    return Object.values(this._loaded_data());
+  }
+
+  /** The `[key, value]` pairs of the data. */
+  // deno-lint-ignore no-explicit-any
+  items(): Array<[string, any]> {
+    return Object.entries(this._loaded_data());
+  }
+
+  /** Removes every key. */
+  clear(): void {
+    const data = this._loaded_data();
+    for (const k of Object.keys(data)) delete data[k];
+  }
+
+  /** A plain copy of the data (what `JSON.stringify(cherrypy.session)` writes). */
+  toJSON(): SessionData {
+    return { ...this._loaded_data() };
+  }
+
+  // ---- clean-up and logging -----------------------------------------------------------------
+
+  /** The clean-up task of this store class, once started (`null` before). */
+  static get clean_thread(): Monitor | BackgroundTask | null {
+    return cleanThreads.get(this) ?? null;
+  }
+
+  /** Stops and forgets this store class's clean-up task (it starts again at the next load). */
+  static async stopCleanThread(): Promise<void> {
+    const thread = cleanThreads.get(this);
+    if (thread === undefined) return;
+    cleanThreads.delete(this);
+    if (thread instanceof Monitor) {
+      thread.unsubscribe();
+      if (thread.thread !== null) await thread.stop();
+    } else {
+      thread.cancel();
+      await thread.join();
+    }
+  }
+
+  /** Starts the class's clean-up task at the first load (CherryPy does so too). */
+  #startCleanup(): void {
+    const cls = this.constructor;
+    if (!this.clean_freq || cleanThreads.has(cls)) return;
+    const run = async () => {
+      try {
+        await this.clean_up();
+      } catch (e) {
+        const bus = Session.engine;
+        if (bus !== null) bus.log("Error in session clean-up.", 40, e);
+      }
+    };
+    const seconds = this.clean_freq * 60;
+    const bus = Session.engine;
+    if (bus !== null) {
+      const monitor = new Monitor(bus, run, seconds, "Session cleanup");
+      monitor.subscribe();
+      cleanThreads.set(cls, monitor);
+      monitor.start();
+    } else {
+      const task = new BackgroundTask(seconds, run);
+      task.name = "Session cleanup";
+      cleanThreads.set(cls, task);
+      task.start();
+    }
+    this._debug("Started cleanup thread.");
+  }
+
+  /** Logs `message` (context `TOOLS.SESSIONS`) when `debug` is on. */
+  _debug(message: string): void {
+    if (!this.debug) return;
+    const log = servingNow()?.request.app?.log;
+    if (log !== undefined) log.error(message, "TOOLS.SESSIONS");
+    else Session.engine?.log(`TOOLS.SESSIONS ${message}`);
+  }
+}
+
+/**
+ * Expires the current request's session cookie on the client (`expires` one year ago, no
+ * `Max-Age`), as CherryPy's `cherrypy.lib.sessions.expire()`; the cookie name is
+ * `tools.sessions.name` (`session_id`).
+ *
+ * @example Log out by forgetting the cookie
+ * ```ts
+ * import * as cherrypy from "../../../mod.ts";
+ * class Root {
+ *   @cherrypy.expose
+ *   async logout() {
+ *     await cherrypy.session.delete();
+ *     cherrypy.lib.sessions.expire();
+ *     return "bye";
+ *   }
+ * }
+ * ```
+ */
+export function expire(): void {
+  const { request, response } = currentServing();
+  const name = String(request.config["tools.sessions.name"] ?? "session_id");
+  const oneYear = 60 * 60 * 24 * 365;
+  const morsel = response.cookie.get(name) ?? response.cookie.set(name, "");
+  morsel.expires = new Date(Date.now() - oneYear * 1000).toUTCString();
+  morsel.maxAge = "";
+}
