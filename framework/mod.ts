@@ -4,10 +4,11 @@
  *
  * This module is the curated surface `import * as cherrypy from "cherrypy-ts"` gives, grouped
  * as CherryPy groups it: the site singletons (`engine`, `tree`, `config`, `log`, `server`,
- * `quickstart`), the serving context (`request`, `response`), errors and redirects, `expose`
- * and `popargs`, `cherrypy.dispatch.*`, tools (`tools`, `Tool`, `Toolbox`), and
- * `cherrypy.lib.*` (`httputil`, `cookies`, `reprconf`). The machinery beneath is exported by
- * each folder's `mod.ts`, published as the subpaths `cherrypy-ts/framework/<folder>`.
+ * `quickstart`), the serving context (`request`, `response`, `session`), errors and
+ * redirects, `expose` and `popargs`, `cherrypy.dispatch.*`, tools (`tools`, `Tool`,
+ * `Toolbox`), and `cherrypy.lib.*` (`httputil`, `cookies`, `reprconf`, `sessions`). The
+ * machinery beneath is exported by each folder's `mod.ts`, published as the subpaths
+ * `cherrypy-ts/framework/<folder>`.
  *
  * @example A complete site
  * ```ts
@@ -60,6 +61,11 @@ export {
   type ToolDecorator,
   type ToolOptions,
 } from "./tools/tools.ts";
+
+// Sessions: `cherrypy.session`, the current request's (stores in `cherrypy.lib.sessions`).
+export { type CurrentSession, session } from "./tools/sessions/current.ts";
+export { SessionTool } from "./tools/sessions/tool.ts";
+export { SessionAuth, SessionAuthTool } from "./tools/session_auth.ts";
 
 // Dispatch: `cherrypy.dispatch.*`, the base Dispatcher, expose and popargs.
 export { dispatch, type DispatchNamespace } from "./dispatch/dispatchers.ts";

@@ -317,5 +317,49 @@ export const denoPlatform: Platform = {
   hash,
   hmac,
 
+  async createExclusive(path, data, mode = 0o600) {
+    let file;
+    try {
+      file = await D.open(path, { write: true, createNew: true, mode });
+    } catch (e) {
+      if (e instanceof D.errors.AlreadyExists) return false;
+      throw mapError(e, path);
+    }
+    try {
+      let rest = typeof data === "string" ? encoder.encode(data) : data;
+      while (rest.length > 0) rest = rest.subarray(await file.write(rest));
+    } finally {
+      file.close();
+    }
+    return true;
+  },
+  async rename(from, to) {
+    try {
+      await D.rename(from, to);
+    } catch (e) {
+      throw mapError(e, from);
+    }
+  },
+  async makeDir(path, mode = 0o700) {
+    await D.mkdir(path, { recursive: true, mode });
+  },
+  async readDirNames(path) {
+    const names: string[] = [];
+    try {
+      for await (const entry of D.readDir(path)) names.push(entry.name);
+    } catch (e) {
+      if (e instanceof D.errors.NotFound) return [];
+      throw e;
+    }
+    return names;
+  },
+  async touch(path, time = new Date()) {
+    try {
+      await D.utime(path, time, time);
+    } catch (e) {
+      throw mapError(e, path);
+    }
+  },
+
   connect: (options) => connect(D, options),
 };

@@ -82,7 +82,10 @@ export interface DenoApi {
   readonly stdin: { isTerminal(): boolean };
   readonly stdout: DenoWriterSync & { isTerminal(): boolean };
   readonly stderr: DenoWriterSync & { isTerminal(): boolean };
-  readonly errors: { readonly NotFound: abstract new (...args: never[]) => Error };
+  readonly errors: {
+    readonly NotFound: abstract new (...args: never[]) => Error;
+    readonly AlreadyExists: abstract new (...args: never[]) => Error;
+  };
   execPath(): string;
   uid(): number | null;
   gid(): number | null;
@@ -119,7 +122,14 @@ export interface DenoApi {
   removeSync(path: string): void;
   makeTempDir(options?: { prefix?: string }): Promise<string>;
   makeTempFile(options?: { prefix?: string }): Promise<string>;
-  open(path: string, options?: { read?: boolean; write?: boolean }): Promise<DenoFsFile>;
+  open(
+    path: string,
+    options?: { read?: boolean; write?: boolean; createNew?: boolean; mode?: number },
+  ): Promise<DenoFsFile>;
+  rename(from: string, to: string): Promise<void>;
+  mkdir(path: string, options?: { recursive?: boolean; mode?: number }): Promise<void>;
+  readDir(path: string): AsyncIterable<{ name: string }>;
+  utime(path: string, atime: Date, mtime: Date): Promise<void>;
   connect(
     options: { hostname?: string; port: number; transport?: "tcp"; signal?: AbortSignal },
   ): Promise<DenoTcpConn>;

@@ -292,5 +292,46 @@ export const nodePlatform: Platform = {
   hash,
   hmac,
 
+  async createExclusive(path, data, mode = 0o600) {
+    let handle;
+    try {
+      handle = await fsp.open(path, "wx", mode);
+    } catch (e) {
+      if ((e as { code?: string }).code === "EEXIST") return false;
+      throw mapError(e, path);
+    }
+    try {
+      await handle.writeFile(data);
+    } finally {
+      await handle.close();
+    }
+    return true;
+  },
+  async rename(from, to) {
+    try {
+      await fsp.rename(from, to);
+    } catch (e) {
+      throw mapError(e, from);
+    }
+  },
+  async makeDir(path, mode = 0o700) {
+    await fsp.mkdir(path, { recursive: true, mode });
+  },
+  async readDirNames(path) {
+    try {
+      return await fsp.readdir(path);
+    } catch (e) {
+      if ((e as { code?: string }).code === "ENOENT") return [];
+      throw e;
+    }
+  },
+  async touch(path, time = new Date()) {
+    try {
+      await fsp.utimes(path, time, time);
+    } catch (e) {
+      throw mapError(e, path);
+    }
+  },
+
   connect,
 };

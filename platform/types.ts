@@ -477,6 +477,24 @@ export interface Platform {
   /** The hex HMAC of `data` under `key` (strings as UTF-8). */
   hmac(algorithm: HashAlgorithm, key: Uint8Array | string, data: Uint8Array | string): string;
 
+  // ---- files: exclusive create, atomic rename, directories (the file session store) --------
+  /**
+   * Creates `path` holding `data` only when nothing exists there (`O_CREAT | O_EXCL`), with
+   * permissions `mode` (default 0o600, less the umask). Resolves `false` when `path` exists.
+   */
+  createExclusive(path: string, data: Uint8Array | string, mode?: number): Promise<boolean>;
+  /**
+   * Renames `from` to `to`, atomically replacing `to` when it exists (both on one file
+   * system). Throws {@link NotFoundError} when `from` does not exist.
+   */
+  rename(from: string, to: string): Promise<void>;
+  /** Creates directory `path` and its missing parents (mode 0o700 unless given); nothing when it exists. */
+  makeDir(path: string, mode?: number): Promise<void>;
+  /** The names of the entries of directory `path`; `[]` when it does not exist. */
+  readDirNames(path: string): Promise<string[]>;
+  /** Sets the access and modification times of `path` to `time` (default now). */
+  touch(path: string, time?: Date): Promise<void>;
+
   // ---- outgoing connections (TCP and Unix sockets) ------------------------------------------
   /**
    * Opens a client connection to a TCP server (`hostname` and `port`) or a Unix domain socket

@@ -13,3 +13,4 @@
 export * as cookies from "./cookies.ts";
 export * as httputil from "./httputil.ts";
 export * as reprconf from "./reprconf.ts";
+export * as sessions from "./sessions.ts";

@@ -25,6 +25,7 @@ import { Response } from "../core/response.ts";
 import { Server } from "./server.ts";
 import { currentServing, followServing, setFallbackServing } from "../core/serving.ts";
 import { TimeoutMonitor } from "./timeout.ts";
+import { Session } from "../tools/sessions/session.ts";
 
 /**
  * The engine: the process bus with the site's plugins attached.
@@ -74,6 +75,8 @@ engine.subscribe("log", (msg: string, level: number) => log.error(msg, "ENGINE",
 engine.autoreload.subscribe();
 engine.thread_manager.subscribe();
 engine.timeout_monitor.subscribe();
+// The session clean-up monitors follow the engine (they stop with it).
+Session.engine = engine;
 
 /**
  * Publishes `channel` when something listens to it (a request pays nothing otherwise), with

@@ -10,3 +10,7 @@ export * from "./encode.ts";
 export * from "./log_errors.ts";
 export * from "./tools.ts";
 export * from "./trailing_slash.ts";
+export * from "./accept.ts";
+export * from "./response_headers.ts";
+export * from "./session_auth.ts";
+export * from "./sessions/mod.ts";

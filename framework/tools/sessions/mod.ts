@@ -5,6 +5,9 @@
  * @module
  */
 
+export * from "./current.ts";
+export { FileSession } from "./file.ts";
 export * from "./locks.ts";
 export * from "./ram.ts";
 export * from "./session.ts";
+export * from "./tool.ts";

@@ -367,6 +367,11 @@ export class Session {
     this.#ahead = record;
   }
 
+  /** `true` when the data can be used synchronously (loaded, or its record read ahead). */
+  get _ready(): boolean {
+    return this.loaded || this.#ahead !== undefined;
+  }
+
   /** Reads the record from the store into this session (CherryPy's `load`). */
   async load(): Promise<void> {
     await this._read_ahead();

@@ -69,6 +69,7 @@ export function sharedSetup(
   options: Record<string, unknown>,
 ): void {
   if (options.key_prefix !== undefined) {
+    // deno-lint-ignore no-control-regex
     if (typeof options.key_prefix !== "string" || /[\s\x00-\x1f\x7f]/.test(options.key_prefix)) {
       throw new TypeError(
         `tools.sessions.key_prefix must be text without spaces or control characters; got ${
