@@ -1,5 +1,6 @@
 /**
- * What the memcached and Redis session stores share: records kept as JSON under
+ * What the memcached and Redis session stores share: records kept as JSON
+ * (`{"expirationTime": "<ISO date>", "data": {...}}`, as `FileSession` writes them) under
  * `<key_prefix><id>` with the store's own expiry, and a lock that holds across processes: a
  * `<key_prefix><id>:lock` key created only when absent, holding a random token, expiring after
  * `lock_expiry` seconds unless its holder renews it, and released only by its holder. The
@@ -111,6 +112,14 @@ export class NetworkSession extends Session {
     return this.constructor as unknown as NetworkSessionClass;
   }
 
+  /** The store class's name, or its nearest named ancestor's. */
+  #name(): string {
+    for (let c: { name: string } | null = this.#cls(); c !== null; c = Object.getPrototypeOf(c)) {
+      if (c.name) return c.name;
+    }
+    return "NetworkSession";
+  }
+
   #backend(): SessionBackend {
     const cls = this.#cls();
     cls.backend ??= cls.makeBackend();
@@ -134,7 +143,7 @@ export class NetworkSession extends Session {
       const storeFailed = e instanceof ConnectionError || e instanceof MemcachedError ||
         e instanceof RedisError;
       if (!storeFailed) throw e;
-      const message = `${this.#cls().name}: ${what} failed: ${(e as Error)?.message ?? e}`;
+      const message = `${this.#name()}: ${what} failed: ${(e as Error)?.message ?? e}`;
       const log = servingNow()?.request.app?.log;
       if (log !== undefined) log.error(message, "TOOLS.SESSIONS", levels.ERROR, e);
       else Session.engine?.log(`TOOLS.SESSIONS ${message}`, levels.ERROR, e);
@@ -148,9 +157,10 @@ export class NetworkSession extends Session {
   #decode(text: string | null): SessionRecord | null {
     if (text === null) return null;
     try {
-      const parsed = JSON.parse(text) as { expires?: unknown; data?: unknown };
-      const { expires, data } = parsed;
-      if (typeof expires !== "number" || data === null || typeof data !== "object") return null;
+      const parsed = JSON.parse(text) as { expirationTime?: unknown; data?: unknown };
+      const { expirationTime, data } = parsed;
+      const expires = typeof expirationTime === "string" ? Date.parse(expirationTime) : NaN;
+      if (Number.isNaN(expires) || data === null || typeof data !== "object") return null;
       return { data: data as SessionData, expirationTime: new Date(expires) };
     } catch {
       this._debug(`Unreadable record under ${this.#key()}; treated as missing.`);
@@ -177,10 +187,10 @@ export class NetworkSession extends Session {
   override async _save(data: SessionData, expirationTime: Date): Promise<void> {
     let text: string;
     try {
-      text = JSON.stringify({ expires: expirationTime.getTime(), data });
+      text = JSON.stringify({ expirationTime: expirationTime.toISOString(), data });
     } catch (e) {
       throw new TypeError(
-        `${this.#cls().name} keeps session data as JSON, and this data cannot be: ${
+        `${this.#name()} keeps session data as JSON, and this data cannot be: ${
           (e as Error).message
         }`,
       );

@@ -6,6 +6,7 @@
  */
 
 import { SessionLocks } from "../sessions/locks.ts";
+import { registerStorageType } from "../sessions/tool.ts";
 import { MemcachedClient } from "./memcached.ts";
 import {
   NetworkSession,
@@ -167,3 +168,6 @@ export class MemcachedSession extends NetworkSession {
     );
   }
 }
+
+// `tools.sessions.storage_type = "memcached"`, and `cherrypy.lib.sessions.MemcachedSession` in config files.
+registerStorageType("memcached", MemcachedSession);

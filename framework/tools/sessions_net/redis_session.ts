@@ -6,6 +6,7 @@
  */
 
 import { SessionLocks } from "../sessions/locks.ts";
+import { registerStorageType } from "../sessions/tool.ts";
 import { parseRedisUrl, RedisClient } from "./redis.ts";
 import {
   NetworkSession,
@@ -149,3 +150,6 @@ export class RedisSession extends NetworkSession {
     );
   }
 }
+
+// `tools.sessions.storage_type = "redis"`, and `cherrypy.lib.sessions.RedisSession` in config files.
+registerStorageType("redis", RedisSession);

@@ -104,7 +104,7 @@ for (const kind of KINDS) {
       await s.save();
       const raw = JSON.parse((await kind.raw(server, `session:${s.id}`))!);
       assert.deepEqual(raw.data, { count: 1, nested: { list: [1, "two"] } });
-      assert.ok(Math.abs(raw.expires - (Date.now() + 60_000)) < 5000);
+      assert.ok(Math.abs(Date.parse(raw.expirationTime) - (Date.now() + 60_000)) < 5000);
 
       const B = store();
       const again = new B(s.id, { clean_freq: 0 });
