@@ -2,63 +2,60 @@
  * Tutorial 7: give us a REST. One resource at `/`, answered by the method named after the
  * HTTP method of the request, thanks to the `MethodDispatcher`:
  *
- * | request                      | effect                                              |
- * | ---------------------------- | --------------------------------------------------- |
+ * | request                      | effect                                               |
+ * | ---------------------------- | ---------------------------------------------------- |
  * | `POST /` (`?length=16`)      | generates a string of hexadecimal digits, returns it |
- * | `GET /`                      | returns it (500 when there is none)                 |
- * | `PUT /?another_string=hello` | replaces it                                         |
- * | `DELETE /`                   | forgets it                                          |
- * | any other method             | 405, with `Allow: DELETE, GET, HEAD, POST, PUT`     |
+ * | `GET /`                      | returns it (500 when there is none)                  |
+ * | `PUT /?another_string=hello` | replaces it                                          |
+ * | `DELETE /`                   | forgets it                                           |
+ * | any other method             | 405, with `Allow: DELETE, GET, HEAD, POST, PUT`      |
+ *
+ * The string lives in the client's session (`tools.sessions`), so each client has its own.
+ * Every response is `text/plain` (`tools.response_headers`), and `GET` answers only clients
+ * that accept `text/plain` (`@cherrypy.tools.accept`): `Accept: application/json` gets 406.
  *
  *     deno run -A examples/tutorials/tut07.ts
- *     curl -X POST http://127.0.0.1:8080/ ; curl http://127.0.0.1:8080/
- *
- * The docs keep the string in the session (`cherrypy.session['mystring']`). Sessions do not
- * exist yet, so it lives in a module-level variable, shared by all clients. The docs also
- * restrict `GET` to clients accepting `text/plain` with `@cherrypy.tools.accept`, which comes
- * with the tools; the `Content-Type` set by the docs' `tools.response_headers` is set here
- * with the `response.headers.Content-Type` config key.
+ *     curl -c jar -b jar -X POST http://127.0.0.1:8080/ ; curl -c jar -b jar http://127.0.0.1:8080/
  *
  * @module
  */
 import * as cherrypy from "../../mod.ts";
 import { sample } from "./tut02.ts";
 
-// Stands in for cherrypy.session["mystring"] until sessions exist.
-let mystring: string | undefined;
-
 /** The web service: a resource whose methods are the HTTP methods. */
 @cherrypy.expose
 export class StringGeneratorWebService {
-  /** Returns the current string; without one it fails (500), as the docs' KeyError does. */
+  /** Returns the session's string; without one it fails (500), as the docs' KeyError does. */
+  @cherrypy.tools.accept({ media: "text/plain" })
   GET(): string {
-    if (mystring === undefined) throw new Error("KeyError: 'mystring'");
-    return mystring;
+    return cherrypy.session["mystring"];
   }
 
   /** Generates, keeps and returns a new string of `length` hexadecimal digits. */
   POST(length: string | number = 8): string {
     const someString = sample("0123456789abcdefABCDEF", Number(length));
-    mystring = someString;
+    cherrypy.session["mystring"] = someString;
     return someString;
   }
 
   /** Replaces the string. */
   PUT(another_string: string): void {
-    mystring = another_string;
+    cherrypy.session["mystring"] = another_string;
   }
 
   /** Forgets the string. */
   DELETE(): void {
-    mystring = undefined;
+    cherrypy.session.pop("mystring", null);
   }
 }
 
-/** The application's config. */
+/** The application's config, as the docs write it. */
 export const conf: cherrypy.AppConfig = {
   "/": {
     "request.dispatch": new cherrypy.dispatch.MethodDispatcher(),
-    "response.headers.Content-Type": "text/plain",
+    "tools.sessions.on": true,
+    "tools.response_headers.on": true,
+    "tools.response_headers.headers": [["Content-Type", "text/plain"]],
   },
 };
 

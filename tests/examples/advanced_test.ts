@@ -5,7 +5,6 @@ import { Band as CpDispatchBand } from "../../examples/advanced/cp_dispatch.ts";
 import { Band as PopargsBand } from "../../examples/advanced/popargs.ts";
 import { conf as lowerConf, StringGenerator as Lower } from "../../examples/extend/force_lower.ts";
 import { config as vhostConfig, Root as VhostRoot } from "../../examples/deploy/virtual_host.ts";
-import { conf as tut07Conf, StringGeneratorWebService } from "../../examples/tutorials/tut07.ts";
 import { getPage, serveRoot } from "../_helpers.ts";
 import { rawExchange } from "../_raw.ts";
 
@@ -66,40 +65,6 @@ test("popargs (§5.2.2): bands, albums and tracks by name", async () => {
     const missing = await getPage(s.base + "/nirvana/albums/");
     assert.equal(missing.status, 404);
     assert.match(missing.body, /Missing parameters: album_title/);
-  } finally {
-    await s.stop();
-  }
-});
-
-test("tutorial 7: the REST verbs on one resource, 405 with Allow", async () => {
-  const s = await serveRoot(new StringGeneratorWebService(), tut07Conf);
-  try {
-    assert.equal((await getPage(s.base + "/")).status, 500); // nothing generated yet
-    const posted = await getPage(s.base + "/", { method: "POST" });
-    assert.equal(posted.status, 200);
-    assert.match(posted.body, HEX);
-    assert.equal(posted.body.length, 8);
-    assert.equal(posted.headers.get("content-type"), "text/plain;charset=utf-8");
-    const got = await getPage(s.base + "/");
-    assert.deepEqual([got.status, got.body], [200, posted.body]);
-    const sixteen = await getPage(s.base + "/?length=16", { method: "POST" });
-    assert.equal(sixteen.body.length, 16);
-    const put = await getPage(s.base + "/?another_string=hello", { method: "PUT" });
-    assert.deepEqual([put.status, put.body], [200, ""]);
-    assert.equal((await getPage(s.base + "/")).body, "hello");
-    assert.equal((await getPage(s.base + "/", { method: "DELETE" })).status, 200);
-    assert.equal((await getPage(s.base + "/")).status, 500);
-    // A PATCH carries a body: without a length it is a 411 (as in CherryPy), so send an empty one.
-    for (const method of ["PATCH", "OPTIONS"]) {
-      const page = await getPage(
-        s.base + "/",
-        method === "PATCH" ? { method, body: "" } : { method },
-      );
-      assert.equal(page.status, 405, method);
-      assert.equal(page.headers.get("allow"), "DELETE, GET, HEAD, POST, PUT");
-      assert.match(page.body, /405 Method Not Allowed/);
-    }
-    assert.equal((await getPage(s.base + "/", { method: "PUT" })).status, 404); // no string
   } finally {
     await s.stop();
   }
