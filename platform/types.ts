@@ -8,6 +8,10 @@
  * @module
  */
 
+import type { ClientConnection, ConnectOptions } from "./connection.ts";
+
+export * from "./connection.ts";
+
 /** The name of the runtime a {@link Platform} drives. */
 export type RuntimeName = "deno" | "node";
 
@@ -498,7 +502,7 @@ export interface Platform {
   // ---- outgoing connections (TCP and Unix sockets) ------------------------------------------
   /**
    * Opens a client connection to a TCP server (`hostname` and `port`) or a Unix domain socket
-   * (`path`), giving up after `timeoutMs`. Failures reject with a {@link ConnectionError} that
+   * (`path`), giving up after `timeoutMs`. Failures reject with a `ConnectionError` that
    * names the peer and says what went wrong (refused, timed out, host not found, ...).
    *
    * @example Send a line and read the answer
@@ -521,75 +525,3 @@ export interface Platform {
 
 /** The hash algorithms `Platform.hash` and `Platform.hmac` offer. */
 export type HashAlgorithm = "md5" | "sha1" | "sha256" | "sha512" | "sha512-256";
-
-/** Options for {@link Platform.connect}. */
-export interface ConnectOptions {
-  /** The host: an IP address or a name to resolve (default `"127.0.0.1"`); unused with `path`. */
-  hostname?: string;
-  /** The TCP port; required unless `path` is given. */
-  port?: number;
-  /** A Unix domain socket to connect to instead of `hostname:port`. */
-  path?: string;
-  /**
-   * Milliseconds to wait for the connection before giving up with a {@link ConnectionError}
-   * (code `ETIMEDOUT`); default 10 000, 0 for the system's own limit.
-   */
-  timeoutMs?: number;
-  /** Disable Nagle's algorithm, so small writes leave at once (default `true`; TCP only). */
-  noDelay?: boolean;
-}
-
-/**
- * An open client connection from {@link Platform.connect}. Reading is iterating it (once):
- * each chunk is what arrived; the iteration ends when the peer closes its side or
- * {@link ClientConnection.close} is called, and throws a {@link ConnectionError} when the
- * connection fails (reset by the peer, ...).
- *
- * @example Write, then read until the peer closes
- * ```ts
- * import type { ClientConnection } from "../mod.ts";
- * async function exchange(conn: ClientConnection, request: string): Promise<number> {
- *   await conn.write(request);
- *   let received = 0;
- *   for await (const chunk of conn) received += chunk.length;
- *   return received;
- * }
- * ```
- */
-export interface ClientConnection extends AsyncIterable<Uint8Array> {
-  /** The peer as `host:port` (`[v6]:port`) or the socket path, for messages. */
-  readonly peer: string;
-  /** `true` once the connection is closed: by {@link ClientConnection.close}, the peer or an error. */
-  readonly closed: boolean;
-  /**
-   * Sends `data` (a string as UTF-8). Resolves once the runtime has taken all of it, waiting
-   * while its send buffer is full (backpressure); rejects with a {@link ConnectionError} when
-   * the connection is closed or fails. Concurrent writes go out whole, in call order.
-   */
-  write(data: Uint8Array | string): Promise<void>;
-  /** Closes the connection now (both directions); a pending read ends. Calling it again does nothing. */
-  close(): void;
-  /** Lets the process exit while this connection is open (it still works). */
-  unref(): void;
-  /** Undoes {@link ClientConnection.unref}: the open connection keeps the process alive. */
-  ref(): void;
-}
-
-/**
- * A client connection could not be made, failed, or was used after it closed. `code` is the
- * system's error code where there is one (`ECONNREFUSED`, `ETIMEDOUT`, `ENOTFOUND`,
- * `ECONNRESET`, `EPIPE`, `ENOENT`), or `ECLOSED` for a write after close.
- */
-export class ConnectionError extends Error {
-  /** The peer as `host:port` or the socket path. */
-  readonly peer: string;
-  /** The error code (`ECONNREFUSED`, ...). */
-  readonly code: string;
-  /** Creates the error: `message` says what happened; `peer` and `code` are kept as fields. */
-  constructor(message: string, peer: string, code: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "ConnectionError";
-    this.peer = peer;
-    this.code = code;
-  }
-}

@@ -101,7 +101,25 @@ export function secondsOption(options: Record<string, unknown>, name: string): n
 
 /**
  * The base of `MemcachedSession` and `RedisSession`: the store contract over a
- * {@link SessionBackend}. Not a store by itself.
+ * {@link SessionBackend}. Not a store by itself: a subclass gives the class-wide state
+ * (`backend`, `key_prefix`, `lock_expiry`, `locks`) and `makeBackend()`.
+ *
+ * @example A store over a backend of one's own
+ * ```ts
+ * import { NetworkSession, type SessionBackend } from "./mod.ts";
+ * import { SessionLocks } from "../sessions/locks.ts";
+ * declare function myBackend(): SessionBackend;
+ * class MySession extends NetworkSession {
+ *   static backend: SessionBackend | null = null;
+ *   static key_prefix = "session:";
+ *   static lock_expiry = 30;
+ *   static locks = new SessionLocks();
+ *   static makeBackend(): SessionBackend {
+ *     return myBackend();
+ *   }
+ * }
+ * const conf = { "/": { "tools.sessions.on": true, "tools.sessions.storage_class": MySession } };
+ * ```
  */
 export class NetworkSession extends Session {
   #token: string | null = null;

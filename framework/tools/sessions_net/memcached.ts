@@ -30,7 +30,23 @@ const POINTS_PER_SERVER = 160;
 const encoder = new TextEncoder();
 const CRLF = encoder.encode("\r\n");
 
-/** An error memcached reported (`ERROR`, `CLIENT_ERROR ...`, `SERVER_ERROR ...`). */
+/**
+ * An error memcached reported (`ERROR`, `CLIENT_ERROR ...`, `SERVER_ERROR ...`).
+ *
+ * @example Telling a refusal from a network failure
+ * ```ts
+ * import { MemcachedClient, MemcachedError } from "./memcached.ts";
+ * async function store(mc: MemcachedClient, key: string, value: Uint8Array): Promise<boolean> {
+ *   try {
+ *     await mc.set(key, value);
+ *     return true;
+ *   } catch (e) {
+ *     if (e instanceof MemcachedError) return false; // e.g. "object too large for cache"
+ *     throw e; // a ConnectionError: the server is down or silent
+ *   }
+ * }
+ * ```
+ */
 export class MemcachedError extends Error {
   /** The server that answered, as `host:port` or a socket path. */
   readonly server: string;

@@ -15,7 +15,23 @@ import {
   sharedSetup,
 } from "./_network_session.ts";
 
-/** Raised where a store cannot do what was asked (Python's `NotImplementedError`). */
+/**
+ * Raised where a store cannot do what was asked (Python's `NotImplementedError`):
+ * `MemcachedSession` cannot count its sessions.
+ *
+ * @example Counting sessions where the store can
+ * ```ts
+ * import * as cherrypy from "../../../mod.ts";
+ * async function sessionCount(): Promise<number | null> {
+ *   try {
+ *     return await cherrypy.session.length();
+ *   } catch (e) {
+ *     if (e instanceof cherrypy.lib.sessions.NotImplementedError) return null;
+ *     throw e;
+ *   }
+ * }
+ * ```
+ */
 export class NotImplementedError extends Error {
   /** Creates the error, saying what cannot be done and why. */
   constructor(message: string) {

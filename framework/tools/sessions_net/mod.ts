@@ -9,3 +9,5 @@ export * from "./memcached.ts";
 export * from "./memcached_session.ts";
 export * from "./redis.ts";
 export * from "./redis_session.ts";
+export { NetworkSession, type SessionBackend } from "./_network_session.ts";
+export type { LinkOptions } from "./_link.ts";

@@ -75,7 +75,17 @@ function dbOf(text: string | null, url: string): number {
   return Number(text);
 }
 
-/** Takes a Redis URL apart (see the module doc for the forms), checking it. */
+/**
+ * Takes a Redis URL apart (see the module doc for the forms), checking it; a bad URL is a
+ * `TypeError` that shows the expected forms (and never the password).
+ *
+ * @example The parts of a URL
+ * ```ts
+ * import { parseRedisUrl } from "./redis.ts";
+ * parseRedisUrl("redis://:secret@127.0.0.1:6380/2");
+ * // { server: "127.0.0.1:6380", db: 2, username: undefined, password: "secret" }
+ * ```
+ */
 export function parseRedisUrl(url: string): RedisTarget {
   let parsed: URL;
   try {

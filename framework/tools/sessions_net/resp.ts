@@ -23,7 +23,17 @@ export type RedisReply =
 /** An argument of a command: text (sent as UTF-8), bytes, or a number. */
 export type RedisArg = string | Uint8Array | number;
 
-/** An error reply from Redis (`-ERR ...`, `-WRONGTYPE ...`, `-NOSCRIPT ...`). */
+/**
+ * An error reply from Redis (`-ERR ...`, `-WRONGTYPE ...`, `-NOSCRIPT ...`); `code` is its
+ * first word.
+ *
+ * @example Reading the code of an error reply
+ * ```ts
+ * import { RedisError } from "./resp.ts";
+ * const error = new RedisError("WRONGTYPE Operation against a key holding the wrong kind of value");
+ * error.code; // "WRONGTYPE"
+ * ```
+ */
 export class RedisError extends Error {
   /** The error's first word (`ERR`, `WRONGTYPE`, `NOAUTH`, `WRONGPASS`, ...). */
   readonly code: string;
