@@ -50,4 +50,5 @@ export function responseHeaders(this: Tool | void, options: ResponseHeadersOptio
     response.headers.set(String(pair[0]), String(pair[1]));
   }
 }
+/** The headers are set even when an earlier `on_start_resource` hook failed. */
 responseHeaders.failsafe = true;

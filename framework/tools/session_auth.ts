@@ -13,6 +13,7 @@ import { HTTPRedirect } from "../core/redirect.ts";
 import { currentServing } from "../core/serving.ts";
 import { url } from "../core/url.ts";
 import { currentSession } from "./sessions/current.ts";
+import type { Awaitable } from "./sessions/session.ts";
 import { sessionReady } from "./sessions/tool.ts";
 import { HandlerTool, type Tool } from "./tools.ts";
 
@@ -28,8 +29,6 @@ const ESCAPES: Record<string, string> = {
 function escape(text: unknown): string {
   return String(text ?? "").replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
-
-type Awaitable<T> = T | Promise<T>;
 
 /** The `session_auth` tool's options: each replaces the {@link SessionAuth} member of its name. */
 export interface SessionAuthOptions {

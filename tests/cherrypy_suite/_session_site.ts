@@ -174,7 +174,9 @@ export class CookiePages {
     cookies: Array<[string, string]> | null = null,
     options: cherrypy.PageOptions = {},
   ): Promise<void> {
-    const headers: Array<[string, string]> = [...(options.headers as Array<[string, string]>) ?? []];
+    const headers: Array<[string, string]> = [
+      ...(options.headers as Array<[string, string]>) ?? [],
+    ];
     for (const c of cookies ?? []) headers.push(c);
     const response = await this.web.getPage(url, { ...options, headers });
     this.setCookies = response.headers.getSetCookie();

@@ -37,9 +37,7 @@ after(async () => {
 
 /** The session files in localDir (not the locks). */
 async function sessionFiles(): Promise<string[]> {
-  return (await readdir(localDir)).filter((x) =>
-    x.startsWith("session-") && !x.endsWith(".lock")
-  );
+  return (await readdir(localDir)).filter((x) => x.startsWith("session-") && !x.endsWith(".lock"));
 }
 
 test("test_0_Session", async () => {

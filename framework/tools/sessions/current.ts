@@ -65,6 +65,16 @@ export function currentSession(): Session {
 /**
  * The names `cherrypy.session` reads as the session's members rather than as data keys (the
  * names of `Object.prototype` and `then` too, so that the object behaves as objects do).
+ *
+ * @example Storing a key whatever its name
+ * ```ts
+ * import { SESSION_MEMBERS } from "../../lib/sessions.ts";
+ * import { session } from "../../../mod.ts";
+ * function remember(key: string, value: unknown) {
+ *   if (SESSION_MEMBERS.has(key)) session.set(key, value);
+ *   else session[key] = value;
+ * }
+ * ```
  */
 export const SESSION_MEMBERS: ReadonlySet<string> = new Set([
   "id",
@@ -135,7 +145,8 @@ export type CurrentSession = SessionMembers & {
   [key: string]: any;
 };
 
-const INSPECT = [Symbol.for("nodejs.util.inspect.custom"), Symbol.for("Deno.customInspect")];
+/** The custom-inspect symbol of Node's `util.inspect` (Deno's and Bun's consoles honour it too). */
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
 /**
  * The current request's session: data keys as properties, plus the session's members (see the
@@ -160,7 +171,7 @@ export const session: CurrentSession = new Proxy(Object.create(Session.prototype
     if (typeof key === "symbol") {
       if (key === Symbol.iterator) return () => currentSession().keys()[Symbol.iterator]();
       if (key === Symbol.toStringTag) return "Session";
-      if (INSPECT.includes(key)) {
+      if (key === INSPECT) {
         return () => {
           const serving = servingNow();
           const s = serving === undefined ? undefined : sessions.get(serving.request);

@@ -131,7 +131,7 @@ export class FileSession extends Session {
   _get_file_path(): string {
     const id = this.id;
     const name = this.#cls.SESSION_PREFIX + id;
-    if (/[/\\\0]/.test(id) || name === "." || name === "..") {
+    if (/[/\\\0]/.test(id)) {
       throw new HTTPError(400, "Invalid session id in cookie.");
     }
     const path = absolutePath(this.storage_path + "/" + name);
@@ -255,14 +255,26 @@ export class FileSession extends Session {
   }
 
   /**
-   * Removes the expired session files (those whose lock is free: a session in use is not
-   * expired), stale lock files, and temporary files left by a crash.
+   * Removes stale lock files and temporary files left by a crash, then the expired session
+   * files (those whose lock is free: a session in use is not expired).
    */
   override async clean_up(): Promise<void> {
     const dir = this.storage_path;
     const cls = this.#cls;
     const stale = this.#staleSeconds;
     const now = this.now().getTime();
+    for (const name of await platform.readDirNames(dir)) {
+      if (!name.startsWith(cls.SESSION_PREFIX)) continue;
+      const path = `${dir}/${name}`;
+      const leftover = name.includes(".tmp-") || name.endsWith(cls.LOCK_SUFFIX) ||
+        name.endsWith(".break");
+      if (!leftover) continue;
+      const info = await platform.stat(path);
+      if (info === null || !isStale(info.mtime, stale)) continue;
+      if (name.endsWith(cls.LOCK_SUFFIX)) {
+        if (!cls.locks.isLocked(path)) await breakStale(path, info.mtime!, stale);
+      } else await platform.remove(path);
+    }
     for (const name of await this.#sessionFiles()) {
       const path = `${dir}/${name}`;
       const lockPath = path + cls.LOCK_SUFFIX;
@@ -287,17 +299,6 @@ export class FileSession extends Session {
       } finally {
         cls.locks.release(lockPath);
       }
-    }
-    for (const name of await platform.readDirNames(dir)) {
-      if (!name.startsWith(cls.SESSION_PREFIX)) continue;
-      const path = `${dir}/${name}`;
-      const leftover = name.includes(".tmp-") || name.endsWith(cls.LOCK_SUFFIX);
-      if (!leftover) continue;
-      const info = await platform.stat(path);
-      if (info === null || !isStale(info.mtime, stale)) continue;
-      if (name.endsWith(cls.LOCK_SUFFIX)) {
-        if (!cls.locks.isLocked(path)) await breakStale(path, info.mtime!, stale);
-      } else await platform.remove(path);
     }
   }
 }

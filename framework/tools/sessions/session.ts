@@ -15,7 +15,7 @@
  * | `_load()` | the {@link SessionRecord} stored for `this.id`, or `null` |
  * | `_save(data, expirationTime)` | stores `data` for `this.id` until `expirationTime` |
  * | `_delete()` | removes the record of `this.id` (nothing when there is none) |
- * | `_acquire_lock()` | waits for the exclusive lock on `this.id`; throws {@link LockTimeout} after `this.lock_timeout` seconds (when not `null`) |
+ * | `_acquire_lock()` | waits for the exclusive lock on `this.id`; throws `LockTimeout` after `this.lock_timeout` seconds (when not `null`) |
  * | `_release_lock()` | releases it |
  * | `clean_up()` | removes expired records (the clean-up monitor calls it every `clean_freq` minutes) |
  * | `_length()` | how many sessions are stored |
@@ -40,7 +40,6 @@
 import type { Bus } from "../../../bus/mod.ts";
 import { BackgroundTask, Monitor } from "../../../plugins/mod.ts";
 import { currentServing, servingNow } from "../../core/serving.ts";
-import type { LockTimeout } from "./locks.ts";
 
 /** A value, or a promise of it: what the store methods return. */
 export type Awaitable<T> = T | Promise<T>;
@@ -63,7 +62,7 @@ export interface SessionOptions {
   timeout?: number;
   /** Minutes between clean-ups of expired sessions (5; 0 turns the clean-up off). */
   clean_freq?: number;
-  /** Seconds to wait for the lock before {@link LockTimeout} (`null`, the default: no limit). */
+  /** Seconds to wait for the lock before `LockTimeout` (`null`, the default: no limit). */
   lock_timeout?: number | null;
   /** Log what the session does (`TOOLS.SESSIONS` in the error log). */
   debug?: boolean;
@@ -156,7 +155,7 @@ export class Session {
   timeout = 60;
   /** Minutes between clean-ups of expired sessions (0: none). */
   clean_freq = 5;
-  /** Seconds to wait for the lock before {@link LockTimeout}; `null` waits as long as it takes. */
+  /** Seconds to wait for the lock before `LockTimeout`; `null` waits as long as it takes. */
   lock_timeout: number | null = null;
   /** Log what the session does. */
   debug = false;

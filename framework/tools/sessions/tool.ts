@@ -81,7 +81,15 @@ export function registerStorageType(name: string, storageClass: SessionClass): v
   configRegistry.register(`cherrypy.lib.sessions.${storageClass.name}`, storageClass);
 }
 
-/** The names `storage_type` accepts. */
+/**
+ * The names `storage_type` accepts.
+ *
+ * @example Using `storageTypeNames`
+ * ```ts
+ * import { storageTypeNames } from "../../lib/sessions.ts";
+ * storageTypeNames(); // ["file", "ram"] (and the names stores added)
+ * ```
+ */
 export function storageTypeNames(): string[] {
   return [...storageTypes.keys()].sort();
 }
@@ -140,6 +148,13 @@ const TOOL_OPTIONS = new Set([
  * Makes the current request's session (the `sessions` tool's callable, at
  * `before_request_body`): the id from the `name` cookie, checked against the store (an unknown,
  * expired or malformed one is replaced), and the response cookie. Runs once per request.
+ *
+ * @example The hook a tool of one's own could attach
+ * ```ts
+ * import { init } from "../../lib/sessions.ts";
+ * import { request } from "../../../mod.ts";
+ * request.hooks.attach("before_request_body", init, { timeout: 30 });
+ * ```
  */
 export async function init(options: SessionToolOptions = {}): Promise<void> {
   const { request, response } = currentServing();
@@ -149,7 +164,9 @@ export async function init(options: SessionToolOptions = {}): Promise<void> {
   const id = request.cookie.get(name)?.value ?? null;
   const storageClass = storeOf(options);
   const log = request.app?.log;
-  if (options.debug) log?.error(`ID obtained from request.cookie: ${JSON.stringify(id)}`, "TOOLS.SESSIONS");
+  if (options.debug) {
+    log?.error(`ID obtained from request.cookie: ${JSON.stringify(id)}`, "TOOLS.SESSIONS");
+  }
   if (options.storage_type && !warnedStorageType) {
     warnedStorageType = true;
     log?.error("storage_type is deprecated. Supply storage_class instead");
@@ -158,7 +175,10 @@ export async function init(options: SessionToolOptions = {}): Promise<void> {
   for (const [k, v] of Object.entries(options)) if (!TOOL_OPTIONS.has(k)) storeOptions[k] = v;
   let setup = setups.get(storageClass);
   if (setup === undefined) {
-    setup = Promise.resolve(storageClass.setup?.(storeOptions));
+    // As CherryPy: setup() gets the extra options, not the session's own timeout, clean_freq
+    // and debug.
+    const { timeout: _t, clean_freq: _c, debug: _d, ...extra } = storeOptions;
+    setup = Promise.resolve(storageClass.setup?.(extra));
     setups.set(storageClass, setup);
     setup.catch(() => setups.delete(storageClass));
   }
@@ -247,6 +267,13 @@ function isIterator(body: unknown): boolean {
  * Saves the current request's session (at `before_finalize`, failsafe): a body that is an
  * iterator is collapsed first (its code may use the session); a streamed response's session
  * is saved at `on_end_request`, once the body was sent.
+ *
+ * @example Attached as the session tool attaches it
+ * ```ts
+ * import { save } from "../../lib/sessions.ts";
+ * import { request } from "../../../mod.ts";
+ * request.hooks.attach("before_finalize", save);
+ * ```
  */
 export async function save(): Promise<void> {
   const { request, response } = currentServing();
@@ -260,9 +287,19 @@ export async function save(): Promise<void> {
   if (isIterator(response.body)) response.body = await collapseBody(response.body);
   await sess.save();
 }
+/** `save` runs even when an earlier `before_finalize` hook failed. */
 save.failsafe = true;
 
-/** Releases the session lock if the request still holds it (at `on_end_request`, failsafe). */
+/**
+ * Releases the session lock if the request still holds it (at `on_end_request`, failsafe).
+ *
+ * @example Attached as the session tool attaches it
+ * ```ts
+ * import { close } from "../../lib/sessions.ts";
+ * import { request } from "../../../mod.ts";
+ * request.hooks.attach("on_end_request", close);
+ * ```
+ */
 export async function close(): Promise<void> {
   const sess = sessionOf(currentServing().request);
   if (sess !== undefined && sess.locked) {
@@ -270,7 +307,9 @@ export async function close(): Promise<void> {
     sess._debug("Lock released on close.");
   }
 }
+/** `close` runs even when an earlier `on_end_request` hook failed. */
 close.failsafe = true;
+/** `close` runs late among the `on_end_request` hooks. */
 close.priority = 90;
 
 async function lockSession(): Promise<void> {

@@ -62,7 +62,10 @@ async function stores(): Promise<Array<[string, Record<string, unknown>]>> {
     ["RamSession", { "tools.sessions.storage_class": RamSession }],
     [
       "FileSession",
-      { "tools.sessions.storage_class": FileSession, "tools.sessions.storage_path": await tempDir() },
+      {
+        "tools.sessions.storage_class": FileSession,
+        "tools.sessions.storage_path": await tempDir(),
+      },
     ],
   ];
 }
@@ -428,7 +431,10 @@ test("a bad samesite or storage_class is a 500 that says what to change", async 
 test("storage_type (deprecated) picks a store by name; registerStorageType adds names", async () => {
   class TaggedSession extends RamSession {}
   cherrypy.lib.sessions.registerStorageType("tagged", TaggedSession);
-  assert.equal(cherrypy.configRegistry.resolve("cherrypy.lib.sessions.TaggedSession"), TaggedSession);
+  assert.equal(
+    cherrypy.configRegistry.resolve("cherrypy.lib.sessions.TaggedSession"),
+    TaggedSession,
+  );
   let seen = "";
   class Which {
     @expose
@@ -451,8 +457,10 @@ test("storage_type (deprecated) picks a store by name; registerStorageType adds 
   try {
     assert.equal((await new Browser(s.base).fetch("/")).body, "TaggedSession");
     assert.equal((await new Browser(f.base).fetch("/")).body, "FileSession");
-    assert.ok(s.errors.some((l) => l.includes("storage_type is deprecated")) ||
-      f.errors.some((l) => l.includes("storage_type is deprecated")));
+    assert.ok(
+      s.errors.some((l) => l.includes("storage_type is deprecated")) ||
+        f.errors.some((l) => l.includes("storage_type is deprecated")),
+    );
   } finally {
     await s.stop();
     await f.stop();
@@ -476,7 +484,10 @@ test("locking: early locks before the body, explicit leaves the lock to the hand
   class Locks {
     @expose
     state() {
-      return JSON.stringify({ locked: cherrypy.session.locked, count: cherrypy.session.get("c", 0) });
+      return JSON.stringify({
+        locked: cherrypy.session.locked,
+        count: cherrypy.session.get("c", 0),
+      });
     }
     @expose
     async explicit() {
@@ -558,4 +569,46 @@ test("the checker does not warn about tools.sessions.* or tools.session_auth.*",
   const config = new cherrypy.GlobalConfig({});
   new cherrypy.Checker({ tree, config, log: (msg) => void warnings.push(msg) }).run();
   assert.deepEqual(warnings.filter((w) => w.includes("tools.")), []);
+});
+
+test("extra options reach the store: setup() once per store class, and session.options", async () => {
+  const setups: Array<Record<string, unknown>> = [];
+  class ConfiguredSession extends RamSession {
+    static override setup(options: Record<string, unknown>): Promise<void> {
+      setups.push(options);
+      return Promise.resolve();
+    }
+  }
+  let seen: unknown;
+  class Root {
+    @expose
+    index() {
+      seen = cherrypy.lib.sessions.currentSession().options["servers"];
+      return String(cherrypy.lib.sessions.currentSession().lock_timeout);
+    }
+  }
+  const s = await serveRoot(new Root(), {
+    "/": {
+      "tools.sessions.on": true,
+      "tools.sessions.storage_class": ConfiguredSession,
+      "tools.sessions.servers": ["10.0.0.1:11211"],
+      "tools.sessions.lock_timeout": 3,
+      "tools.sessions.secure": true,
+      "tools.sessions.timeout": 30,
+    },
+  });
+  try {
+    const client = new Browser(s.base);
+    assert.equal((await client.fetch("/")).body, "3");
+    await client.fetch("/");
+    assert.deepEqual(seen, ["10.0.0.1:11211"]);
+    assert.equal(setups.length, 1);
+    // The store's options: the tool's own (secure, ...) and the session's (timeout) are not.
+    assert.deepEqual(setups[0], {
+      servers: ["10.0.0.1:11211"],
+      lock_timeout: 3,
+    });
+  } finally {
+    await s.stop();
+  }
 });
