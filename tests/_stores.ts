@@ -82,15 +82,36 @@ export interface StartOptions {
   password?: string;
 }
 
-function probe(port: number): Promise<boolean> {
+/**
+ * The process id the server on `port` reports (memcached's `stats`, Redis's `INFO server`), or
+ * null when nothing answers there: a port another process took meanwhile is told apart from
+ * the one started.
+ */
+function pidOn(port: number, name: StoreBinary, password?: string): Promise<number | null> {
   return new Promise((resolve) => {
     const socket = connect({ host: "127.0.0.1", port });
-    const done = (ok: boolean) => {
+    let text = "";
+    const done = (pid: number | null) => {
+      clearTimeout(timer);
       socket.destroy();
-      resolve(ok);
+      resolve(pid);
     };
-    socket.once("connect", () => done(true));
-    socket.once("error", () => done(false));
+    const timer = setTimeout(() => done(null), 2000);
+    socket.once("connect", () => {
+      socket.write(
+        name === "memcached"
+          ? "stats\r\n"
+          : `${password === undefined ? "" : `AUTH ${password}\r\n`}INFO server\r\n`,
+      );
+    });
+    socket.on("data", (d) => {
+      text += d;
+      const m = text.match(name === "memcached" ? /STAT pid (\d+)\r\n/ : /process_id:(\d+)\r\n/);
+      if (m) done(Number(m[1]));
+      else if (/^-|\r\n(END|ERROR)\r\n$/.test(text)) done(-1);
+    });
+    socket.once("error", () => done(null));
+    socket.once("close", () => done(null));
   });
 }
 
@@ -113,13 +134,20 @@ async function launch(
     let ended = false;
     exited.then(() => ended = true);
     const deadline = Date.now() + 10_000;
-    // memcached with a Unix socket listens on nothing else.
-    const ready = async () =>
-      socket !== undefined ? existsSync(socket) && (tcp ? await probe(port) : true) : probe(port);
-    while (!ended && Date.now() < deadline && !(await ready())) {
+    // Ready when the server on the port is this child (memcached with a Unix socket listens
+    // on nothing else: there, the socket file in this child's own directory).
+    let foreign = false;
+    const ready = async () => {
+      if (socket !== undefined && !existsSync(socket)) return false;
+      if (!tcp) return true;
+      const pid = await pidOn(port, name, options.password);
+      if (pid !== null && pid !== child.pid) foreign = true;
+      return pid === child.pid;
+    };
+    while (!ended && !foreign && Date.now() < deadline && !(await ready())) {
       await new Promise((r) => setTimeout(r, 20));
     }
-    if (!ended && Date.now() < deadline) {
+    if (!ended && !foreign && Date.now() < deadline) {
       return {
         address: `127.0.0.1:${port}`,
         port,
@@ -136,7 +164,7 @@ async function launch(
     await exited;
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
     // Another process took the port in the meantime: try another one.
-    if (attempt >= 4 || options.port !== undefined) {
+    if (attempt >= 9 || options.port !== undefined) {
       throw new Error(`${name} did not start on port ${port}: ${stderr.trim()}`);
     }
   }

@@ -83,7 +83,13 @@ export interface StoreOptions {
 export type CasResult = "stored" | "exists" | "not_found";
 
 /** Options of a {@link MemcachedClient}. */
-export interface MemcachedOptions extends LinkOptions {}
+export interface MemcachedOptions extends LinkOptions {
+  /**
+   * The part of a key that decides which server holds it (default: the whole key). Keys that
+   * must live on one server (a record and its lock) map to the same text.
+   */
+  hashKey?: (key: string) => string;
+}
 
 /** The ketama ring: which server holds which key. */
 class HashRing {
@@ -274,6 +280,7 @@ export class MemcachedClient {
   readonly servers: readonly string[];
   readonly #pools: ServerPool[];
   readonly #ring: HashRing;
+  readonly #hashKey: (key: string) => string;
 
   /**
    * A client for `servers`: `"host:port"`, `"host"` (port 11211), `"[ipv6]:port"` or the
@@ -290,16 +297,17 @@ export class MemcachedClient {
     this.servers = labels;
     this.#pools = addresses.map((a) => new ServerPool(a, "memcached", options));
     this.#ring = new HashRing(labels);
+    this.#hashKey = options.hashKey ?? ((key) => key);
   }
 
   /** The server (`host:port` or socket path) that holds `key`. */
   serverFor(key: string): string {
     checkKey(key);
-    return this.servers[this.#ring.ownerOf(key)]!;
+    return this.servers[this.#ring.ownerOf(this.#hashKey(key))]!;
   }
 
   #pool(key: string): ServerPool {
-    return this.#pools[this.#ring.ownerOf(key)]!;
+    return this.#pools[this.#ring.ownerOf(this.#hashKey(key))]!;
   }
 
   /** The item stored under `key`, or `null`. */
@@ -321,7 +329,7 @@ export class MemcachedClient {
     const byServer = new Map<number, string[]>();
     for (const key of keys) {
       checkKey(key);
-      const owner = this.#ring.ownerOf(key);
+      const owner = this.#ring.ownerOf(this.#hashKey(key));
       const list = byServer.get(owner) ?? [];
       list.push(key);
       byServer.set(owner, list);

@@ -178,6 +178,8 @@ export class MemcachedSession extends NetworkSession {
   static makeBackend(): SessionBackend {
     return new MemcachedBackend(
       new MemcachedClient(this.servers, {
+        // A session's lock lives on the server of its record.
+        hashKey: (key) => key.endsWith(":lock") ? key.slice(0, -":lock".length) : key,
         ...(this.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: this.connectTimeoutMs }),
         ...(this.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: this.requestTimeoutMs }),
       }),

@@ -422,7 +422,7 @@ test("a bad samesite or storage_class is a 500 that says what to change", async 
     const log = s.errors.join("\n");
     assert.match(log, /tools\.sessions\.samesite must be "Lax", "Strict" or "None"/);
     assert.match(log, /storage_class must be a Session subclass .* got "FileSession"/);
-    assert.match(log, /Unknown tools\.sessions\.storage_type "nosuch": use one of file, ram/);
+    assert.match(log, /Unknown tools\.sessions\.storage_type "nosuch": use one of file, memcached, ram, redis/);
   } finally {
     await s.stop();
   }
@@ -574,7 +574,7 @@ test("the checker does not warn about tools.sessions.* or tools.session_auth.*",
 test("extra options reach the store: setup() once per store class, and session.options", async () => {
   const setups: Array<Record<string, unknown>> = [];
   class ConfiguredSession extends RamSession {
-    static override setup(options: Record<string, unknown>): Promise<void> {
+    static setup(options: Record<string, unknown>): Promise<void> {
       setups.push(options);
       return Promise.resolve();
     }

@@ -137,6 +137,22 @@ describe("memcached client", { skip: storeMissing("memcached") }, () => {
     }
     bigger.close();
     assert.ok(moved > 450 && moved < 1100, `moved ${moved} of 3000`);
+    // hashKey: the keys that map to one text live on one server.
+    const grouped = new MemcachedClient(servers.map((s) => s.address), {
+      hashKey: (key) => key.replace(/:lock$/, ""),
+    });
+    try {
+      let apart = 0;
+      for (const k of keys) {
+        assert.equal(grouped.serverFor(`${k}:lock`), grouped.serverFor(k));
+        if (mc.serverFor(`${k}:lock`) !== mc.serverFor(k)) apart++;
+      }
+      assert.ok(apart > 1000, "without hashKey, a key and its lock are often apart");
+      await grouped.set("g:lock", "x");
+      assert.equal(text(await grouped.get("g:lock")), "x");
+    } finally {
+      grouped.close();
+    }
   });
 
   test("bad keys and arguments are TypeErrors that say what is wrong", async () => {
@@ -226,6 +242,7 @@ describe("memcached client failures", { skip: storeMissing("memcached") }, () =>
       }
     } finally {
       mc.close();
+      await server.stop();
     }
   });
 

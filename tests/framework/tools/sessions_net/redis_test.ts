@@ -262,6 +262,7 @@ describe("redis client failures", { skip: storeMissing("redis-server") }, () => 
       }
     } finally {
       redis.close();
+      await server.stop();
     }
     await assert.rejects(redis.ping(), /redis: the client is closed/);
   });

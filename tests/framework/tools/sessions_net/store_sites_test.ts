@@ -223,3 +223,56 @@ for (const kind of KINDS) {
     },
   );
 }
+
+describe("MemcachedSession over several servers", { skip: storeMissing("memcached") }, () => {
+  test("sessions are spread over the servers; one server down fails only its own sessions", async () => {
+    const servers = [await startMemcached(), await startMemcached()];
+    const cls = class extends MemcachedSession {};
+    const site = await serveRoot(new Root(), {
+      "/": {
+        "tools.sessions.on": true,
+        "tools.sessions.storage_class": cls,
+        "tools.sessions.servers": servers.map((s) => s.address),
+        "tools.sessions.clean_freq": 0,
+      },
+    });
+    const probe = new MemcachedClient(servers.map((s) => s.address));
+    try {
+      const cookies: string[] = [];
+      for (let i = 0; i < 30; i++) {
+        const res = await fetch(`${site.base}/inc`);
+        assert.equal(await res.text(), "1");
+        cookies.push(cookieOf(res));
+      }
+      const home = (cookie: string) => probe.serverFor(`session:${cookie.split("=")[1]}`);
+      const onFirst = cookies.filter((c) => home(c) === servers[0]!.address);
+      const onSecond = cookies.filter((c) => home(c) === servers[1]!.address);
+      assert.ok(onFirst.length > 3 && onSecond.length > 3, `${onFirst.length}/${onSecond.length}`);
+      for (const [server, mine] of [[servers[0]!, onFirst], [servers[1]!, onSecond]] as const) {
+        const single = new MemcachedClient(server.address);
+        try {
+          for (const c of mine) {
+            assert.notEqual(await single.get(`session:${c.split("=")[1]}`), null);
+          }
+        } finally {
+          single.close();
+        }
+      }
+      await servers[1]!.stop();
+      for (const c of onFirst) {
+        const res = await fetch(`${site.base}/inc`, { headers: { Cookie: c } });
+        assert.equal(await res.text(), "2");
+      }
+      for (const c of onSecond) {
+        const res = await fetch(`${site.base}/inc`, { headers: { Cookie: c } });
+        await res.text();
+        assert.equal(res.status, 503);
+      }
+    } finally {
+      probe.close();
+      await site.stop();
+      cls.close();
+      await Promise.all(servers.map((s) => s.stop()));
+    }
+  });
+});
