@@ -6,9 +6,9 @@
  * as CherryPy groups it: the site singletons (`engine`, `tree`, `config`, `log`, `server`,
  * `quickstart`), the serving context (`request`, `response`, `session`), errors and
  * redirects, `expose` and `popargs`, `cherrypy.dispatch.*`, tools (`tools`, `Tool`,
- * `Toolbox`), and `cherrypy.lib.*` (`httputil`, `cookies`, `reprconf`, `sessions`). The
- * machinery beneath is exported by each folder's `mod.ts`, published as the subpaths
- * `cherrypy-ts/framework/<folder>`.
+ * `Toolbox`), and `cherrypy.lib.*` (`httputil`, `cookies`, `reprconf`, `auth_basic`,
+ * `auth_digest`, `sessions`). The machinery beneath is exported by each folder's `mod.ts`,
+ * published as the subpaths `cherrypy-ts/framework/<folder>`.
  *
  * @example A complete site
  * ```ts
@@ -61,6 +61,7 @@ export {
   type ToolDecorator,
   type ToolOptions,
 } from "./tools/tools.ts";
+export { XMLRPCController } from "./tools/xmlrpc.ts";
 
 // Sessions: `cherrypy.session`, the current request's (stores in `cherrypy.lib.sessions`).
 export { type CurrentSession, session } from "./tools/sessions/current.ts";
@@ -142,4 +143,5 @@ export type { Morsel, MorselAttribute, MorselValue } from "./http/morsel.ts";
 export type { HeaderMap } from "./http/headers.ts";
 export type { Params } from "./http/httputil.ts";
 export type { MediaType } from "./http/media_type.ts";
-export type { ToolMap } from "./tools/tools.ts";
+export type { ToolLike, ToolMap } from "./tools/tools.ts";
+export type { XMLRPCDispatcher } from "./dispatch/xmlrpc_dispatcher.ts";

@@ -18,7 +18,13 @@ import {
   watchedBody,
 } from "./_deno_body.ts";
 import { validHost } from "./_http1.ts";
-import { INTERNAL_ERROR_BODY, isAsyncIterable, isBodylessStatus, targetOfUrl } from "./_shared.ts";
+import {
+  checkReusePort,
+  INTERNAL_ERROR_BODY,
+  isAsyncIterable,
+  isBodylessStatus,
+  targetOfUrl,
+} from "./_shared.ts";
 import type { DenoApi, DenoNetAddr } from "./deno_api.ts";
 import {
   BadRequestError,
@@ -308,11 +314,13 @@ export async function serveNative(D: DenoApi, options: ServeOptions): Promise<Na
   } else {
     serveOptions.hostname = options.hostname;
     serveOptions.port = options.port;
+    if (options.reusePort) serveOptions.reusePort = true;
   }
   if (options.tls) {
     serveOptions.cert = options.tls.cert;
     serveOptions.key = options.tls.key;
   }
+  checkReusePort(options.reusePort, typeof D.listenDatagram === "function");
   const server = D.serve(serveOptions, (req, info) => {
     // Deno builds req.url from the raw Host header and accepts any method casing: refuse
     // what would let a request reach another path, or that no HTTP/1.1 parser accepts.

@@ -9,6 +9,7 @@
  */
 
 import { Buffer } from "node:buffer";
+import { checkReusePort } from "./_shared.ts";
 import type { Connection } from "./_wire.ts";
 import { WireEngine } from "./_wire_engine.ts";
 import type { WireSocket } from "./_wire_request.ts";
@@ -195,6 +196,7 @@ export class DenoSocket implements WireSocket {
 
 /** Starts the server, listening once this returns (it throws when binding fails). */
 export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
+  checkReusePort(options.reusePort, typeof D.listenDatagram === "function");
   const engine = new WireEngine(options, (timer) => D.unrefTimer(timer as unknown as number));
   let listener: DenoListener;
   try {
@@ -209,6 +211,7 @@ export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
         hostname: options.hostname,
         port: options.port,
         tcpBacklog: options.backlog ?? 511,
+        reusePort: options.reusePort === true,
       };
       listener = options.tls
         ? D.listenTls({

@@ -10,6 +10,7 @@ import type { Buffer } from "node:buffer";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as tls from "node:tls";
+import { createH2Side } from "./_node_h2.ts";
 import { WireEngine } from "./_wire_engine.ts";
 import type { BoundAddress, NativeServer, ServeOptions } from "./types.ts";
 
@@ -39,7 +40,14 @@ export function serve(options: ServeOptions): Promise<NativeServer> {
   /** Sockets accepted while the server stops, held unread until the listener is closed. */
   let held: net.Socket[] | null = null;
   let accepted = 0;
+  // TLS connections that negotiate HTTP/2 (ALPN "h2") go to node:http2, the others to the engine.
+  const h2 = options.tls ? createH2Side(options) : null;
   const accept = (socket: net.Socket) => {
+    if (h2 !== null && (socket as tls.TLSSocket).alpnProtocol === "h2") {
+      if (held !== null) socket.destroy();
+      else h2.accept(socket as tls.TLSSocket);
+      return;
+    }
     if (held !== null) {
       socket.pause();
       held.push(socket);
@@ -53,7 +61,12 @@ export function serve(options: ServeOptions): Promise<NativeServer> {
     socket.on("close", () => conn.onClose());
   };
   const server: net.Server = options.tls
-    ? tls.createServer({ cert: options.tls.cert, key: options.tls.key, allowHalfOpen: true })
+    ? tls.createServer({
+      cert: options.tls.cert,
+      key: options.tls.key,
+      allowHalfOpen: true,
+      ALPNProtocols: ["h2", "http/1.1"],
+    })
       .on("secureConnection", accept)
       .on("tlsClientError", () => {})
     : net.createServer({ allowHalfOpen: true }, accept);
@@ -88,7 +101,7 @@ export function serve(options: ServeOptions): Promise<NativeServer> {
         addr,
         shutdown() {
           closed ??= (async () => {
-            const drained = engine.drain();
+            const drained = Promise.all([engine.drain(), h2?.drain()]);
             held = [];
             await quiet(() => accepted);
             server.close();
@@ -103,6 +116,7 @@ export function serve(options: ServeOptions): Promise<NativeServer> {
         },
         closeAllConnections() {
           engine.closeAll();
+          h2?.closeAll();
           for (const socket of sockets) socket.destroy();
         },
       });
@@ -112,7 +126,13 @@ export function serve(options: ServeOptions): Promise<NativeServer> {
       server.listen({ path: options.path, backlog: options.backlog }, onListening);
     } else {
       server.listen(
-        { host: options.hostname, port: options.port, backlog: options.backlog, ipv6Only: false },
+        {
+          host: options.hostname,
+          port: options.port,
+          backlog: options.backlog,
+          ipv6Only: false,
+          reusePort: options.reusePort === true,
+        },
         onListening,
       );
     }

@@ -5,7 +5,7 @@
  */
 
 import { createHash, createHmac } from "node:crypto";
-import type { HashAlgorithm, OutgoingBody } from "./types.ts";
+import { type HashAlgorithm, type OutgoingBody, UnsupportedError } from "./types.ts";
 
 /** POSIX signal names a listener may be attached to (SIGKILL and SIGSTOP cannot be caught). */
 export const CATCHABLE_SIGNALS: ReadonlySet<string> = new Set([
@@ -164,4 +164,18 @@ export function hmac(
   data: Uint8Array | string,
 ): string {
   return createHmac(algorithm, key).update(data).digest("hex");
+}
+
+/** The error for `SO_REUSEPORT` on a Deno run without `--unstable-net`. */
+export const REUSE_PORT_NEEDS_FLAG: string =
+  "Listening with SO_REUSEPORT (server.reuse_port, worker processes) needs Deno's " +
+  "--unstable-net flag: run `deno run --unstable-net ...` (the engine adds it to the workers it " +
+  "starts), or set server.workers to 0.";
+
+/**
+ * Throws when `reusePort` is asked for on a Deno run without `--unstable-net` (Deno would end
+ * the process instead of throwing). `unstableNet` tells whether the flag is on.
+ */
+export function checkReusePort(reusePort: boolean | undefined, unstableNet: boolean): void {
+  if (reusePort === true && !unstableNet) throw new UnsupportedError(REUSE_PORT_NEEDS_FLAG);
 }

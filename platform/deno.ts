@@ -148,6 +148,12 @@ export const denoPlatform: Platform = {
     globalThis.addEventListener("beforeunload", fn);
   },
   ppid: () => ppid(),
+  reusePortCommandLine() {
+    const argv = denoPlatform.commandLine();
+    const run = argv.indexOf("run");
+    if (run < 1 || argv.includes("--unstable-net") || argv.includes("--unstable")) return argv;
+    return [...argv.slice(0, run + 1), "--unstable-net", ...argv.slice(run + 1)];
+  },
   commandLine: () =>
     procCommandLine(D.readTextFileSync) ??
       [D.execPath(), ...denoPlatform.execArgv(), ...D.args],

@@ -68,6 +68,8 @@ export interface DenoListener {
 
 /** The subset of the `Deno` namespace used by `platform/deno.ts`. */
 export interface DenoApi {
+  /** Present only with `--unstable-net` (how the platform tells the flag is on). */
+  listenDatagram?: unknown;
   readonly version: { readonly deno: string };
   readonly pid: number;
   readonly args: readonly string[];
@@ -135,7 +137,13 @@ export interface DenoApi {
   ): Promise<DenoTcpConn>;
   connect(options: { path: string; transport: "unix" }): Promise<DenoConn>;
   listen(
-    options: { hostname?: string; port: number; tcpBacklog?: number; transport?: "tcp" },
+    options: {
+      hostname?: string;
+      port: number;
+      tcpBacklog?: number;
+      reusePort?: boolean;
+      transport?: "tcp";
+    },
   ): DenoListener;
   listen(options: { path: string; transport: "unix" }): DenoListener;
   listenTls(
@@ -143,6 +151,7 @@ export interface DenoApi {
       hostname?: string;
       port: number;
       tcpBacklog?: number;
+      reusePort?: boolean;
       transport?: "tcp";
       cert: string;
       key: string;
@@ -154,6 +163,7 @@ export interface DenoApi {
       hostname?: string;
       port?: number;
       path?: string;
+      reusePort?: boolean;
       cert?: string;
       key?: string;
       onListen?: (localAddr: DenoNetAddr) => void;

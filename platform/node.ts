@@ -116,6 +116,7 @@ export const nodePlatform: Platform = {
     process.on("beforeExit", fn);
   },
   ppid: () => process.ppid,
+  reusePortCommandLine: () => nodePlatform.commandLine(),
   commandLine: () =>
     procCommandLine((p) => fs.readFileSync(p, "utf8")) ??
       [process.execPath, ...process.execArgv, ...process.argv.slice(1)],

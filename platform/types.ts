@@ -104,6 +104,12 @@ export interface ServeOptions {
   tls?: { readonly cert: string; readonly key: string };
   /** The listen backlog. */
   backlog?: number;
+  /**
+   * Set `SO_REUSEPORT` on the TCP listener, so that several processes can listen on the same
+   * address and port and the kernel spreads connections over them (Linux; the engine's worker
+   * processes use it). Ignored for Unix sockets and adopted sockets.
+   */
+  reusePort?: boolean;
   /** Disable Nagle's algorithm on connections (default true). */
   noDelay?: boolean;
   /** The largest request head (request line and headers), in bytes. */
@@ -359,6 +365,11 @@ export interface Platform {
    * `[execPath(), ...execArgv(), ...args()]` elsewhere.
    */
   commandLine(): string[];
+  /**
+   * The command line that runs this program again in a child process that may listen with
+   * `SO_REUSEPORT` (on Deno, `deno run` gets `--unstable-net`, which that option needs there).
+   */
+  reusePortCommandLine(): string[];
   /**
    * Replaces this process with `path` run with `argv` (`argv[0]` included) and `env`, keeping
    * the process id (`execve`). Throws {@link UnsupportedError} when the runtime cannot: then

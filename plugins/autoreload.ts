@@ -6,6 +6,7 @@
 
 import type { Bus } from "../bus/mod.ts";
 import { platform } from "../platform/mod.ts";
+import { processState } from "./_state.ts";
 import { Monitor } from "./monitor.ts";
 import { priority } from "./simple_plugin.ts";
 
@@ -50,6 +51,7 @@ export class Autoreloader extends Monitor {
 
   /** Records the current state of the files, then starts polling. */
   override start(): void {
+    if (processState.role === "worker") return; // the main process watches and replaces us
     if (this.thread === null) {
       this.mtimes.clear();
       for (const file of this.sysfiles()) this.mtimes.set(file, mtimeOf(file));
@@ -96,7 +98,12 @@ export class Autoreloader extends Monitor {
         this.thread?.cancel();
         this.bus.log(`Stopped thread '${this.name}'.`);
         this.thread = null;
-        void this.bus.restart();
+        if (processState.reload !== undefined) {
+          // Worker processes run the program afresh: replace them, keep the port open.
+          void processState.reload().then(() => this.start());
+        } else {
+          void this.bus.restart();
+        }
         return;
       }
     }

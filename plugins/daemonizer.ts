@@ -56,6 +56,7 @@ export class Daemonizer extends SimplePlugin {
 
   /** Daemonizes: in the launcher, starts the daemon and exits; in the daemon, settles in. */
   async start(): Promise<void> {
+    if (processState.role === "worker") return; // the main process is the daemon
     if (this.finalized) {
       this.bus.log("Already deamonized.");
       return;

@@ -6,6 +6,7 @@
 
 import type { Bus } from "../bus/mod.ts";
 import { platform } from "../platform/mod.ts";
+import { processState } from "./_state.ts";
 import { priority, SimplePlugin } from "./simple_plugin.ts";
 
 /** Options of {@link DropPrivileges}. */
@@ -72,6 +73,11 @@ export class DropPrivileges extends SimplePlugin {
 
   /** Drops the privileges (once). */
   start(): void {
+    if (processState.role === "main") {
+      // The workers drop them; the main process keeps them to start replacements that bind.
+      this.bus.log("Privileges are dropped by each worker; the main process keeps its own.");
+      return;
+    }
     if (this.finalized) {
       if (this.uid !== null || this.gid !== null) {
         this.bus.log(`Already running as ${this.#currentIds()}`);

@@ -25,3 +25,4 @@ export * from "./drop_privileges.ts";
 export * from "./monitor.ts";
 export * from "./autoreload.ts";
 export * from "./thread_manager.ts";
+export * from "./workers.ts";

@@ -6,6 +6,7 @@
 
 import type { Bus } from "../bus/mod.ts";
 import { platform } from "../platform/mod.ts";
+import { processState } from "./_state.ts";
 import { priority, SimplePlugin } from "./simple_plugin.ts";
 
 /**
@@ -33,6 +34,7 @@ export class PIDFile extends SimplePlugin {
 
   /** Writes the PID file (refusing when it names another running process). */
   start(): void {
+    if (processState.role === "worker") return; // the file names the main process
     const pid = platform.pid();
     if (this.finalized) {
       this.bus.log(`PID ${pid} already written to '${this.pidfile}'.`);

@@ -21,6 +21,8 @@ export interface ManagedServer {
   readonly secure?: boolean;
   /** The TCP address asked for (absent for Unix sockets and adopted sockets). */
   readonly bindAddr?: { readonly host: string; readonly port: number } | undefined;
+  /** `true` when it listens with `SO_REUSEPORT` (others may share the port: not waited for). */
+  readonly reusesPort?: boolean;
 }
 
 /** How long to wait for a port to be freed before start, and to be bound after (seconds). */
@@ -111,7 +113,10 @@ export class ServerAdapter {
     const server = this.httpserver;
     if (server === undefined) throw new Error("No HTTP server has been created.");
     const bind = server.bindAddr;
-    if (bind !== undefined && bind.port !== 0 && platform.getEnv("LISTEN_PID") === undefined) {
+    if (
+      bind !== undefined && bind.port !== 0 && platform.getEnv("LISTEN_PID") === undefined &&
+      server.reusesPort !== true
+    ) {
       await waitForFreePort(bind.host, bind.port);
     }
     await server.start();

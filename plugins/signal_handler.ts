@@ -60,8 +60,15 @@ export class SignalHandler {
     return (processState.daemonized || platform.pid() !== this.startupPid) && !platform.isatty(0);
   }
 
-  /** SIGHUP: restart when daemonized, otherwise exit. */
+  /**
+   * SIGHUP: restart when daemonized, otherwise exit; with worker processes (`Workers`), replace
+   * them one by one instead.
+   */
   handleSIGHUP(): Promise<void> {
+    if (processState.reload !== undefined) {
+      this.bus.log("SIGHUP caught. Replacing the workers.");
+      return processState.reload();
+    }
     if (this.isDaemonized()) {
       this.bus.log("SIGHUP caught while daemonized. Restarting.");
       return this.bus.restart();

@@ -99,6 +99,11 @@ export interface HTTPServerOptions {
    * `docs/server.md`).
    */
   engine?: HttpEngineName | null;
+  /**
+   * Listen with `SO_REUSEPORT` (`server.reuse_port`), so that other processes may listen on the
+   * same port (the engine's worker processes). Linux.
+   */
+  reusePort?: boolean;
 }
 
 const SERVICE_UNAVAILABLE: OutgoingResponse = {
@@ -148,6 +153,11 @@ export class HTTPServer {
     return "host" in this.bind ? this.bind : undefined;
   }
 
+  /** `true` when it listens with `SO_REUSEPORT` (`reusePort`). */
+  get reusesPort(): boolean {
+    return this.options.reusePort === true;
+  }
+
   /** `true` when serving HTTPS. */
   get secure(): boolean {
     return this.options.ssl != null;
@@ -189,6 +199,7 @@ export class HTTPServer {
     if ("path" in this.bind) opts.path = this.bind.path;
     if ("fd" in this.bind) opts.fd = this.bind.fd;
     if (o.socketQueueSize) opts.backlog = o.socketQueueSize;
+    if (o.reusePort) opts.reusePort = true;
     if (o.ssl) opts.tls = await readTLS(o.ssl);
     this.#native = await platform.serve(opts);
     this.#lastAddr = this.#native.addr;

@@ -212,6 +212,7 @@ export class Application {
             `"key": value entries; got ${JSON.stringify(entries)}.`,
         );
       }
+      for (const ns in this.toolboxes) this.toolboxes[ns]!.checkSection(section, entries);
       this.config[section] = { ...this.config[section], ...entries };
     }
     invalidateDispatch();

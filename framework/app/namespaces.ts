@@ -13,7 +13,7 @@ import type { HookMap } from "../core/hooks.ts";
 import type { Request } from "../core/request.ts";
 import { classHooks, NO_ERROR_PAGES } from "../core/request.ts";
 import type { Response } from "../core/response.ts";
-import { Tool, type Toolbox, toolboxVersion, type ToolMap } from "../tools/tools.ts";
+import { Tool, type Toolbox, toolboxVersion, type ToolLike, type ToolMap } from "../tools/tools.ts";
 import { CountingMap } from "./_watched.ts";
 
 /**
@@ -126,7 +126,7 @@ interface Plan {
   readonly groups: Map<string, Array<[string, unknown]>>;
   readonly toolmaps: Record<string, ToolMap>;
   readonly hooks: HookMap;
-  readonly dynamicTools: Tool[];
+  readonly dynamicTools: ToolLike[];
   readonly toolboxes: Array<[string, Toolbox]>;
   /** `app.toolboxChanges.count` when the plan was made. */
   readonly toolboxChanges: number | undefined;
@@ -151,7 +151,7 @@ function buildPlan(app: NamespaceApp, config: ConfigDict): Plan {
     else for (const [key, value] of entries) attachConfigHook(hooks, key, value);
   }
   const toolmaps: Record<string, ToolMap> = {};
-  const dynamicTools: Tool[] = [];
+  const dynamicTools: ToolLike[] = [];
   const toolboxes: Array<[string, Toolbox]> = [];
   for (const ns in app.toolboxes) {
     const toolbox = app.toolboxes[ns]!;
@@ -159,7 +159,7 @@ function buildPlan(app: NamespaceApp, config: ConfigDict): Plan {
     const map = toolbox.toolmap(groups.get(ns) ?? []);
     toolmaps[ns] = map;
     for (const tool of toolbox.enabled(map)) {
-      if (tool._setup !== standardSetup) {
+      if (!(tool instanceof Tool) || tool._setup !== standardSetup) {
         dynamicTools.push(tool);
         continue;
       }

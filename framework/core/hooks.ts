@@ -157,6 +157,11 @@ export class HookMap {
     return this.#points.get(point) ?? [];
   }
 
+  /** The points anything was ever attached at (standard or not), in first-attached order. */
+  points(): string[] {
+    return [...this.#points.keys()];
+  }
+
   /** `true` when something is attached at `point`. */
   has(point: HookPoint | string): boolean {
     const list = this.#points.get(point);

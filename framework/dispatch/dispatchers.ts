@@ -30,6 +30,7 @@ import { HTTPError } from "../core/errors.ts";
 import { isExposed } from "./expose.ts";
 import { Request } from "../core/request.ts";
 import { RoutesDispatcher } from "./routes_dispatcher.ts";
+import { XMLRPCDispatcher } from "./xmlrpc_dispatcher.ts";
 import { currentServing } from "../core/serving.ts";
 
 // Python's str.isupper(): at least one cased character, and no lower-case one.
@@ -209,6 +210,8 @@ export interface DispatchNamespace {
   readonly RoutesDispatcher: typeof RoutesDispatcher;
   /** A path prefix chosen by the Host header. */
   readonly VirtualHost: typeof VirtualHost;
+  /** XML-RPC controllers' dispatcher (an optional `/RPC2` prefix). */
+  readonly XMLRPCDispatcher: typeof XMLRPCDispatcher;
 }
 
 /**
@@ -227,6 +230,7 @@ export const dispatch: DispatchNamespace = Object.freeze({
   MethodDispatcher,
   RoutesDispatcher,
   VirtualHost,
+  XMLRPCDispatcher,
 });
 
 configRegistry.register("cherrypy.dispatch", dispatch);

@@ -12,3 +12,4 @@ export * from "./expose.ts";
 export * from "./popargs.ts";
 export * from "./route_pattern.ts";
 export * from "./signature.ts";
+export * from "./xmlrpc_dispatcher.ts";

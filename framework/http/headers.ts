@@ -27,6 +27,8 @@ export class HeaderMap {
   // a Map. `#keys` holds the lower-cased names, `#pairs` the `[Title-Name, value]` pairs.
   #keys: string[];
   #pairs: Array<[string, string]>;
+  // Lines beyond the first of a name (added by `append`); while 0, every name has one line.
+  #extra = 0;
 
   /** Creates the map from `[name, value]` pairs; a repeated name keeps the last value. */
   constructor(entries?: Iterable<readonly [string, string]>) {
@@ -35,6 +37,7 @@ export class HeaderMap {
       cloning = null;
       this.#keys = from.#keys.slice();
       this.#pairs = from.#pairs.slice();
+      this.#extra = from.#extra;
       return;
     }
     this.#keys = [];
@@ -51,13 +54,21 @@ export class HeaderMap {
     return new HeaderMap();
   }
 
-  /** The value of `name`, or `null`. */
+  /** The value of `name` (the lines of an appended header joined by `", "`), or `null`. */
   get(name: string): string | null {
-    const at = this.#keys.indexOf(lowerName(name));
-    return at < 0 ? null : this.#pairs[at]![1];
+    const key = lowerName(name);
+    const at = this.#keys.indexOf(key);
+    if (at < 0) return null;
+    let value = this.#pairs[at]![1];
+    if (this.#extra > 0) {
+      for (let i = at + 1; i < this.#keys.length; i++) {
+        if (this.#keys[i] === key) value += ", " + this.#pairs[i]![1];
+      }
+    }
+    return value;
   }
 
-  /** Sets `name` to `value`, replacing any earlier value. */
+  /** Sets `name` to `value`, replacing any earlier value (every line of it). */
   set(name: string, value: string): this {
     const key = lowerName(name);
     const pair: [string, string] = [titleCaseHeader(name), String(value)];
@@ -67,8 +78,41 @@ export class HeaderMap {
       this.#pairs.push(pair);
     } else {
       this.#pairs[at] = pair;
+      if (this.#extra > 0) this.#removeAfter(at, key);
     }
     return this;
+  }
+
+  /**
+   * Adds a line for `name` after any it has: the header is sent once per value (as several
+   * `WWW-Authenticate` challenges are), and {@link HeaderMap.get} joins them with `", "`.
+   *
+   * @example Two challenges, sent as two header lines
+   * ```ts
+   * import { HeaderMap } from "./mod.ts";
+   * const h = new HeaderMap();
+   * h.append("WWW-Authenticate", 'Digest realm="r", algorithm=SHA-256');
+   * h.append("WWW-Authenticate", 'Digest realm="r", algorithm=MD5');
+   * h.toArray().length; // 2
+   * ```
+   */
+  append(name: string, value: string): this {
+    if (!this.has(name)) return this.set(name, value);
+    this.#keys.push(lowerName(name));
+    this.#pairs.push([titleCaseHeader(name), String(value)]);
+    this.#extra++;
+    return this;
+  }
+
+  /** Removes the lines of `key` after index `at`. */
+  #removeAfter(at: number, key: string): void {
+    for (let i = this.#keys.length - 1; i > at; i--) {
+      if (this.#keys[i] === key) {
+        this.#keys.splice(i, 1);
+        this.#pairs.splice(i, 1);
+        this.#extra--;
+      }
+    }
   }
 
   /** Sets `name` only when it has no value yet. */
@@ -84,10 +128,12 @@ export class HeaderMap {
     return this.#keys.indexOf(lowerName(name)) >= 0;
   }
 
-  /** Removes `name`; `true` when it was set. */
+  /** Removes `name` (every line of it); `true` when it was set. */
   delete(name: string): boolean {
-    const at = this.#keys.indexOf(lowerName(name));
+    const key = lowerName(name);
+    const at = this.#keys.indexOf(key);
     if (at < 0) return false;
+    if (this.#extra > 0) this.#removeAfter(at, key);
     this.#keys.splice(at, 1);
     this.#pairs.splice(at, 1);
     return true;
@@ -97,19 +143,24 @@ export class HeaderMap {
   clear(): void {
     this.#keys = [];
     this.#pairs = [];
+    this.#extra = 0;
   }
 
-  /** The number of headers. */
+  /** The number of headers (of names: the lines of an appended header count once). */
   get size(): number {
-    return this.#keys.length;
+    return this.#keys.length - this.#extra;
   }
 
-  /** Title-Cased names. */
+  /** Title-Cased names (each once). */
   *keys(): IterableIterator<string> {
-    for (const [name] of this.#pairs.slice()) yield name;
+    const pairs = this.#pairs.slice();
+    const keys = this.#extra > 0 ? this.#keys.slice() : null;
+    for (let i = 0; i < pairs.length; i++) {
+      if (keys === null || keys.indexOf(keys[i]!) === i) yield pairs[i]![0];
+    }
   }
 
-  /** `[name, value]` pairs with Title-Cased names. */
+  /** `[name, value]` pairs with Title-Cased names (one per line of an appended header). */
   entries(): IterableIterator<[string, string]> {
     return this.#pairs.slice().values();
   }
@@ -124,9 +175,12 @@ export class HeaderMap {
     return this.#pairs.slice();
   }
 
-  /** A plain object `{ "Content-Type": "text/plain", ... }`. */
+  /** A plain object `{ "Content-Type": "text/plain", ... }` (appended lines joined by `", "`). */
   toObject(): Record<string, string> {
-    return Object.fromEntries(this.#pairs);
+    if (this.#extra === 0) return Object.fromEntries(this.#pairs);
+    const out: Record<string, string> = {};
+    for (const name of this.keys()) out[name] = this.get(name)!;
+    return out;
   }
 }
 

@@ -5,7 +5,7 @@
  */
 
 import type { Bus } from "../../bus/mod.ts";
-import { ServerAdapter } from "../../plugins/mod.ts";
+import { ServerAdapter, type Workers } from "../../plugins/mod.ts";
 import { type HttpEngineName, platform } from "../../platform/mod.ts";
 import { type BindAddress, formatHost, type Gateway, HTTPServer } from "../../server/mod.ts";
 
@@ -67,6 +67,11 @@ export class Server extends ServerAdapter {
    * (Deno's `serve`, Deno only); `null`: the runtime's default (see `docs/server.md`).
    */
   engine: HttpEngineName | null = null;
+  /**
+   * Listen with `SO_REUSEPORT`, so that other processes can serve the same port (Linux); on
+   * in worker processes.
+   */
+  reuse_port = false;
   readonly #gateway: () => Gateway;
   readonly #onError: (error: unknown) => void;
 
@@ -144,13 +149,38 @@ export class Server extends ServerAdapter {
       queueTimeout: this.accepted_queue_timeout,
       statistics: this.statistics,
       engine: this.engine,
+      reusePort: this.reuse_port || this.#workers()?.role === "worker",
     });
   }
 
   /** Builds the HTTP server (unless running) and starts it. */
   override async start(): Promise<void> {
+    if (this.#workers()?.role === "main") {
+      // The worker processes bind and serve; this process supervises them.
+      this.bus.log(`Serving on ${this.base()} through ${this.#workers()!.count} workers`);
+      return;
+    }
     if (!this.running) this.httpserver = this.instance ?? this.httpserverFromSelf();
     await super.start();
+  }
+
+  /**
+   * How many worker processes serve the site (`server.workers`): the engine's
+   * `engine.workers.count`. 0 serves from this process alone.
+   */
+  get workers(): number {
+    return this.#workers()?.count ?? 0;
+  }
+  set workers(count: number) {
+    const workers = this.#workers();
+    if (workers === undefined) {
+      throw new Error("server.workers needs the site's engine (this server follows another bus).");
+    }
+    workers.count = count;
+  }
+
+  #workers(): Workers | undefined {
+    return (this.bus as { workers?: Workers }).workers;
   }
 
   /** The base URL of this server, `http://127.0.0.1:8080` (host name for `0.0.0.0`/`::`). */

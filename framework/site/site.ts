@@ -7,7 +7,7 @@
 
 import { Bus, type Listener } from "../../bus/mod.ts";
 import { platform } from "../../platform/mod.ts";
-import { Autoreloader, SignalHandler, ThreadManager } from "../../plugins/mod.ts";
+import { Autoreloader, SignalHandler, ThreadManager, Workers } from "../../plugins/mod.ts";
 import { type AppConfig, Application, type Site } from "../app/application.ts";
 import { Tree } from "../app/tree.ts";
 import { DEFAULT_TOOL_CONFIG } from "../tools/builtin_tools.ts";
@@ -43,6 +43,11 @@ export class Engine extends Bus {
   readonly autoreload: Autoreloader = new Autoreloader(this);
   /** Publishes `start_thread`/`stop_thread` per worker (see `ThreadManager`). */
   readonly thread_manager: ThreadManager = new ThreadManager(this);
+  /**
+   * Runs the site in worker processes sharing its port (`server.workers` or
+   * `engine.workers.count`; 0, the default, serves from this process). See `docs/workers.md`.
+   */
+  readonly workers: Workers = new Workers(this);
   /** Marks responses that run past `response.timeout` (`engine.timeout_monitor.on`). */
   readonly timeout_monitor: TimeoutMonitor = new TimeoutMonitor(this);
   /** Installs and removes the signal handlers. */
@@ -75,6 +80,7 @@ engine.subscribe("log", (msg: string, level: number) => log.error(msg, "ENGINE",
 engine.autoreload.subscribe();
 engine.thread_manager.subscribe();
 engine.timeout_monitor.subscribe();
+engine.workers.subscribe();
 // The session clean-up monitors follow the engine (they stop with it).
 Session.engine = engine;
 

@@ -7,8 +7,15 @@
 
 import { HTTPError } from "../core/errors.ts";
 import { headerElements } from "../core/header_elements.ts";
+import type { HookOptions } from "../core/hooks.ts";
 import { currentServing } from "../core/serving.ts";
+import { checkToolOptions, strings } from "./_options.ts";
 import type { Tool } from "./tools.ts";
+
+/** Checks the `accept` tool's options (`media`: a type or a list of them). */
+export function checkAcceptOptions(options: HookOptions, complete: boolean): void {
+  checkToolOptions("accept", options, { media: strings }, complete);
+}
 
 /** The `accept` tool's options (`tools.accept.*`). */
 export interface AcceptOptions {

@@ -10,12 +10,25 @@
  * @module
  */
 
+import { AuthBasicTool } from "./auth_basic.ts";
+import { AuthDigestTool } from "./auth_digest.ts";
+import { allow } from "./allow.ts";
+import { StatsTool } from "./cpstats.ts";
 import { encode } from "./encode.ts";
+import { flatten } from "./flatten.ts";
+import { ignoreHeaders } from "./ignore_headers.ts";
 import { logHeaders, logTracebacks } from "./log_errors.ts";
+import { logHooks } from "./log_hooks.ts";
+import { convertParams } from "./params.ts";
+import { proxy } from "./proxy.ts";
+import { redirect } from "./redirect.ts";
+import { referer } from "./referer.ts";
 import { trailingSlash } from "./trailing_slash.ts";
-import { Tool, Toolbox } from "./tools.ts";
-import { accept } from "./accept.ts";
-import { responseHeaders } from "./response_headers.ts";
+import { toolChecks } from "./_tool_checks.ts";
+import { ErrorTool, Tool, Toolbox } from "./tools.ts";
+import { onError as xmlrpcOnError } from "./xmlrpc.ts";
+import { accept, checkAcceptOptions } from "./accept.ts";
+import { checkResponseHeadersOptions, responseHeaders } from "./response_headers.ts";
 import { SessionAuthTool } from "./session_auth.ts";
 import { SessionTool } from "./sessions/tool.ts";
 
@@ -31,6 +44,32 @@ export interface DefaultTools extends Toolbox {
   log_tracebacks: Tool;
   /** Logs the request headers when a request fails (on by default). */
   log_headers: Tool;
+  /** HTTP Basic authentication (`before_handler`, priority 1). */
+  auth_basic: AuthBasicTool;
+  /** HTTP Digest authentication (`before_handler`, priority 1). */
+  auth_digest: AuthDigestTool;
+  /** 405 unless the method is one of `methods`; always sets `Allow`. */
+  allow: Tool;
+  /** Refuses requests whose `Referer` does (or does not) match `pattern`. */
+  referer: Tool;
+  /** Removes request headers (`Range` by default) before the request is processed. */
+  ignore_headers: Tool;
+  /** Behind a reverse proxy: `request.base` and `request.remote` from `X-Forwarded-*`. */
+  proxy: Tool;
+  /** Serves another URL instead: an internal redirect, or an HTTP redirect. */
+  redirect: Tool;
+  /** On an unexpected error, redirects (internally by default) to `url`. */
+  err_redirect: ErrorTool;
+  /** Lets the body be nested generators. */
+  flatten: Tool;
+  /** Logs the request's hooks when it ends. */
+  log_hooks: Tool;
+  /** Converts request parameters by declared converters (400 on a bad value). */
+  params: Tool;
+  /** Answers errors of XML-RPC controllers with a fault. */
+  xmlrpc: ErrorTool;
+  /** Records request statistics for `cherrypy.lib.cpstats.StatsPage`. */
+  cpstats: StatsTool;
   /** Sessions: `cherrypy.session`, kept in a store (`tools.sessions.*`; docs/sessions.md). */
   sessions: SessionTool;
   /** A login form backed by the session (`tools.session_auth.*`). */
@@ -58,10 +97,28 @@ tools.encode = new Tool("before_handler", encode, { priority: 70 });
 tools.trailing_slash = new Tool("before_handler", trailingSlash, { priority: 60 });
 tools.log_tracebacks = new Tool("before_error_response", logTracebacks);
 tools.log_headers = new Tool("before_error_response", logHeaders);
+tools.auth_basic = new AuthBasicTool();
+tools.auth_digest = new AuthDigestTool();
+const check = toolChecks;
+tools.allow = new Tool("on_start_resource", allow, { check: check.allow });
+tools.proxy = new Tool("before_request_body", proxy, { priority: 30, check: check.proxy });
+tools.log_hooks = new Tool("on_end_request", logHooks, { priority: 100, check: check.log_hooks });
+tools.err_redirect = new ErrorTool(redirect, { check: check.err_redirect });
+tools.xmlrpc = new ErrorTool(xmlrpcOnError, { check: check.xmlrpc });
+tools.ignore_headers = new Tool("before_request_body", ignoreHeaders, {
+  check: check.ignore_headers,
+});
+tools.referer = new Tool("before_request_body", referer, { check: check.referer });
+tools.flatten = new Tool("before_finalize", flatten, { check: check.flatten });
+tools.redirect = new Tool("on_start_resource", redirect, { check: check.redirect });
+tools.params = new Tool("before_handler", convertParams, { priority: 15, check: check.params });
+tools.cpstats = new StatsTool({ check: check.cpstats });
 tools.sessions = new SessionTool();
 tools.session_auth = new SessionAuthTool();
-tools.accept = new Tool("on_start_resource", accept);
-tools.response_headers = new Tool("on_start_resource", responseHeaders);
+tools.accept = new Tool("on_start_resource", accept, { check: checkAcceptOptions });
+tools.response_headers = new Tool("on_start_resource", responseHeaders, {
+  check: checkResponseHeadersOptions,
+});
 
 /** The tools CherryPy's global config turns on by default. */
 export const DEFAULT_TOOL_CONFIG: Readonly<Record<string, unknown>> = {

@@ -5,8 +5,23 @@
  * @module
  */
 
+import type { HookOptions } from "../core/hooks.ts";
 import { currentServing } from "../core/serving.ts";
+import { checkToolOptions, type OptionCheck } from "./_options.ts";
 import type { Tool } from "./tools.ts";
+
+const pairs: OptionCheck = (v) =>
+  v === null ||
+    (Array.isArray(v) && v.every((p) =>
+      Array.isArray(p) && p.length === 2 && typeof p[0] === "string" && typeof p[1] === "string"
+    ))
+    ? null
+    : 'a list of [name, value] pairs of strings ([["Content-Type", "text/plain"]])';
+
+/** Checks the `response_headers` tool's options (`headers`: `[name, value]` pairs). */
+export function checkResponseHeadersOptions(options: HookOptions, complete: boolean): void {
+  checkToolOptions("response_headers", options, { headers: pairs }, complete);
+}
 
 /** The `response_headers` tool's options (`tools.response_headers.*`). */
 export interface ResponseHeadersOptions {

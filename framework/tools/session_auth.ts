@@ -9,12 +9,14 @@
  */
 
 import { HTTPError } from "../core/errors.ts";
+import type { HookOptions } from "../core/hooks.ts";
 import { HTTPRedirect } from "../core/redirect.ts";
 import { currentServing } from "../core/serving.ts";
 import { url } from "../core/url.ts";
 import { currentSession } from "./sessions/current.ts";
-import type { Awaitable } from "./sessions/session.ts";
+import type { Awaitable } from "./sessions/record.ts";
 import { sessionReady } from "./sessions/tool.ts";
+import { checkToolOptions, type OptionCheck } from "./_options.ts";
 import { HandlerTool, type Tool } from "./tools.ts";
 
 const ESCAPES: Record<string, string> = {
@@ -47,19 +49,30 @@ export interface SessionAuthOptions {
   /** Called on each request of a logged-in user. */
   on_check?: (username: string) => Awaitable<unknown>;
   /** Renders the login page (its values must be escaped by whoever writes it). */
-  login_screen?: (from_page?: string, username?: string, error_msg?: string) => string;
+  login_screen?: (
+    from_page?: string,
+    username?: string,
+    error_msg?: string,
+  ) => string | Uint8Array;
 }
 
-const OPTIONS = new Set([
-  "session_key",
-  "debug",
-  "check_username_and_password",
-  "anonymous",
-  "on_login",
-  "on_logout",
-  "on_check",
-  "login_screen",
-]);
+const text: OptionCheck = (v) => typeof v === "string" && v !== "" ? null : "a non-empty string";
+const fn: OptionCheck = (v) => typeof v === "function" ? null : "a function";
+const CHECKS: Record<string, OptionCheck> = {
+  session_key: text,
+  check_username_and_password: fn,
+  anonymous: fn,
+  on_login: fn,
+  on_logout: fn,
+  on_check: fn,
+  login_screen: fn,
+};
+const OPTIONS = new Set(["debug", ...Object.keys(CHECKS)]);
+
+/** Checks the `session_auth` tool's options (each replaces the `SessionAuth` member). */
+export function checkSessionAuthOptions(options: HookOptions, complete: boolean): void {
+  checkToolOptions("session_auth", options, CHECKS, complete);
+}
 
 /**
  * CherryPy's `SessionAuth`: one is made per request, with the tool's options as members.
@@ -113,9 +126,12 @@ export class SessionAuth {
     return undefined;
   }
 
-  /** The login page: a form posting to `do_login` (every value HTML-escaped). */
-  login_screen(from_page = "..", username = "", error_msg = ""): string {
-    return `<html><body>
+  /**
+   * The login page: a form posting to `do_login` (every value HTML-escaped), as UTF-8 bytes,
+   * as CherryPy's.
+   */
+  login_screen(from_page = "..", username = "", error_msg = ""): string | Uint8Array {
+    return new TextEncoder().encode(`<html><body>
 Message: ${escape(error_msg)}
 <form method="post" action="do_login">
     Login: <input type="text" name="username" value="${escape(username)}" size="10" />
@@ -126,7 +142,7 @@ Message: ${escape(error_msg)}
     <br />
     <input type="submit" />
 </form>
-</body></html>`;
+</body></html>`);
   }
 
   /** Checks the credentials: on success, logs in and redirects; else the form again. */
@@ -263,6 +279,8 @@ export function sessionAuth(
 export class SessionAuthTool extends HandlerTool {
   /** Creates the tool. */
   constructor() {
-    super(sessionAuth as (options: Record<string, unknown>) => unknown);
+    super(sessionAuth as (options: Record<string, unknown>) => unknown, {
+      check: checkSessionAuthOptions,
+    });
   }
 }

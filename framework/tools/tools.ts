@@ -30,6 +30,11 @@ export interface ToolOptions {
   name?: string;
   /** The hook priority (lower runs first; default 50). */
   priority?: number;
+  /**
+   * Checks the tool's options where they are written (`complete` false: the ones present) and
+   * when a request's options are put together (`complete` true): see {@link Tool.checkOptions}.
+   */
+  check?: (options: HookOptions, complete: boolean) => void;
 }
 
 /** A tool is callable: `tool(options)` returns a decorator (see {@link Tool}). */
@@ -89,6 +94,8 @@ export class Tool {
   declare _priority: number;
   /** The toolbox namespace (`"tools"`). */
   declare namespace: string;
+  /** The options check given to the constructor, if any. */
+  declare _check: ToolOptions["check"];
 
   /**
    * Creates a tool running `callable` at `point`. The fourth argument (CherryPy's
@@ -109,16 +116,20 @@ export class Tool {
     self.callable = callable;
     self._name = opts.name;
     self._priority = opts.priority ?? priority;
+    self._check = opts.check;
     self.namespace = "tools";
     return self;
   }
 
-  /** Tools are switched on by config (`tools.<name>.on`), not by setting a property. */
+  /** Tools are switched on by config (`tools.<name>.on`), not by reading or setting `on`. */
   get on(): never {
     throw new Error(
       `The ${this._name} Tool cannot be turned on by setting Tool.on; use config ` +
         `("${this.namespace}.${this._name}.on": true) or the decorator instead.`,
     );
+  }
+  set on(_value: never) {
+    void this.on;
   }
 
   /** The decorator that `tool(options)` returns. */
@@ -129,6 +140,7 @@ export class Tool {
           `${JSON.stringify(options)}.`,
       );
     }
+    this.checkOptions(options);
     return <T>(target: T, context?: ConfigDecoratorContext): T => {
       if (this._name === undefined) {
         throw new Error(
@@ -142,6 +154,17 @@ export class Tool {
       mergeCpConfig(target, entries, context);
       return target;
     };
+  }
+
+  /**
+   * Checks options given to this tool where they are written (the decorator's, an application
+   * config section's when it is mounted), throwing an error that names the option and says what
+   * to change. Options may be spread over several config sections, so a missing one is not an
+   * error here. This one runs the constructor's `check` (if any); tools with options to check
+   * give one, or override this method.
+   */
+  checkOptions(options: HookOptions): void {
+    this._check?.(options, false);
   }
 
   /** This tool's config for the current request (minus `on`), with `extra` merged in. */
@@ -161,7 +184,7 @@ export class Tool {
       ((options: HookOptions) => callApplicationWith(callable, this, options)) as HookCallback;
     const own = callable as { priority?: number; failsafe?: boolean };
     if (own.failsafe !== undefined) bound.failsafe = own.failsafe;
-    return bound;
+    return named(bound, this._name ?? callable.name);
   }
 
   /**
@@ -175,6 +198,7 @@ export class Tool {
     let priority = conf["priority"] as number | undefined;
     delete conf["priority"];
     priority ??= (this.callable as { priority?: number }).priority ?? this._priority;
+    this._check?.(conf, true);
     return [this._point, this._hookCallback(), { ...conf, priority }];
   }
 
@@ -227,14 +251,14 @@ export class HandlerTool extends Tool {
 
   /** The hook this tool attaches (see {@link Tool._hookCallback}). */
   override _hookCallback(): HookCallback {
-    return (options: HookOptions) => {
+    return named((options: HookOptions) => {
       const { request } = currentServing();
       const skip = (handled: unknown) => {
         if (handled) request.handler = null;
       };
       const handled = callApplicationWith(this.callable, this, options);
       return handled instanceof Promise ? handled.then(skip) : skip(handled);
-    };
+    }, this._name ?? this.callable.name);
   }
 }
 
@@ -270,12 +294,12 @@ export class HandlerWrapperTool extends Tool {
 
   /** The hook this tool attaches (see {@link Tool._hookCallback}). */
   override _hookCallback(): HookCallback {
-    return (options: HookOptions) => {
+    return named((options: HookOptions) => {
       const request = currentServing().request;
       const inner = request.handler;
       if (inner === null) return;
       request.handler = () => callApplication(this.newhandler, this, [inner, options]);
-    };
+    }, this._name ?? this.newhandler.name);
   }
 }
 
@@ -301,9 +325,34 @@ export class ErrorTool extends Tool {
   /** Replaces `request.error_response` with this tool for the request. */
   override _setup(): void {
     const options = this._mergedArgs();
+    this._check?.(options, true);
     currentServing().request.error_response = () =>
       callApplicationWith(this.callable, this, options);
   }
+}
+
+/** Gives a hook function the name log_hooks shows for it (the tool's). */
+function named<F extends HookCallback>(fn: F, name: string): F {
+  if (name) Object.defineProperty(fn, "name", { value: name, configurable: true });
+  return fn;
+}
+
+/**
+ * Anything a toolbox can switch on: a {@link Tool}, or any object with a `_setup()` method
+ * that attaches what it needs to the current request (CherryPy does not require tools to
+ * inherit from `Tool`).
+ */
+export interface ToolLike {
+  /** Called for each request the tool is on for. */
+  _setup(): void;
+  /** The config name, when the object keeps one. */
+  _name?: string | undefined;
+}
+
+function isToolLike(value: unknown): value is Tool | ToolLike {
+  return value instanceof Tool ||
+    (value !== null && typeof value === "object" &&
+      typeof (value as { _setup?: unknown })._setup === "function");
 }
 
 /** Counts changes to toolboxes (tools added or replaced), for caches built from them. */
@@ -375,15 +424,15 @@ export class Toolbox {
     };
   }
 
-  /** The tool named `name`, if any. */
-  get(name: string): Tool | undefined {
+  /** The tool named `name` (a {@link Tool} or another {@link ToolLike}), if any. */
+  get(name: string): Tool | ToolLike | undefined {
     const value = Object.hasOwn(this, name) ? this[name] : undefined;
-    return value instanceof Tool ? value : undefined;
+    return isToolLike(value) ? value : undefined;
   }
 
   /** The names of the tools in this toolbox. */
   names(): string[] {
-    return Object.keys(this).filter((k) => this[k] instanceof Tool);
+    return Object.keys(this).filter((k) => isToolLike(this[k]));
   }
 
   /** Groups this toolbox's config entries (`name.option` keys) by tool: `{ name: {...} }`. */
@@ -398,9 +447,32 @@ export class Toolbox {
     return map;
   }
 
+  /**
+   * Checks the options one config section (`{ "tools.x.option": value }`) gives this
+   * toolbox's tools (see {@link Tool.checkOptions}); the error names the section.
+   */
+  checkSection(section: string, entries: Readonly<Record<string, unknown>>): void {
+    const prefix = this.namespace + ".";
+    const own: Array<[string, unknown]> = [];
+    for (const key in entries) {
+      if (key.startsWith(prefix)) own.push([key.slice(prefix.length), entries[key]]);
+    }
+    if (own.length === 0) return;
+    const map = this.toolmap(own);
+    for (const name in map) {
+      try {
+        const tool = this.get(name);
+        if (tool instanceof Tool) tool.checkOptions(map[name]!);
+      } catch (e) {
+        if (e instanceof Error) e.message = `Config section [${section}]: ${e.message}`;
+        throw e;
+      }
+    }
+  }
+
   /** The tools that `map` switches on, in order; an unknown name is an error. */
-  enabled(map: ToolMap): Tool[] {
-    const out: Tool[] = [];
+  enabled(map: ToolMap): Array<Tool | ToolLike> {
+    const out: Array<Tool | ToolLike> = [];
     for (const name in map) {
       if (!map[name]!["on"]) continue;
       const tool = this.get(name);

@@ -31,8 +31,17 @@ export interface LoadGenerator {
   readonly name: string;
   /** Its version, once found. */
   version: string;
-  /** Loads `url` for `seconds` with `connections` keep-alive connections, pinned to `cpu`. */
-  run(url: string, seconds: number, connections: number, cpu: number): Promise<LoadResult>;
+  /**
+   * Loads `url` for `seconds` with `connections` keep-alive connections, pinned to `cpu`,
+   * sending `headers` (name to value) with every request.
+   */
+  run(
+    url: string,
+    seconds: number,
+    connections: number,
+    cpu: number,
+    headers?: Readonly<Record<string, string>>,
+  ): Promise<LoadResult>;
 }
 
 /** The `BENCH_JSON {...}` line `wrk_report.lua` prints. */
@@ -76,13 +85,14 @@ export function parseWrkOutput(stdout: string): LoadResult | null {
 const wrk: LoadGenerator = {
   name: "wrk",
   version: "",
-  async run(url, seconds, connections, cpu) {
+  async run(url, seconds, connections, cpu, headers = {}) {
     const argv = [
       "wrk",
       "-t1",
       `-c${connections}`,
       `-d${seconds}s`,
       "--latency",
+      ...Object.entries(headers).flatMap(([name, value]) => ["-H", `${name}: ${value}`]),
       "-s",
       `${BENCH_DIR}/wrk_report.lua`,
       url,
@@ -99,8 +109,21 @@ const wrk: LoadGenerator = {
 const autocannon: LoadGenerator = {
   name: "autocannon",
   version: "",
-  async run(url, seconds, connections, cpu) {
-    const argv = ["npx", "-y", "autocannon", "-j", "-c", `${connections}`, "-d", `${seconds}`, url];
+  async run(url, seconds, connections, cpu, headers = {}) {
+    // autocannon splits `-H` at the first `:` or `=`, and keeps what follows as the value.
+    const h = Object.entries(headers).flatMap(([name, value]) => ["-H", `${name}:${value}`]);
+    const argv = [
+      "npx",
+      "-y",
+      "autocannon",
+      "-j",
+      "-c",
+      `${connections}`,
+      "-d",
+      `${seconds}`,
+      ...h,
+      url,
+    ];
     const r = await runToEnd(argv, { cpu, timeoutMs: (seconds + 120) * 1000 });
     let j;
     try {

@@ -8,7 +8,15 @@
  * @module
  */
 
-import { APP_NAMES, type AppName, type Group, GROUPS, type Runtime, TARGETS } from "./targets.ts";
+import {
+  APP_NAMES,
+  type AppName,
+  DEFAULT_GROUPS,
+  type Group,
+  GROUPS,
+  type Runtime,
+  TARGETS,
+} from "./targets.ts";
 
 /** The repository root, absolute, without a trailing slash. */
 export const ROOT: string = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
@@ -28,7 +36,10 @@ export interface Options {
   connections: number;
   /** Only these targets (by name), or all. */
   targets: string[] | null;
-  /** Only targets of these groups, or all. */
+  /**
+   * Only targets of these groups; `null` when `--only` was not given: then the default groups
+   * (`server`, `framework`), or every group when `--apps` names the apps.
+   */
   groups: Group[] | null;
   /** Only these apps, or all. */
   apps: AppName[] | null;
@@ -60,8 +71,10 @@ export const USAGE = `usage: deno run -A scripts/bench/run.ts [--quick] [--round
        [--server-cpu N] [--client-cpu N] [--build] [--out PATH]
        [--profile [DIR]] [--profile-top N]
 
-groups:  ${GROUPS.join(", ")} (default: all)
-apps:    ${APP_NAMES.join(", ")} (default: all)
+groups:  ${GROUPS.join(", ")}, all (default: ${
+  DEFAULT_GROUPS.join(", ")
+}; every group when --apps is given)
+apps:    ${APP_NAMES.join(", ")} (default: those of the groups)
 targets: ${TARGETS.map((t) => t.name).join(", ")}`;
 
 function list<T extends string>(
@@ -166,7 +179,9 @@ export function parseOptions(args: string[]): Options {
         break;
       case "--only": {
         const names = list<Group | "all">(flag, value(), [...GROUPS, "all"]);
-        opts.groups = names.includes("all") ? null : names.filter((n): n is Group => n !== "all");
+        opts.groups = names.includes("all")
+          ? [...GROUPS]
+          : names.filter((n): n is Group => n !== "all");
         break;
       }
       case "--apps":

@@ -18,6 +18,11 @@ export interface RunResult extends LoadResult {
   rssBytes: number | null;
   /** The server's CPU time (user + system) per request during the run, in microseconds. */
   cpuUsPerRequest: number | null;
+  /**
+   * For a session app: how far the session's counter advanced over the warm-up and the measured
+   * run, and how many requests the load generator counted in them; `null` for other apps.
+   */
+  session: { advanced: number; requests: number } | null;
 }
 
 /** One target serving one app, with its runs so far. */
@@ -62,6 +67,11 @@ export interface Summary {
   medianCpuUs: number | null;
   /** Largest RSS seen. */
   maxRssBytes: number | null;
+  /**
+   * For a session app, the lowest share of the requests its session counter counted over the
+   * runs (1: every request; less: concurrent updates were lost); `null` for other apps.
+   */
+  sessionShare: number | null;
   /** Socket errors and timeouts, over all runs. */
   errors: number;
   /** Non-2xx responses, over all runs. */
@@ -113,6 +123,9 @@ export function summarize(units: Unit[], commandOf: (t: Target) => string[]): Su
     const rps = u.runs.map((r) => r.rps);
     const rss = u.runs.map((r) => r.rssBytes).filter((x): x is number => x !== null);
     const cpu = u.runs.map((r) => r.cpuUsPerRequest).filter((x): x is number => x !== null);
+    const shares = u.runs.flatMap((r) =>
+      r.session !== null && r.session.requests > 0 ? [r.session.advanced / r.session.requests] : []
+    );
     const some = rps.length > 0;
     return {
       name: u.target.name,
@@ -129,6 +142,7 @@ export function summarize(units: Unit[], commandOf: (t: Target) => string[]): Su
       medianP99Ms: some ? median(u.runs.map((r) => r.p99Ms)) : null,
       medianCpuUs: cpu.length > 0 ? median(cpu) : null,
       maxRssBytes: rss.length > 0 ? Math.max(...rss) : null,
+      sessionShare: shares.length > 0 ? Math.min(...shares) : null,
       errors: u.runs.reduce((n, r) => n + r.errors, 0),
       non2xx: u.runs.reduce((n, r) => n + r.non2xx, 0),
       baselineName: null,
@@ -243,6 +257,29 @@ export function table(summaries: Summary[]): string {
     widths.map((w, i) => right.has(i) ? `${"-".repeat(w + 1)}:` : "-".repeat(w + 2)).join("|")
   }|`;
   return [line(head), rule, ...rows.map(line)].join("\n");
+}
+
+/**
+ * The note under the table on the session counters: for each row of a session app, the share
+ * of its requests its counter counted, flagging those under `lostBelow` (lost updates); `""`
+ * when no row has one.
+ *
+ * @example
+ * ```ts
+ * import { sessionNote } from "./report.ts";
+ * sessionNote([], 0.9); // ""
+ * ```
+ */
+export function sessionNote(summaries: Summary[], lostBelow: number): string {
+  const rows = summaries.filter((s) => s.sessionShare !== null);
+  if (rows.length === 0) return "";
+  const parts = rows.map((s) =>
+    `${s.name} ${fmt(Math.min(100, 100 * s.sessionShare!), 0)} %` +
+    (s.sessionShare! < lostBelow ? " (lost updates)" : "")
+  );
+  return "session counters, share of the requests counted (lowest over the rounds): " +
+    `${parts.join(", ")}. Under 100 %, concurrent requests of the one session overwrote ` +
+    "each other's counts.";
 }
 
 async function commandOutput(argv: string[]): Promise<string> {

@@ -46,8 +46,33 @@ import {
 } from "./procs.ts";
 import { cpuSecondsOfTree, rssOfTree } from "./procstat.ts";
 import { formatProfileSummary, summarizeProfile } from "./profile.ts";
-import { fmt, machineInfo, type RunResult, summarize, table, type Unit } from "./report.ts";
-import { APP_NAMES, APPS, GROUPS, inGroup, type TargetContext, TARGETS } from "./targets.ts";
+import {
+  fmt,
+  machineInfo,
+  type RunResult,
+  sessionNote,
+  summarize,
+  table,
+  type Unit,
+} from "./report.ts";
+import {
+  checkResponse,
+  type Fixtures,
+  LOST_UPDATES_BELOW,
+  primeSession,
+  sessionProblem,
+} from "./checks.ts";
+import { writeStaticFiles } from "./static_files.ts";
+import {
+  APP_NAMES,
+  APPS,
+  type AppSpec,
+  DEFAULT_GROUPS,
+  GROUPS,
+  inGroup,
+  type TargetContext,
+  TARGETS,
+} from "./targets.ts";
 
 const SOURCE_DIRS = ["platform", "bus", "plugins", "server", "framework", "cli"];
 const STARTUP_TIMEOUT_MS = 30_000;
@@ -93,7 +118,8 @@ function selectUnits(opts: Options): Unit[] {
     (opts.runtimes === null || opts.runtimes.includes(t.runtime))
   );
   const apps = APP_NAMES.filter((a) => opts.apps === null || opts.apps.includes(a));
-  const groups = opts.groups ?? GROUPS;
+  // Naming the apps selects them whatever their group; otherwise the default groups run.
+  const groups = opts.groups ?? (opts.apps !== null ? GROUPS : DEFAULT_GROUPS);
   return apps.flatMap((app) =>
     targets
       .filter((t) => t.apps.includes(app) && groups.some((g) => inGroup(t, app, g)))
@@ -101,25 +127,24 @@ function selectUnits(opts: Options): Unit[] {
   );
 }
 
-async function checkResponse(url: string, unit: Unit): Promise<void> {
-  const spec = APPS[unit.app];
-  const client = Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
-  try {
-    const res = await fetch(url, { client, signal: AbortSignal.timeout(10_000) });
-    const body = await res.text();
-    const type = res.headers.get("content-type") ?? "";
-    if (res.status !== 200 || body !== spec.body) {
-      throw new Error(
-        `GET ${url} answered ${res.status} ${JSON.stringify(body.slice(0, 200))}, ` +
-          `expected 200 ${JSON.stringify(spec.body)}`,
-      );
+/** An app's spec as the JSON report holds it (the body pattern as its source text). */
+function appReport(spec: AppSpec): Record<string, unknown> {
+  const { bodyPattern, ...rest } = spec;
+  return bodyPattern === undefined ? rest : { ...rest, bodyPattern: bodyPattern.source };
+}
+
+/** Temporary folders to remove at exit (the static files). */
+const tempDirs = new Set<string>();
+
+function removeTempDirs(): void {
+  for (const dir of tempDirs) {
+    try {
+      Deno.removeSync(dir, { recursive: true });
+    } catch {
+      // already gone
     }
-    if (spec.contentType !== null && !type.startsWith(spec.contentType)) {
-      throw new Error(`GET ${url} answered Content-Type ${type}, expected ${spec.contentType}`);
-    }
-  } finally {
-    client.close();
   }
+  tempDirs.clear();
 }
 
 function profileName(unit: Unit, round: number): string {
@@ -132,8 +157,10 @@ async function measure(
   opts: Options,
   ctx: BaseContext,
   loadgen: LoadGenerator,
+  fixtures: Fixtures,
 ): Promise<RunResult> {
   const target = unit.target;
+  const spec = APPS[unit.app];
   const port = freePort();
   const tctx: TargetContext = {
     ...ctx,
@@ -141,7 +168,11 @@ async function measure(
     app: unit.app,
     profileName: profileName(unit, round),
   };
-  const env = { PORT: `${port}`, ...(target.env?.(tctx) ?? {}) };
+  const env: Record<string, string> = {
+    PORT: `${port}`,
+    ...(ctx.staticDir === null ? {} : { BENCH_STATIC_DIR: ctx.staticDir }),
+    ...(target.env?.(tctx) ?? {}),
+  };
   const server = start(target.command(tctx), { cpu: opts.serverCpu, env });
   try {
     let bound: number;
@@ -153,22 +184,48 @@ async function measure(
           `command: ${target.command(tctx).join(" ")}\n${server.stderr.trim()}`,
       );
     }
-    const url = `http://127.0.0.1:${bound}${APPS[unit.app].path}`;
-    await checkResponse(url, unit);
+    const url = `http://127.0.0.1:${bound}${spec.path}`;
+    let primed: { cookie: string; counter: number } | null = null;
+    if (spec.session) primed = await primeSession(url, spec, fixtures);
+    else await checkResponse(url, spec, fixtures);
+    const headers: Record<string, string> = primed === null ? {} : { Cookie: primed.cookie };
+    let warmupRequests = 0;
     if (opts.warmup > 0) {
-      await loadgen.run(url, opts.warmup, opts.connections, opts.clientCpu);
+      const w = await loadgen.run(url, opts.warmup, opts.connections, opts.clientCpu, headers);
+      warmupRequests = w.requests;
     }
     const cpuBefore = cpuSecondsOfTree(server.pid);
-    const result = await loadgen.run(url, opts.duration, opts.connections, opts.clientCpu);
+    const result = await loadgen.run(
+      url,
+      opts.duration,
+      opts.connections,
+      opts.clientCpu,
+      headers,
+    );
     const cpuAfter = cpuSecondsOfTree(server.pid);
     const rssBytes = rssOfTree(server.pid);
     if (server.exited) {
       throw new Error(`${target.name} died during the run:\n${server.stderr.trim()}`);
     }
+    let session: RunResult["session"] = null;
+    if (primed !== null) {
+      const after = await checkResponse(url, spec, fixtures, primed.cookie);
+      // The counter moved by one for the check request itself.
+      const advanced = after.counter! - primed.counter - 1;
+      const requests = warmupRequests + result.requests;
+      const problem = sessionProblem(
+        advanced,
+        requests,
+        opts.connections,
+        opts.warmup > 0 ? 2 : 1,
+      );
+      if (problem !== null) throw new Error(`${target.name}: ${problem}`);
+      session = { advanced, requests };
+    }
     const cpuUsPerRequest = cpuBefore !== null && cpuAfter !== null && result.requests > 0
       ? ((cpuAfter - cpuBefore) * 1e6) / result.requests
       : null;
-    return { round, ...result, rssBytes, cpuUsPerRequest };
+    return { round, ...result, rssBytes, cpuUsPerRequest, session };
   } finally {
     await server.stop(opts.profile === null ? undefined : PROFILE_STOP_GRACE_MS);
   }
@@ -211,12 +268,19 @@ async function main(opts: Options): Promise<number> {
     return 2;
   }
   if (opts.profile !== null) await Deno.mkdir(opts.profile, { recursive: true });
+  let fixtures: Fixtures = { staticDir: null, files: new Map() };
+  if (units.some((u) => APPS[u.app].file !== undefined)) {
+    const written = await writeStaticFiles();
+    tempDirs.add(written.dir);
+    fixtures = { staticDir: written.dir, files: written.files };
+  }
   const ctx: BaseContext = {
     deno: Deno.execPath(),
     node: findOnPath("node") ?? "node",
     root: ROOT,
     servers: `${BENCH_DIR}/servers`,
     profileDir: opts.profile,
+    staticDir: fixtures.staticDir,
   };
   if (units.some((u) => u.target.needsNpmBuild) && !(await ensureNpmBuild(opts.build))) {
     for (const u of units) if (u.target.needsNpmBuild) u.failure = "the npm build failed";
@@ -237,15 +301,19 @@ async function main(opts: Options): Promise<number> {
       if (unit.failure !== null) continue;
       const label = `${unit.target.name}/${unit.app}`;
       try {
-        const r = await measure(unit, round, opts, ctx, loadgen);
+        const r = await measure(unit, round, opts, ctx, loadgen, fixtures);
         unit.runs.push(r);
         const rss = r.rssBytes === null ? "n/a" : `${fmt(r.rssBytes / 1048576, 1)} MB`;
         const cpu = r.cpuUsPerRequest === null ? "n/a" : `${fmt(r.cpuUsPerRequest, 1)} µs`;
         const errs = r.errors + r.non2xx > 0 ? `, ${r.errors} errors, ${r.non2xx} non-2xx` : "";
+        const counted = r.session === null
+          ? ""
+          : `, session +${r.session.advanced} for ${r.session.requests} requests` +
+            (r.session.advanced < LOST_UPDATES_BELOW * r.session.requests ? " (lost updates)" : "");
         log(
           `[round ${round}/${opts.rounds}] ${label.padEnd(20)} ` +
             `${fmt(r.rps, 0).padStart(9)} req/s  p99 ${fmt(r.p99Ms, 2)} ms  CPU/req ${cpu}  ` +
-            `RSS ${rss}${errs}`,
+            `RSS ${rss}${errs}${counted}`,
         );
       } catch (error) {
         unit.failure = (error as Error).message;
@@ -271,7 +339,7 @@ async function main(opts: Options): Promise<number> {
     profiled: opts.profile !== null,
   };
   const apps = Object.fromEntries(
-    [...new Set(units.map((u) => u.app))].map((a) => [a, APPS[a]]),
+    [...new Set(units.map((u) => u.app))].map((a) => [a, appReport(APPS[a])]),
   );
   const report = { date: new Date().toISOString(), machine, settings, apps, targets: summaries };
   const outDir = opts.out.slice(0, opts.out.lastIndexOf("/"));
@@ -287,6 +355,8 @@ async function main(opts: Options): Promise<number> {
       `Deno ${machine.deno}, Node ${machine.node}; ${machine.cpu}; commit ${machine.commit}.\n`,
   );
   console.log(table(summaries));
+  const note = sessionNote(summaries, LOST_UPDATES_BELOW);
+  if (note !== "") console.log(`\n${note}`);
   console.log(
     "\nreq/s vs raw: median req/s over the raw server of the same runtime serving the same app " +
       "(higher is better); p99 vs raw and CPU vs raw: the same for p99 latency and for the " +
@@ -311,6 +381,7 @@ if (import.meta.main) {
   }
   const onSignal = (code: number) => async () => {
     await killAllNow();
+    removeTempDirs();
     Deno.exit(code);
   };
   Deno.addSignalListener("SIGINT", onSignal(130));
@@ -320,6 +391,7 @@ if (import.meta.main) {
     code = await main(opts);
   } finally {
     await stopAll();
+    removeTempDirs();
   }
   Deno.exit(code);
 }

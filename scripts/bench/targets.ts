@@ -4,7 +4,8 @@
  *
  * A target is a command line that starts an HTTP server on the port it is given (as an argument
  * and as `PORT`), prints `LISTENING <port>` on standard output once it is bound, and answers
- * each of its apps' `GET <path>` with the app's body. The harness runs the command itself (under
+ * each of its apps' `GET <path>` as the app's {@link AppSpec} says (the static apps' files are in
+ * the folder `BENCH_STATIC_DIR`). The harness runs the command itself (under
  * `setsid` and `taskset`), so it must be the server process, not a shell wrapper around one. It
  * must exit (status 0) on SIGTERM, so that a CPU profile, when asked for, is written.
  *
@@ -17,39 +18,138 @@
 /** A JavaScript runtime a target runs on. */
 export type Runtime = "deno" | "node";
 
-/** The apps: what is requested, and what must come back. */
-export const APPS = {
+/**
+ * One app: what is requested, and how the answer is checked before the load starts (a broken
+ * server must not look fast). Exactly one of `body`, `bodyPattern`, `json` and `file` says what
+ * the body must be.
+ */
+export interface AppSpec {
+  /** The path requested (`GET`). */
+  readonly path: string;
+  /**
+   * The group whose rows serve it: `framework` for the small pages every framework serves the
+   * same way, `tools` for the apps that go through one of cherrypy-ts's tools (sessions, static
+   * files, JSON output). The `server` group measures `hello` only.
+   */
+  readonly group: "framework" | "tools";
+  /** What the app is, one line (for the JSON report). */
+  readonly description: string;
+  /** The media type the answer must have (compared without parameters), or `null` for any. */
+  readonly contentType: string | null;
+  /** The exact body. */
+  readonly body?: string;
+  /** A pattern the whole body must match (the `session` app's counter). */
+  readonly bodyPattern?: RegExp;
+  /** A value the body must parse to as JSON (key order included; spacing free). */
+  readonly json?: unknown;
+  /** The name of a file the harness generates in its static folder; the body is its bytes. */
+  readonly file?: string;
+  /**
+   * `true` for a page that counts its requests in a session: the harness first primes a
+   * session (one request without a cookie, whose `Set-Cookie` it keeps), then sends that
+   * `Cookie` with every request, and checks after the run that the counter (the body, a
+   * decimal number) advanced by about as many requests as were made.
+   */
+  readonly session?: boolean;
+}
+
+/** The JSON object of the `json` and `json_out` apps. */
+const JSON_PAYLOAD = { message: "Hello world!", id: 42, tags: ["small", "json"] };
+
+const APP_SPECS = {
   /** A fixed text page at the root: `index()` returning `Hello world!`. */
-  hello: { path: "/", body: "Hello world!", contentType: null },
+  hello: {
+    path: "/",
+    group: "framework",
+    description: "a fixed text page at the root",
+    body: "Hello world!",
+    contentType: null,
+  },
   /** A handler returning a small object as JSON, with `Content-Type: application/json`. */
   json: {
     path: "/json",
-    body: JSON.stringify({ message: "Hello world!", id: 42, tags: ["small", "json"] }),
+    group: "framework",
+    description: "a small object serialized by the handler, Content-Type: application/json",
+    body: JSON.stringify(JSON_PAYLOAD),
     contentType: "application/json",
   },
   /** A route two objects deep with a path argument: `/users/<id>/profile`. */
-  nested: { path: "/users/42/profile", body: "Profile of user 42", contentType: null },
-} as const;
+  nested: {
+    path: "/users/42/profile",
+    group: "framework",
+    description: "a route two levels deep with a path argument",
+    body: "Profile of user 42",
+    contentType: null,
+  },
+  /** A counter kept in an in-memory session, incremented and returned as text. */
+  session: {
+    path: "/session",
+    group: "tools",
+    description:
+      "reads and increments a counter in an in-memory session (every request sends the cookie " +
+      "of one primed session) and returns it as text",
+    bodyPattern: /^[0-9]+$/,
+    contentType: null,
+    session: true,
+  },
+  /** A 4 KB stylesheet served from a folder. */
+  static_css: {
+    path: "/static/style.css",
+    group: "tools",
+    description: "a 4 KB CSS file served from a folder",
+    file: "style.css",
+    contentType: "text/css",
+  },
+  /** A 1 MB file served from a folder. */
+  static_1mb: {
+    path: "/static/big.jpg",
+    group: "tools",
+    description: "a 1 MB file (image/jpeg by its name) served from a folder",
+    file: "big.jpg",
+    contentType: "image/jpeg",
+  },
+  /** The `json` app's object, returned as an object and serialized by the framework. */
+  json_out: {
+    path: "/json_out",
+    group: "tools",
+    description: "the json app's object returned by the handler and serialized by the framework " +
+      "(cherrypy-ts: tools.json_out)",
+    json: JSON_PAYLOAD,
+    contentType: "application/json",
+  },
+} as const satisfies Record<string, AppSpec>;
 
 /** The name of an app. */
-export type AppName = keyof typeof APPS;
+export type AppName = keyof typeof APP_SPECS;
+
+/** The apps, by name. */
+export const APPS: Readonly<Record<AppName, AppSpec>> = APP_SPECS;
 
 /** Every app, in table order. */
 export const APP_NAMES: readonly AppName[] = Object.keys(APPS) as AppName[];
 
 /**
  * What a target measures: `server` is the HTTP server layer alone (a native gateway answering
- * `Hello world!`), `framework` the whole framework and its peers, app by app. The raw servers
- * belong to both, as the baselines.
+ * `Hello world!`), `framework` the whole framework and its peers on the small pages (`hello`,
+ * `json`, `nested`), `tools` the framework and its peers on the apps that go through a tool
+ * (`session`, `static_css`, `static_1mb`, `json_out`). The raw servers belong to all three, as
+ * the baselines.
  */
-export type Group = "server" | "framework";
+export type Group = "server" | "framework" | "tools";
 
 /** Every group. */
-export const GROUPS: readonly Group[] = ["server", "framework"];
+export const GROUPS: readonly Group[] = ["server", "framework", "tools"];
+
+/**
+ * The groups run when neither `--only` nor `--apps` says otherwise: `tools` runs on demand
+ * (`--only tools`, `--only all`, or naming its apps with `--apps`).
+ */
+export const DEFAULT_GROUPS: readonly Group[] = ["server", "framework"];
 
 /**
  * `true` when `target` serving `app` is a row of `group`: the `server` group measures the
- * `hello` app only, the `framework` group every app its targets serve.
+ * `hello` app only, the `framework` and `tools` groups the apps of that group their targets
+ * serve.
  *
  * @example
  * ```ts
@@ -57,10 +157,12 @@ export const GROUPS: readonly Group[] = ["server", "framework"];
  * const raw = TARGETS.find((t) => t.name === "raw_deno")!;
  * inGroup(raw, "json", "server"); // false
  * inGroup(raw, "json", "framework"); // true
+ * inGroup(raw, "session", "tools"); // true
  * ```
  */
 export function inGroup(target: Target, app: AppName, group: Group): boolean {
-  return target.groups.includes(group) && (group !== "server" || app === "hello");
+  if (!target.groups.includes(group)) return false;
+  return group === "server" ? app === "hello" : APPS[app].group === group;
 }
 
 /** What a target's command line is built from. */
@@ -77,6 +179,11 @@ export interface TargetContext {
   readonly port: number;
   /** The app being measured (servers that serve every app may ignore it). */
   readonly app: AppName;
+  /**
+   * The folder of the files the static apps serve (generated by the harness), or `null` when
+   * no static app is selected. Every server gets it as `BENCH_STATIC_DIR`.
+   */
+  readonly staticDir: string | null;
   /** When set, the runtime's CPU profiler writes a profile into this folder at exit. */
   readonly profileDir: string | null;
   /** The profile's file name (without folder). */
@@ -128,16 +235,20 @@ function nodeRun(c: TargetContext, script: string): string[] {
   return [c.node, ...prof, `${c.servers}/${script}`, String(c.port)];
 }
 
-const BOTH: readonly Group[] = ["server", "framework"];
+const ALL_GROUPS: readonly Group[] = GROUPS;
+const FRAMEWORK_AND_TOOLS: readonly Group[] = ["framework", "tools"];
 const HELLO: readonly AppName[] = ["hello"];
+/** The apps of the `framework` group. */
+const SMALL_PAGES: readonly AppName[] = APP_NAMES.filter((a) => APPS[a].group === "framework");
 
 /** Every target, in table order (the table groups them by app first). */
 export const TARGETS: readonly Target[] = [
   {
     name: "raw_deno",
     runtime: "deno",
-    description: "Deno.serve answering the app's fixed response (baseline for Deno)",
-    groups: BOTH,
+    description:
+      "Deno.serve answering the app's response with no framework (baseline for Deno; see the README for what it does per app)",
+    groups: ALL_GROUPS,
     apps: APP_NAMES,
     baseline: true,
     command: (c) => denoRun(c, "raw_deno.ts"),
@@ -159,15 +270,16 @@ export const TARGETS: readonly Target[] = [
     description:
       "Deno.serve reading the method, URL and Host header, answering the framework's bytes (cp_fw_deno's floor)",
     groups: ["framework"],
-    apps: APP_NAMES,
+    apps: SMALL_PAGES,
     command: (c) => denoRun(c, "raw_deno.ts"),
     env: (c) => ({ BENCH_APP: c.app, BENCH_ANSWER: "cherrypy" }),
   },
   {
     name: "hono_deno",
     runtime: "deno",
-    description: "Hono (npm package, from node_modules) on Deno.serve",
-    groups: ["framework"],
+    description:
+      "Hono (npm package, from node_modules) on Deno.serve; hono-sessions (MemoryStore), serveStatic from hono/deno",
+    groups: FRAMEWORK_AND_TOOLS,
     apps: APP_NAMES,
     command: (c) => denoRun(c, "hono_deno.ts"),
   },
@@ -197,12 +309,12 @@ export const TARGETS: readonly Target[] = [
     name: "cp_fw_deno",
     runtime: "deno",
     description:
-      "cherrypy-ts framework (tree.mount, engine, production) on its own HTTP/1.1 engine, from the sources",
-    groups: ["framework"],
+      "cherrypy-ts framework (tree.mount, engine, production; the app's tools on) on its own HTTP/1.1 engine, from the sources",
+    groups: FRAMEWORK_AND_TOOLS,
     apps: APP_NAMES,
     floor: "same_deno",
     command: (c) => denoRun(c, "cp_framework.mjs"),
-    env: (c) => ({ CP_MOD: `${c.root}/mod.ts`, CP_ENGINE: "cherrypy" }),
+    env: (c) => ({ CP_MOD: `${c.root}/mod.ts`, CP_ENGINE: "cherrypy", BENCH_APP: c.app }),
   },
   {
     name: "cp_fw_deno_native",
@@ -210,16 +322,17 @@ export const TARGETS: readonly Target[] = [
     description:
       "cherrypy-ts framework (tree.mount, engine, production) on Deno.serve, from the sources",
     groups: ["framework"],
-    apps: APP_NAMES,
+    apps: SMALL_PAGES,
     floor: "same_deno",
     command: (c) => denoRun(c, "cp_framework.mjs"),
-    env: (c) => ({ CP_MOD: `${c.root}/mod.ts`, CP_ENGINE: "native" }),
+    env: (c) => ({ CP_MOD: `${c.root}/mod.ts`, CP_ENGINE: "native", BENCH_APP: c.app }),
   },
   {
     name: "raw_node",
     runtime: "node",
-    description: "node:http answering the app's fixed response (baseline for Node)",
-    groups: BOTH,
+    description:
+      "node:http answering the app's response with no framework (baseline for Node; see the README for what it does per app)",
+    groups: ALL_GROUPS,
     apps: APP_NAMES,
     baseline: true,
     command: (c) => nodeRun(c, "raw_node.mjs"),
@@ -231,23 +344,24 @@ export const TARGETS: readonly Target[] = [
     description:
       "node:http reading the method, URL and Host header and answering the framework's bytes (cp_fw_node's floor)",
     groups: ["framework"],
-    apps: APP_NAMES,
+    apps: SMALL_PAGES,
     command: (c) => nodeRun(c, "raw_node.mjs"),
     env: (c) => ({ BENCH_APP: c.app, BENCH_ANSWER: "cherrypy" }),
   },
   {
     name: "fastify_node",
     runtime: "node",
-    description: "Fastify (devDependency) on Node",
-    groups: ["framework"],
+    description:
+      "Fastify (devDependency) on Node; @fastify/cookie + @fastify/session (memory store), @fastify/static",
+    groups: FRAMEWORK_AND_TOOLS,
     apps: APP_NAMES,
     command: (c) => nodeRun(c, "fastify_node.mjs"),
   },
   {
     name: "express_node",
     runtime: "node",
-    description: "Express (devDependency) on Node",
-    groups: ["framework"],
+    description: "Express (devDependency) on Node; express-session (MemoryStore), express.static",
+    groups: FRAMEWORK_AND_TOOLS,
     apps: APP_NAMES,
     command: (c) => nodeRun(c, "express_node.mjs"),
   },
@@ -266,12 +380,13 @@ export const TARGETS: readonly Target[] = [
   {
     name: "cp_fw_node",
     runtime: "node",
-    description: "cherrypy-ts framework (tree.mount, engine, production), from the npm build",
-    groups: ["framework"],
+    description:
+      "cherrypy-ts framework (tree.mount, engine, production; the app's tools on), from the npm build",
+    groups: FRAMEWORK_AND_TOOLS,
     apps: APP_NAMES,
     needsNpmBuild: true,
     floor: "same_node",
     command: (c) => nodeRun(c, "cp_framework.mjs"),
-    env: (c) => ({ CP_MOD: `${c.root}/npm/mod.js` }),
+    env: (c) => ({ CP_MOD: `${c.root}/npm/mod.js`, BENCH_APP: c.app }),
   },
 ];

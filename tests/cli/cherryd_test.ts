@@ -102,6 +102,26 @@ test("cherryd: -c and -i in the foreground; the one app gets the file's sections
   }
 });
 
+test("cherryd: server.workers in the config file runs worker processes; SIGTERM stops all", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "cherrypy-ts-cherryd-"));
+  const port = await freePort();
+  try {
+    const conf = siteConf(dir, port);
+    writeFileSync(
+      conf,
+      readFileSync(conf, "utf8").replace("[global]", "[global]\nserver.workers: 2"),
+    );
+    const site = cherryd(["-P", EXAMPLE, "-c", conf, "-i", "app"]);
+    const pids = (await site.waitFor(/Workers serving: pids (\d+), (\d+)\./, 30_000)).slice(1);
+    assert.equal(await tryGet(`http://127.0.0.1:${port}/`), "Hello from cherryd!");
+    site.signal("SIGTERM");
+    assert.equal(await site.exited, 0, site.stderr());
+    for (const pid of pids) await eventually(() => !alive(Number(pid)) || undefined, 5_000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("cherryd: -d -p: the launcher exits 0, the PID file names the serving daemon", async () => {
   const dir = mkdtempSync(join(tmpdir(), "cherrypy-ts-cherryd-"));
   const port = await freePort();

@@ -22,7 +22,8 @@ import { NotFoundError, platform } from "../../../platform/mod.ts";
 import { HTTPError } from "../../core/errors.ts";
 import { SessionLocks } from "./locks.ts";
 import { LockTimeout } from "./locks.ts";
-import { Session, type SessionData, type SessionRecord } from "./session.ts";
+import type { SessionData, SessionRecord } from "./record.ts";
+import { Session } from "./session.ts";
 
 /** `path` made absolute (against the working directory) and normalized, with `/` separators. */
 function absolutePath(path: string): string {
@@ -111,7 +112,7 @@ export class FileSession extends Session {
   }
 
   /** Records the class-wide `storage_path` and makes sure the directory exists. */
-  static async setup(options: Record<string, unknown>): Promise<void> {
+  static override async setup(options: Record<string, unknown>): Promise<void> {
     const path = options["storage_path"];
     if (typeof path !== "string" || path === "") {
       throw new TypeError(

@@ -6,9 +6,11 @@
  */
 
 export * from "./current.ts";
+export * from "./expire.ts";
 export { FileSession } from "./file.ts";
 export * from "./locks.ts";
 export * from "./ram.ts";
+export * from "./record.ts";
 export * from "./session.ts";
 export * from "./tool.ts";
 export { MemcachedSession, NotImplementedError } from "../sessions_net/memcached_session.ts";

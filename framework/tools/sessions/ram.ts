@@ -6,7 +6,8 @@
  */
 
 import { SessionLocks } from "./locks.ts";
-import { Session, type SessionData, type SessionRecord } from "./session.ts";
+import type { SessionData, SessionRecord } from "./record.ts";
+import { Session } from "./session.ts";
 
 /**
  * The in-memory store: one class-wide map of records ({@link RamSession.cache}) and one of locks

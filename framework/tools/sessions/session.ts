@@ -1,74 +1,36 @@
 /**
  * `Session`, the base class of the session stores (CherryPy's `cherrypy.lib.sessions.Session`):
  * one object per request, holding the session id, the session data and the lock, and talking to
- * its store through a small contract that each store class implements.
+ * its store through a small contract that each store class implements: `static setup(options)`,
+ * `_exists()`, `_load()`, `_save(data, expirationTime)`, `_delete()`, `_acquire_lock()`,
+ * `_release_lock()`, `_length()` and `clean_up()`, each of which may return a promise (a network
+ * store's do). docs/sessions.md describes each. Everything else (ids, expiry, lazy loading, the
+ * data methods, the cookie) is the base class's.
  *
- * ## The store contract
- *
- * A store is a subclass of {@link Session} that implements these methods, each of which may
- * return a promise (network stores do) or answer at once (`RamSession` does):
- *
- * | method | what it does |
- * | --- | --- |
- * | `static setup(options)` | once per process, before the first session of the class is made: the extra `tools.sessions.*` options (`storage_path`, `servers`, ...) |
- * | `_exists()` | whether a record for `this.id` is stored (and, when the store can tell cheaply, not expired) |
- * | `_load()` | the {@link SessionRecord} stored for `this.id`, or `null` |
- * | `_save(data, expirationTime)` | stores `data` for `this.id` until `expirationTime` |
- * | `_delete()` | removes the record of `this.id` (nothing when there is none) |
- * | `_acquire_lock()` | waits for the exclusive lock on `this.id`; throws `LockTimeout` after `this.lock_timeout` seconds (when not `null`) |
- * | `_release_lock()` | releases it |
- * | `clean_up()` | removes expired records (the clean-up monitor calls it every `clean_freq` minutes) |
- * | `_length()` | how many sessions are stored |
- *
- * Everything else (ids, expiry, lazy loading, the data methods, the cookie) is the base class's.
- * A store's own options come from `setup()` (class-wide, like CherryPy's) and from
- * `this.options` (the per-path `tools.sessions.*` entries the session was made with).
- *
- * ## Synchronous data, asynchronous stores
- *
- * Page handlers read and write the data synchronously (`cherrypy.session.count += 1`). The
- * session tool reads the record before the handler runs, when it takes the lock (or, with
- * `locking: "explicit"`, without taking it), so the data is in hand; the first access then
- * "loads" it, and only a loaded session is saved, as in CherryPy. A store whose `_load()`
- * answers at once is also read lazily at the first access, wherever it happens. With an
- * asynchronous store, code that runs before the record was read (a hook at an earlier point,
- * say) awaits `cherrypy.session.load()` or `acquire_lock()` first.
+ * Page handlers use the data synchronously (`cherrypy.session.count += 1`): the session tool
+ * reads the record before the handler runs ({@link Session._read_ahead}), and the first access
+ * "loads" it; only a loaded session is saved, as in CherryPy. A store whose `_load()` answers at
+ * once is also read lazily, at the first access wherever it happens.
  *
  * @module
  */
 
 import type { Bus } from "../../../bus/mod.ts";
-import { BackgroundTask, Monitor } from "../../../plugins/mod.ts";
-import { currentServing, servingNow } from "../../core/serving.ts";
+import type { BackgroundTask, Monitor } from "../../../plugins/mod.ts";
+import { servingNow } from "../../core/serving.ts";
+import { cleanThreadOf, cleanup, startCleanup, stopCleanThread } from "./cleanup.ts";
+import { expire } from "./expire.ts";
+import {
+  type Awaitable,
+  KeyError,
+  type SessionData,
+  type SessionOptions,
+  type SessionRecord,
+} from "./record.ts";
 
-/** A value, or a promise of it: what the store methods return. */
-export type Awaitable<T> = T | Promise<T>;
-
-/** The data of one session: names to values. */
-// deno-lint-ignore no-explicit-any
-export type SessionData = Record<string, any>;
-
-/** What a store keeps for one session id: the data and when it expires. */
-export interface SessionRecord {
-  /** The session data. */
-  data: SessionData;
-  /** When the data expires (the save time plus `timeout` minutes). */
-  expirationTime: Date;
-}
-
-/** The options a session is made with: the `tools.sessions.*` entries besides the tool's own. */
-export interface SessionOptions {
-  /** Minutes after which unused session data expires (60). */
-  timeout?: number;
-  /** Minutes between clean-ups of expired sessions (5; 0 turns the clean-up off). */
-  clean_freq?: number;
-  /** Seconds to wait for the lock before `LockTimeout` (`null`, the default: no limit). */
-  lock_timeout?: number | null;
-  /** Log what the session does (`TOOLS.SESSIONS` in the error log). */
-  debug?: boolean;
-  /** Options of the store (`storage_path`, ...). */
-  [option: string]: unknown;
-}
+// The shapes and `expire` lived here first; stores may import them from this module still.
+export { expire } from "./expire.ts";
+export { type Awaitable, KeyError, type SessionData, type SessionOptions, type SessionRecord };
 
 /** A store class: a {@link Session} subclass, possibly with a class-wide `setup`. */
 export interface SessionClass {
@@ -80,33 +42,8 @@ export interface SessionClass {
   readonly name: string;
 }
 
-/**
- * A key missing from the session data (Python's `KeyError`): reading `cherrypy.session.x`
- * when there is no `x`, or `pop("x")` without a default. A handler that meets it answers 500.
- *
- * @example Using `KeyError`
- * ```ts
- * import { KeyError } from "../../lib/sessions.ts";
- * new KeyError("mystring").message; // "'mystring'"
- * ```
- */
-export class KeyError extends Error {
-  /** The missing key. */
-  readonly key: string;
-
-  /** Creates the error for `key`. */
-  constructor(key: string) {
-    super(`'${key.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`);
-    this.name = "KeyError";
-    this.key = key;
-  }
-}
-
 /** The ids {@link Session.generate_id} makes: 40 lower-case hexadecimal digits. */
 const ID_PATTERN = /^[0-9a-f]{40}$/;
-
-/** The clean-up task of each store class (started at the first load, like CherryPy's). */
-const cleanThreads = new Map<object, Monitor | BackgroundTask>();
 
 function nullProto(data: SessionData): SessionData {
   if (Object.getPrototypeOf(data) === null) return data;
@@ -145,12 +82,6 @@ function checkOption(name: string, value: unknown, ok: boolean, expected: string
  * ```
  */
 export class Session {
-  /**
-   * The bus the clean-up monitors subscribe to (the site sets it to `cherrypy.engine`), so they
-   * stop with it; without one they run on their own unreferenced timer.
-   */
-  static engine: Bus | null = null;
-
   /** Minutes after which unused session data expires. */
   timeout = 60;
   /** Minutes between clean-ups of expired sessions (0: none). */
@@ -216,6 +147,12 @@ export class Session {
   }
 
   // ---- the store contract: subclasses implement these ------------------------------------
+
+  /**
+   * Called once per process with the store's options (the extra `tools.sessions.*` entries),
+   * before the first session of the class is made; the base class does nothing.
+   */
+  static setup(_options: Record<string, unknown>): Awaitable<void> {}
 
   /** Whether a record for {@link Session.id} is stored. */
   _exists(): Awaitable<boolean> {
@@ -395,7 +332,7 @@ export class Session {
       this._data = nullProto(record.data);
     }
     this.loaded = true;
-    this.#startCleanup();
+    startCleanup(this);
   }
 
   #expired(record: SessionRecord): boolean {
@@ -549,51 +486,25 @@ export class Session {
 
   // ---- clean-up and logging -----------------------------------------------------------------
 
+  /**
+   * The bus the clean-up monitors subscribe to (the site sets it to `cherrypy.engine`), so they
+   * stop with it; without one they run on their own unreferenced timer.
+   */
+  static get engine(): Bus | null {
+    return cleanup.engine;
+  }
+  static set engine(bus: Bus | null) {
+    cleanup.engine = bus;
+  }
+
   /** The clean-up task of this store class, once started (`null` before). */
   static get clean_thread(): Monitor | BackgroundTask | null {
-    return cleanThreads.get(this) ?? null;
+    return cleanThreadOf(this);
   }
 
   /** Stops and forgets this store class's clean-up task (it starts again at the next load). */
-  static async stopCleanThread(): Promise<void> {
-    const thread = cleanThreads.get(this);
-    if (thread === undefined) return;
-    cleanThreads.delete(this);
-    if (thread instanceof Monitor) {
-      thread.unsubscribe();
-      if (thread.thread !== null) await thread.stop();
-    } else {
-      thread.cancel();
-      await thread.join();
-    }
-  }
-
-  /** Starts the class's clean-up task at the first load (CherryPy does so too). */
-  #startCleanup(): void {
-    const cls = this.constructor;
-    if (!this.clean_freq || cleanThreads.has(cls)) return;
-    const run = async () => {
-      try {
-        await this.clean_up();
-      } catch (e) {
-        const bus = Session.engine;
-        if (bus !== null) bus.log("Error in session clean-up.", 40, e);
-      }
-    };
-    const seconds = this.clean_freq * 60;
-    const bus = Session.engine;
-    if (bus !== null) {
-      const monitor = new Monitor(bus, run, seconds, "Session cleanup");
-      monitor.subscribe();
-      cleanThreads.set(cls, monitor);
-      monitor.start();
-    } else {
-      const task = new BackgroundTask(seconds, run);
-      task.name = "Session cleanup";
-      cleanThreads.set(cls, task);
-      task.start();
-    }
-    this._debug("Started cleanup thread.");
+  static stopCleanThread(): Promise<void> {
+    return stopCleanThread(this);
   }
 
   /** Logs `message` (context `TOOLS.SESSIONS`) when `debug` is on. */
@@ -601,33 +512,6 @@ export class Session {
     if (!this.debug) return;
     const log = servingNow()?.request.app?.log;
     if (log !== undefined) log.error(message, "TOOLS.SESSIONS");
-    else Session.engine?.log(`TOOLS.SESSIONS ${message}`);
+    else cleanup.engine?.log(`TOOLS.SESSIONS ${message}`);
   }
-}
-
-/**
- * Expires the current request's session cookie on the client (`expires` one year ago, no
- * `Max-Age`), as CherryPy's `cherrypy.lib.sessions.expire()`; the cookie name is
- * `tools.sessions.name` (`session_id`).
- *
- * @example Log out by forgetting the cookie
- * ```ts
- * import * as cherrypy from "../../../mod.ts";
- * class Root {
- *   @cherrypy.expose
- *   async logout() {
- *     await cherrypy.session.delete();
- *     cherrypy.lib.sessions.expire();
- *     return "bye";
- *   }
- * }
- * ```
- */
-export function expire(): void {
-  const { request, response } = currentServing();
-  const name = String(request.config["tools.sessions.name"] ?? "session_id");
-  const oneYear = 60 * 60 * 24 * 365;
-  const morsel = response.cookie.get(name) ?? response.cookie.set(name, "");
-  morsel.expires = new Date(Date.now() - oneYear * 1000).toUTCString();
-  morsel.maxAge = "";
 }

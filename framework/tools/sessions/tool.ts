@@ -18,6 +18,8 @@ import { configRegistry } from "../../config/config_registry.ts";
 import type { HookOptions } from "../../core/hooks.ts";
 import { collapseBody } from "../../core/response.ts";
 import { currentServing } from "../../core/serving.ts";
+import { shown } from "../_auth.ts";
+import { boolean, nonNegative, optionalString, type OptionCheck } from "../_options.ts";
 import { Tool } from "../tools.ts";
 import { currentSession, sessionOf, setRequestSession } from "./current.ts";
 import { FileSession } from "./file.ts";
@@ -348,6 +350,60 @@ export async function sessionReady(): Promise<void> {
   else await sess._read_ahead();
 }
 
+const LOCKING = ["implicit", "early", "explicit"];
+
+/** The checks of the tool's own options and the session's (the store's are the store's). */
+const SESSION_CHECKS: Record<string, OptionCheck> = {
+  storage_class: (v) =>
+    typeof v === "function" && (v === Session || v.prototype instanceof Session)
+      ? null
+      : "a Session subclass (such as cherrypy.lib.sessions.FileSession, written without " +
+        "quotes in a config file)",
+  storage_type: (v) =>
+    v === null || (typeof v === "string" && storageTypes.has(v.toLowerCase()))
+      ? null
+      : `one of ${storageTypeNames().join(", ")} (or, better, a storage_class)`,
+  path: optionalString,
+  path_header: optionalString,
+  name: (v) =>
+    typeof v === "string" && /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(v) ? null : "a cookie name",
+  timeout: (v) => typeof v === "number" && v > 0 ? null : "a number of minutes, more than 0",
+  domain: optionalString,
+  secure: boolean,
+  httponly: boolean,
+  samesite: (v) =>
+    v === null || v === false || (typeof v === "string" && SAMESITE.has(v.toLowerCase()))
+      ? null
+      : '"Lax", "Strict" or "None" (or null to leave it out)',
+  persistent: boolean,
+  clean_freq: nonNegative,
+  locking: (v) =>
+    typeof v === "string" && LOCKING.includes(v) ? null : '"implicit", "early" or "explicit"',
+  lock_timeout: (v) => v === null ? null : nonNegative(v),
+  debug: boolean,
+  priority: (v) => typeof v === "number" ? null : "a number",
+};
+
+/**
+ * Checks the `sessions` tool's options where they are written and for each request: the
+ * tool's own and the session's; any other entry is an option of the store, left to it.
+ *
+ * @example Using `checkSessionOptions`
+ * ```ts
+ * import { checkSessionOptions } from "../../lib/sessions.ts";
+ * checkSessionOptions({ timeout: 30, locking: "early" }, true); // fine
+ * ```
+ */
+export function checkSessionOptions(options: HookOptions, _complete: boolean): void {
+  for (const [key, value] of Object.entries(options)) {
+    const check = Object.hasOwn(SESSION_CHECKS, key) ? SESSION_CHECKS[key]! : undefined;
+    const wanted = check?.(value) ?? null;
+    if (wanted !== null) {
+      throw new TypeError(`tools.sessions.${key} must be ${wanted}; got ${shown(value)}.`);
+    }
+  }
+}
+
 /**
  * CherryPy's `SessionTool`: `init` at `before_request_body`, plus the lock, save and close
  * hooks (see the module doc). `tools.sessions.regenerate()` gives the session a new id.
@@ -361,7 +417,9 @@ export async function sessionReady(): Promise<void> {
 export class SessionTool extends Tool {
   /** Creates the tool. */
   constructor() {
-    super("before_request_body", init as (options: HookOptions) => unknown);
+    super("before_request_body", init as (options: HookOptions) => unknown, {
+      check: checkSessionOptions,
+    });
   }
 
   /** Attaches the session hooks to the current request. */
@@ -369,6 +427,7 @@ export class SessionTool extends Tool {
     const { request } = currentServing();
     const hooks = request.hooks;
     const conf = this._mergedArgs();
+    this._check?.(conf, true);
     const priority = (conf["priority"] as number | undefined) ?? this._priority;
     delete conf["priority"];
     const locking = conf["locking"] ?? "implicit";

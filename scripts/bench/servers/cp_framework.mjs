@@ -1,8 +1,11 @@
 /**
- * Benchmark target: the cherrypy-ts framework serving the three apps, on either runtime, as a
- * site is run in production: `tree.mount` of an object tree, `config.update` with the
- * `production` environment (no autoreload, no screen logging, so no access-log line is built),
- * and `engine.start()`, which starts the site's HTTP server. The apps are in `cp_root.mjs`.
+ * Benchmark target: the cherrypy-ts framework serving the benchmark apps, on either runtime, as
+ * a site is run in production: `tree.mount` of an object tree with its config, `config.update`
+ * with the `production` environment (no autoreload, no screen logging, so no access-log line is
+ * built), and `engine.start()`, which starts the site's HTTP server. The apps are in
+ * `cp_root.mjs`; `BENCH_APP` names the app measured, whose tool (sessions, staticdir, json_out)
+ * the mounted config switches on (`benchConfig`), over the folder `BENCH_STATIC_DIR` for the
+ * static apps.
  *
  * One plain-ESM file serves both runtimes, like `cp_server.mjs`:
  *
@@ -19,7 +22,7 @@
 
 import process from "node:process";
 import { pathToFileURL } from "node:url";
-import { benchRoot } from "./cp_root.mjs";
+import { benchConfig, benchRoot } from "./cp_root.mjs";
 
 const isDeno = typeof globalThis.Deno?.serve === "function";
 
@@ -40,7 +43,11 @@ cherrypy.config.update({
   "server.socket_port": Number(port),
   ...(process.env.CP_ENGINE ? { "server.engine": process.env.CP_ENGINE } : {}),
 });
-cherrypy.tree.mount(benchRoot(cherrypy), "");
+cherrypy.tree.mount(
+  benchRoot(cherrypy),
+  "",
+  benchConfig(process.env.BENCH_APP, process.env.BENCH_STATIC_DIR),
+);
 process.on("SIGTERM", () => process.exit(0));
 await cherrypy.engine.start();
 console.log(`LISTENING ${cherrypy.server.httpserver.boundAddr.port}`);

@@ -1,8 +1,16 @@
 /**
  * Benchmark baseline for Deno: a raw `Deno.serve` answering one app's response with no
- * cherrypy-ts code and no routing at all (`BENCH_APP`: `hello`, the default, answers every
- * request `Hello world!` as `text/plain`; `json` answers every request the JSON payload; `nested`
- * reads the id from `/users/<id>/profile` with one regular expression).
+ * cherrypy-ts code and no routing at all. `BENCH_APP` says which:
+ *
+ * - `hello` (the default): every request gets `Hello world!` as `text/plain`.
+ * - `json`, `json_out`: every request gets the JSON payload, serialized per request.
+ * - `nested`: reads the id from `/users/<id>/profile` with one regular expression.
+ * - `session`: reads the `Cookie` header and counts the request in the smallest in-memory
+ *   session there is (`rawSessions()` of `payloads.mjs`: a map from a random `session_id` to a
+ *   counter), answering the count as text; `Set-Cookie` only when it starts a session.
+ * - `static_css`, `static_1mb`: every request gets the bytes of the app's file, read once at
+ *   start from `BENCH_STATIC_DIR` and kept in memory, with the file's media type: what sending
+ *   those bytes costs, without touching the disk.
  *
  * `BENCH_ANSWER` makes it one of the floors the cherrypy-ts rows are also compared with (see
  * `../targets.ts`):
@@ -23,25 +31,53 @@
  * @module
  */
 
-import { HELLO_BODY, jsonPayload, profileBody, SERVER_HEADER } from "./payloads.mjs";
+import {
+  HELLO_BODY,
+  jsonPayload,
+  profileBody,
+  rawSessions,
+  SERVER_HEADER,
+  SESSION_COOKIE,
+  STATIC_FILES,
+} from "./payloads.mjs";
 
 const port = Number(Deno.args[0] ?? Deno.env.get("PORT") ?? 0);
 const app = Deno.env.get("BENCH_APP") ?? "hello";
 const answer = Deno.env.get("BENCH_ANSWER") ?? "raw";
 const PROFILE = /^[a-z]+:\/\/[^/]*\/users\/([^/?]+)\/profile(?:\?|$)/;
 const notFound = () => new Response("Not Found", { status: 404 });
+const sessions = rawSessions();
+
+/** The answer of a static app: its file's bytes, read once (only for the app served). */
+function fileAnswer(name: keyof typeof STATIC_FILES): (req: Request) => Response {
+  if (app !== name) return notFound;
+  const { name: file, type } = STATIC_FILES[name];
+  const bytes = Deno.readFileSync(`${Deno.env.get("BENCH_STATIC_DIR")}/${file}`);
+  return () => new Response(bytes, { headers: { "content-type": type } });
+}
+
+const jsonAnswer = () =>
+  new Response(JSON.stringify(jsonPayload()), {
+    headers: { "content-type": "application/json" },
+  });
 
 const raw: Record<string, (req: Request) => Response> = {
   hello: () => new Response(HELLO_BODY, { headers: { "content-type": "text/plain" } }),
-  json: () =>
-    new Response(JSON.stringify(jsonPayload()), {
-      headers: { "content-type": "application/json" },
-    }),
+  json: jsonAnswer,
   nested: (req) => {
     const m = PROFILE.exec(req.url);
     if (m === null) return notFound();
     return new Response(profileBody(m[1]), { headers: { "content-type": "text/plain" } });
   },
+  session: (req) => {
+    const s = sessions.hit(req.headers.get("cookie"));
+    const headers: Record<string, string> = { "content-type": "text/plain" };
+    if (s.fresh) headers["set-cookie"] = `${SESSION_COOKIE}=${s.id}; Path=/`;
+    return new Response(String(s.count), { headers });
+  },
+  static_css: fileAnswer("static_css"),
+  static_1mb: fileAnswer("static_1mb"),
+  json_out: jsonAnswer,
 };
 
 /** A 200 with its Content-Type, then `Server` appended: Deno's cheapest two-header response. */

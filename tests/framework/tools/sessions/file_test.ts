@@ -156,9 +156,9 @@ test("a held lock file is kept fresh, so a long request is not taken for a crash
     const id = client.jar.get("session_id")!;
     const lock = join(dir, `session-${id}.lock`);
     const cookie = client.cookieHeader()!;
-    const holding = fetch(s.base + "/hold?ms=1200", { headers: { cookie } });
-    await sleep(200);
-    const first = (await stat(lock)).mtimeMs;
+    const holding = fetch(s.base + "/hold?ms=1500", { headers: { cookie } });
+    let first = 0;
+    while (first === 0) first = await stat(lock).then((info) => info.mtimeMs, () => 0);
     await sleep(600);
     assert.ok((await stat(lock)).mtimeMs > first, "the holder refreshed its lock file");
     assert.equal((await holding).status, 200);
@@ -294,7 +294,7 @@ test("a process killed while holding a lock: the next one breaks it and keeps th
     const cookie = client.cookieHeader()!;
     fetch(site.base + "/hold?ms=60000", { headers: { cookie } }).catch(() => {});
     const lock = join(dir, `session-${id}.lock`);
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 500; i++) {
       if (await stat(lock).then(() => true, () => false)) break;
       await sleep(20);
     }

@@ -1,10 +1,10 @@
 /**
- * The sessions tool with the RAM and file stores: ids, locking, saving, cookies, and
- * `cherrypy.session` as handlers use it.
+ * The sessions tool: `cherrypy.session` as handlers use it, regenerate and expire, cookie
+ * options, locking modes, store names and options, the clean-up monitor and the checker.
  */
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as cherrypy from "../../../../mod.ts";
@@ -30,169 +30,9 @@ after(async () => {
 
 class Counter {
   @expose
-  async index() {
-    const n = cherrypy.session.get("n", 0);
-    await sleep(1); // another request of the session would read the same n, without the lock
-    cherrypy.session["n"] = n + 1;
-    return String(n + 1);
+  index() {
+    return "counter";
   }
-  @expose
-  show() {
-    return String(cherrypy.session.get("n", 0));
-  }
-  @expose
-  untouched() {
-    return "no session data used";
-  }
-  @expose
-  async slow(ms: string) {
-    cherrypy.session["slow"] = true;
-    await sleep(Number(ms));
-    return "slow";
-  }
-  @expose
-  id() {
-    return cherrypy.session.id;
-  }
-}
-
-/** Each store, with its config. */
-async function stores(): Promise<Array<[string, Record<string, unknown>]>> {
-  return [
-    ["RamSession", { "tools.sessions.storage_class": RamSession }],
-    [
-      "FileSession",
-      {
-        "tools.sessions.storage_class": FileSession,
-        "tools.sessions.storage_path": await tempDir(),
-      },
-    ],
-  ];
-}
-
-for (const [name, storeConf] of await stores()) {
-  test(`${name}: 100 concurrent requests of one session lose no update`, async () => {
-    const s = await serveRoot(new Counter(), { "/": { "tools.sessions.on": true, ...storeConf } });
-    try {
-      const client = new Browser(s.base);
-      assert.equal((await client.fetch("/")).body, "1");
-      const cookie = client.cookieHeader()!;
-      const pages = await Promise.all(
-        Array.from({ length: 100 }, () => fetch(s.base + "/", { headers: { cookie } })),
-      );
-      const bodies = await Promise.all(pages.map((p) => p.text()));
-      assert.deepEqual(pages.map((p) => p.status), Array(100).fill(200));
-      // Every request saw a different count: they ran one after the other.
-      assert.deepEqual(bodies.map(Number).sort((a, b) => a - b), range(2, 101));
-      assert.equal((await client.fetch("/show")).body, "101");
-      assert.deepEqual(s.errors, []);
-    } finally {
-      await s.stop();
-    }
-  });
-
-  test(`${name}: lock_timeout: a request that waits longer gets 500 (LockTimeout)`, async () => {
-    const s = await serveRoot(new Counter(), {
-      "/": { "tools.sessions.on": true, "tools.sessions.lock_timeout": 0.2, ...storeConf },
-    });
-    try {
-      const client = new Browser(s.base);
-      await client.fetch("/");
-      const cookie = client.cookieHeader()!;
-      const slow = fetch(s.base + "/slow?ms=1500", { headers: { cookie } });
-      await sleep(100);
-      const waiting = await fetch(s.base + "/show", { headers: { cookie } });
-      assert.equal(waiting.status, 500);
-      await waiting.text();
-      assert.equal((await slow).status, 200);
-      assert.ok(
-        s.errors.some((l) => l.includes("LockTimeout: Timeout acquiring lock for ")),
-        s.errors.join("\n"),
-      );
-      // Once the slow request is done, the session is free again.
-      assert.equal((await client.fetch("/show")).body, "1");
-    } finally {
-      await s.stop();
-    }
-  });
-
-  test(`${name}: forged, malformed and unknown ids get a fresh 40-hex id`, async () => {
-    const dir = storeConf["tools.sessions.storage_path"] as string | undefined;
-    const parent = dir === undefined ? undefined : join(dir, "..");
-    const before = parent === undefined ? [] : await readdir(parent);
-    const s = await serveRoot(new Counter(), { "/": { "tools.sessions.on": true, ...storeConf } });
-    try {
-      const forged = [
-        "../../etc/passwd",
-        "../../../../../../tmp/x",
-        "..",
-        "/etc/passwd",
-        "a".repeat(40).toUpperCase(),
-        "0".repeat(39),
-        "0".repeat(41),
-        "%2e%2e%2fpasswd",
-        "0".repeat(40), // well formed, but unknown
-      ];
-      for (const id of forged) {
-        const page = await fetch(s.base + "/", { headers: { cookie: `session_id=${id}` } });
-        assert.equal(page.status, 200, id);
-        assert.equal(await page.text(), "1", id);
-        const fresh = /^session_id=([^;]*);/.exec(page.headers.getSetCookie()[0]!)![1]!;
-        assert.match(fresh, ID, id);
-        assert.notEqual(fresh, id);
-      }
-      if (dir !== undefined) {
-        // Nothing was written outside storage_path, and inside only session files.
-        assert.deepEqual(await readdir(parent!), before);
-        for (const file of await readdir(dir)) assert.match(file, /^session-[0-9a-f]{40}$/);
-      }
-    } finally {
-      await s.stop();
-    }
-  });
-
-  test(`${name}: an expired session's id is replaced, and its data is gone`, async () => {
-    const s = await serveRoot(new Counter(), {
-      "/": { "tools.sessions.on": true, "tools.sessions.timeout": 0.5 / 60, ...storeConf },
-    });
-    try {
-      const client = new Browser(s.base);
-      await client.fetch("/");
-      await client.fetch("/");
-      const first = client.jar.get("session_id");
-      await sleep(700);
-      assert.equal((await client.fetch("/")).body, "1");
-      assert.notEqual(client.jar.get("session_id"), first);
-      assert.match(client.jar.get("session_id")!, ID);
-    } finally {
-      await s.stop();
-    }
-  });
-
-  test(`${name}: data is saved only when used; an unsaved id is not kept`, async () => {
-    const s = await serveRoot(new Counter(), { "/": { "tools.sessions.on": true, ...storeConf } });
-    try {
-      const client = new Browser(s.base);
-      const sizeBefore = await storeSize(name, storeConf);
-      await client.fetch("/untouched");
-      const first = client.jar.get("session_id");
-      assert.equal(await storeSize(name, storeConf), sizeBefore);
-      // CherryPy: an id whose session was never saved is unknown, so it is replaced.
-      await client.fetch("/untouched");
-      assert.notEqual(client.jar.get("session_id"), first);
-    } finally {
-      await s.stop();
-    }
-  });
-}
-
-async function storeSize(name: string, conf: Record<string, unknown>): Promise<number> {
-  if (name === "RamSession") return RamSession.cache.size;
-  return (await readdir(conf["tools.sessions.storage_path"] as string)).length;
-}
-
-function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
 class Features {
@@ -408,24 +248,40 @@ test("cookie options: name, path, path_header, domain, secure, httponly, samesit
   }
 });
 
-test("a bad samesite or storage_class is a 500 that says what to change", async () => {
-  const s = await serveRoot(new Features(), {
-    "/setname": { "tools.sessions.on": true, "tools.sessions.samesite": "sometimes" },
-    "/name": { "tools.sessions.on": true, "tools.sessions.storage_class": "FileSession" },
-    "/expire": { "tools.sessions.on": true, "tools.sessions.storage_type": "nosuch" },
+test("bad options fail where they are written, with what to change", () => {
+  const cases: Array<[Record<string, unknown>, RegExp]> = [
+    [{ samesite: "sometimes" }, /tools\.sessions\.samesite must be "Lax", "Strict" or "None"/],
+    [
+      { storage_class: "FileSession" },
+      /storage_class must be a Session subclass .* got "FileSession"/,
+    ],
+    [
+      { storage_type: "nosuch" },
+      /storage_type must be one of file, memcached, ram, redis.* got "nosuch"/,
+    ],
+    [{ locking: "implict" }, /tools\.sessions\.locking must be "implicit", "early" or "explicit"/],
+    [{ timeout: 0 }, /tools\.sessions\.timeout must be a number of minutes, more than 0/],
+    [{ name: "a b" }, /tools\.sessions\.name must be a cookie name; got "a b"/],
+    [{ lock_timeout: "soon" }, /tools\.sessions\.lock_timeout must be a number, 0 or more/],
+  ];
+  const tree = new cherrypy.Tree({
+    globalConfig: () => ({}),
+    log: new cherrypy.LogManager({ screen: false }),
   });
-  try {
-    const client = new Browser(s.base);
-    for (const path of ["/setname?value=x", "/name", "/expire"]) {
-      assert.equal((await client.fetch(path)).status, 500, path);
-    }
-    const log = s.errors.join("\n");
-    assert.match(log, /tools\.sessions\.samesite must be "Lax", "Strict" or "None"/);
-    assert.match(log, /storage_class must be a Session subclass .* got "FileSession"/);
-    assert.match(log, /Unknown tools\.sessions\.storage_type "nosuch": use one of file, memcached, ram, redis/);
-  } finally {
-    await s.stop();
+  for (const [options, message] of cases) {
+    const section: Record<string, unknown> = { "tools.sessions.on": true };
+    for (const [k, v] of Object.entries(options)) section[`tools.sessions.${k}`] = v;
+    assert.throws(() => tree.mount(new Features(), "/x", { "/": section }), message);
   }
+  // The store's own options are the store's: not checked here.
+  tree.mount(new Features(), "/y", {
+    "/": { "tools.sessions.on": true, "tools.sessions.servers": ["a:1"] },
+  });
+  // Checked for each request too (config that did not go through a mounted section).
+  assert.throws(
+    () => cherrypy.lib.sessions.checkSessionOptions({ secure: "yes" }, true),
+    /tools\.sessions\.secure must be true or false; got "yes"\./,
+  );
 });
 
 test("storage_type (deprecated) picks a store by name; registerStorageType adds names", async () => {
@@ -574,7 +430,7 @@ test("the checker does not warn about tools.sessions.* or tools.session_auth.*",
 test("extra options reach the store: setup() once per store class, and session.options", async () => {
   const setups: Array<Record<string, unknown>> = [];
   class ConfiguredSession extends RamSession {
-    static setup(options: Record<string, unknown>): Promise<void> {
+    static override setup(options: Record<string, unknown>): Promise<void> {
       setups.push(options);
       return Promise.resolve();
     }
