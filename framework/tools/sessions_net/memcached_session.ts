@@ -151,7 +151,7 @@ export class MemcachedSession extends NetworkSession {
   static requestTimeoutMs: number | undefined;
 
   /** Reads the store's options (once per process, before the first session). */
-  static setup(options: Record<string, unknown>): void {
+  static override setup(options: Record<string, unknown>): void {
     sharedSetup(this, options);
     if (options.servers !== undefined) {
       const servers = typeof options.servers === "string" ? [options.servers] : options.servers;

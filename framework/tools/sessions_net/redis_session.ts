@@ -124,7 +124,7 @@ export class RedisSession extends NetworkSession {
   static requestTimeoutMs: number | undefined;
 
   /** Reads the store's options (once per process, before the first session). */
-  static setup(options: Record<string, unknown>): void {
+  static override setup(options: Record<string, unknown>): void {
     sharedSetup(this, options);
     if (options.url !== undefined) {
       if (typeof options.url !== "string") {
