@@ -9,6 +9,7 @@
 
 import { AsyncLocalStorage } from "node:async_hooks";
 import { isProcessAlive, spawnChild } from "./_child.ts";
+import { connect } from "./_client_deno.ts";
 import { serveNative } from "./_deno_native.ts";
 import { serveWire } from "./_deno_wire.ts";
 import { cString, cStringArray, openLibc } from "./_libc_deno.ts";
@@ -412,4 +413,6 @@ export const denoPlatform: Platform = {
       },
     };
   },
+
+  connect: (options) => connect(D, options),
 };

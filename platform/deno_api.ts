@@ -54,6 +54,13 @@ export interface DenoConn {
   write(p: Uint8Array): Promise<number>;
   closeWrite(): Promise<void>;
   close(): void;
+  ref(): void;
+  unref(): void;
+}
+
+/** A TCP connection (`Deno.TcpConn`). */
+export interface DenoTcpConn extends DenoConn {
+  setNoDelay(noDelay?: boolean): void;
 }
 
 /** A listening socket (`Deno.Listener`). */
@@ -130,6 +137,10 @@ export interface DenoApi {
   readDir(path: string): AsyncIterable<{ name: string }>;
   utime(path: string, atime: Date, mtime: Date): Promise<void>;
   realPathSync(path: string): string;
+  connect(
+    options: { hostname?: string; port: number; transport?: "tcp"; signal?: AbortSignal },
+  ): Promise<DenoTcpConn>;
+  connect(options: { path: string; transport: "unix" }): Promise<DenoConn>;
   listen(
     options: {
       hostname?: string;

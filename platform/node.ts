@@ -15,6 +15,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
 import { isProcessAlive, spawnChild } from "./_child.ts";
+import { connect } from "./_client_node.ts";
 import { serve } from "./_node_wire.ts";
 import {
   CATCHABLE_SIGNALS,
@@ -371,4 +372,6 @@ export const nodePlatform: Platform = {
       },
     };
   },
+
+  connect,
 };

@@ -8,6 +8,10 @@
  * @module
  */
 
+import type { ClientConnection, ConnectOptions } from "./connection.ts";
+
+export * from "./connection.ts";
+
 /** The name of the runtime a {@link Platform} drives. */
 export type RuntimeName = "deno" | "node";
 
@@ -693,6 +697,29 @@ export interface Platform {
    * exist.
    */
   openFile(path: string): Promise<ReadableFile>;
+
+  // ---- outgoing connections (TCP and Unix sockets) ------------------------------------------
+  /**
+   * Opens a client connection to a TCP server (`hostname` and `port`) or a Unix domain socket
+   * (`path`), giving up after `timeoutMs`. Failures reject with a `ConnectionError` that
+   * names the peer and says what went wrong (refused, timed out, host not found, ...).
+   *
+   * @example Send a line and read the answer
+   * ```ts
+   * import { platform } from "../mod.ts";
+   * async function ask(port: number, line: string): Promise<string> {
+   *   const conn = await platform.connect({ hostname: "127.0.0.1", port, timeoutMs: 2000 });
+   *   try {
+   *     await conn.write(`${line}\r\n`);
+   *     for await (const chunk of conn) return new TextDecoder().decode(chunk);
+   *     return "";
+   *   } finally {
+   *     conn.close();
+   *   }
+   * }
+   * ```
+   */
+  connect(options: ConnectOptions): Promise<ClientConnection>;
 }
 
 /**

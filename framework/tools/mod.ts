@@ -52,3 +52,4 @@ export * from "./accept.ts";
 export * from "./response_headers.ts";
 export * from "./session_auth.ts";
 export * from "./sessions/mod.ts";
+export * from "./sessions_net/mod.ts";

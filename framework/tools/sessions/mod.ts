@@ -1,6 +1,6 @@
 /**
  * Sessions: the `Session` base class and its store contract, the stores (`RamSession`,
- * `FileSession`), the per-id locks, the `tools.sessions` tool and `cherrypy.session`.
+ * `FileSession`, `MemcachedSession`, `RedisSession`), the per-id locks, the `tools.sessions` tool and `cherrypy.session`.
  *
  * @module
  */
@@ -13,3 +13,5 @@ export * from "./ram.ts";
 export * from "./record.ts";
 export * from "./session.ts";
 export * from "./tool.ts";
+export { MemcachedSession, NotImplementedError } from "../sessions_net/memcached_session.ts";
+export { RedisSession } from "../sessions_net/redis_session.ts";

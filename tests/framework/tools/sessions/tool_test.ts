@@ -255,7 +255,10 @@ test("bad options fail where they are written, with what to change", () => {
       { storage_class: "FileSession" },
       /storage_class must be a Session subclass .* got "FileSession"/,
     ],
-    [{ storage_type: "nosuch" }, /storage_type must be one of file, ram.* got "nosuch"/],
+    [
+      { storage_type: "nosuch" },
+      /storage_type must be one of file, memcached, ram, redis.* got "nosuch"/,
+    ],
     [{ locking: "implict" }, /tools\.sessions\.locking must be "implicit", "early" or "explicit"/],
     [{ timeout: 0 }, /tools\.sessions\.timeout must be a number of minutes, more than 0/],
     [{ name: "a b" }, /tools\.sessions\.name must be a cookie name; got "a b"/],
