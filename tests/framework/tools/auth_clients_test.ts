@@ -22,6 +22,16 @@ function installed(cmd: string): boolean {
   }
 }
 
+/** `true` when the machine's Python can import `module`. */
+function installedModule(module: string): boolean {
+  try {
+    execFileSync(PYTHON, ["-c", `import ${module}`], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const noCurl = installed("curl") ? false : "curl is not installed (apt-get install curl)";
 const noPython = installed(PYTHON) ? false : "python3 is not installed (apt-get install python3)";
 
@@ -62,7 +72,10 @@ let site: Served;
 before(async () => {
   const root = new Page() as Page & Record<string, unknown>;
   for (
-    const name of ["basic", "md5", "sha256", "hashed", "sess", "sha256sess", "sha512", "md5first"]
+    const name of [
+      ...["basic", "md5", "sha256", "hashed", "sess", "sha256sess", "sha512", "md5first"],
+      "sha256only",
+    ]
   ) {
     root[name] = new Page();
   }
@@ -74,6 +87,7 @@ before(async () => {
     },
     "/md5": digest("MD5"),
     "/sha256": digest(["SHA-256", "MD5"]),
+    "/sha256only": digest("SHA-256"),
     "/hashed": digest(["SHA-256", "MD5"], { "tools.auth_digest.userhash": true }),
     "/sess": digest("MD5-sess"),
     "/sha256sess": digest("SHA-256-sess"),
@@ -189,3 +203,28 @@ test(
     }
   },
 );
+
+// The `requests` library's digest auth (Debian's python3-requests): prints "<status> <body>".
+const REQUESTS = `
+import sys, requests
+from requests.auth import HTTPDigestAuth
+url, user, password = sys.argv[1:4]
+r = requests.get(url, auth=HTTPDigestAuth(user, password), timeout=10)
+print(r.status_code, r.text if r.status_code == 200 else "", end="")
+`;
+
+const noRequests = noPython ||
+  (installedModule("requests")
+    ? false
+    : "Python's requests is not installed (apt-get install python3-requests)");
+
+const pyRequests = (path: string, user = "jon", password = "secret") =>
+  run(PYTHON, ["-c", REQUESTS, `${site.base}${path}`, user, password]);
+
+test("auth clients: Python requests, Digest MD5 and SHA-256", { skip: noRequests }, async () => {
+  assert.equal(await pyRequests("/md5/?q=1"), "200 jon MD5");
+  // requests answers one challenge (the last it parses): offered alone, SHA-256 is the one.
+  assert.equal(await pyRequests("/sha256only/"), "200 jon SHA-256");
+  assert.equal(await pyRequests("/sha256only/", "jon", "nope"), "401 ");
+  assert.equal(await pyRequests("/md5/", "jöhn", "pässwörd"), "200 jöhn MD5");
+});
