@@ -18,7 +18,6 @@
  */
 
 import { Buffer } from "node:buffer";
-import { setImmediate } from "node:timers";
 import {
   cancelBody,
   describeHeaders,
@@ -39,6 +38,7 @@ import {
 } from "./_wire_request.ts";
 import { standardReason } from "./_status.ts";
 import type { SwitchedConnection, WireWebSocket } from "./_websocket.ts";
+import { bodySize, overrunResponse, writeStream } from "./_wire_stream.ts";
 import { TOO_LARGE_BODY } from "./_body.ts";
 import { INTERNAL_ERROR_BODY, isBodylessStatus } from "./_shared.ts";
 import {
@@ -59,8 +59,6 @@ const STOP_GRACE_TICKS = 2;
 /** Pipelined bytes buffered while a response is pending before the socket stops reading. */
 const PIPELINE_LIMIT = 64 * 1024;
 const HEAD_END = Buffer.from("\r\n\r\n", "latin1");
-/** Bytes a streamed body may write without waiting before the engine yields to the event loop. */
-const YIELD_BYTES = 256 * 1024;
 
 let dateText = new Date().toUTCString();
 let tick = 0;
@@ -405,9 +403,7 @@ export class Connection implements WireConnection {
     const socket = this.socket;
     const declared = bodyless || facts.chunked ? -1 : facts.length;
     if (!stream && declared >= 0 && body !== null) {
-      const size = typeof body === "string"
-        ? (body.length > declared ? body.length : Buffer.byteLength(body))
-        : (body as Uint8Array).length;
+      const size = bodySize(body as string | Uint8Array, declared);
       if (size > declared) return this.#overrun(exchange);
       // Fewer bytes than declared: the client waits for the rest; the connection must end.
       if (size < declared) keepAlive = false;
@@ -470,19 +466,13 @@ export class Connection implements WireConnection {
 
   /** A body longer than its declared `Content-Length`, found before the head was sent. */
   #overrun(exchange: WireIncoming): undefined {
-    const body = "The requested resource returned more bytes than the declared Content-Length.";
     exchange.headSent = true;
-    this.socket.write(
-      "HTTP/1.1 500 Internal Server Error\r\n" +
-        `Content-Length: ${body.length}\r\nContent-Type: text/plain\r\n` +
-        `Date: ${dateText}\r\nConnection: close\r\n\r\n${body}`,
-      "latin1",
-    );
+    this.socket.write(overrunResponse(dateText), "latin1");
     this.#finished(exchange, false);
     return undefined;
   }
 
-  async #stream(
+  #stream(
     exchange: WireIncoming,
     body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>,
     chunked: boolean,
@@ -490,58 +480,10 @@ export class Connection implements WireConnection {
     keepAlive: boolean,
     head: string | null = null,
   ): Promise<void> {
-    const socket = this.socket;
-    let sent = 0;
-    let unyielded = 0;
-    for await (const chunk of body as AsyncIterable<Uint8Array>) {
-      if (this.closed) break;
-      if (chunk.length === 0) continue;
-      let ok;
-      if (head !== null) {
-        if (chunk.length > declared) {
-          this.#overrun(exchange);
-          return;
-        }
-        exchange.headSent = true;
-        socket.write(head, "latin1");
-        head = null;
-      }
-      if (chunked) {
-        socket.cork();
-        socket.write(chunk.length.toString(16) + "\r\n", "latin1");
-        socket.write(chunk);
-        ok = socket.write("\r\n", "latin1");
-        socket.uncork();
-      } else if (declared >= 0 && sent + chunk.length > declared) {
-        // More than the declared length: send what fits, then close.
-        socket.write(chunk.subarray(0, declared - sent));
-        sent = declared;
-        keepAlive = false;
-        break;
-      } else ok = socket.write(chunk);
-      sent += chunk.length;
-      unyielded += chunk.length;
-      if (!ok && !this.closed) {
-        await this.waitDrain();
-        unyielded = 0;
-      } else if (unyielded >= YIELD_BYTES) {
-        // The socket took everything so far (a large send buffer, as on Bun): let other
-        // connections, timers and the close of this one be seen before writing more.
-        unyielded = 0;
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-    }
-    if (this.closed) {
-      this.#finished(exchange, false);
-      return;
-    }
-    if (head !== null) {
-      exchange.headSent = true;
-      socket.write(head, "latin1");
-    }
-    if (chunked) socket.write("0\r\n\r\n", "latin1");
-    else if (declared >= 0 && sent < declared) keepAlive = false;
-    this.#finished(exchange, keepAlive);
+    return writeStream(this, exchange, body, { chunked, declared, keepAlive, head }, {
+      overrun: () => this.#overrun(exchange),
+      finished: (keep) => this.#finished(exchange, keep),
+    });
   }
 
   /** The response failed: a plain error response, or a cut connection once it started. */
