@@ -9,8 +9,22 @@
  */
 
 import type { ClientConnection, ConnectOptions } from "./connection.ts";
+import type {
+  CompressionFormat,
+  CompressOptions,
+  Compressor,
+  DecompressOptions,
+  ReadableFile,
+} from "./io_types.ts";
+import type {
+  WebSocketEvents,
+  WebSocketUpgrade,
+  WebSocketUpgradeOptions,
+} from "./websocket_types.ts";
 
 export * from "./connection.ts";
+export * from "./io_types.ts";
+export * from "./websocket_types.ts";
 
 /** The name of the runtime a {@link Platform} drives. */
 export type RuntimeName = "deno" | "node";
@@ -74,125 +88,6 @@ export interface IncomingRequest {
   readonly upgradeWebSocket?:
     | ((events: WebSocketEvents, options?: WebSocketUpgradeOptions) => WebSocketUpgrade)
     | undefined;
-}
-
-// ---- WebSockets ------------------------------------------------------------------------------
-
-/** The state of a {@link ServerWebSocket}, as the WHATWG `WebSocket.readyState` names them. */
-export type WebSocketState = "connecting" | "open" | "closing" | "closed";
-
-/** What a {@link ServerWebSocket} reports, each call once per event. */
-export interface WebSocketEvents {
-  /** The `101` answer was sent: the connection is a WebSocket now. */
-  open(): void;
-  /** One whole message: a `string` for a text message, bytes for a binary one. */
-  message(data: string | Uint8Array): void;
-  /** A pong arrived (an answer to a ping, or unsolicited). Deno's `native` engine reports none. */
-  pong?(data: Uint8Array): void;
-  /**
-   * The connection is closed: the code and reason of the peer's close frame (1005 when it had no
-   * code), or, when none arrived, the code the server failed the connection with (1002, 1007,
-   * 1009, ...) or 1006 (dropped). `clean` is `true` when both close frames were exchanged.
-   */
-  close(code: number, reason: string, clean: boolean): void;
-}
-
-/** Options of {@link IncomingRequest.upgradeWebSocket}. */
-export interface WebSocketUpgradeOptions {
-  /** The subprotocol chosen among those the client offered (`Sec-WebSocket-Protocol`), if any. */
-  protocol?: string | null;
-  /**
-   * The largest message accepted, in bytes (all its frames together): a larger one closes the
-   * connection with 1009. 0: no limit. Default 16 MiB.
-   */
-  maxMessageSize?: number;
-  /**
-   * Milliseconds between the pings the server sends (0, the default: none). A peer that sent
-   * nothing, not even the pong, by the next ping is gone: its connection is dropped (1006).
-   * On Deno's `native` engine this is Deno's `idleTimeout` (a ping after that long without a
-   * message, and the connection closed when no pong answers within half of it).
-   */
-  heartbeatMs?: number;
-  /**
-   * Milliseconds without any frame from the peer after which the server closes the connection
-   * with 1001 (0, the default: never). Deno's `native` engine counts messages only.
-   */
-  idleTimeoutMs?: number;
-}
-
-/**
- * A WebSocket connection on the server side, the same on every engine: the project's own
- * (RFC 6455 framing in `platform/_websocket.ts`) and Deno's `native` one (`Deno.upgradeWebSocket`).
- *
- * @example An echo server on a native gateway (no framework)
- * ```ts
- * import { HTTPServer, type IncomingRequest, type OutgoingResponse } from "../mod.ts";
- * const server = new HTTPServer({ host: "127.0.0.1", port: 0 }, {
- *   handle(req: IncomingRequest): OutgoingResponse {
- *     const { socket, headers } = req.upgradeWebSocket!({
- *       open() {},
- *       message(data) {
- *         socket.send(data);
- *       },
- *       close(code) {
- *         console.log(`closed with ${code}`);
- *       },
- *     });
- *     return { status: 101, headers: [...headers], body: null };
- *   },
- * });
- * ```
- */
-export interface ServerWebSocket {
-  /** The subprotocol agreed on in the handshake (`""`: none). */
-  readonly protocol: string;
-  /** Where the connection stands. */
-  readonly readyState: WebSocketState;
-  /**
-   * Sends one message: a `string` as a text message, bytes as a binary one. Throws when the
-   * connection is not open.
-   */
-  send(data: string | Uint8Array): void;
-  /**
-   * Sends a ping (at most 125 bytes of data). Deno's `native` engine cannot: it throws an
-   * {@link UnsupportedError} there (its pings come from `heartbeatMs`).
-   */
-  ping(data?: Uint8Array): void;
-  /**
-   * Starts the closing handshake with `code` (default 1000; 1000, 1001, 1002, 1003, 1007 to
-   * 1014, or 3000 to 4999) and `reason` (at most 123 bytes of UTF-8). Does nothing once closing.
-   * The connection is dropped when the peer does not answer within a few seconds.
-   */
-  close(code?: number, reason?: string): void;
-}
-
-/** What {@link IncomingRequest.upgradeWebSocket} returns. */
-export interface WebSocketUpgrade {
-  /** The socket; it opens once the `101` answer is sent. */
-  readonly socket: ServerWebSocket;
-  /**
-   * The headers the `101` answer carries (`Upgrade`, `Connection`, `Sec-WebSocket-Accept` and
-   * `Sec-WebSocket-Protocol`); the engine sends these whatever the response says.
-   */
-  readonly headers: Array<[string, string]>;
-}
-
-/**
- * A request that is not a valid WebSocket handshake: `status` (400, or 426 with the headers
- * that name what the server speaks) and a message that says what is wrong.
- */
-export class WebSocketHandshakeError extends Error {
-  /** The status to answer with. */
-  readonly status: number;
-  /** Headers the answer carries (`Sec-WebSocket-Version: 13` for a version mismatch). */
-  readonly headers: Array<[string, string]>;
-  /** Creates the error. */
-  constructor(status: number, message: string, headers: Array<[string, string]> = []) {
-    super(message);
-    this.name = "WebSocketHandshakeError";
-    this.status = status;
-    this.headers = headers;
-  }
 }
 
 /** A response body the platform can send. */
@@ -720,89 +615,6 @@ export interface Platform {
    * ```
    */
   connect(options: ConnectOptions): Promise<ClientConnection>;
-}
-
-/**
- * A compression format of {@link Platform.compressionFormats} (the HTTP content coding's name).
- *
- * @example Is Zstandard here?
- * ```ts
- * import { platform } from "./mod.ts";
- * platform.compressionFormats().includes("zstd"); // true where the runtime has Zstandard
- * ```
- */
-export type CompressionFormat = "gzip" | "deflate" | "deflate-raw" | "br" | "zstd";
-
-/**
- * Options of {@link Platform.compressSync} and {@link Platform.createCompressor}.
- *
- * @example The smallest gzip
- * ```ts
- * import { platform } from "./mod.ts";
- * platform.compressSync("gzip", new TextEncoder().encode("hi"), { level: 9 });
- * ```
- */
-export interface CompressOptions {
-  /**
-   * The level: 0-9 for `gzip`, `deflate` and `deflate-raw` (-1 for zlib's default), 0-11 for
-   * `br`, up to 22 for `zstd`; the format's default when omitted.
-   */
-  level?: number;
-}
-
-/**
- * Options of {@link Platform.decompressSync}.
- *
- * @example At most a megabyte
- * ```ts
- * import { platform } from "./mod.ts";
- * const zipped = platform.compressSync("gzip", new Uint8Array(10));
- * platform.decompressSync("gzip", zipped, { maxLength: 1_000_000 });
- * ```
- */
-export interface DecompressOptions {
-  /** The largest output accepted, in bytes (an error beyond). */
-  maxLength?: number;
-}
-
-/**
- * A streaming compressor ({@link Platform.createCompressor}); one call at a time.
- *
- * @example Compress as a stream
- * ```ts
- * import { platform } from "./mod.ts";
- * const compressor = platform.createCompressor("br");
- * const first = await compressor.write(new TextEncoder().encode("hello "), true); // flushed
- * const rest = await compressor.end();
- * ```
- */
-export interface Compressor {
-  /** The format it writes. */
-  readonly format: CompressionFormat;
-  /**
-   * Compresses `chunk`; resolves with the compressed bytes ready so far (often none). With
-   * `flush`, everything written so far is made decodable by the client at once.
-   */
-  write(chunk: Uint8Array, flush?: boolean): Promise<Uint8Array>;
-  /** Ends the stream; resolves with its last bytes. */
-  end(): Promise<Uint8Array>;
-  /** Frees the compressor without ending the stream (its reader went away). */
-  destroy(): void;
-}
-
-/** A file open for reading, from {@link Platform.openFile}. */
-export interface ReadableFile {
-  /** The path it was opened with. */
-  readonly path: string;
-  /** Information about the open file (`fstat`). */
-  statSync(): FileInfo;
-  /**
-   * Reads up to `buffer.length` bytes starting at byte `position` of the file into `buffer`;
-   * resolves to the number of bytes read, 0 at the end of the file.
-   */
-  read(buffer: Uint8Array, position: number): Promise<number>;
-  /** Closes the file; calling it again does nothing. */
-  close(): void;
 }
 
 /** The hash algorithms `Platform.hash` and `Platform.hmac` offer. */
