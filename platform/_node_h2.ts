@@ -11,7 +11,7 @@ import type { Buffer } from "node:buffer";
 import * as http2 from "node:http2";
 import type * as tls from "node:tls";
 import { declaredLength, guardBody, TOO_LARGE_BODY } from "./_body.ts";
-import { INTERNAL_ERROR_BODY, isAsyncIterable, isBodylessStatus } from "./_shared.ts";
+import { fetchRequest, INTERNAL_ERROR_BODY, isAsyncIterable, isBodylessStatus } from "./_shared.ts";
 import type { IncomingRequest, OutgoingBody, OutgoingResponse, ServeOptions } from "./types.ts";
 
 /** Response headers that are specific to an HTTP/1.1 connection (RFC 9113 §8.2.2). */
@@ -99,25 +99,7 @@ class H2Incoming implements IncomingRequest {
   }
 
   toRequest(): Request {
-    const init: RequestInit & { duplex?: "half" } = {
-      method: this.method,
-      headers: [...this.headerEntries()],
-      signal: this.signal,
-    };
-    const body = this.body();
-    if (body !== null && this.method !== "GET" && this.method !== "HEAD") {
-      const it = body[Symbol.asyncIterator]();
-      init.body = new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          const next = await it.next();
-          if (next.done) controller.close();
-          else controller.enqueue(next.value);
-        },
-        cancel: () => void it.return?.(),
-      });
-      init.duplex = "half";
-    }
-    return new Request(`https://${this.header("host") ?? "localhost"}${this.target}`, init);
+    return fetchRequest(`https://${this.header("host") ?? "localhost"}${this.target}`, this);
   }
 }
 

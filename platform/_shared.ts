@@ -5,7 +5,12 @@
  */
 
 import { createHash, createHmac } from "node:crypto";
-import { type HashAlgorithm, type OutgoingBody, UnsupportedError } from "./types.ts";
+import {
+  type HashAlgorithm,
+  type IncomingRequest,
+  type OutgoingBody,
+  UnsupportedError,
+} from "./types.ts";
 
 /** POSIX signal names a listener may be attached to (SIGKILL and SIGSTOP cannot be caught). */
 export const CATCHABLE_SIGNALS: ReadonlySet<string> = new Set([
@@ -178,4 +183,31 @@ export const REUSE_PORT_NEEDS_FLAG: string =
  */
 export function checkReusePort(reusePort: boolean | undefined, unstableNet: boolean): void {
   if (reusePort === true && !unstableNet) throw new UnsupportedError(REUSE_PORT_NEEDS_FLAG);
+}
+
+/**
+ * The Fetch `Request` for an incoming request at `url` (`IncomingRequest.toRequest` on the
+ * engines that do not start from one): its method, headers and signal, and its body as a
+ * stream pulled from the request's own body (none for GET and HEAD).
+ */
+export function fetchRequest(url: string, request: IncomingRequest): Request {
+  const init: RequestInit & { duplex?: "half" } = {
+    method: request.method,
+    headers: [...request.headerEntries()],
+    signal: request.signal,
+  };
+  const body = request.body();
+  if (body !== null && request.method !== "GET" && request.method !== "HEAD") {
+    const it = body[Symbol.asyncIterator]();
+    init.body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const next = await it.next();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      },
+      cancel: () => void it.return?.(),
+    });
+    init.duplex = "half";
+  }
+  return new Request(url, init);
 }

@@ -7,6 +7,7 @@
  */
 
 import { guardBody } from "./_body.ts";
+import { fetchRequest } from "./_shared.ts";
 import { ChunkedBodyError, ChunkedDecoder, type Head } from "./_http1.ts";
 import {
   type IncomingRequest,
@@ -340,25 +341,7 @@ export class WireIncoming implements IncomingRequest {
       : this.target === "*"
       ? `${this.scheme}://${host}/`
       : this.target;
-    const init: RequestInit & { duplex?: "half" } = {
-      method: this.method,
-      headers: [...this.headerEntries()],
-      signal: this.signal,
-    };
-    const body = this.body();
-    if (body !== null && this.method !== "GET" && this.method !== "HEAD") {
-      const it = body[Symbol.asyncIterator]();
-      init.body = new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          const next = await it.next();
-          if (next.done) controller.close();
-          else controller.enqueue(next.value);
-        },
-        cancel: () => void it.return?.(),
-      });
-      init.duplex = "half";
-    }
-    return new Request(url, init);
+    return fetchRequest(url, this);
   }
 }
 
