@@ -10,6 +10,11 @@
  *
  * Exits non-zero when any runtime had a failure or ran no test.
  *
+ * Two runtimes run at a time (`--jobs=N` changes it; `--jobs=1` runs them one after another):
+ * the tests mostly wait on sockets, timers and child processes, so two runs share the machine
+ * well. With more than one job, each runtime's output goes to `.test-output/<runtime>.log` and
+ * is printed whole when that runtime finishes.
+ *
  *     deno run -A scripts/test.ts                 # every runtime (what `npm test` runs)
  *     deno run -A scripts/test.ts --only=deno     # some runtimes: deno, node22, node26, bun
  *     deno run -A scripts/test.ts --deno-only     # (same as --only=deno)
@@ -40,14 +45,25 @@ interface Counts {
 const RUNTIMES = ["deno", "node22", "node26", "bun"] as const;
 type Runtime = typeof RUNTIMES[number];
 
-async function run(cmd: string, args: string[], cwd = root): Promise<number> {
+/** Where a runtime's output goes: the terminal, or a log file (when runtimes run side by side). */
+type Sink = "inherit" | Deno.FsFile;
+
+async function run(cmd: string, args: string[], sink: Sink, cwd = root): Promise<number> {
+  const piped = sink !== "inherit";
   const child = new Deno.Command(cmd, {
     args,
     cwd,
-    stdout: "inherit",
-    stderr: "inherit",
+    stdout: piped ? "piped" : "inherit",
+    stderr: piped ? "piped" : "inherit",
     env: { NO_COLOR: Deno.env.get("NO_COLOR") ?? "" },
   }).spawn();
+  if (piped) {
+    // Both streams into one file, in arrival order.
+    const copy = async (stream: ReadableStream<Uint8Array>) => {
+      for await (const chunk of stream) await sink.write(chunk);
+    };
+    await Promise.all([copy(child.stdout), copy(child.stderr)]);
+  }
   return (await child.status).code;
 }
 
@@ -102,7 +118,7 @@ function binaryOf(runtime: Exclude<Runtime, "deno">): string {
   );
 }
 
-async function denoTests(paths: string[]): Promise<Counts> {
+async function denoTests(paths: string[], sink: Sink): Promise<Counts> {
   const junit = `${outDir}/deno-junit.xml`;
   const code = await run(Deno.execPath(), [
     "test",
@@ -110,7 +126,7 @@ async function denoTests(paths: string[]): Promise<Counts> {
     "--no-check",
     `--junit-path=${junit}`,
     ...(paths.length > 0 ? paths : ["tests/"]),
-  ]);
+  ], sink);
   const xml = await Deno.readTextFile(junit).catch(() => "");
   const counts = countJunit(xml);
   return { ...counts, ok: code === 0 && counts.failed === 0 };
@@ -124,7 +140,12 @@ async function builtTestFiles(paths: string[]): Promise<string[]> {
   return all.filter((f) => wanted.some((w) => f === w || f.startsWith(w.replace(/\/?$/, "/"))));
 }
 
-async function nodeTests(binary: string, name: string, files: string[]): Promise<Counts> {
+async function nodeTests(
+  binary: string,
+  name: string,
+  files: string[],
+  sink: Sink,
+): Promise<Counts> {
   const tap = `${outDir}/${name}.tap`;
   const code = await run(binary, [
     "--test",
@@ -133,7 +154,7 @@ async function nodeTests(binary: string, name: string, files: string[]): Promise
     "--test-reporter=tap",
     `--test-reporter-destination=${tap}`,
     ...files,
-  ]);
+  ], sink);
   const text = await Deno.readTextFile(tap).catch(() => "");
   const num = (key: string) => Number(text.match(new RegExp(`^# ${key} (\\d+)$`, "m"))?.[1] ?? 0);
   const counts = {
@@ -145,19 +166,24 @@ async function nodeTests(binary: string, name: string, files: string[]): Promise
   return { ...counts, ok: code === 0 && counts.failed === 0 };
 }
 
-async function bunTests(binary: string, files: string[]): Promise<Counts> {
+async function bunTests(binary: string, files: string[], sink: Sink): Promise<Counts> {
   const junit = `${outDir}/bun-junit.xml`;
   await Deno.remove(junit).catch(() => {});
   // bun test runs node:test suites. Each file gets a fresh global and module registry, as each
   // file gets its own process under node --test; no per-test limit in practice, as there.
-  const code = await run(binary, [
-    "test",
-    "--timeout=120000",
-    "--isolate",
-    "--reporter=junit",
-    `--reporter-outfile=${junit}`,
-    ...files.map((f) => f.startsWith("/") ? f : `./${f}`),
-  ], `${root}/npm`);
+  const code = await run(
+    binary,
+    [
+      "test",
+      "--timeout=120000",
+      "--isolate",
+      "--reporter=junit",
+      `--reporter-outfile=${junit}`,
+      ...files.map((f) => f.startsWith("/") ? f : `./${f}`),
+    ],
+    sink,
+    `${root}/npm`,
+  );
   const xml = await Deno.readTextFile(junit).catch(() => "");
   const counts = { passed: 0, failed: 0, skipped: 0 };
   for (const m of xml.matchAll(/<testcase\b[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g)) {
@@ -183,37 +209,73 @@ function selected(args: string[]): Runtime[] {
   return names as Runtime[];
 }
 
+function jobsOf(args: string[]): number {
+  const arg = args.find((a) => a.startsWith("--jobs="));
+  if (arg === undefined) return 2;
+  const n = Number(arg.slice(7));
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--jobs wants a positive integer, not ${arg}`);
+  return n;
+}
+
+/** Runs one runtime's tests; `built` is the npm build's test files (awaited only by Node and Bun). */
+async function runRuntime(
+  runtime: Runtime,
+  paths: string[],
+  built: () => Promise<string[]>,
+  sink: Sink,
+): Promise<Counts> {
+  if (runtime === "deno") return await denoTests(paths, sink);
+  const binary = binaryOf(runtime);
+  const files = await built();
+  return runtime === "bun"
+    ? await bunTests(binary, files, sink)
+    : await nodeTests(binary, runtime, files, sink);
+}
+
 if (import.meta.main) {
   await Deno.mkdir(outDir, { recursive: true });
   const runtimes = selected(Deno.args);
+  const jobs = Math.min(jobsOf(Deno.args), runtimes.length);
   const paths = Deno.args.filter((a) => !a.startsWith("--"));
-  const results: Array<[string, Counts]> = [];
+  const results = new Map<Runtime, Counts>();
   const failedRun: Counts = { passed: 0, failed: 1, skipped: 0, ok: false };
-  let built: string[] | undefined;
-  for (const runtime of runtimes) {
-    console.log(`\n== ${runtime}`);
-    try {
-      if (runtime === "deno") {
-        results.push([runtime, await denoTests(paths)]);
-        continue;
+  // The npm build, made once, when the first Node or Bun run needs it.
+  let building: Promise<string[]> | undefined;
+  const built = () =>
+    building ??= build().then((ok) => {
+      if (!ok) throw new Error("the npm build failed");
+      return builtTestFiles(paths);
+    });
+  const queue = [...runtimes];
+  const worker = async () => {
+    for (let runtime = queue.shift(); runtime !== undefined; runtime = queue.shift()) {
+      const log = jobs > 1 ? `${outDir}/${runtime}.log` : undefined;
+      if (log === undefined) console.log(`\n== ${runtime}`);
+      else console.log(`== ${runtime} started (output in ${log})`);
+      const sink: Sink = log === undefined
+        ? "inherit"
+        : await Deno.open(log, { write: true, create: true, truncate: true });
+      const started = Date.now();
+      try {
+        results.set(runtime, await runRuntime(runtime, paths, built, sink));
+      } catch (e) {
+        const message = `${runtime}: ${(e as Error).message}\n`;
+        if (sink === "inherit") console.error(message.trimEnd());
+        else await sink.write(new TextEncoder().encode(message));
+        results.set(runtime, failedRun);
       }
-      const binary = binaryOf(runtime);
-      if (built === undefined) {
-        if (!(await build())) throw new Error("the npm build failed");
-        built = await builtTestFiles(paths);
+      if (sink !== "inherit") {
+        sink.close();
+        console.log(`\n== ${runtime} (${Math.round((Date.now() - started) / 1000)} s)`);
+        await Deno.stdout.write(await Deno.readFile(log!));
       }
-      results.push([
-        runtime,
-        runtime === "bun" ? await bunTests(binary, built) : await nodeTests(binary, runtime, built),
-      ]);
-    } catch (e) {
-      console.error(`${runtime}: ${(e as Error).message}`);
-      results.push([runtime, failedRun]);
     }
-  }
+  };
+  await Promise.all(Array.from({ length: jobs }, worker));
   console.log("");
   let ok = true;
-  for (const [name, c] of results) {
+  for (const name of runtimes) {
+    const c = results.get(name) ?? failedRun;
     const skipped = c.skipped > 0 ? `, ${c.skipped} skipped` : "";
     console.log(`${name}: ${c.passed} passed, ${c.failed} failed${skipped}`);
     if (!c.ok || c.passed === 0) ok = false;

@@ -106,6 +106,23 @@ export function joinPath(...parts: string[]): string {
   return joined || "/";
 }
 
+let serverBase: () => string = () => "";
+
+/**
+ * Sets where {@link url} takes its base outside a request: the site's server address
+ * (`cherrypy.server.base()`, which the framework sets up).
+ *
+ * @example A fixed base
+ * ```ts
+ * import { setServerBase, url } from "./url.ts";
+ * setServerBase(() => "http://www.example.test");
+ * url("/a/page"); // "http://www.example.test/a/page" (outside a request)
+ * ```
+ */
+export function setServerBase(base: () => string): void {
+  serverBase = base;
+}
+
 /**
  * The absolute URL of `path` in the current application: a relative `path` is resolved
  * against the current page (`path_info`), an absolute one against the application's mount
@@ -142,8 +159,9 @@ export function url(
     const base = options.base ?? request.base;
     newurl = base + scriptName + normalizeSlashes(path) + query;
   } else {
-    const base = options.base ?? request.base;
-    newurl = base + (options.scriptName ?? "") + path + query;
+    // Outside a request: the base comes from the site's server (`cherrypy.server.base()`).
+    const base = options.base ?? (request.base || serverBase());
+    newurl = base + normalizeSlashes((options.scriptName ?? "") + path) + query;
   }
   newurl = normalizeDots(newurl);
   const relative = options.relative ?? request.app?.relative_urls ?? false;

@@ -25,6 +25,7 @@ import { Request } from "../core/request.ts";
 import { Response } from "../core/response.ts";
 import { Server } from "./server.ts";
 import { currentServing, followServing, setFallbackServing } from "../core/serving.ts";
+import { setServerBase } from "../core/url.ts";
 import { TimeoutMonitor } from "./timeout.ts";
 import { Session } from "../tools/sessions/session.ts";
 
@@ -223,6 +224,7 @@ config.onPathSections = () => {
 };
 
 setFallbackServing(() => ({ request: new Request(), response: new Response() }));
+setServerBase(() => server.base());
 
 /**
  * Mounts `root` at `scriptName` and runs the site until it exits: applies the `global`

@@ -5,9 +5,9 @@
  *
  * Python reads the conversions from annotations (`limit: int`); here they are declared with
  * `cherrypy.lib.cptools.annotate({ limit: int })` (or, as CherryPy's Python 2 variant does,
- * by setting the function's `__annotations__`). CherryPy's page also has `json_out`, which
- * cherrypy-ts does not have yet: those cases are `todo`, and the same checks run on a twin
- * page without it (the body is then the type name itself, not its JSON string).
+ * by setting the function's `__annotations__`). CherryPy's page has `json_out`; the same checks
+ * also run on a twin page without it (the body is then the type name itself, not its JSON
+ * string).
  */
 import { after, before, test } from "node:test";
 import * as cherrypy from "../../mod.ts";
@@ -68,7 +68,6 @@ function setGlobal(key: string, value: unknown) {
 
 test(
   "params: test_pass",
-  { todo: "needs tools.json_out, which cherrypy-ts does not have yet" },
   async () => {
     await web.getPage("/resource");
     web.assertStatus(200);
@@ -91,9 +90,7 @@ test("params: test_pass (without json_out)", async () => {
 });
 
 for (const page of ["resource", "plain"]) {
-  test(`params: test_error${page === "plain" ? " (without json_out)" : ""}`, {
-    todo: page === "resource" ? "needs tools.json_out, which cherrypy-ts does not have yet" : false,
-  }, async () => {
+  test(`params: test_error${page === "plain" ? " (without json_out)" : ""}`, async () => {
     try {
       await web.getPage(`/${page}?limit=`);
       web.assertStatus(400);

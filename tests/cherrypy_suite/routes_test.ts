@@ -55,9 +55,7 @@ before(() => {
 
 after(() => web.stop());
 
-test("routes: test_Routes_Dispatch", {
-  todo: "no tools.response_headers tool yet (a built-in tool beside encode and trailing_slash)",
-}, async () => {
+test("routes: test_Routes_Dispatch", async () => {
   await web.getPage("/hounslow");
   web.assertStatus("200 OK");
   web.assertBody("Welcome to Hounslow, pop. 10000");
