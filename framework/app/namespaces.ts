@@ -163,8 +163,9 @@ function buildPlan(app: NamespaceApp, config: ConfigDict): Plan {
         dynamicTools.push(tool);
         continue;
       }
-      const hook = tool._hookFor({ ...map[tool._name!] });
-      if (hook !== null) hooks.attach(hook[0], hook[1], hook[2]);
+      for (const [point, callback, options] of tool._hooksFor({ ...map[tool._name!] })) {
+        hooks.attach(point, callback, options);
+      }
     }
   }
   return {

@@ -133,6 +133,30 @@ const AsyncFunction = (async () => {}).constructor;
 const AsyncGeneratorFunction = (async function* () {}).constructor;
 /** Functions that are not `async` but were seen to return a promise. */
 const returnedPromises = new WeakSet<object>();
+/** Framework functions whose continuations carry the request themselves (see {@link selfFollowing}). */
+const followsItself = new WeakSet<object>();
+
+/**
+ * Marks `fn`, a framework function that returns a promise only when it really waits, as one
+ * whose continuations carry the current request themselves (with {@link bindServing}): a call
+ * that waits does not make later calls enter the async context ahead of time, as an
+ * application function that once returned a promise does. Returns `fn`.
+ *
+ * @example A hook that waits only on contention
+ * ```ts
+ * import { bindServing, selfFollowing } from "./serving.ts";
+ * declare function tryLock(): boolean;
+ * declare function waitLock(): Promise<void>;
+ * const lock = selfFollowing(() => {
+ *   if (tryLock()) return;
+ *   return waitLock().then(bindServing(() => {}));
+ * });
+ * ```
+ */
+export function selfFollowing<F extends object>(fn: F): F {
+  followsItself.add(fn);
+  return fn;
+}
 
 /**
  * `true` when calling `fn` may leave work that waits: an `async` function or async generator
@@ -180,7 +204,7 @@ export function callApplicationWith<A, R>(fn: (arg: A) => R, thisArg: unknown, a
 /** What {@link callApplication} does with `fn`'s result: notes and follows a promise. */
 function called<R>(fn: object, result: R): R {
   if (result instanceof Promise && restore === null) {
-    returnedPromises.add(fn);
+    if (!followsItself.has(fn)) returnedPromises.add(fn);
     followServing();
   }
   return result;

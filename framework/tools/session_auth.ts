@@ -251,7 +251,7 @@ function formValue(params: Record<string, unknown>, name: string): string | unde
  * cherrypy.tools.my_auth = new cherrypy.HandlerTool(sessionAuth as cherrypy.ToolCallable);
  * ```
  */
-export function sessionAuth(
+export async function sessionAuth(
   this: Tool | void,
   options: SessionAuthOptions = {},
 ): Promise<boolean | undefined> {
@@ -265,7 +265,8 @@ export function sessionAuth(
     }
     (auth as unknown as Record<string, unknown>)[key] = value;
   }
-  return auth.run();
+  // async: the request follows the awaits inside run() from its first call.
+  return await auth.run();
 }
 
 /**

@@ -206,15 +206,25 @@ export class Tool {
   }
 
   /**
-   * Attaches the hook to the current request; runs when the tool is on for it. Tools that
+   * Every hook this tool attaches given its config entries: {@link Tool._hookFor}'s one by
+   * default. A tool with several hooks (at several points) overrides this, and its hooks are
+   * still prepared once per config.
+   */
+  _hooksFor(entries: HookOptions): Array<[HookPoint, HookCallback, HookOptions]> {
+    const hook = this._hookFor(entries);
+    return hook === null ? [] : [hook];
+  }
+
+  /**
+   * Attaches the hooks to the current request; runs when the tool is on for it. Tools that
    * override this are set up for every request; the others' hooks are prepared once per
    * config and shared.
    */
   _setup(): void {
     const { request } = currentServing();
     const map = request.toolmaps[this.namespace];
-    const hook = this._hookFor({ ...(this._name === undefined ? {} : map?.[this._name]) });
-    if (hook !== null) request.hooks.attach(hook[0], hook[1], hook[2]);
+    const hooks = this._hooksFor({ ...(this._name === undefined ? {} : map?.[this._name]) });
+    for (const [point, callback, options] of hooks) request.hooks.attach(point, callback, options);
   }
 }
 

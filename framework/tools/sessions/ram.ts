@@ -52,8 +52,9 @@ export class RamSession extends Session {
     RamSession.cache.delete(this.id);
   }
 
-  /** Waits for the lock on the id. */
-  override _acquire_lock(): Promise<void> {
+  /** Takes the lock on the id at once when it is free; otherwise waits for it. */
+  override _acquire_lock(): Promise<void> | void {
+    if (RamSession.locks.tryAcquire(this.id)) return;
     return RamSession.locks.acquire(this.id, this.lock_timeout);
   }
 

@@ -107,6 +107,8 @@ export class Session {
   /** The data, once loaded (a prototype-less object). */
   _data: SessionData = Object.create(null);
   #id: string;
+  /** The log of the application the session was made in (for debug lines sent later). */
+  #appLog: { error(message: string, context: string): void } | undefined;
   /** A record read ahead of the first access; `undefined` when none was read. */
   #ahead: SessionRecord | null | undefined = undefined;
 
@@ -116,7 +118,7 @@ export class Session {
    * {@link Session._check_id}, which replaces an unknown, expired or malformed id.
    */
   constructor(id: string | null = null, options: SessionOptions = {}) {
-    this.options = Object.freeze({ ...options });
+    this.options = Object.isFrozen(options) ? options : Object.freeze({ ...options });
     const { timeout, clean_freq, lock_timeout, debug } = options;
     if (timeout !== undefined) {
       checkOption("timeout", timeout, typeof timeout === "number" && timeout > 0, "minutes (> 0)");
@@ -135,6 +137,7 @@ export class Session {
     if (debug !== undefined) this.debug = Boolean(debug);
     this.originalid = id;
     this.#id = id ?? this.generate_id();
+    if (this.debug) this.#appLog = servingNow()?.request.app?.log;
   }
 
   /** The session id (setting it tells the {@link Session.id_observers}). */
@@ -217,17 +220,55 @@ export class Session {
    * awaits this right after making the session.
    */
   async _check_id(): Promise<void> {
+    await this._checkIdNow();
+  }
+
+  /**
+   * {@link Session._check_id}, synchronous when the store answers `_exists` synchronously
+   * (a promise only when it waits): what the session tool calls.
+   */
+  _checkIdNow(): Promise<void> | void {
     const id = this.originalid;
-    if (id !== null) {
-      if (this.is_valid_id(id) && await this._exists()) {
-        this._debug(`Set id to ${id}.`);
-        return;
+    if (id !== null && this.is_valid_id(id)) {
+      const exists = this._exists();
+      if (exists instanceof Promise) {
+        return exists.then((found) => found ? this.#keptId(id) : this.#freshId(id));
       }
-      this._debug(`Expired or malicious session ${JSON.stringify(id)}; making a new one`);
+      if (exists) return this.#keptId(id);
+    }
+    return this.#freshId(id);
+  }
+
+  #keptId(id: string): void {
+    if (this.debug) this._debug(`Set id to ${id}.`);
+  }
+
+  /** Replaces an unknown or malformed `id` (or gives a new session its first id). */
+  #freshId(id: string | null): Promise<void> | void {
+    if (id !== null) {
+      if (this.debug) {
+        this._debug(`Expired or malicious session ${JSON.stringify(id)}; making a new one`);
+      }
       this.missing = true;
       this.#id = this.generate_id();
     }
-    while (await this._exists()) this.#id = this.generate_id();
+    return this.#untilUnused();
+  }
+
+  /** Draws ids until one is not in the store. */
+  #untilUnused(): Promise<void> | void {
+    for (;;) {
+      const exists = this._exists();
+      if (exists instanceof Promise) {
+        return exists.then((found) => {
+          if (!found) return;
+          this.#id = this.generate_id();
+          return this.#untilUnused();
+        });
+      }
+      if (!exists) return;
+      this.#id = this.generate_id();
+    }
   }
 
   /** The session's notion of now (a store may override it). */
@@ -249,7 +290,9 @@ export class Session {
 
   /** {@link Session.regenerate} without marking the session `regenerated`. */
   async _regenerate(): Promise<void> {
-    this._debug(`Deleting the existing session ${JSON.stringify(this.id)} before regeneration.`);
+    if (this.debug) {
+      this._debug(`Deleting the existing session ${JSON.stringify(this.id)} before regeneration.`);
+    }
     await this.delete();
     const wasLocked = this.locked;
     if (wasLocked) {
@@ -259,7 +302,7 @@ export class Session {
     this.#id = this.generate_id();
     while (await this._exists()) this.#id = this.generate_id();
     this.id = this.#id;
-    this._debug(`Set id to generated ${this.id}.`);
+    if (this.debug) this._debug(`Set id to generated ${this.id}.`);
     if (wasLocked) {
       await this._acquire_lock();
       this.locked = true;
@@ -272,18 +315,37 @@ export class Session {
    * use. Does nothing when this session holds the lock already.
    */
   async acquire_lock(): Promise<void> {
+    await this._lockNow();
+  }
+
+  /**
+   * {@link Session.acquire_lock}, synchronous when the store locks and reads synchronously (a
+   * promise only when it waits): what the session tool calls.
+   */
+  _lockNow(): Promise<void> | void {
     if (this.locked) return;
-    await this._acquire_lock();
+    const locking = this._acquire_lock();
+    if (locking instanceof Promise) return locking.then(() => this.#locked());
+    return this.#locked();
+  }
+
+  #locked(): Promise<void> | void {
     this.locked = true;
-    this._debug("Lock acquired.");
-    if (!this.loaded) await this._read_ahead();
+    if (this.debug) this._debug("Lock acquired.");
+    if (!this.loaded) return this._readAheadNow();
   }
 
   /** Releases the lock (nothing when this session does not hold it). */
   async release_lock(): Promise<void> {
+    await this._releaseNow();
+  }
+
+  /** {@link Session.release_lock}, synchronous when the store unlocks synchronously. */
+  _releaseNow(): Promise<void> | void {
     if (!this.locked) return;
     this.locked = false;
-    await this._release_lock();
+    const releasing = this._release_lock();
+    return releasing instanceof Promise ? releasing : undefined;
   }
 
   /**
@@ -292,13 +354,22 @@ export class Session {
    * session a fresh id, as an unknown id does.
    */
   async _read_ahead(): Promise<void> {
-    const record = await this._load();
+    await this._readAheadNow();
+  }
+
+  /** {@link Session._read_ahead}, synchronous when the store reads synchronously. */
+  _readAheadNow(): Promise<void> | void {
+    const record = this._load();
+    if (record instanceof Promise) return record.then((r) => this.#readAhead(r));
+    return this.#readAhead(record);
+  }
+
+  #readAhead(record: SessionRecord | null): Promise<void> | void {
     if (record !== null && this.#expired(record) && this.id === this.originalid) {
-      this._debug(`Expired session ${JSON.stringify(this.id)}; making a new one`);
+      if (this.debug) this._debug(`Expired session ${JSON.stringify(this.id)}; making a new one`);
       this.missing = true;
       this.#ahead = null;
-      await this._regenerate();
-      return;
+      return this._regenerate();
     }
     this.#ahead = record;
   }
@@ -325,10 +396,10 @@ export class Session {
     const record = this.#ahead;
     this.#ahead = undefined;
     if (record === null || record === undefined || this.#expired(record)) {
-      this._debug(`Expired session ${JSON.stringify(this.id)}, flushing data.`);
+      if (this.debug) this._debug(`Expired session ${JSON.stringify(this.id)}, flushing data.`);
       this._data = Object.create(null);
     } else {
-      this._debug(`Data loaded for session ${JSON.stringify(this.id)}.`);
+      if (this.debug) this._debug(`Data loaded for session ${JSON.stringify(this.id)}.`);
       this._data = nullProto(record.data);
     }
     this.loaded = true;
@@ -344,26 +415,55 @@ export class Session {
    * The session tool calls it once the handler is done.
    */
   async save(): Promise<void> {
+    await this._saveNow();
+  }
+
+  /**
+   * {@link Session.save}, synchronous when the store saves and unlocks synchronously (a
+   * promise only when it waits): what the session tool calls.
+   */
+  _saveNow(): Promise<void> | void {
+    let saving: Awaitable<void> = undefined;
     try {
       if (this.loaded) {
         const expirationTime = new Date(this.now().getTime() + this.timeout * 60_000);
-        this._debug(`Saving session ${JSON.stringify(this.id)} with expiry ${expirationTime}`);
-        await this._save(this._data, expirationTime);
-      } else {
+        if (this.debug) {
+          this._debug(`Saving session ${JSON.stringify(this.id)} with expiry ${expirationTime}`);
+        }
+        saving = this._save(this._data, expirationTime);
+      } else if (this.debug) {
         this._debug(`Skipping save of session ${JSON.stringify(this.id)} (no session loaded).`);
       }
-    } finally {
-      if (this.locked) {
-        await this.release_lock();
-        this._debug("Lock released after save.");
-      }
+    } catch (error) {
+      return this.#unlockThenThrow(error);
     }
+    if (saving instanceof Promise) {
+      return saving.then(() => this.#unlockAfterSave(), (e) => this.#unlockThenThrow(e));
+    }
+    return this.#unlockAfterSave();
+  }
+
+  #unlockAfterSave(): Promise<void> | void {
+    if (!this.locked) return;
+    const releasing = this._releaseNow();
+    if (this.debug) this._debug("Lock released after save.");
+    return releasing;
+  }
+
+  #unlockThenThrow(error: unknown): Promise<never> | never {
+    const releasing = this.#unlockAfterSave();
+    if (releasing instanceof Promise) {
+      return releasing.then(() => {
+        throw error;
+      });
+    }
+    throw error;
   }
 
   /** Deletes the stored record (the data in hand stays). */
   async delete(): Promise<void> {
     await this._delete();
-    this._debug(`Deleted session ${this.id}.`);
+    if (this.debug) this._debug(`Deleted session ${this.id}.`);
   }
 
   /** How many sessions the store holds (Python's `len(cherrypy.session)`). */
@@ -510,7 +610,7 @@ export class Session {
   /** Logs `message` (context `TOOLS.SESSIONS`) when `debug` is on. */
   _debug(message: string): void {
     if (!this.debug) return;
-    const log = servingNow()?.request.app?.log;
+    const log = servingNow()?.request.app?.log ?? this.#appLog;
     if (log !== undefined) log.error(message, "TOOLS.SESSIONS");
     else cleanup.engine?.log(`TOOLS.SESSIONS ${message}`);
   }

@@ -15,9 +15,15 @@
  */
 
 import { configRegistry } from "../../config/config_registry.ts";
-import type { HookOptions } from "../../core/hooks.ts";
+import type { HookCallback, HookOptions, HookPoint } from "../../core/hooks.ts";
 import { collapseBody } from "../../core/response.ts";
-import { currentServing } from "../../core/serving.ts";
+import {
+  bindServing,
+  callApplicationWith,
+  currentServing,
+  followServing,
+  selfFollowing,
+} from "../../core/serving.ts";
 import { shown } from "../_auth.ts";
 import { boolean, nonNegative, optionalString, type OptionCheck } from "../_options.ts";
 import { Tool } from "../tools.ts";
@@ -25,6 +31,9 @@ import { currentSession, sessionOf, setRequestSession } from "./current.ts";
 import { FileSession } from "./file.ts";
 import { RamSession } from "./ram.ts";
 import { Session, type SessionClass } from "./session.ts";
+
+/** The `locking` of each request's session tool. */
+const lockingOf = new WeakMap<object, unknown>();
 
 /** The `sessions` tool's options (`tools.sessions.*`); other entries reach the store. */
 export interface SessionToolOptions {
@@ -100,12 +109,15 @@ registerStorageType("ram", RamSession);
 registerStorageType("file", FileSession);
 configRegistry.register("cherrypy.lib.sessions.Session", Session);
 
-/** Stores whose `setup` ran (or is running), by class. */
+/** Stores whose `setup` is running, by class; and those whose `setup` is done. */
 const setups = new WeakMap<object, Promise<void>>();
+const setupsDone = new WeakSet<object>();
 let warnedStorageType = false;
 /** Requests whose session was made, and those whose session was saved. */
 const initialized = new WeakSet<object>();
 const saved = new WeakSet<object>();
+/** The store's options (the entries that are not the tool's own), by the hook's options. */
+const storeOptionsOf = new WeakMap<object, Readonly<Record<string, unknown>>>();
 
 function storeOf(options: SessionToolOptions): SessionClass {
   const type = options.storage_type;
@@ -146,10 +158,49 @@ const TOOL_OPTIONS = new Set([
   "priority",
 ]);
 
+function storeOptionsFor(options: SessionToolOptions): Readonly<Record<string, unknown>> {
+  let storeOptions = storeOptionsOf.get(options);
+  if (storeOptions === undefined) {
+    const own: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(options)) if (!TOOL_OPTIONS.has(k)) own[k] = v;
+    storeOptions = Object.freeze(own);
+    storeOptionsOf.set(options, storeOptions);
+  }
+  return storeOptions;
+}
+
+/** Runs the store's `setup` once per class: a promise only while an asynchronous one runs. */
+function setupStore(
+  storageClass: SessionClass,
+  storeOptions: Readonly<Record<string, unknown>>,
+): Promise<void> | void {
+  if (setupsDone.has(storageClass)) return;
+  const pending = setups.get(storageClass);
+  if (pending !== undefined) return pending;
+  // As CherryPy: setup() gets the extra options, not the session's own timeout, clean_freq
+  // and debug.
+  const { timeout: _t, clean_freq: _c, debug: _d, ...extra } = storeOptions;
+  const result = storageClass.setup?.(extra);
+  if (!(result instanceof Promise)) {
+    setupsDone.add(storageClass);
+    return;
+  }
+  const running = result.then(() => {
+    setupsDone.add(storageClass);
+    setups.delete(storageClass);
+  }, (error) => {
+    setups.delete(storageClass);
+    throw error;
+  });
+  setups.set(storageClass, running);
+  return running;
+}
+
 /**
  * Makes the current request's session (the `sessions` tool's callable, at
  * `before_request_body`): the id from the `name` cookie, checked against the store (an unknown,
- * expired or malformed one is replaced), and the response cookie. Runs once per request.
+ * expired or malformed one is replaced), and the response cookie. Runs once per request;
+ * returns a promise only when the store makes it wait (the RAM store never does).
  *
  * @example The hook a tool of one's own could attach
  * ```ts
@@ -158,36 +209,50 @@ const TOOL_OPTIONS = new Set([
  * request.hooks.attach("before_request_body", init, { timeout: 30 });
  * ```
  */
-export async function init(options: SessionToolOptions = {}): Promise<void> {
-  const { request, response } = currentServing();
+export function init(options: SessionToolOptions = {}): Promise<void> | void {
+  const { request } = currentServing();
   if (initialized.has(request)) return;
   initialized.add(request);
   const name = options.name ?? "session_id";
   const id = request.cookie.get(name)?.value ?? null;
   const storageClass = storeOf(options);
-  const log = request.app?.log;
   if (options.debug) {
-    log?.error(`ID obtained from request.cookie: ${JSON.stringify(id)}`, "TOOLS.SESSIONS");
+    request.app?.log.error(
+      `ID obtained from request.cookie: ${JSON.stringify(id)}`,
+      "TOOLS.SESSIONS",
+    );
   }
   if (options.storage_type && !warnedStorageType) {
     warnedStorageType = true;
-    log?.error("storage_type is deprecated. Supply storage_class instead");
+    request.app?.log.error("storage_type is deprecated. Supply storage_class instead");
   }
-  const storeOptions: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(options)) if (!TOOL_OPTIONS.has(k)) storeOptions[k] = v;
-  let setup = setups.get(storageClass);
-  if (setup === undefined) {
-    // As CherryPy: setup() gets the extra options, not the session's own timeout, clean_freq
-    // and debug.
-    const { timeout: _t, clean_freq: _c, debug: _d, ...extra } = storeOptions;
-    setup = Promise.resolve(storageClass.setup?.(extra));
-    setups.set(storageClass, setup);
-    setup.catch(() => setups.delete(storageClass));
+  const storeOptions = storeOptionsFor(options);
+  const setup = setupStore(storageClass, storeOptions);
+  if (setup instanceof Promise) {
+    return setup.then(bindServing(() => makeSession(options, storageClass, storeOptions, id)));
   }
-  await setup;
+  return makeSession(options, storageClass, storeOptions, id);
+}
+selfFollowing(init);
+
+function makeSession(
+  options: SessionToolOptions,
+  storageClass: SessionClass,
+  storeOptions: Readonly<Record<string, unknown>>,
+  id: string | null,
+): Promise<void> | void {
   const sess = new storageClass(id, storeOptions);
-  await sess._check_id();
+  const checked = sess._checkIdNow();
+  if (checked instanceof Promise) return checked.then(bindServing(() => adopt(options, sess)));
+  adopt(options, sess);
+}
+
+/** Makes `sess` the current request's session, and sets its cookie. */
+function adopt(options: SessionToolOptions, sess: Session): void {
+  const { request, response } = currentServing();
+  const name = options.name ?? "session_id";
   setRequestSession(request, sess);
+  lockingOf.set(request, options.locking ?? "implicit");
   sess.id_observers.push((newId) => {
     response.cookie.set(name, newId);
   });
@@ -277,7 +342,7 @@ function isIterator(body: unknown): boolean {
  * request.hooks.attach("before_finalize", save);
  * ```
  */
-export async function save(): Promise<void> {
+export function save(): Promise<void> | void {
   const { request, response } = currentServing();
   const sess = sessionOf(request);
   if (sess === undefined || saved.has(request)) return;
@@ -286,9 +351,17 @@ export async function save(): Promise<void> {
     request.hooks.attach("on_end_request", () => sess.save());
     return;
   }
-  if (isIterator(response.body)) response.body = await collapseBody(response.body);
-  await sess.save();
+  if (isIterator(response.body)) {
+    // The body's code may use the request (and the session) while it is collapsed.
+    followServing();
+    return collapseBody(response.body).then((body) => {
+      response.body = body;
+      return sess._saveNow();
+    });
+  }
+  return sess._saveNow();
 }
+selfFollowing(save);
 /** `save` runs even when an earlier `before_finalize` hook failed. */
 save.failsafe = true;
 
@@ -302,29 +375,31 @@ save.failsafe = true;
  * request.hooks.attach("on_end_request", close);
  * ```
  */
-export async function close(): Promise<void> {
+export function close(): Promise<void> | void {
   const sess = sessionOf(currentServing().request);
-  if (sess !== undefined && sess.locked) {
-    await sess.release_lock();
-    sess._debug("Lock released on close.");
+  if (sess === undefined || !sess.locked) return;
+  const releasing = sess._releaseNow();
+  if (releasing instanceof Promise) {
+    return releasing.then(() => sess._debug("Lock released on close."));
   }
+  if (sess.debug) sess._debug("Lock released on close.");
 }
+selfFollowing(close);
 /** `close` runs even when an earlier `on_end_request` hook failed. */
 close.failsafe = true;
 /** `close` runs late among the `on_end_request` hooks. */
 close.priority = 90;
 
-async function lockSession(): Promise<void> {
-  await sessionOf(currentServing().request)?.acquire_lock();
-}
+/** Locks the session and reads its data (waiting only for a lock held elsewhere). */
+const lockSession = selfFollowing(function lockSession(): Promise<void> | void {
+  return sessionOf(currentServing().request)?._lockNow();
+});
 
-async function readSession(): Promise<void> {
+/** Reads the session's data without the lock (`locking: "explicit"`). */
+const readSession = selfFollowing(function readSession(): Promise<void> | void {
   const sess = sessionOf(currentServing().request);
-  if (sess !== undefined && !sess._ready) await sess._read_ahead();
-}
-
-/** The `locking` of each request's session tool. */
-const lockingOf = new WeakMap<object, unknown>();
+  if (sess !== undefined && !sess._ready) return sess._readAheadNow();
+});
 
 /**
  * Makes the current session's data ready for synchronous use now, as the session tool's
@@ -422,23 +497,29 @@ export class SessionTool extends Tool {
     });
   }
 
-  /** Attaches the session hooks to the current request. */
-  override _setup(): void {
-    const { request } = currentServing();
-    const hooks = request.hooks;
-    const conf = this._mergedArgs();
-    this._check?.(conf, true);
+  /** The session hooks for the tool's config entries (prepared once per config). */
+  override _hooksFor(entries: HookOptions): Array<[HookPoint, HookCallback, HookOptions]> {
+    const conf: HookOptions = { ...entries };
+    delete conf["on"];
     const priority = (conf["priority"] as number | undefined) ?? this._priority;
     delete conf["priority"];
+    this._check?.(conf, true);
+    const callable = this.callable;
+    const initHook = selfFollowing((options: HookOptions) =>
+      callApplicationWith(callable, this, options)
+    ) as HookCallback;
+    // The name log_hooks shows (the tool's).
+    Object.defineProperty(initHook, "name", { value: this._name ?? callable.name });
+    const hooks: Array<[HookPoint, HookCallback, HookOptions]> = [
+      [this._point!, initHook, { ...conf, priority }],
+    ];
     const locking = conf["locking"] ?? "implicit";
-    lockingOf.set(request, locking);
-    hooks.attach(this._point!, this._hookCallback(), { ...conf, priority });
-    if (locking === "implicit") hooks.attach("before_handler", lockSession);
+    if (locking === "implicit") hooks.push(["before_handler", lockSession, {}]);
     else if (locking === "early") {
-      hooks.attach("before_request_body", lockSession, { priority: 60 });
-    } else hooks.attach("before_handler", readSession);
-    hooks.attach("before_finalize", save);
-    hooks.attach("on_end_request", close);
+      hooks.push(["before_request_body", lockSession, { priority: 60 }]);
+    } else hooks.push(["before_handler", readSession, {}]);
+    hooks.push(["before_finalize", save, {}], ["on_end_request", close, {}]);
+    return hooks;
   }
 
   /**

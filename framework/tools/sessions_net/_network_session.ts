@@ -155,6 +155,8 @@ export class NetworkSession extends Session {
   /** Runs `fn` against the server; a failure there is logged and answered 503. */
   async #call<T>(what: string, fn: (backend: SessionBackend) => Promise<T>): Promise<T> {
     const backend = this.#backend();
+    // The request's log, taken now: the continuation below may run outside the request.
+    const requestLog = servingNow()?.request.app?.log;
     try {
       return await fn(backend);
     } catch (e) {
@@ -162,7 +164,7 @@ export class NetworkSession extends Session {
         e instanceof RedisError;
       if (!storeFailed) throw e;
       const message = `${this.#name()}: ${what} failed: ${(e as Error)?.message ?? e}`;
-      const log = servingNow()?.request.app?.log;
+      const log = requestLog ?? servingNow()?.request.app?.log;
       if (log !== undefined) log.error(message, "TOOLS.SESSIONS", levels.ERROR, e);
       else Session.engine?.log(`TOOLS.SESSIONS ${message}`, levels.ERROR, e);
       throw new HTTPError(
