@@ -1,6 +1,6 @@
 /**
  * Tutorials 8, 9 and 10 (docs §3.8-3.10) in a real browser: a private headless Chromium (one
- * for the file, driven over its DevTools protocol by tests/_browser.ts) uses the pages as a
+ * for the file, driven over its DevTools protocol by tests/_chromium.ts) uses the pages as a
  * user does, clicking and typing, against servers of the runtime running the tests. Each case
  * leaves screenshots in `.test-output/browser/`. Where Chromium cannot start, the cases skip
  * with one line saying why (scripts/install_chromium.sh installs it).
@@ -20,7 +20,7 @@ import { withConnection } from "../../examples/tutorials/tut09/sqlite.ts";
 import { build } from "../../examples/tutorials/tut10/build.ts";
 import { config as config10, webapp as webapp10 } from "../../examples/tutorials/tut10/tut10.ts";
 import { type Served, serveRoot } from "../_helpers.ts";
-import { type Browser, launchBrowser, type Page, runtimeName } from "../_browser.ts";
+import { launchBrowser, type Page, runtimeName } from "../_chromium.ts";
 
 const dir = (name: string) =>
   fileURLToPath(new URL(`../../examples/tutorials/${name}/`, import.meta.url)).replace(/\/$/, "");
