@@ -20,7 +20,12 @@ import {
   subscribeDatabase,
   webapp as webapp09,
 } from "../../examples/tutorials/tut09/tut09.ts";
-import { connect, sqliteModule, withConnection } from "../../examples/tutorials/tut09/sqlite.ts";
+import {
+  connect,
+  findSqlite,
+  sqliteModule,
+  withConnection,
+} from "../../examples/tutorials/tut09/sqlite.ts";
 import { build } from "../../examples/tutorials/tut10/build.ts";
 import { config as config10, webapp as webapp10 } from "../../examples/tutorials/tut10/tut10.ts";
 import { getPage, type Served, serveRoot } from "../_helpers.ts";
@@ -162,6 +167,28 @@ describe("tutorial 9: the string in SQLite", () => {
     } finally {
       c.close();
     }
+  });
+
+  test("a runtime without SQLite gets an error saying what to use", async () => {
+    const missing = (specifier: string) =>
+      Promise.reject(new Error(`No such built-in module: ${specifier}`));
+    await assert.rejects(
+      findSqlite(missing, false),
+      (e: Error) =>
+        /^This runtime has no SQLite module: tutorial 9 needs node:sqlite \(Deno 2\.2 or later, Node 22\.13 or later/
+          .test(e.message) && e.message.includes("No such built-in module: node:sqlite"),
+    );
+    // Where node:sqlite is missing, Bun's own is used.
+    const seen: string[] = [];
+    class Database {}
+    const bun = (specifier: string) => {
+      seen.push(specifier);
+      return specifier === "bun:sqlite" ? Promise.resolve({ Database }) : missing(specifier);
+    };
+    const found = await findSqlite(bun, true);
+    assert.equal(found.name, "bun:sqlite");
+    assert.equal(found.Database, Database);
+    assert.deepEqual(seen, ["node:sqlite", "bun:sqlite"]);
   });
 
   test("start made the table; the service reads and writes it by session id", async () => {

@@ -44,43 +44,58 @@ interface Database {
 
 type DatabaseClass = new (path: string) => Database;
 
-let driver: Promise<{ name: string; Database: DatabaseClass }> | undefined;
+/** A SQLite module found: its name and its database class. */
+export interface SqliteDriver {
+  /** `"node:sqlite"` or `"bun:sqlite"`. */
+  name: string;
+  /** `DatabaseSync` of `node:sqlite`, or `Database` of `bun:sqlite`. */
+  Database: DatabaseClass;
+}
 
-async function load(): Promise<{ name: string; Database: DatabaseClass }> {
+let driver: Promise<SqliteDriver> | undefined;
+
+/**
+ * Finds the runtime's SQLite: `node:sqlite`, else (on Bun) `bun:sqlite`; rejects with an error
+ * saying which runtimes have one where neither can be imported. `importModule` and `isBun`
+ * stand for the runtime (tests pass others).
+ */
+export async function findSqlite(
+  importModule: (specifier: string) => Promise<Record<string, unknown>> = (s) => import(s),
+  isBun: boolean = (globalThis as { Bun?: unknown }).Bun !== undefined,
+): Promise<SqliteDriver> {
   // The specifiers are variables so that no type checker or bundler resolves them ahead of time.
   const nodeSqlite = "node:sqlite";
   const bunSqlite = "bun:sqlite";
-  let nodeError: unknown;
+  let why: unknown;
   try {
-    const mod = await import(nodeSqlite);
-    if (typeof mod.DatabaseSync === "function") {
-      return { name: nodeSqlite, Database: mod.DatabaseSync };
+    const mod = await importModule(nodeSqlite);
+    if (typeof mod["DatabaseSync"] === "function") {
+      return { name: nodeSqlite, Database: mod["DatabaseSync"] as DatabaseClass };
     }
+    why = new Error("it has no DatabaseSync");
   } catch (error) {
-    nodeError = error;
+    why = error;
   }
-  if ((globalThis as { Bun?: unknown }).Bun !== undefined) {
-    const mod = await import(bunSqlite);
-    return { name: bunSqlite, Database: mod.Database };
+  if (isBun) {
+    const mod = await importModule(bunSqlite);
+    return { name: bunSqlite, Database: mod["Database"] as DatabaseClass };
   }
   throw new Error(
     "This runtime has no SQLite module: tutorial 9 needs node:sqlite (Deno 2.2 or later, " +
       "Node 22.13 or later, or Node 22.5 to 22.12 with --experimental-sqlite) or bun:sqlite " +
-      `(Bun). (import("node:sqlite") failed: ${
-        nodeError instanceof Error ? nodeError.message : String(nodeError)
-      })`,
+      `(Bun). (import("node:sqlite") failed: ${why instanceof Error ? why.message : String(why)})`,
   );
 }
 
 /** The SQLite module in use: `"node:sqlite"` or `"bun:sqlite"`; rejects where there is none. */
 export async function sqliteModule(): Promise<string> {
-  driver ??= load();
+  driver ??= findSqlite();
   return (await driver).name;
 }
 
 /** Opens (creating it if needed) the database file `path`, like Python's `sqlite3.connect`. */
 export async function connect(path: string): Promise<Connection> {
-  driver ??= load();
+  driver ??= findSqlite();
   const { Database } = await driver;
   const db = new Database(path);
   const values = (row: Record<string, SqlValue>) => Object.values(row);
