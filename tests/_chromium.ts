@@ -199,6 +199,19 @@ export class Page {
     }
   }
 
+  /** Waits until the page has shown the `alert()` `message`. */
+  async waitForDialog(message: string, timeoutMs = 5_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.dialogs.includes(message)) {
+      if (Date.now() > deadline) {
+        throw new Error(
+          `no alert("${message}") within ${timeoutMs} ms; page errors: ${this.errors}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
   /** Clicks the middle of the element `selector` with the mouse. */
   async click(selector: string): Promise<void> {
     const box = await this.evaluate<{ x: number; y: number } | null>(`(() => {
@@ -317,7 +330,11 @@ export async function launchBrowser(timeoutMs = 20_000): Promise<Browser | strin
     `--user-data-dir=${profile}`,
     "about:blank",
   ], { stdio: ["ignore", "ignore", "pipe"] });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // (A program that cannot be spawned reports "error" and never "exit".)
+  const exited = new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    child.once("error", () => resolve());
+  });
   let stderr = "";
   const url = await new Promise<string | undefined>((resolve) => {
     const timer = setTimeout(() => resolve(undefined), timeoutMs);
