@@ -336,9 +336,13 @@ export async function launchBrowser(timeoutMs = 20_000): Promise<Browser | strin
     child.once("error", () => resolve());
   });
   let stderr = "";
+  let spawnError: string | undefined;
   const url = await new Promise<string | undefined>((resolve) => {
     const timer = setTimeout(() => resolve(undefined), timeoutMs);
-    child.once("error", () => resolve(undefined));
+    child.once("error", (error) => {
+      spawnError = error.message;
+      resolve(undefined);
+    });
     child.once("exit", () => resolve(undefined));
     child.stderr!.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
@@ -356,7 +360,7 @@ export async function launchBrowser(timeoutMs = 20_000): Promise<Browser | strin
     const last = stderr.trim().split("\n").filter((l) => l.trim()).pop() ?? "";
     return `Chromium (${program}) cannot start: ${why}${last ? ` (${last.trim()})` : ""}`;
   };
-  if (url === undefined) return await fail("no DevTools endpoint");
+  if (url === undefined) return await fail(spawnError ?? "it gave no DevTools endpoint");
   // Keep reading its error output, so that the pipe never fills up.
   child.stderr!.resume();
   try {
