@@ -187,7 +187,7 @@ export class Page {
   }
 
   /** Waits until `expression` is truthy in the page; its value. */
-  async waitFor<T = unknown>(expression: string, timeoutMs = 5_000): Promise<T> {
+  async waitFor<T = unknown>(expression: string, timeoutMs = 10_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = await this.evaluate<T>(expression);
@@ -200,7 +200,7 @@ export class Page {
   }
 
   /** Waits until the page has shown the `alert()` `message`. */
-  async waitForDialog(message: string, timeoutMs = 5_000): Promise<void> {
+  async waitForDialog(message: string, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!this.dialogs.includes(message)) {
       if (Date.now() > deadline) {

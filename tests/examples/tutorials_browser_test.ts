@@ -165,7 +165,7 @@ describe("tutorials 8-10 in Chromium", { skip: browser === undefined }, () => {
 
     await page.type("input[name='string']", "react");
     await page.click("#generator button");
-    const deadline = Date.now() + 5_000;
+    const deadline = Date.now() + 10_000;
     while (Date.now() < deadline && (await rowsOf(db))[0]?.[1] !== "react") {
       await new Promise((r) => setTimeout(r, 25));
     }
