@@ -133,6 +133,8 @@ const AsyncFunction = (async () => {}).constructor;
 const AsyncGeneratorFunction = (async function* () {}).constructor;
 /** Functions that are not `async` but were seen to return a promise. */
 const returnedPromises = new WeakSet<object>();
+/** Plain functions seen returning something else than a promise (not followed ahead of time). */
+const returnedValues = new WeakSet<object>();
 /** Framework functions whose continuations carry the request themselves (see {@link selfFollowing}). */
 const followsItself = new WeakSet<object>();
 
@@ -160,17 +162,20 @@ export function selfFollowing<F extends object>(fn: F): F {
 
 /**
  * `true` when calling `fn` may leave work that waits: an `async` function or async generator
- * function, or one that returned a promise before.
+ * function, one that returned a promise before, or a plain function not called yet.
  */
 export function mayWait(fn: object): boolean {
   const kind = fn.constructor;
-  return kind === AsyncFunction || kind === AsyncGeneratorFunction || returnedPromises.has(fn);
+  if (kind === AsyncFunction || kind === AsyncGeneratorFunction) return true;
+  if (returnedPromises.has(fn)) return true;
+  // A plain function is followed on its first call, in case it returns a promise.
+  return !returnedValues.has(fn) && !followsItself.has(fn);
 }
 
 /**
  * Calls `fn` (application code: a handler, hook, tool or processor) so that the current
  * request follows it across `await` when it may wait (see {@link mayWait}). A function that is
- * not `async` but returns a promise is remembered, and followed from its next call on.
+ * not `async` is followed on its first call, and from then on whenever it returned a promise.
  *
  * @example Using `callApplication`
  * ```ts
@@ -203,10 +208,12 @@ export function callApplicationWith<A, R>(fn: (arg: A) => R, thisArg: unknown, a
 
 /** What {@link callApplication} does with `fn`'s result: notes and follows a promise. */
 function called<R>(fn: object, result: R): R {
-  if (result instanceof Promise && restore === null) {
-    if (!followsItself.has(fn)) returnedPromises.add(fn);
-    followServing();
-  }
+  if (result instanceof Promise) {
+    if (restore === null) {
+      if (!followsItself.has(fn)) returnedPromises.add(fn);
+      followServing();
+    } else if (!followsItself.has(fn)) returnedPromises.add(fn);
+  } else if (!returnedValues.has(fn)) returnedValues.add(fn);
   return result;
 }
 

@@ -42,6 +42,15 @@ class Root {
     return delay(Number(n) % 3).then(() => n);
   }
 
+  /** Not async; its first call already returns a promise whose awaits read the request. */
+  @expose
+  firstPromised(n: string): Promise<string> {
+    return (async () => {
+      await delay(Number(n) % 3);
+      return `${n}:${current()}`;
+    })();
+  }
+
   /** An async hook and an async tool around a sync handler. */
   @expose
   @cherrypy.config({
@@ -172,6 +181,16 @@ test("serving: hooks and tools that await, and hooks after a promise-returning h
         assert.equal(p.headers.get("X-After"), String(i));
       });
     }
+  } finally {
+    await s.stop();
+  }
+});
+
+test("serving: a plain handler returning a promise keeps its request from its first call", async () => {
+  const s = await serveRoot(new Root());
+  try {
+    const pages = await Promise.all(ids.map((i) => getPage(`${s.base}/firstPromised?n=${i}`)));
+    pages.forEach((p, i) => assert.equal(p.body, `${i}:${i}`));
   } finally {
     await s.stop();
   }
