@@ -10,7 +10,7 @@
  * @module
  */
 
-import { callApplicationWith, followServing } from "./serving.ts";
+import { bindServing, callApplicationWith } from "./serving.ts";
 
 /** The hook points, in pipeline order. */
 export const hookpoints = [
@@ -197,11 +197,22 @@ export class HookMap {
     const list = this.#points.get(point);
     if (list === undefined || list.length === 0) return undefined;
     // A shared list is copied before any change (see fork), so it can be run as it is.
-    const hooks = this.#shared ? list : list.slice();
-    // Run synchronously while the hooks are synchronous (failures included: the failsafe hooks
-    // after one run at once); go on asynchronously from the first promise.
-    let failure: { error: unknown } | null = null;
-    for (let i = 0; i < hooks.length; i++) {
+    return this.#runFrom(this.#shared ? list : list.slice(), point, 0, null);
+  }
+
+  /**
+   * Runs `hooks` from `from` on, synchronously while they are synchronous (failures included:
+   * the failsafe hooks after one run at once). After a hook's promise, the rest runs bound to
+   * the request (see `bindServing`): hooks that wait cost no async context of their own.
+   */
+  #runFrom(
+    hooks: readonly Hook[],
+    point: string,
+    from: number,
+    failed: { error: unknown } | null,
+  ): Promise<void> | undefined {
+    let failure = failed;
+    for (let i = from; i < hooks.length; i++) {
       const hook = hooks[i]!;
       if (failure !== null && !hook.failsafe) continue;
       let result: unknown;
@@ -212,8 +223,14 @@ export class HookMap {
         continue;
       }
       if (result instanceof Promise) {
-        followServing();
-        return this.#runList(hooks, point, i, result, failure);
+        const next = i + 1;
+        const before = failure;
+        return result.then(
+          bindServing(() => this.#runFrom(hooks, point, next, before)),
+          bindServing((error: unknown) =>
+            this.#runFrom(hooks, point, next, this.#failed(before, error, point))
+          ),
+        );
       }
     }
     if (failure !== null) throw failure.error;
@@ -228,27 +245,5 @@ export class HookMap {
   ): { error: unknown } {
     if (!this.isQuiet(error)) this.onError?.(error, point);
     return failure ?? { error };
-  }
-
-  /** Goes on from hook `from`, whose call gave `first`, with the failsafe rule. */
-  async #runList(
-    hooks: readonly Hook[],
-    point: string,
-    from: number,
-    first: Promise<unknown>,
-    failed: { error: unknown } | null,
-  ): Promise<void> {
-    let failure = failed;
-    for (let i = from; i < hooks.length; i++) {
-      const hook = hooks[i]!;
-      if (i !== from && failure !== null && !hook.failsafe) continue;
-      try {
-        const result = i === from ? first : hook.call();
-        if (result instanceof Promise) await result;
-      } catch (error) {
-        failure = this.#failed(failure, error, point);
-      }
-    }
-    if (failure !== null) throw failure.error;
   }
 }
