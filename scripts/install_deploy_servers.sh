@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the programs the deployment tests run a site under: nginx (a reverse proxy in front
-# of several instances) and supervisor (supervisord and supervisorctl), the Debian packages
-# `nginx` and `supervisor`, when they are missing. Neither is left running as a service: each
-# test starts its own nginx or supervisord with a generated config in a temporary directory.
+# Installs the programs the deployment tests run a site under, when they are missing: nginx (a
+# reverse proxy in front of several instances), supervisor (supervisord and supervisorctl) and
+# systemd's systemd-socket-activate (socket activation without systemd running), the Debian
+# packages `nginx`, `supervisor` and `systemd`. No service is left running: each test starts
+# its own nginx or supervisord with a generated config in a temporary directory.
 #
 #     scripts/install_deploy_servers.sh        # needs root (or sudo) and apt-get
 set -euo pipefail
@@ -10,6 +11,7 @@ set -euo pipefail
 missing=()
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v supervisord >/dev/null || missing+=(supervisor)
+command -v systemd-socket-activate >/dev/null || missing+=(systemd)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null; then

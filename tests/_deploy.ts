@@ -1,5 +1,6 @@
 /**
- * The programs the deployment tests run a site under, nginx and supervisord: finds them (or
+ * The programs the deployment tests run a site under (nginx, supervisord, systemd's
+ * socket activation): finds them (or
  * installs them with `scripts/install_deploy_servers.sh`), and says in one line why the tests
  * that need them are skipped when they cannot be had. No test uses a running service: each
  * starts its own, with a generated config in a temporary directory.
@@ -12,12 +13,17 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The deployment programs. */
-export type DeployProgram = "nginx" | "supervisord" | "supervisorctl";
+export type DeployProgram =
+  | "nginx"
+  | "supervisord"
+  | "supervisorctl"
+  | "systemd-socket-activate";
 
 const PACKAGE: Record<DeployProgram, string> = {
   nginx: "nginx",
   supervisord: "supervisor",
   supervisorctl: "supervisor",
+  "systemd-socket-activate": "systemd",
 };
 
 /** The path of `name`: on the PATH, or in /usr/sbin (nginx's place on Debian); null if absent. */

@@ -140,9 +140,7 @@ export function nginxConf(options: NginxOptions): string {
     `  scgi_temp_path ${p}/scgi;`,
     "",
     "  upstream apps {",
-    ...options.upstreams.map((port) =>
-      `    server 127.0.0.1:${port} max_fails=1 fail_timeout=2s;`
-    ),
+    ...options.upstreams.map((port) => `    server 127.0.0.1:${port} max_fails=1 fail_timeout=2s;`),
     "  }",
     "",
     "  server {",

@@ -136,7 +136,8 @@ for (const store of ["memcached", "redis"] as const) {
         return counts;
       };
       const clients = [client(), client(), client()];
-      const reach = (n: number) => eventually(() => done >= n || undefined, 20_000, `${n} requests`);
+      const reach = (n: number) =>
+        eventually(() => done >= n || undefined, 20_000, `${n} requests`);
       const victim = 1;
       await reach(30);
       instances[victim]!.signal("SIGKILL");

@@ -11,14 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SUPERVISOR_CONF } from "../../examples/deploy/supervisor/server.ts";
-import {
-  eventually,
-  freePort,
-  isAlive,
-  runtimeCommand,
-  scriptPath,
-  tryGet,
-} from "../_helpers.ts";
+import { eventually, freePort, isAlive, runtimeCommand, scriptPath, tryGet } from "../_helpers.ts";
 import { deployMissing, programPath } from "../_deploy.ts";
 
 /** Runs a command to its end: exit code and output. */
