@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Installs the programs the deployment tests run a site under, when they are missing: nginx (a
-# reverse proxy in front of several instances), supervisor (supervisord and supervisorctl) and
-# systemd's systemd-socket-activate (socket activation without systemd running), the Debian
-# packages `nginx`, `supervisor` and `systemd`. No service is left running: each test starts
+# Installs the programs the deployment tests run a site under, when they are missing: nginx and
+# Apache's httpd (reverse proxies in front of several instances), supervisor (supervisord and
+# supervisorctl) and systemd's systemd-socket-activate (socket activation without systemd
+# running), the Debian packages `nginx`, `apache2-bin`, `supervisor` and `systemd`. No service is left running: each test starts
 # its own nginx or supervisord with a generated config in a temporary directory.
 #
 #     scripts/install_deploy_servers.sh        # needs root (or sudo) and apt-get
@@ -12,6 +12,7 @@ missing=()
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v supervisord >/dev/null || missing+=(supervisor)
 command -v systemd-socket-activate >/dev/null || missing+=(systemd)
+command -v apache2 >/dev/null || [ -x /usr/sbin/apache2 ] || missing+=(apache2-bin)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null; then

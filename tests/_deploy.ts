@@ -1,6 +1,6 @@
 /**
- * The programs the deployment tests run a site under (nginx, supervisord, systemd's
- * socket activation): finds them (or
+ * The programs the deployment tests run a site under (nginx, Apache's httpd, supervisord,
+ * systemd's socket activation): finds them (or
  * installs them with `scripts/install_deploy_servers.sh`), and says in one line why the tests
  * that need them are skipped when they cannot be had. No test uses a running service: each
  * starts its own, with a generated config in a temporary directory.
@@ -17,13 +17,15 @@ export type DeployProgram =
   | "nginx"
   | "supervisord"
   | "supervisorctl"
-  | "systemd-socket-activate";
+  | "systemd-socket-activate"
+  | "apache2";
 
 const PACKAGE: Record<DeployProgram, string> = {
   nginx: "nginx",
   supervisord: "supervisor",
   supervisorctl: "supervisor",
   "systemd-socket-activate": "systemd",
+  apache2: "apache2-bin",
 };
 
 /** The path of `name`: on the PATH, or in /usr/sbin (nginx's place on Debian); null if absent. */
