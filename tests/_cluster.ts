@@ -6,6 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { eventually, type Program, runProgram } from "./_helpers.ts";
 
 /** Starts one instance on `port`, its sessions in `store` (`memcached`, `redis`) at `where`. */
@@ -30,6 +31,17 @@ function cookieOf(res: Response): string | undefined {
   return res.headers.getSetCookie()[0]?.split(";", 1)[0];
 }
 
+/** How {@link killUnderLoad} stops the instance, and what its clients do. */
+export interface LoadOptions {
+  /** SIGKILL (a crash, the default) or SIGTERM (a graceful stop, its requests drained). */
+  signal?: "SIGKILL" | "SIGTERM";
+  /**
+   * Send a GET once more when its connection closed without an answer (a network error), as
+   * browsers do for idempotent requests (RFC 9110 §9.2.2), and count it; off: that GET fails.
+   */
+  retryUnanswered?: boolean;
+}
+
 /**
  * Visits `base`'s `/` `times` times with one session; asserts the count goes 1, 2, 3, ...
  * and returns the ports of the instances that answered.
@@ -49,11 +61,13 @@ export async function followSession(base: string, times: number): Promise<Set<st
 
 /**
  * Three clients, each with its own session, visit `base`'s `/` back to back; after 30
- * requests `instances[victim]` is killed (SIGKILL), 60 requests later started again on its
- * port, and the load goes on until the proxy sends it requests again. Asserts that no request
+ * requests `instances[victim]` is stopped with `signal` (SIGKILL: a crash; SIGTERM: a
+ * graceful stop, its requests drained), 60 requests later started again on its port, and the
+ * load goes on until the proxy sends it requests again. Asserts that no request
  * failed and that every session's count went up by one per answered request (by two at most
  * once in a while: a request cut off by the kill may have been counted before the proxy sent
- * it to another instance). Returns how many requests were made.
+ * it to another instance). Returns how many requests were made, and how many of them were
+ * sent a second time (`retryUnanswered`).
  */
 export async function killUnderLoad(
   base: string,
@@ -61,9 +75,22 @@ export async function killUnderLoad(
   ports: number[],
   victim: number,
   restart: () => Promise<Program>,
-): Promise<number> {
+  options: LoadOptions = {},
+): Promise<{ requests: number; retried: number }> {
+  const signal = options.signal ?? "SIGKILL";
   let stop = false;
   let done = 0;
+  let retried = 0;
+  // A GET whose connection closed without an answer, sent once more (as a browser does).
+  const get = async (init: RequestInit): Promise<Response> => {
+    try {
+      return await fetch(`${base}/`, init);
+    } catch (e) {
+      if (!options.retryUnanswered || !(e instanceof TypeError)) throw e;
+      retried++;
+      return await fetch(`${base}/`, init);
+    }
+  };
   const failures: string[] = [];
   const servedBy: string[] = [];
   const client = async () => {
@@ -71,7 +98,7 @@ export async function killUnderLoad(
     const counts: number[] = [];
     while (!stop) {
       try {
-        const res = await fetch(`${base}/`, cookie ? { headers: { Cookie: cookie } } : {});
+        const res = await get(cookie ? { headers: { Cookie: cookie } } : {});
         const text = await res.text();
         if (res.status !== 200) failures.push(`${res.status} ${text.slice(0, 200)}`);
         else {
@@ -80,7 +107,7 @@ export async function killUnderLoad(
           servedBy.push(text.split(" ")[2]!);
         }
       } catch (e) {
-        failures.push(String(e));
+        failures.push(`${e} (${(e as { cause?: unknown }).cause ?? "no cause"})`);
       }
       done++;
       await new Promise((r) => setTimeout(r, 2));
@@ -91,7 +118,7 @@ export async function killUnderLoad(
   const reach = (n: number) => eventually(() => done >= n || undefined, 20_000, `${n} requests`);
   try {
     await reach(30);
-    instances[victim]!.signal("SIGKILL");
+    instances[victim]!.signal(signal);
     await instances[victim]!.exited;
     const killedAt = servedBy.length;
     await reach(done + 60);
@@ -114,5 +141,12 @@ export async function killUnderLoad(
       assert.ok(step === 1 || step === 2, `counts ${counts.join(",")}: a lost session`);
     }
   }
-  return done;
+  return { requests: done, retried };
+}
+
+/** The body of the first fenced block of `kind` in docs/deploy.md, without `drop` lines. */
+export function docsBlock(kind: string, drop: RegExp): string {
+  const doc = readFileSync(new URL("../docs/deploy.md", import.meta.url), "utf8");
+  const body = doc.match(new RegExp("```" + kind + "\\n([\\s\\S]*?)```"))![1]!;
+  return body.split("\n").filter((line) => !drop.test(line)).join("\n").trim();
 }

@@ -95,13 +95,20 @@ export interface NginxOptions {
   host?: string;
   /** The user nginx's worker runs as when nginx is started as root (default `nobody nogroup`). */
   user?: string;
+  /**
+   * A directory whose `static/` folder nginx serves itself under `/static/`, as in the docs
+   * (`location ^~ /static/ { root ...; }`); unset, `/static/` goes to the instances too.
+   */
+  staticRoot?: string;
+  /** The media types file nginx names static files' types from (Debian's by default). */
+  mimeTypes?: string;
 }
 
 /**
  * A complete nginx.conf for a cluster: run in the foreground (`daemon off`), everything nginx
- * writes under `prefix`, an `upstream` of the instances where a failed connection makes nginx
- * try the next instance and leave the failed one out for 2 s, and the `X-Forwarded-*` headers
- * the `proxy` tool reads.
+ * writes under `prefix`, the docs' gzip settings, an `upstream` of the instances where a failed
+ * connection makes nginx try the next instance and leave the failed one out for 2 s, the
+ * `X-Forwarded-*` headers the `proxy` tool reads, and optionally static files served by nginx.
  *
  * @example A config for three instances
  * ```ts
@@ -132,12 +139,21 @@ export function nginxConf(options: NginxOptions): string {
     "events { worker_connections 256; }",
     "",
     "http {",
+    `  include ${options.mimeTypes ?? "/etc/nginx/mime.types"};`,
+    "  default_type application/octet-stream;",
     `  access_log ${p}/access.log combined;`,
     `  client_body_temp_path ${p}/client_body;`,
     `  proxy_temp_path ${p}/proxy;`,
     `  fastcgi_temp_path ${p}/fastcgi;`,
     `  uwsgi_temp_path ${p}/uwsgi;`,
     `  scgi_temp_path ${p}/scgi;`,
+    "",
+    "  gzip on;",
+    "  gzip_http_version 1.0;",
+    "  gzip_proxied any;",
+    "  gzip_min_length 500;",
+    '  gzip_disable "MSIE [1-6]\\.";',
+    "  gzip_types text/plain text/xml text/css text/javascript application/javascript;",
     "",
     "  upstream apps {",
     ...options.upstreams.map((port) => `    server 127.0.0.1:${port} max_fails=1 fail_timeout=2s;`),
@@ -148,6 +164,9 @@ export function nginxConf(options: NginxOptions): string {
     "    server_name www.example.com;",
     ...ssl,
     "",
+    ...(options.staticRoot === undefined
+      ? []
+      : ["    location ^~ /static/ {", `      root ${options.staticRoot};`, "    }", ""]),
     "    location / {",
     "      proxy_pass http://apps;",
     "      proxy_redirect off;",

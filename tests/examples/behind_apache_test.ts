@@ -4,11 +4,11 @@
  * config in front of two instances of `examples/deploy/nginx_cluster.ts` on this runtime,
  * sessions in a private memcached: one session across both instances, the client's address
  * and scheme through `tools.proxy`, and one instance killed under load and restarted without a
- * failed GET or a lost session.
+ * failed GET or a lost session (a GET whose connection httpd closed unanswered is sent again).
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { apacheConf } from "../../examples/deploy/behind_apache.ts";
@@ -16,7 +16,13 @@ import { eventually, freePort, type Program, runCommand, tryGet } from "../_help
 import { startMemcached, storeMissing, type StoreServer } from "../_stores.ts";
 import { curl } from "../_tls.ts";
 import { deployMissing, programPath } from "../_deploy.ts";
-import { followSession, killProgram, killUnderLoad, startInstance } from "../_cluster.ts";
+import {
+  docsBlock,
+  followSession,
+  killProgram,
+  killUnderLoad,
+  startInstance,
+} from "../_cluster.ts";
 
 describe("Apache + 2 instances, sessions in memcached", {
   skip: deployMissing("apache2") || storeMissing("memcached"),
@@ -41,7 +47,12 @@ describe("Apache + 2 instances, sessions in memcached", {
     writeFileSync(conf, apacheConf({ prefix: dir, listen, upstreams: ports }));
     httpd = runCommand(programPath("apache2")!, ["-f", conf, "-DFOREGROUND"]);
     base = `http://127.0.0.1:${listen}`;
-    await eventually(() => tryGet(`${base}/whoami`), 10_000, `httpd on ${base}`);
+    await eventually(() => tryGet(`${base}/whoami`), 10_000, `httpd on ${base}`).catch((e) => {
+      const log = join(dir, "error.log");
+      throw new Error(
+        `${e.message}:\n${httpd.stderr()}${existsSync(log) ? readFileSync(log) : ""}`,
+      );
+    });
   });
 
   after(async () => {
@@ -64,13 +75,29 @@ describe("Apache + 2 instances, sessions in memcached", {
   });
 
   test("an instance killed under load, then restarted: no failed GET, no lost session", async () => {
-    const requests = await killUnderLoad(
+    // httpd sends a request elsewhere when an instance refuses the connection, but not once it
+    // has sent it: then it closes the client's connection without an answer, and the client
+    // sends the GET again, as browsers do (docs/deploy.md). Those are counted, not failures.
+    const { requests, retried } = await killUnderLoad(
       base,
       instances,
       ports,
       0,
       () => startInstance(ports[0]!, "memcached", server.address),
+      { retryUnanswered: true },
     );
-    console.log(`Apache: ${requests} requests through a kill and a restart, 0 failed`);
+    console.log(
+      `Apache: ${requests} requests through a kill and a restart, 0 failed, ${retried} sent again`,
+    );
   });
+});
+
+test("docs/deploy.md shows apacheConf's output", () => {
+  const conf = apacheConf({ prefix: "/srv/apache", listen: 8000, upstreams: [8080, 8081] });
+  // (`User` and `Group` are there when httpd starts as root, as the docs assume.)
+  const user = /^(User|Group) /;
+  assert.equal(
+    conf.split("\n").filter((l) => !user.test(l)).join("\n").trim(),
+    docsBlock("apache", user),
+  );
 });

@@ -8,7 +8,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { nginxConf } from "../../examples/deploy/nginx_cluster.ts";
@@ -16,7 +16,13 @@ import { eventually, freePort, type Program, runCommand, tryGet } from "../_help
 import { startMemcached, startRedis, storeMissing, type StoreServer } from "../_stores.ts";
 import { curl, makeCertificate } from "../_tls.ts";
 import { deployMissing, programPath } from "../_deploy.ts";
-import { followSession, killProgram, killUnderLoad, startInstance } from "../_cluster.ts";
+import {
+  docsBlock,
+  followSession,
+  killProgram,
+  killUnderLoad,
+  startInstance,
+} from "../_cluster.ts";
 
 const INSTANCES = 3;
 
@@ -44,6 +50,9 @@ for (const store of ["memcached", "redis"] as const) {
       const { cert, key } = makeCertificate(dir);
       const listen = await freePort();
       httpsPort = await freePort();
+      // The docs' static location: nginx serves /static/ from <dir>/static/static/ itself.
+      mkdirSync(join(dir, "static", "static"), { recursive: true, mode: 0o755 });
+      writeFileSync(join(dir, "static", "static", "site.css"), "body { margin: 0 }\n".repeat(64));
       const conf = join(dir, "nginx.conf");
       writeFileSync(
         conf,
@@ -52,11 +61,14 @@ for (const store of ["memcached", "redis"] as const) {
           listen,
           upstreams: ports,
           ssl: { port: httpsPort, certificate: cert, key },
+          staticRoot: join(dir, "static"),
         }),
       );
       nginx = runCommand(programPath("nginx")!, ["-p", dir, "-c", conf, "-e", "stderr"]);
       base = `http://127.0.0.1:${listen}`;
-      await eventually(() => tryGet(`${base}/whoami`), 10_000, `nginx on ${base}`);
+      await eventually(() => tryGet(`${base}/whoami`), 10_000, `nginx on ${base}`).catch((e) => {
+        throw new Error(`${e.message}:\n${nginx.stderr()}`);
+      });
     });
 
     after(async () => {
@@ -81,9 +93,25 @@ for (const store of ["memcached", "redis"] as const) {
       assert.deepEqual(https, { remote: "127.0.0.2", scheme: "https", url: `${httpsBase}/whoami` });
     });
 
+    test("nginx serves /static/ itself, gzipped as the docs configure it", async () => {
+      const head = await curl([
+        "-D",
+        "-",
+        "-o",
+        "/dev/null",
+        "-H",
+        "Accept-Encoding: gzip",
+        `${base}/static/site.css`,
+      ]);
+      assert.match(head, /^HTTP\/1\.1 200/);
+      assert.match(head, /^Content-Type: text\/css/mi);
+      assert.match(head, /^Content-Encoding: gzip/mi);
+      assert.match(head, /^Server: nginx/mi);
+    });
+
     test("an instance killed under load, then restarted: no failed GET, no lost session", async () => {
       const victim = 1;
-      const requests = await killUnderLoad(
+      const { requests } = await killUnderLoad(
         base,
         instances,
         ports,
@@ -94,3 +122,19 @@ for (const store of ["memcached", "redis"] as const) {
     });
   });
 }
+
+test("docs/deploy.md shows nginxConf's output", () => {
+  const conf = nginxConf({
+    prefix: "/srv/cluster",
+    host: "0.0.0.0",
+    listen: 80,
+    upstreams: [8080, 8081, 8082],
+    staticRoot: "/srv/myapp",
+  });
+  // (The `user` line is there when nginx starts as root, as the docs assume.)
+  const user = /^user /;
+  assert.equal(
+    conf.split("\n").filter((l) => !user.test(l)).join("\n").trim(),
+    docsBlock("nginx", user),
+  );
+});
