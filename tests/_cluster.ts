@@ -16,7 +16,8 @@ export async function startInstance(port: number, store: string, where: string):
     SESSION_STORE: store,
     ...(store === "redis" ? { SESSION_URL: where } : { SESSION_SERVERS: where }),
   });
-  await program.waitFor(new RegExp(`Serving on http://127\\.0\\.0\\.1:${port}`), 20_000);
+  // (Generous: on a busy machine a runtime may take long to start.)
+  await program.waitFor(new RegExp(`Serving on http://127\\.0\\.0\\.1:${port}`), 45_000);
   return program;
 }
 
@@ -36,10 +37,10 @@ export interface LoadOptions {
   /** SIGKILL (a crash, the default) or SIGTERM (a graceful stop, its requests drained). */
   signal?: "SIGKILL" | "SIGTERM";
   /**
-   * Send a GET once more when its connection closed without an answer (a network error), as
-   * browsers do for idempotent requests (RFC 9110 §9.2.2), and count it; off: that GET fails.
+   * How many requests may fail (default 0): a proxy that does not send a request in flight on
+   * the stopped instance elsewhere fails it, at most one per client.
    */
-  retryUnanswered?: boolean;
+  tolerate?: number;
 }
 
 /**
@@ -63,11 +64,11 @@ export async function followSession(base: string, times: number): Promise<Set<st
  * Three clients, each with its own session, visit `base`'s `/` back to back; after 30
  * requests `instances[victim]` is stopped with `signal` (SIGKILL: a crash; SIGTERM: a
  * graceful stop, its requests drained), 60 requests later started again on its port, and the
- * load goes on until the proxy sends it requests again. Asserts that no request
- * failed and that every session's count went up by one per answered request (by two at most
- * once in a while: a request cut off by the kill may have been counted before the proxy sent
- * it to another instance). Returns how many requests were made, and how many of them were
- * sent a second time (`retryUnanswered`).
+ * load goes on until the proxy sends it requests again. Asserts that no request failed (or no
+ * more than `tolerate`) and that every session's count went up by one per answered request (by
+ * two at most once in a while: a request cut off by the kill may have been counted before it
+ * failed or the proxy sent it to another instance). Returns how many requests were made, and
+ * the failures.
  */
 export async function killUnderLoad(
   base: string,
@@ -76,21 +77,10 @@ export async function killUnderLoad(
   victim: number,
   restart: () => Promise<Program>,
   options: LoadOptions = {},
-): Promise<{ requests: number; retried: number }> {
+): Promise<{ requests: number; failures: string[] }> {
   const signal = options.signal ?? "SIGKILL";
   let stop = false;
   let done = 0;
-  let retried = 0;
-  // A GET whose connection closed without an answer, sent once more (as a browser does).
-  const get = async (init: RequestInit): Promise<Response> => {
-    try {
-      return await fetch(`${base}/`, init);
-    } catch (e) {
-      if (!options.retryUnanswered || !(e instanceof TypeError)) throw e;
-      retried++;
-      return await fetch(`${base}/`, init);
-    }
-  };
   const failures: string[] = [];
   const servedBy: string[] = [];
   const client = async () => {
@@ -98,7 +88,7 @@ export async function killUnderLoad(
     const counts: number[] = [];
     while (!stop) {
       try {
-        const res = await get(cookie ? { headers: { Cookie: cookie } } : {});
+        const res = await fetch(`${base}/`, cookie ? { headers: { Cookie: cookie } } : {});
         const text = await res.text();
         if (res.status !== 200) failures.push(`${res.status} ${text.slice(0, 200)}`);
         else {
@@ -133,7 +123,10 @@ export async function killUnderLoad(
     stop = true;
   }
   const results = await Promise.all(clients);
-  assert.deepEqual(failures, [], `${failures.length} of ${done} requests failed`);
+  assert.ok(
+    failures.length <= (options.tolerate ?? 0),
+    `${failures.length} of ${done} requests failed:\n${failures.join("\n")}`,
+  );
   for (const counts of results) {
     assert.equal(counts[0], 1);
     for (let i = 1; i < counts.length; i++) {
@@ -141,7 +134,7 @@ export async function killUnderLoad(
       assert.ok(step === 1 || step === 2, `counts ${counts.join(",")}: a lost session`);
     }
   }
-  return { requests: done, retried };
+  return { requests: done, failures };
 }
 
 /** The body of the first fenced block of `kind` in docs/deploy.md, without `drop` lines. */

@@ -47,8 +47,9 @@ const MODULES = [
 /**
  * A complete httpd.conf for a cluster: everything httpd writes under `prefix`, a balancer of
  * the instances (an instance that refuses a connection is left out for 2 s, and the request
- * goes to another), the client's `Host` passed on, and `X-Forwarded-Proto` added to the
- * `X-Forwarded-*` headers `mod_proxy_http` sends.
+ * goes to another; a new connection for each request, so that an instance that dies leaves no
+ * kept-alive connection behind to fail later requests), the client's `Host` passed on, and
+ * `X-Forwarded-Proto` added to the `X-Forwarded-*` headers `mod_proxy_http` sends.
  *
  * @example A config for two instances
  * ```ts
@@ -75,7 +76,9 @@ export function apacheConf(options: ApacheOptions): string {
     `CustomLog "${p}/access.log" combined`,
     "",
     '<Proxy "balancer://apps">',
-    ...options.upstreams.map((port) => `  BalancerMember "http://127.0.0.1:${port}" retry=2`),
+    ...options.upstreams.map((port) =>
+      `  BalancerMember "http://127.0.0.1:${port}" retry=2 disablereuse=On`
+    ),
     "</Proxy>",
     "ProxyPreserveHost On",
     'ProxyPass "/" "balancer://apps/"',
