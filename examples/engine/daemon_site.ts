@@ -1,6 +1,6 @@
 /**
- * The hello-world site run as a production daemon: signal handling, a PID file, a daemonizer
- * and the HTTP server.
+ * The hello-world site run as a production daemon (docs §8.1, run as a daemon, and §8.3, PID
+ * files): signal handling, a PID file, a daemonizer and the HTTP server.
  *
  *     PORT=8080 PIDFILE=/tmp/site.pid LOGFILE=/tmp/site.log deno run -A examples/engine/daemon_site.ts
  *

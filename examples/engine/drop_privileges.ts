@@ -1,6 +1,6 @@
 /**
- * Bind as root, then run as an unprivileged user: `DropPrivileges` runs at priority 77, just
- * after the HTTP server (75) has bound its port.
+ * Run as a different user (docs §8.2): bind as root, then run as an unprivileged user;
+ * `DropPrivileges` runs at priority 77, just after the HTTP server (75) has bound its port.
  *
  *     sudo PORT=80 deno run -A examples/engine/drop_privileges.ts
  *

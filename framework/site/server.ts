@@ -58,6 +58,11 @@ export class Server extends ServerAdapter {
   ssl_private_key: string | null = null;
   /** TLS certificate chain file. */
   ssl_certificate_chain: string | null = null;
+  /**
+   * The TLS implementation: `"builtin"`, the runtime's own (the only one; CherryPy's
+   * `"pyopenssl"` is Python's, and starting with it fails saying so).
+   */
+  ssl_module = "builtin";
   /** Collect statistics. */
   statistics = false;
   /** Disable Nagle's algorithm on connections. */
@@ -146,6 +151,12 @@ export class Server extends ServerAdapter {
 
   /** The HTTP server these settings describe. */
   httpserverFromSelf(): HTTPServer {
+    if (this.ssl_certificate && this.ssl_module !== "builtin") {
+      throw new Error(
+        `server.ssl_module ${JSON.stringify(this.ssl_module)} does not exist here: TLS is the ` +
+          `runtime's own ("builtin", the default); pyOpenSSL is a Python library`,
+      );
+    }
     return new HTTPServer(this.bindAddress(), this.#gateway(), {
       onError: this.#onError,
       onInterrupt: (e) => {

@@ -47,10 +47,12 @@ export interface Options {
   runtimes: Runtime[] | null;
   /** The load generator. */
   loadgen: "auto" | "wrk" | "autocannon";
-  /** The CPU the servers are pinned to. */
-  serverCpu: number;
+  /** The CPUs the servers are pinned to, as `taskset -c` takes them (`0`, `0-3`, `0,2`). */
+  serverCpu: string;
   /** The CPU the load generator is pinned to. */
   clientCpu: number;
+  /** Worker processes of the `workers` group's N-process rows. */
+  workers: number;
   /** Rebuild `npm/` first. */
   build: boolean;
   /** Where the JSON results go. */
@@ -68,12 +70,12 @@ export class UsageError extends Error {}
 export const USAGE = `usage: deno run -A scripts/bench/run.ts [--quick] [--rounds N] [--duration S]
        [--warmup S] [--connections N] [--only GROUP,...] [--apps APP,...]
        [--runtimes deno,node] [--targets NAME,...] [--loadgen auto|wrk|autocannon]
-       [--server-cpu N] [--client-cpu N] [--build] [--out PATH]
+       [--server-cpu LIST] [--client-cpu N] [--workers N] [--build] [--out PATH]
        [--profile [DIR]] [--profile-top N]
 
 groups:  ${GROUPS.join(", ")}, all (default: ${
   DEFAULT_GROUPS.join(", ")
-}; every group when --apps is given)
+}; every group but workers when --apps is given)
 apps:    ${APP_NAMES.join(", ")} (default: those of the groups)
 targets: ${TARGETS.map((t) => t.name).join(", ")}`;
 
@@ -115,8 +117,9 @@ export function parseOptions(args: string[]): Options {
     apps: null,
     runtimes: null,
     loadgen: "auto",
-    serverCpu: 0,
+    serverCpu: "0",
     clientCpu: 1,
+    workers: 2,
     build: false,
     out: `${ROOT}/.test-output/bench.json`,
     profile: null,
@@ -153,8 +156,16 @@ export function parseOptions(args: string[]): Options {
       case "--connections":
         opts.connections = int(flag, value(), 1);
         break;
-      case "--server-cpu":
-        opts.serverCpu = int(flag, value(), 0);
+      case "--server-cpu": {
+        const v = value() ?? "";
+        if (!/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(v)) {
+          throw new UsageError(`--server-cpu wants a CPU or a list (0, 0-3, 0,2), got ${v}`);
+        }
+        opts.serverCpu = v;
+        break;
+      }
+      case "--workers":
+        opts.workers = int(flag, value(), 1);
         break;
       case "--client-cpu":
         opts.clientCpu = int(flag, value(), 0);

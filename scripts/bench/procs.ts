@@ -179,8 +179,8 @@ function keepTail(text: string, max = 16_384): string {
 
 /** Where and how a process runs. */
 export interface StartOptions {
-  /** Pin it to this CPU (when `taskset` works). */
-  cpu?: number;
+  /** Pin it to this CPU, or these (a `taskset -c` list), when `taskset` works. */
+  cpu?: number | string;
   /** Extra environment variables. */
   env?: Record<string, string>;
 }
@@ -305,6 +305,15 @@ export async function canRun(argv: string[]): Promise<boolean> {
   }
 }
 
+/** The CPUs of a `taskset -c` list (`0`, `0-3`, `0,2`). */
+function cpuList(list: string): number[] {
+  return list.split(",").flatMap((part) => {
+    const [a, b] = part.split("-").map(Number);
+    if (b === undefined) return [a!];
+    return Array.from({ length: b - a! + 1 }, (_, i) => a! + i);
+  });
+}
+
 /** The CPUs sharing a physical core with `cpu` (itself included), from sysfs. */
 function smtSiblings(cpu: number): number[] {
   let list = "";
@@ -322,7 +331,8 @@ function smtSiblings(cpu: number): number[] {
 
 /**
  * Finds out whether processes can get their own session (`setsid`) and be pinned to
- * `serverCpu` and `clientCpu` (`taskset`), warning about what is not possible; sets
+ * `serverCpu` (one CPU or a `taskset -c` list) and `clientCpu` (`taskset`), warning about
+ * what is not possible; sets
  * {@link pinning}.
  *
  * @example
@@ -332,10 +342,14 @@ function smtSiblings(cpu: number): number[] {
  * pinning.taskset; // true on a machine with 2 CPUs and util-linux
  * ```
  */
-export async function detectPinning(serverCpu: number, clientCpu: number): Promise<void> {
+export async function detectPinning(
+  serverCpu: number | string,
+  clientCpu: number,
+): Promise<void> {
   const setsid = findOnPath("setsid") !== null && (await canRun(["setsid", "true"]));
+  const serverCpus = cpuList(String(serverCpu));
   let taskset = false;
-  if (serverCpu === clientCpu) {
+  if (serverCpus.includes(clientCpu)) {
     log(`warning: server and client share CPU ${serverCpu}; running unpinned`);
   } else if (findOnPath("taskset") === null) {
     log("warning: taskset not found (util-linux); running unpinned, numbers will be noisier");
@@ -349,7 +363,7 @@ export async function detectPinning(serverCpu: number, clientCpu: number): Promi
     );
   } else {
     taskset = true;
-    if (smtSiblings(serverCpu).includes(clientCpu)) {
+    if (serverCpus.some((cpu) => smtSiblings(cpu).includes(clientCpu))) {
       log(
         `warning: CPUs ${serverCpu} and ${clientCpu} are hyperthreads of one core; ` +
           "server and client will compete for it (choose others with --server-cpu/--client-cpu)",

@@ -119,7 +119,9 @@ function selectUnits(opts: Options): Unit[] {
   );
   const apps = APP_NAMES.filter((a) => opts.apps === null || opts.apps.includes(a));
   // Naming the apps selects them whatever their group; otherwise the default groups run.
-  const groups = opts.groups ?? (opts.apps !== null ? GROUPS : DEFAULT_GROUPS);
+  // Naming apps selects every group but `workers`, which runs only when asked for by name.
+  const groups = opts.groups ??
+    (opts.apps !== null ? GROUPS.filter((g) => g !== "workers") : DEFAULT_GROUPS);
   return apps.flatMap((app) =>
     targets
       .filter((t) => t.apps.includes(app) && groups.some((g) => inGroup(t, app, g)))
@@ -281,6 +283,7 @@ async function main(opts: Options): Promise<number> {
     servers: `${BENCH_DIR}/servers`,
     profileDir: opts.profile,
     staticDir: fixtures.staticDir,
+    workers: opts.workers,
   };
   if (units.some((u) => u.target.needsNpmBuild) && !(await ensureNpmBuild(opts.build))) {
     for (const u of units) if (u.target.needsNpmBuild) u.failure = "the npm build failed";
@@ -336,6 +339,7 @@ async function main(opts: Options): Promise<number> {
     pinned: pinning.taskset,
     serverCpu: pinning.taskset ? opts.serverCpu : null,
     clientCpu: pinning.taskset ? opts.clientCpu : null,
+    workers: units.some((u) => u.target.name.endsWith("_workers")) ? opts.workers : null,
     profiled: opts.profile !== null,
   };
   const apps = Object.fromEntries(

@@ -132,13 +132,14 @@ export const APP_NAMES: readonly AppName[] = Object.keys(APPS) as AppName[];
  * What a target measures: `server` is the HTTP server layer alone (a native gateway answering
  * `Hello world!`), `framework` the whole framework and its peers on the small pages (`hello`,
  * `json`, `nested`), `tools` the framework and its peers on the apps that go through a tool
- * (`session`, `static_css`, `static_1mb`, `json_out`). The raw servers belong to all three, as
- * the baselines.
+ * (`session`, `static_css`, `static_1mb`, `json_out`), `workers` the framework in one process
+ * against the same site in N worker processes (`server.workers`) on the small pages. The raw
+ * servers belong to all four, as the baselines.
  */
-export type Group = "server" | "framework" | "tools";
+export type Group = "server" | "framework" | "tools" | "workers";
 
 /** Every group. */
-export const GROUPS: readonly Group[] = ["server", "framework", "tools"];
+export const GROUPS: readonly Group[] = ["server", "framework", "tools", "workers"];
 
 /**
  * The groups run when neither `--only` nor `--apps` says otherwise: `tools` runs on demand
@@ -162,7 +163,9 @@ export const DEFAULT_GROUPS: readonly Group[] = ["server", "framework"];
  */
 export function inGroup(target: Target, app: AppName, group: Group): boolean {
   if (!target.groups.includes(group)) return false;
-  return group === "server" ? app === "hello" : APPS[app].group === group;
+  if (group === "server") return app === "hello";
+  if (group === "workers") return APPS[app].group === "framework";
+  return APPS[app].group === group;
 }
 
 /** What a target's command line is built from. */
@@ -184,6 +187,8 @@ export interface TargetContext {
    * no static app is selected. Every server gets it as `BENCH_STATIC_DIR`.
    */
   readonly staticDir: string | null;
+  /** The number of worker processes of the `workers` rows (`--workers`). */
+  readonly workers: number;
   /** When set, the runtime's CPU profiler writes a profile into this folder at exit. */
   readonly profileDir: string | null;
   /** The profile's file name (without folder). */
@@ -237,6 +242,8 @@ function nodeRun(c: TargetContext, script: string): string[] {
 
 const ALL_GROUPS: readonly Group[] = GROUPS;
 const FRAMEWORK_AND_TOOLS: readonly Group[] = ["framework", "tools"];
+/** The framework's rows on its own engine: also the one-process rows of the `workers` group. */
+const FRAMEWORK_TOOLS_WORKERS: readonly Group[] = ["framework", "tools", "workers"];
 const HELLO: readonly AppName[] = ["hello"];
 /** The apps of the `framework` group. */
 const SMALL_PAGES: readonly AppName[] = APP_NAMES.filter((a) => APPS[a].group === "framework");
@@ -310,11 +317,26 @@ export const TARGETS: readonly Target[] = [
     runtime: "deno",
     description:
       "cherrypy-ts framework (tree.mount, engine, production; the app's tools on) on its own HTTP/1.1 engine, from the sources",
-    groups: FRAMEWORK_AND_TOOLS,
+    groups: FRAMEWORK_TOOLS_WORKERS,
     apps: APP_NAMES,
     floor: "same_deno",
     command: (c) => denoRun(c, "cp_framework.mjs"),
     env: (c) => ({ CP_MOD: `${c.root}/mod.ts`, CP_ENGINE: "cherrypy", BENCH_APP: c.app }),
+  },
+  {
+    name: "cp_fw_deno_workers",
+    runtime: "deno",
+    description:
+      "cp_fw_deno's site in N worker processes sharing the port (server.workers, --workers; SO_REUSEPORT), from the sources",
+    groups: ["workers"],
+    apps: SMALL_PAGES,
+    command: (c) => denoRun(c, "cp_framework.mjs"),
+    env: (c) => ({
+      CP_MOD: `${c.root}/mod.ts`,
+      CP_ENGINE: "cherrypy",
+      BENCH_APP: c.app,
+      CP_WORKERS: String(c.workers),
+    }),
   },
   {
     name: "cp_fw_deno_native",
@@ -382,11 +404,26 @@ export const TARGETS: readonly Target[] = [
     runtime: "node",
     description:
       "cherrypy-ts framework (tree.mount, engine, production; the app's tools on), from the npm build",
-    groups: FRAMEWORK_AND_TOOLS,
+    groups: FRAMEWORK_TOOLS_WORKERS,
     apps: APP_NAMES,
     needsNpmBuild: true,
     floor: "same_node",
     command: (c) => nodeRun(c, "cp_framework.mjs"),
     env: (c) => ({ CP_MOD: `${c.root}/npm/mod.js`, BENCH_APP: c.app }),
+  },
+  {
+    name: "cp_fw_node_workers",
+    runtime: "node",
+    description:
+      "cp_fw_node's site in N worker processes sharing the port (server.workers, --workers; SO_REUSEPORT), from the npm build",
+    groups: ["workers"],
+    apps: SMALL_PAGES,
+    needsNpmBuild: true,
+    command: (c) => nodeRun(c, "cp_framework.mjs"),
+    env: (c) => ({
+      CP_MOD: `${c.root}/npm/mod.js`,
+      BENCH_APP: c.app,
+      CP_WORKERS: String(c.workers),
+    }),
   },
 ];

@@ -14,8 +14,10 @@
  *
  * `[port]` or `PORT` is the port to bind on 127.0.0.1 (default 0: any free port); `--mod
  * <path>` or `CP_MOD` the package's main module to import; `CP_ENGINE` the HTTP engine
- * (`server.engine`: `cherrypy` or `native`; default: the runtime's default). Prints `LISTENING <port>` once the
- * engine has started, and exits on SIGTERM.
+ * (`server.engine`: `cherrypy` or `native`; default: the runtime's default); `CP_WORKERS` a
+ * number of worker processes (`server.workers`; they need a port other than 0). Prints
+ * `LISTENING <port>` once the engine has started (with workers: in the main process, once every
+ * worker serves), and exits on SIGTERM (with workers: after stopping them).
  *
  * @module
  */
@@ -42,12 +44,20 @@ cherrypy.config.update({
   "server.socket_host": "127.0.0.1",
   "server.socket_port": Number(port),
   ...(process.env.CP_ENGINE ? { "server.engine": process.env.CP_ENGINE } : {}),
+  ...(process.env.CP_WORKERS ? { "server.workers": Number(process.env.CP_WORKERS) } : {}),
 });
+// With workers, this program runs again in each worker; the main process serves nothing.
+const workers = Number(process.env.CP_WORKERS ?? 0) > 0;
+const isMainProcess = workers && cherrypy.workerSlot() === null;
 cherrypy.tree.mount(
   benchRoot(cherrypy),
   "",
   benchConfig(process.env.BENCH_APP, process.env.BENCH_STATIC_DIR),
 );
-process.on("SIGTERM", () => process.exit(0));
+process.on("SIGTERM", () => {
+  if (isMainProcess) cherrypy.engine.exit().finally(() => process.exit(0));
+  else process.exit(0);
+});
 await cherrypy.engine.start();
-console.log(`LISTENING ${cherrypy.server.httpserver.boundAddr.port}`);
+if (isMainProcess) console.log(`LISTENING ${port}`);
+else if (!workers) console.log(`LISTENING ${cherrypy.server.httpserver.boundAddr.port}`);

@@ -1,0 +1,145 @@
+/**
+ * Helpers of the reverse-proxy tests: instances of `examples/deploy/nginx_cluster.ts` started
+ * on this runtime, a session followed through a proxy, and load kept up through a proxy while
+ * one instance is killed and started again.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { eventually, type Program, runProgram } from "./_helpers.ts";
+
+/** Starts one instance on `port`, its sessions in `store` (`memcached`, `redis`) at `where`. */
+export async function startInstance(port: number, store: string, where: string): Promise<Program> {
+  const program = runProgram("examples/deploy/nginx_cluster", {
+    PORT: String(port),
+    SESSION_STORE: store,
+    ...(store === "redis" ? { SESSION_URL: where } : { SESSION_SERVERS: where }),
+  });
+  // (Generous: on a busy machine a runtime may take long to start.)
+  await program.waitFor(new RegExp(`Serving on http://127\\.0\\.0\\.1:${port}`), 45_000);
+  return program;
+}
+
+/** Kills `program` (when there is one) and waits for it to end. */
+export async function killProgram(program: Program | undefined): Promise<void> {
+  if (program === undefined) return;
+  program.signal("SIGKILL");
+  await program.exited;
+}
+
+function cookieOf(res: Response): string | undefined {
+  return res.headers.getSetCookie()[0]?.split(";", 1)[0];
+}
+
+/** How {@link killUnderLoad} stops the instance, and what its clients do. */
+export interface LoadOptions {
+  /** SIGKILL (a crash, the default) or SIGTERM (a graceful stop, its requests drained). */
+  signal?: "SIGKILL" | "SIGTERM";
+  /**
+   * How many requests may fail (default 0): a proxy that does not send a request in flight on
+   * the stopped instance elsewhere fails it, at most one per client.
+   */
+  tolerate?: number;
+}
+
+/**
+ * Visits `base`'s `/` `times` times with one session; asserts the count goes 1, 2, 3, ...
+ * and returns the ports of the instances that answered.
+ */
+export async function followSession(base: string, times: number): Promise<Set<string>> {
+  let cookie = "";
+  const served = new Set<string>();
+  for (let i = 1; i <= times; i++) {
+    const res = await fetch(`${base}/`, cookie ? { headers: { Cookie: cookie } } : {});
+    cookie ||= cookieOf(res)!;
+    const [count, , port] = (await res.text()).split(" ");
+    assert.equal(Number(count), i, "the visits of one session, whichever instance answers");
+    served.add(port!);
+  }
+  return served;
+}
+
+/**
+ * Three clients, each with its own session, visit `base`'s `/` back to back; after 30
+ * requests `instances[victim]` is stopped with `signal` (SIGKILL: a crash; SIGTERM: a
+ * graceful stop, its requests drained), 60 requests later started again on its port, and the
+ * load goes on until the proxy sends it requests again. Asserts that no request failed (or no
+ * more than `tolerate`) and that every session's count went up by one per answered request (by
+ * two at most once in a while: a request cut off by the kill may have been counted before it
+ * failed or the proxy sent it to another instance). Returns how many requests were made, and
+ * the failures.
+ */
+export async function killUnderLoad(
+  base: string,
+  instances: Program[],
+  ports: number[],
+  victim: number,
+  restart: () => Promise<Program>,
+  options: LoadOptions = {},
+): Promise<{ requests: number; failures: string[] }> {
+  const signal = options.signal ?? "SIGKILL";
+  let stop = false;
+  let done = 0;
+  const failures: string[] = [];
+  const servedBy: string[] = [];
+  const client = async () => {
+    let cookie = "";
+    const counts: number[] = [];
+    while (!stop) {
+      try {
+        const res = await fetch(`${base}/`, cookie ? { headers: { Cookie: cookie } } : {});
+        const text = await res.text();
+        if (res.status !== 200) failures.push(`${res.status} ${text.slice(0, 200)}`);
+        else {
+          cookie ||= cookieOf(res)!;
+          counts.push(Number(text.split(" ")[0]));
+          servedBy.push(text.split(" ")[2]!);
+        }
+      } catch (e) {
+        failures.push(`${e} (${(e as { cause?: unknown }).cause ?? "no cause"})`);
+      }
+      done++;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    return counts;
+  };
+  const clients = [client(), client(), client()];
+  const reach = (n: number) => eventually(() => done >= n || undefined, 20_000, `${n} requests`);
+  try {
+    await reach(30);
+    instances[victim]!.signal(signal);
+    await instances[victim]!.exited;
+    const killedAt = servedBy.length;
+    await reach(done + 60);
+    instances[victim] = await restart();
+    // The proxy leaves a failed instance out for 2 s, then tries it again.
+    await eventually(
+      () => servedBy.slice(killedAt).includes(String(ports[victim])) || undefined,
+      15_000,
+      "the restarted instance to serve again",
+    );
+  } finally {
+    stop = true;
+  }
+  const results = await Promise.all(clients);
+  assert.ok(
+    failures.length <= (options.tolerate ?? 0),
+    `${failures.length} of ${done} requests failed:\n${failures.join("\n")}`,
+  );
+  for (const counts of results) {
+    assert.equal(counts[0], 1);
+    for (let i = 1; i < counts.length; i++) {
+      const step = counts[i]! - counts[i - 1]!;
+      assert.ok(step === 1 || step === 2, `counts ${counts.join(",")}: a lost session`);
+    }
+  }
+  return { requests: done, failures };
+}
+
+/** The body of the first fenced block of `kind` in docs/deploy.md, without `drop` lines. */
+export function docsBlock(kind: string, drop: RegExp): string {
+  const doc = readFileSync(new URL("../docs/deploy.md", import.meta.url), "utf8");
+  const body = doc.match(new RegExp("```" + kind + "\\n([\\s\\S]*?)```"))![1]!;
+  return body.split("\n").filter((line) => !drop.test(line)).join("\n").trim();
+}
