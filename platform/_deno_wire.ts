@@ -279,6 +279,9 @@ export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
         for (const start of held) start();
         held = null;
         await drained;
+        // The connections accepted while the queue fell quiet are drained too (the first
+        // drain may have found none left before they came).
+        await engine.drain();
         engine.dispose();
       })();
       return closed;

@@ -101,13 +101,16 @@ export function serve(options: ServeOptions): Promise<NativeServer> {
         addr,
         shutdown() {
           closed ??= (async () => {
-            const drained = Promise.all([engine.drain(), h2?.drain()]);
+            const draining = Promise.all([engine.drain(), h2?.drain()]);
             held = [];
             await quiet(() => accepted);
             server.close();
             for (const socket of held) socket.resume();
             held = null;
-            await drained;
+            await draining;
+            // The connections accepted while the queue fell quiet are drained too (the first
+            // drain may have found none left before they came).
+            await Promise.all([engine.drain(), h2?.drain()]);
             // What is left never became a connection (a TLS handshake in progress).
             for (const socket of sockets) socket.destroy();
             engine.dispose();
