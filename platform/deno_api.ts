@@ -118,6 +118,8 @@ export interface DenoApi {
   readDirSync(path: string): Iterable<{ name: string; isDirectory: boolean }>;
   readTextFile(path: string): Promise<string>;
   readTextFileSync(path: string): string;
+  readFileSync(path: string): Uint8Array;
+  openSync(path: string): { readSync(buffer: Uint8Array): number | null; close(): void };
   lstatSync(path: string): DenoFileInfo & { isSocket: boolean | null };
   chmodSync(path: string, mode: number): void;
   writeFile(path: string, data: Uint8Array): Promise<void>;

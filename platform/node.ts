@@ -209,6 +209,32 @@ export const nodePlatform: Platform = {
       throw mapError(e, path);
     }
   },
+  readFileSync(path, sizeHint) {
+    try {
+      if (sizeHint !== undefined) {
+        // One read into a buffer a byte larger than expected: a file of that size needs no
+        // other call; one that grew is read whole the usual way.
+        const fd = fs.openSync(path, "r");
+        const buffer = new Uint8Array(sizeHint + 1);
+        let length = 0;
+        try {
+          for (;;) {
+            const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
+            if (n === 0) break;
+            length += n;
+            if (length === buffer.length) break;
+          }
+        } finally {
+          fs.closeSync(fd);
+        }
+        if (length <= sizeHint) return buffer.subarray(0, length);
+      }
+      const buffer = fs.readFileSync(path);
+      return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    } catch (e) {
+      throw mapError(e, path);
+    }
+  },
   readTextFileSync(path) {
     try {
       return fs.readFileSync(path, "utf8");

@@ -479,6 +479,13 @@ export interface Platform {
   readFile(path: string): Promise<Uint8Array>;
   /** Reads a whole UTF-8 file. Throws {@link NotFoundError} when it does not exist. */
   readTextFile(path: string): Promise<string>;
+  /**
+   * Reads a whole file as bytes, synchronously (for small files, where one blocking read costs
+   * less than the round trips of an asynchronous one). With `sizeHint` (the size a `stat` just
+   * gave), a file of that size is read without asking its size again. Throws
+   * {@link NotFoundError} when it does not exist.
+   */
+  readFileSync(path: string, sizeHint?: number): Uint8Array;
   /** Reads a whole UTF-8 file synchronously. */
   readTextFileSync(path: string): string;
   /** Writes (creates or replaces) a file. */

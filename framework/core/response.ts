@@ -340,7 +340,9 @@ export class Response {
       status: this.code,
       statusText: this.reason,
       headers: this.#headerList === null ? this.#outputHeaders() : checked(this.#headerList),
-      body: this.body as OutgoingBody,
+      body: this.body instanceof FileBody
+        ? this.body.bytesNow() ?? this.body
+        : this.body as OutgoingBody,
     };
   }
 }

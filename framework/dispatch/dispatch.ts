@@ -80,13 +80,16 @@ const pageHandlers = new WeakMap<object, PageHandler>();
 
 type Trail = [name: string, node: unknown, parent: unknown, conf: ConfigDict, segleft: number];
 
+interface DispatchEntry<F> {
+  found: F;
+  config: ConfigDict;
+  isIndex: boolean | null;
+}
+
 interface DispatchCache {
   generation: number;
-  paths: Map<string, {
-    found: [unknown, unknown, string[]];
-    config: ConfigDict;
-    isIndex: boolean | null;
-  }>;
+  paths: Map<string, DispatchEntry<[unknown, unknown, string[]]>>;
+  misses: Map<string, DispatchEntry<null>>;
 }
 
 /**
@@ -162,10 +165,10 @@ export class Dispatcher implements DispatcherLike {
     if (app === null) return null;
     let cache = this.#cache.get(app);
     if (cache === undefined || cache.generation !== dispatchGeneration()) {
-      cache = { generation: dispatchGeneration(), paths: new Map() };
+      cache = { generation: dispatchGeneration(), paths: new Map(), misses: new Map() };
       this.#cache.set(app, cache);
     }
-    const hit = cache.paths.get(path);
+    const hit = cache.paths.get(path) ?? cache.misses.get(path);
     if (hit !== undefined) {
       request.config = Object.create(hit.config);
       request.is_index = hit.isIndex;
@@ -173,10 +176,18 @@ export class Dispatcher implements DispatcherLike {
     }
     this.#dynamic = false;
     const found = this.walk(path, request);
-    if (found !== null && !this.#dynamic && cache.paths.size < Dispatcher.cacheSize) {
-      cache.paths.set(path, { found, config: request.config, isIndex: request.is_index });
-      request.config = Object.create(request.config);
+    if (this.#dynamic) return found;
+    const [config, isIndex] = [request.config, request.is_index];
+    if (found !== null) {
+      if (cache.paths.size >= Dispatcher.cacheSize) return found;
+      cache.paths.set(path, { found, config, isIndex });
+    } else {
+      // Paths without a handler (those a tool such as staticdir serves, and 404s) are many
+      // more: they are remembered apart, and forgotten all at once when too many.
+      if (cache.misses.size >= Dispatcher.cacheSize) cache.misses.clear();
+      cache.misses.set(path, { found, config, isIndex });
     }
+    request.config = Object.create(request.config);
     return found;
   }
 

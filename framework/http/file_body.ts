@@ -70,6 +70,28 @@ export class FileBody implements AsyncIterable<Uint8Array> {
     this.length = length;
   }
 
+  /**
+   * The whole body as one piece of bytes when its source is in memory (`null` otherwise): what
+   * the server sends at once, with the head, instead of reading the body part by part.
+   */
+  bytesNow(): Uint8Array | null {
+    const source = this.source;
+    if (!(source instanceof Uint8Array)) return null;
+    const parts = this.parts;
+    if (parts.length === 1 && !(parts[0] instanceof Uint8Array)) {
+      const [start, stop] = parts[0]!;
+      return source.subarray(start, Math.max(start, stop));
+    }
+    const out = new Uint8Array(this.length);
+    let at = 0;
+    for (const part of parts) {
+      const bytes = part instanceof Uint8Array ? part : source.subarray(part[0], part[1]);
+      out.set(bytes, at);
+      at += bytes.length;
+    }
+    return out;
+  }
+
   /** Closes the source when it is an open file (for a body that will not be read). */
   close(): void {
     if (isReadableFile(this.source)) this.source.close();

@@ -14,7 +14,7 @@ import { currentServing } from "../core/serving.ts";
 import type { Request } from "../core/request.ts";
 import type { Response } from "../core/response.ts";
 import { contentDisposition } from "../http/content_disposition.ts";
-import { FileBody, type FilePart, type FileSource } from "../http/file_body.ts";
+import { FILE_CHUNK_SIZE, FileBody, type FilePart, type FileSource } from "../http/file_body.ts";
 import { guessType } from "../http/mime_types.ts";
 import { validStatus } from "../http/httputil.ts";
 import { type ByteRange, getRanges } from "../http/ranges.ts";
@@ -156,7 +156,22 @@ export function serveFileAt(
       contentDisposition(disposition, name ?? basename(path)),
     );
   }
-  return serveSource(request, response, openPath, st.size, debug) as FileBody;
+  return serveSource(request, response, smallFile(openPath, st.size), st.size, debug) as FileBody;
+}
+
+/**
+ * A small file's bytes, read at once (one blocking read of at most {@link FILE_CHUNK_SIZE}
+ * bytes costs less than opening, reading and closing it asynchronously); otherwise, or when the
+ * file changed size since its `stat` or cannot be read now, its path (read as it is sent).
+ */
+function smallFile(path: string, size: number): FileSource {
+  if (size > FILE_CHUNK_SIZE) return path;
+  try {
+    const bytes = platform.readFileSync(path, size);
+    return bytes.length === size ? bytes : path;
+  } catch {
+    return path;
+  }
 }
 
 /**

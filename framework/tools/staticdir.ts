@@ -311,15 +311,30 @@ function matches(pattern: string | undefined, request: Request): boolean {
   return !pattern || new RegExp(pattern).test(request.path_info);
 }
 
+/** How long a static directory's resolved path is used before it is resolved again. */
+const REAL_DIR_MS = 1000;
+const realDirs = new Map<string, { real: string | null; at: number }>();
+
+/** `dir` with its links resolved (remembered for up to {@link REAL_DIR_MS}; `fresh` re-resolves). */
+function resolvedDir(dir: string, fresh: boolean): string | null {
+  const now = Date.now();
+  const known = realDirs.get(dir);
+  if (!fresh && known !== undefined && now - known.at < REAL_DIR_MS) return known.real;
+  const real = platform.realPathSync(dir);
+  if (realDirs.size > 1000) realDirs.clear();
+  realDirs.set(dir, { real, at: now });
+  return real;
+}
+
 /**
  * Serves `filename` when it is a file (CherryPy's `_attempt`); `false` when there is none.
- * `checkInside` is the resolved directory the file's resolved path must lie in, or `null` to
- * follow links anywhere.
+ * `checkInside` is the directory the file's resolved path must lie in (once resolved too), or
+ * `null` to follow links anywhere.
  */
 function attempt(
   filename: string,
   contentTypes: Record<string, string> | null | undefined,
-  checkInside: (() => string | null) | null,
+  checkInside: string | null,
   debug: boolean | undefined,
   context: string,
 ): boolean {
@@ -335,8 +350,12 @@ function attempt(
   let openPath = filename;
   if (checkInside !== null && !filename.includes("\0")) {
     const real = platform.realPathSync(filename);
-    const realDir = checkInside();
-    if (real === null || realDir === null) return false;
+    if (real === null) return false;
+    let realDir = resolvedDir(checkInside, false);
+    // A directory resolved a moment ago may have moved since (a link switched to a new
+    // release): a file outside it is checked again against the directory as it is now.
+    if (realDir !== null && !within(real, realDir)) realDir = resolvedDir(checkInside, true);
+    if (realDir === null) return false;
     if (!within(real, realDir)) {
       log(debug, request, `${JSON.stringify(filename)} resolves outside the directory`, context);
       throw new HTTPError(403);
@@ -406,10 +425,7 @@ export function staticdir(this: Tool | void, options: StaticDirOptions): boolean
   if (branch.includes("\\") || !within(normalizePath(filename), normalizePath(dir))) {
     throw new HTTPError(403);
   }
-  let realDir: string | null | undefined;
-  const checkInside = options.allow_outside_symlinks
-    ? null
-    : () => realDir === undefined ? realDir = platform.realPathSync(dir) : realDir;
+  const checkInside = options.allow_outside_symlinks ? null : dir;
   let handled = attempt(filename, options.content_types, checkInside, debug, context);
   if (!handled && options.index) {
     handled = attempt(

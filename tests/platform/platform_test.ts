@@ -47,6 +47,18 @@ test("platform: files: write, read, stat, append, remove", async () => {
     platform.appendFileSync(path, " world");
     assert.equal(platform.readTextFileSync(path), "hello world");
     assert.deepEqual(await platform.readFile(path), new TextEncoder().encode("hello world"));
+    assert.deepEqual(
+      new Uint8Array(platform.readFileSync(path)),
+      new TextEncoder().encode("hello world"),
+    );
+    // The size a stat gave, or a wrong one (the file grew or shrank since): the bytes as they are.
+    for (const hint of [11, 0, 4, 12, 100]) {
+      assert.deepEqual(
+        new Uint8Array(platform.readFileSync(path, hint)),
+        new TextEncoder().encode("hello world"),
+        `size hint ${hint}`,
+      );
+    }
     const info = await platform.stat(path);
     assert.ok(info?.isFile);
     assert.equal(info?.size, 11);
@@ -59,6 +71,8 @@ test("platform: files: write, read, stat, append, remove", async () => {
     platform.removeSync(path);
     await assert.rejects(platform.readTextFile(path), NotFoundError);
     assert.throws(() => platform.readTextFileSync(path), NotFoundError);
+    assert.throws(() => platform.readFileSync(path), NotFoundError);
+    assert.throws(() => platform.readFileSync(path, 5), NotFoundError);
   } finally {
     await platform.removeDir(dir);
   }
