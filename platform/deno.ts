@@ -415,15 +415,29 @@ export const denoPlatform: Platform = {
       throw mapError(e, path);
     }
     let closed = false;
-    // Deno has no positional read: seek then read, one read at a time.
+    // Deno has no positional read: seek then read, one read at a time (no seek when the file
+    // is read in order, as a body is).
     let queue: Promise<unknown> = Promise.resolve();
+    let offset = 0;
     return {
       path,
       statSync: () => toFileInfo(file.statSync()),
       read(buffer, position) {
         const run = async () => {
-          await file.seek(position, 0);
-          return (await file.read(buffer)) ?? 0;
+          if (position !== offset) {
+            offset = -1;
+            await file.seek(position, 0);
+            offset = position;
+          }
+          let n: number;
+          try {
+            n = (await file.read(buffer)) ?? 0;
+          } catch (e) {
+            offset = -1;
+            throw e;
+          }
+          offset += n;
+          return n;
         };
         const result = queue.then(run, run);
         queue = result.catch(() => {});

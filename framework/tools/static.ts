@@ -159,13 +159,16 @@ export function serveFileAt(
   return serveSource(request, response, smallFile(openPath, st.size), st.size, debug) as FileBody;
 }
 
+/** The largest file read at once, with one blocking read. */
+const SMALL_FILE_SIZE = FILE_CHUNK_SIZE;
+
 /**
- * A small file's bytes, read at once (one blocking read of at most {@link FILE_CHUNK_SIZE}
+ * A small file's bytes, read at once (one blocking read of at most {@link SMALL_FILE_SIZE}
  * bytes costs less than opening, reading and closing it asynchronously); otherwise, or when the
  * file changed size since its `stat` or cannot be read now, its path (read as it is sent).
  */
 function smallFile(path: string, size: number): FileSource {
-  if (size > FILE_CHUNK_SIZE) return path;
+  if (size > SMALL_FILE_SIZE) return path;
   try {
     const bytes = platform.readFileSync(path, size);
     return bytes.length === size ? bytes : path;
