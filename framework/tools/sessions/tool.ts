@@ -282,6 +282,19 @@ export interface SessionCookieOptions {
   samesite?: string | null | false;
 }
 
+/** The last `expires` made, for the second it was made in (most responses share it). */
+let lastExpires = { second: 0, seconds: 0, text: "" };
+
+/** The HTTP date `seconds` from now (to the second). */
+function expiresIn(seconds: number): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (lastExpires.second !== second || lastExpires.seconds !== seconds) {
+    lastExpires = { second, seconds, text: new Date(now + seconds * 1000).toUTCString() };
+  }
+  return lastExpires.text;
+}
+
 const SAMESITE = new Map([["lax", "Lax"], ["strict", "Strict"], ["none", "None"]]);
 
 /**
@@ -306,7 +319,7 @@ export function set_response_cookie(options: SessionCookieOptions = {}): void {
   if (timeout) {
     const seconds = Math.round(timeout * 60);
     morsel.maxAge = seconds;
-    morsel.expires = new Date(Date.now() + seconds * 1000).toUTCString();
+    morsel.expires = expiresIn(seconds);
   }
   if (options.domain !== undefined && options.domain !== null) morsel.domain = options.domain;
   if (options.secure) morsel.secure = true;
