@@ -56,6 +56,8 @@ export type { WireSocket } from "./_wire_request.ts";
  * so its request (likely on its way) is answered rather than the connection reset.
  */
 const STOP_GRACE_TICKS = 2;
+/** The largest body copied next to its head to go out in one write. */
+const ONE_WRITE_BODY = 16384;
 /** Pipelined bytes buffered while a response is pending before the socket stops reading. */
 const PIPELINE_LIMIT = 64 * 1024;
 const HEAD_END = Buffer.from("\r\n\r\n", "latin1");
@@ -425,10 +427,19 @@ export class Connection implements WireConnection {
           socket.uncork();
         }
       } else {
-        socket.cork();
-        socket.write(head, "latin1");
-        socket.write(body as Uint8Array);
-        socket.uncork();
+        const bytes = body as Uint8Array;
+        if (bytes.length <= ONE_WRITE_BODY) {
+          // A small body leaves with its head in one buffer: one write, no vector of two.
+          const out = Buffer.allocUnsafe(head.length + bytes.length);
+          out.write(head, 0, "latin1");
+          out.set(bytes, head.length);
+          socket.write(out);
+        } else {
+          socket.cork();
+          socket.write(head, "latin1");
+          socket.write(bytes);
+          socket.uncork();
+        }
       }
       this.#finished(exchange, keepAlive);
       return undefined;
