@@ -109,6 +109,7 @@ export { HTTPRedirect, InternalRedirect } from "./core/redirect.ts";
 export { url, type UrlOptions } from "./core/url.ts";
 export { type HookPoint, hookpoints } from "./core/hooks.ts";
 export { levels, LogManager } from "./core/log.ts";
+export { flushLogFiles, reopenLogFiles } from "./core/log_files.ts";
 export { cpConfig, refuseLegacyDecorator } from "./core/cp_config.ts";
 export { invalidateDispatch } from "./core/types.ts";
 export type { ConfigDict, DispatcherLike, DispatchTarget, PageHandler } from "./core/types.ts";

@@ -47,6 +47,17 @@ const DEFAULT_ENGINE = "cherrypy";
 const D = (globalThis as unknown as { Deno: DenoApi }).Deno;
 const encoder = new TextEncoder();
 
+/** What `Platform.onExit` registered, run once as the process ends. */
+const exitHooks: Array<() => void> = [];
+function runExitHooks(): void {
+  for (const fn of exitHooks.splice(0)) {
+    try {
+      fn();
+    } catch { /* the process ends anyway */ }
+  }
+}
+let exitHooked = false;
+
 function writeAll(w: { writeSync(p: Uint8Array): number }, text: string): void {
   let bytes = encoder.encode(text);
   while (bytes.length > 0) bytes = bytes.subarray(w.writeSync(bytes));
@@ -138,7 +149,10 @@ export const denoPlatform: Platform = {
   setEnv: (name, value) => D.env.set(name, value),
   deleteEnv: (name) => D.env.delete(name),
   envObject: () => D.env.toObject(),
-  exit: (code) => D.exit(code),
+  exit: (code) => {
+    runExitHooks();
+    return D.exit(code);
+  },
   isatty(fd) {
     if (fd === 0) return D.stdin.isTerminal();
     if (fd === 1) return D.stdout.isTerminal();
@@ -164,6 +178,7 @@ export const denoPlatform: Platform = {
     procCommandLine(D.readTextFileSync) ??
       [D.execPath(), ...denoPlatform.execArgv(), ...D.args],
   execve(path, argv, env) {
+    runExitHooks();
     const lib = openLibc(D);
     const args = cStringArray(D, argv);
     const envp = cStringArray(D, Object.entries(env).map(([k, v]) => `${k}=${v}`));
@@ -452,4 +467,27 @@ export const denoPlatform: Platform = {
   },
 
   connect: (options) => connect(D, options),
+
+  openAppendSync(path) {
+    let file: DenoFsFile;
+    try {
+      file = D.openSync(path, { append: true, create: true, mode: 0o644 });
+    } catch (e) {
+      throw mapError(e, path);
+    }
+    return {
+      write(text) {
+        const bytes = encoder.encode(text);
+        for (let at = 0; at < bytes.length;) at += file.writeSync(bytes.subarray(at));
+      },
+      close: () => file.close(),
+    };
+  },
+  onExit(fn) {
+    exitHooks.push(fn);
+    if (!exitHooked) {
+      exitHooked = true;
+      globalThis.addEventListener("unload", runExitHooks);
+    }
+  },
 };

@@ -37,6 +37,8 @@ export interface DenoFsFile {
   /** `whence` 0 is `Deno.SeekMode.Start`. */
   seek(offset: number, whence: number): Promise<number>;
   statSync(): DenoFileInfo;
+  readSync(p: Uint8Array): number | null;
+  writeSync(p: Uint8Array): number;
 }
 
 /** What `Deno.serve` returns. */
@@ -119,7 +121,10 @@ export interface DenoApi {
   readTextFile(path: string): Promise<string>;
   readTextFileSync(path: string): string;
   readFileSync(path: string): Uint8Array;
-  openSync(path: string): { readSync(buffer: Uint8Array): number | null; close(): void };
+  openSync(
+    path: string,
+    options?: { append?: boolean; create?: boolean; mode?: number },
+  ): DenoFsFile;
   lstatSync(path: string): DenoFileInfo & { isSocket: boolean | null };
   chmodSync(path: string, mode: number): void;
   writeFile(path: string, data: Uint8Array): Promise<void>;

@@ -12,6 +12,7 @@ import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import { constants as osConstants, tmpdir } from "node:os";
 import { join } from "node:path";
+import { Buffer } from "node:buffer";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
 import { isProcessAlive, spawnChild } from "./_child.ts";
@@ -61,6 +62,17 @@ function readOrEmpty(path: string): string {
 }
 
 /** The Node platform. */
+/** What `Platform.onExit` registered, run once as the process ends. */
+const exitHooks: Array<() => void> = [];
+function runExitHooks(): void {
+  for (const fn of exitHooks.splice(0)) {
+    try {
+      fn();
+    } catch { /* the process ends anyway */ }
+  }
+}
+let exitHooked = false;
+
 export const nodePlatform: Platform = {
   name: "node",
   version: process.versions.node,
@@ -127,6 +139,7 @@ export const nodePlatform: Platform = {
     procCommandLine((p) => fs.readFileSync(p, "utf8")) ??
       [process.execPath, ...process.execArgv, ...process.argv.slice(1)],
   execve(path, argv, env) {
+    runExitHooks();
     const execve = (process as unknown as { execve?: ExecveFn }).execve;
     if (typeof execve !== "function") {
       throw new UnsupportedError(
@@ -400,4 +413,28 @@ export const nodePlatform: Platform = {
   },
 
   connect,
+  openAppendSync(path) {
+    let fd: number;
+    try {
+      fd = fs.openSync(path, "a", 0o644);
+    } catch (e) {
+      throw mapError(e, path);
+    }
+    return {
+      write(text) {
+        const bytes = Buffer.from(text, "utf8");
+        for (let at = 0; at < bytes.length;) {
+          at += fs.writeSync(fd, bytes, at, bytes.length - at);
+        }
+      },
+      close: () => fs.closeSync(fd),
+    };
+  },
+  onExit(fn) {
+    exitHooks.push(fn);
+    if (!exitHooked) {
+      exitHooked = true;
+      process.on("exit", runExitHooks);
+    }
+  },
 };

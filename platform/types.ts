@@ -622,6 +622,34 @@ export interface Platform {
    * ```
    */
   connect(options: ConnectOptions): Promise<ClientConnection>;
+
+  // ---- log files: an open file appended to, and work done as the process ends ----------------
+  /**
+   * Opens `path` for appending (created if missing, with mode 0o644), to be written to many
+   * times without opening it again.
+   *
+   * @example Append two lines
+   * ```ts
+   * import { platform } from "../mod.ts";
+   * const file = platform.openAppendSync("/tmp/site.log");
+   * file.write("one\ntwo\n");
+   * file.close();
+   * ```
+   */
+  openAppendSync(path: string): AppendFile;
+  /**
+   * Registers `fn` to run synchronously when the process ends: at a natural end, at
+   * {@link Platform.exit}, and before {@link Platform.execve} replaces the process.
+   */
+  onExit(fn: () => void): void;
+}
+
+/** A file open for appending, from {@link Platform.openAppendSync}. */
+export interface AppendFile {
+  /** Appends `text` (UTF-8) now, whole. */
+  write(text: string): void;
+  /** Closes the file (further writes throw). */
+  close(): void;
 }
 
 /** The hash algorithms `Platform.hash` and `Platform.hmac` offer. */

@@ -11,6 +11,7 @@ import type { Response } from "./response.ts";
 import { formatTraceback } from "../../bus/mod.ts";
 import { platform } from "../../platform/mod.ts";
 import { callableFacade } from "./_facade.ts";
+import { appendLogLine } from "./log_files.ts";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const pad = (n: number) => (n < 10 ? "0" + n : String(n));
@@ -104,7 +105,8 @@ export interface LogRecord {
 /**
  * A pair of logs, error and access, as CherryPy's `LogManager`: written to the screen when
  * {@link LogManager.screen} is on (error log to stderr, access log to stdout) and appended to
- * `error_file` / `access_file` when those are set.
+ * `error_file` / `access_file` when those are set (through a buffer written out at least once a
+ * second and when the process ends; see `log_files.ts`).
  *
  * @example Using `LogManager`
  * ```ts
@@ -221,7 +223,7 @@ export class LogManager {
       else platform.writeStdout(line + "\n");
     }
     const file = kind === "error" ? this.error_file : this.access_file;
-    if (file) platform.appendFileSync(file, line + "\n");
+    if (file) appendLogLine(file, line + "\n");
     if (this.handlers.length > 0) {
       const record: LogRecord = { kind, line, severity };
       for (const handler of this.handlers) handler(record);

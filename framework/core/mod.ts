@@ -11,6 +11,7 @@ export * from "./errors.ts";
 export * from "./header_elements.ts";
 export * from "./hooks.ts";
 export * from "./log.ts";
+export { appendLogLine, flushLogFiles, reopenLogFiles } from "./log_files.ts";
 export * from "./redirect.ts";
 export { classHooks, Host, Request, type RequestApp } from "./request.ts";
 export * from "./response.ts";

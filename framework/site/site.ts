@@ -26,6 +26,7 @@ import { Response } from "../core/response.ts";
 import { Server } from "./server.ts";
 import { currentServing, followServing, setFallbackServing } from "../core/serving.ts";
 import { setServerBase } from "../core/url.ts";
+import { flushLogFiles, reopenLogFiles } from "../core/log_files.ts";
 import { TimeoutMonitor } from "./timeout.ts";
 import { Session } from "../tools/sessions/session.ts";
 
@@ -79,6 +80,11 @@ export const config: CallableConfig = callableConfig(globalConfig);
 /** The process bus running this site. */
 export const engine: Engine = new Engine();
 engine.subscribe("log", (msg: string, level: number) => log.error(msg, "ENGINE", level));
+// The log files: written out when the engine stops or exits (after everything else), opened
+// again on graceful (SIGUSR1), which is how logrotate asks for it.
+engine.subscribe("stop", flushLogFiles, 100);
+engine.subscribe("exit", flushLogFiles, 100);
+engine.subscribe("graceful", reopenLogFiles);
 engine.autoreload.subscribe();
 engine.thread_manager.subscribe();
 engine.timeout_monitor.subscribe();

@@ -84,6 +84,8 @@ class LogTracker {
     this.logfile = logfile;
   }
   #lines(): string[] {
+    // The log files are written through a buffer: what waits is written out first.
+    cherrypy.flushLogFiles();
     let text = "";
     try {
       text = readFileSync(this.logfile, "latin1");
@@ -231,6 +233,7 @@ test("logging: test_tracebacks", async () => {
   web.assertInBody("ValueError");
   assert.ok(rec.line.includes("HTTP"), rec.line);
   assert.ok(rec.line.includes("ValueError"), rec.line);
-  // The error log file has it too.
+  // The error log file has it too (once what waits in its buffer is written out).
+  cherrypy.flushLogFiles();
   assert.ok(readFileSync(errorLogFile, "utf8").includes("ValueError"));
 });

@@ -133,6 +133,7 @@ test("logging (§4.3): log.access_file and log.error_file, and routing to other 
       logger.write = rootWrite;
       dbLogger.write = dbWrite;
     }
+    cherrypy.flushLogFiles(); // the log files are written through a buffer
     const siteAccess = await readFile(join(dir, "site-access.log"), "utf8");
     assert.match(siteAccess, /^127\.0\.0\.1 - - \[[^\]]+\] "GET \/ HTTP\/1\.1" 200 11 "" ""\n$/);
     const siteError = await readFile(join(dir, "site-error.log"), "utf8");

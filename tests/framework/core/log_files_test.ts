@@ -1,0 +1,123 @@
+/**
+ * The log files: opened once and written through a buffer (out within a second, at once when
+ * flushed), reopened for log rotation; and a real site rotated under load (rename, SIGUSR1)
+ * that loses no line, and writes everything out on SIGTERM.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as cherrypy from "../../../mod.ts";
+const { flushLogFiles, reopenLogFiles } = cherrypy;
+import { eventually, runProgram } from "../../_helpers.ts";
+
+const read = (path: string) => existsSync(path) ? readFileSync(path, "utf8") : "";
+
+test("log files: lines wait in a buffer, are written within a second, and at once when flushed", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "cherrypy-logs-"));
+  try {
+    const log = new cherrypy.LogManager({ screen: false });
+    log.access_file = join(dir, "access.log");
+    log.error_file = join(dir, "error.log");
+    log.accessLine("first");
+    log.error("an error", "APP", 40);
+    // Written out by the timer, without any flush.
+    await eventually(() => read(log.access_file).includes("first\n") || undefined, 3_000);
+    await eventually(() => read(log.error_file).includes("APP an error\n") || undefined, 3_000);
+    for (let i = 0; i < 100; i++) log.accessLine(`line ${i}`);
+    flushLogFiles();
+    const lines = read(log.access_file).trimEnd().split("\n");
+    assert.deepEqual(lines, ["first", ...Array.from({ length: 100 }, (_, i) => `line ${i}`)]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("log files: reopening after a rename starts a new file of the old name", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cherrypy-logs-"));
+  try {
+    const log = new cherrypy.LogManager({ screen: false });
+    log.access_file = join(dir, "access.log");
+    log.accessLine("before");
+    flushLogFiles();
+    renameSync(log.access_file, `${log.access_file}.1`);
+    log.accessLine("still the old file");
+    reopenLogFiles();
+    log.accessLine("after");
+    flushLogFiles();
+    assert.equal(read(`${log.access_file}.1`), "before\nstill the old file\n");
+    assert.equal(read(log.access_file), "after\n");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("log files: a file that cannot be opened is reported once; the site goes on", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cherrypy-logs-"));
+  try {
+    const log = new cherrypy.LogManager({ screen: false });
+    log.access_file = join(dir, "missing-dir", "access.log");
+    log.accessLine("dropped");
+    assert.doesNotThrow(() => flushLogFiles());
+    log.accessLine("dropped too");
+    assert.doesNotThrow(() => flushLogFiles());
+    assert.equal(existsSync(log.access_file), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("log rotation under load: rename + SIGUSR1, then SIGTERM; every request's line is in one of the files", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "cherrypy-logs-"));
+  const access = join(dir, "access.log");
+  const errors = join(dir, "error.log");
+  const site = runProgram("tests/fixtures/access_log_site", {
+    ACCESS_LOG: access,
+    ERROR_LOG: errors,
+  });
+  try {
+    const port = Number((await site.waitFor(/PORT (\d+)/, 20_000))[1]);
+    let next = 0;
+    let stop = false;
+    const served: number[] = [];
+    const client = async () => {
+      while (!stop) {
+        const i = next++;
+        try {
+          const res = await fetch(`http://127.0.0.1:${port}/${i % 10 === 0 ? "oops" : "n"}?i=${i}`);
+          if (res.status === 200 && (await res.text()) === String(i)) served.push(i);
+        } catch {
+          // Not answered: not counted (the assertions below want nearly every request served).
+        }
+      }
+    };
+    const clients = [client(), client(), client()];
+    await new Promise((r) => setTimeout(r, 400));
+    // logrotate's way: rename, then ask the process to reopen its files.
+    await eventually(() => (existsSync(access) && existsSync(errors)) || undefined, 3_000);
+    renameSync(access, `${access}.1`);
+    renameSync(errors, `${errors}.1`);
+    site.signal("SIGUSR1");
+    await new Promise((r) => setTimeout(r, 400));
+    stop = true;
+    await Promise.all(clients);
+    site.signal("SIGTERM");
+    assert.equal(await site.exited, 0, site.stderr());
+    const lines = (read(`${access}.1`) + read(access)).split("\n").filter((l) => l !== "");
+    const logged = new Set(lines.map((l) => Number(l.match(/\?i=(\d+) HTTP/)?.[1])));
+    const lost = served.filter((i) => !logged.has(i));
+    assert.ok(
+      served.length > 50 && served.length > next - 10,
+      `${served.length} of ${next} served`,
+    );
+    assert.deepEqual(lost, [], `${lost.length} of ${served.length} access lines lost`);
+    assert.ok(read(access).length > 0, "the reopened file has the lines after SIGUSR1");
+    const oops = (read(`${errors}.1`) + read(errors)).match(/APP oops \d+/g) ?? [];
+    assert.equal(oops.length, served.filter((i) => i % 10 === 0).length);
+  } finally {
+    site.signal("SIGKILL");
+    await site.exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
