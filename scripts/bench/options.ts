@@ -75,7 +75,7 @@ export const USAGE = `usage: deno run -A scripts/bench/run.ts [--quick] [--round
 
 groups:  ${GROUPS.join(", ")}, all (default: ${
   DEFAULT_GROUPS.join(", ")
-}; every group but workers when --apps is given)
+}; every group but workers and logs when --apps is given)
 apps:    ${APP_NAMES.join(", ")} (default: those of the groups)
 targets: ${TARGETS.map((t) => t.name).join(", ")}`;
 

@@ -121,7 +121,7 @@ function selectUnits(opts: Options): Unit[] {
   // Naming the apps selects them whatever their group; otherwise the default groups run.
   // Naming apps selects every group but `workers`, which runs only when asked for by name.
   const groups = opts.groups ??
-    (opts.apps !== null ? GROUPS.filter((g) => g !== "workers") : DEFAULT_GROUPS);
+    (opts.apps !== null ? GROUPS.filter((g) => g !== "workers" && g !== "logs") : DEFAULT_GROUPS);
   return apps.flatMap((app) =>
     targets
       .filter((t) => t.apps.includes(app) && groups.some((g) => inGroup(t, app, g)))

@@ -133,13 +133,14 @@ export const APP_NAMES: readonly AppName[] = Object.keys(APPS) as AppName[];
  * `Hello world!`), `framework` the whole framework and its peers on the small pages (`hello`,
  * `json`, `nested`), `tools` the framework and its peers on the apps that go through a tool
  * (`session`, `static_css`, `static_1mb`, `json_out`), `workers` the framework in one process
- * against the same site in N worker processes (`server.workers`) on the small pages. The raw
- * servers belong to all four, as the baselines.
+ * against the same site in N worker processes (`server.workers`) on the small pages, `logs` the
+ * framework with and without its access log written to a file (`log.access_file`) on the small
+ * pages. The raw servers belong to all of them, as the baselines.
  */
-export type Group = "server" | "framework" | "tools" | "workers";
+export type Group = "server" | "framework" | "tools" | "workers" | "logs";
 
 /** Every group. */
-export const GROUPS: readonly Group[] = ["server", "framework", "tools", "workers"];
+export const GROUPS: readonly Group[] = ["server", "framework", "tools", "workers", "logs"];
 
 /**
  * The groups run when neither `--only` nor `--apps` says otherwise: `tools` runs on demand
@@ -164,7 +165,7 @@ export const DEFAULT_GROUPS: readonly Group[] = ["server", "framework"];
 export function inGroup(target: Target, app: AppName, group: Group): boolean {
   if (!target.groups.includes(group)) return false;
   if (group === "server") return app === "hello";
-  if (group === "workers") return APPS[app].group === "framework";
+  if (group === "workers" || group === "logs") return APPS[app].group === "framework";
   return APPS[app].group === group;
 }
 
@@ -243,7 +244,7 @@ function nodeRun(c: TargetContext, script: string): string[] {
 const ALL_GROUPS: readonly Group[] = GROUPS;
 const FRAMEWORK_AND_TOOLS: readonly Group[] = ["framework", "tools"];
 /** The framework's rows on its own engine: also the one-process rows of the `workers` group. */
-const FRAMEWORK_TOOLS_WORKERS: readonly Group[] = ["framework", "tools", "workers"];
+const FRAMEWORK_TOOLS_WORKERS: readonly Group[] = ["framework", "tools", "workers", "logs"];
 const HELLO: readonly AppName[] = ["hello"];
 /** The apps of the `framework` group. */
 const SMALL_PAGES: readonly AppName[] = APP_NAMES.filter((a) => APPS[a].group === "framework");
@@ -339,6 +340,20 @@ export const TARGETS: readonly Target[] = [
     }),
   },
   {
+    name: "cp_fw_deno_accesslog",
+    runtime: "deno",
+    description: "cp_fw_deno writing its access log to a file (log.access_file), from the sources",
+    groups: ["logs"],
+    apps: SMALL_PAGES,
+    command: (c) => denoRun(c, "cp_framework.mjs"),
+    env: (c) => ({
+      CP_MOD: `${c.root}/mod.ts`,
+      CP_ENGINE: "cherrypy",
+      BENCH_APP: c.app,
+      CP_ACCESS_LOG: `${c.root}/.test-output/bench-access-deno.log`,
+    }),
+  },
+  {
     name: "cp_fw_deno_native",
     runtime: "deno",
     description:
@@ -424,6 +439,21 @@ export const TARGETS: readonly Target[] = [
       CP_MOD: `${c.root}/npm/mod.js`,
       BENCH_APP: c.app,
       CP_WORKERS: String(c.workers),
+    }),
+  },
+  {
+    name: "cp_fw_node_accesslog",
+    runtime: "node",
+    description:
+      "cp_fw_node writing its access log to a file (log.access_file), from the npm build",
+    groups: ["logs"],
+    apps: SMALL_PAGES,
+    needsNpmBuild: true,
+    command: (c) => nodeRun(c, "cp_framework.mjs"),
+    env: (c) => ({
+      CP_MOD: `${c.root}/npm/mod.js`,
+      BENCH_APP: c.app,
+      CP_ACCESS_LOG: `${c.root}/.test-output/bench-access-node.log`,
     }),
   },
 ];

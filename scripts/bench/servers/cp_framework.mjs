@@ -15,7 +15,8 @@
  * `[port]` or `PORT` is the port to bind on 127.0.0.1 (default 0: any free port); `--mod
  * <path>` or `CP_MOD` the package's main module to import; `CP_ENGINE` the HTTP engine
  * (`server.engine`: `cherrypy` or `native`; default: the runtime's default); `CP_WORKERS` a
- * number of worker processes (`server.workers`; they need a port other than 0). Prints
+ * number of worker processes (`server.workers`; they need a port other than 0); `CP_ACCESS_LOG`
+ * a file the access log is written to (`log.access_file`). Prints
  * `LISTENING <port>` once the engine has started (with workers: in the main process, once every
  * worker serves), and exits on SIGTERM (with workers: after stopping them).
  *
@@ -45,6 +46,7 @@ cherrypy.config.update({
   "server.socket_port": Number(port),
   ...(process.env.CP_ENGINE ? { "server.engine": process.env.CP_ENGINE } : {}),
   ...(process.env.CP_WORKERS ? { "server.workers": Number(process.env.CP_WORKERS) } : {}),
+  ...(process.env.CP_ACCESS_LOG ? { "log.access_file": process.env.CP_ACCESS_LOG } : {}),
 });
 // With workers, this program runs again in each worker; the main process serves nothing.
 const workers = Number(process.env.CP_WORKERS ?? 0) > 0;
