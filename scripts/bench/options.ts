@@ -69,7 +69,7 @@ export class UsageError extends Error {}
 /** The usage text. */
 export const USAGE = `usage: deno run -A scripts/bench/run.ts [--quick] [--rounds N] [--duration S]
        [--warmup S] [--connections N] [--only GROUP,...] [--apps APP,...]
-       [--runtimes deno,node] [--targets NAME,...] [--loadgen auto|wrk|autocannon]
+       [--runtimes deno,node,python] [--targets NAME,...] [--loadgen auto|wrk|autocannon]
        [--server-cpu LIST] [--client-cpu N] [--workers N] [--build] [--out PATH]
        [--profile [DIR]] [--profile-top N]
 
@@ -199,7 +199,7 @@ export function parseOptions(args: string[]): Options {
         opts.apps = list(flag, value(), APP_NAMES);
         break;
       case "--runtimes":
-        opts.runtimes = list(flag, value(), ["deno", "node"] as const);
+        opts.runtimes = list(flag, value(), ["deno", "node", "python"] as const);
         break;
       case "--loadgen": {
         const v = value();

@@ -252,6 +252,32 @@ async function printProfiles(units: Unit[], opts: Options): Promise<void> {
   }
 }
 
+/** `true` once Debian's CherryPy can be imported by /usr/bin/python3 (installing it if needed). */
+async function ensureCherryPy(): Promise<boolean> {
+  const importable = async () => {
+    try {
+      const out = await new Deno.Command("/usr/bin/python3", {
+        args: ["-c", "import cherrypy"],
+        stdout: "null",
+        stderr: "null",
+      }).output();
+      return out.success;
+    } catch {
+      return false;
+    }
+  };
+  if (await importable()) return true;
+  log("bench: installing python3-cherrypy3 (apt-get) for the cherrypy_py rows");
+  try {
+    await new Deno.Command("apt-get", { args: ["update", "-qq"], stdout: "null" }).output();
+    await new Deno.Command("apt-get", {
+      args: ["install", "-y", "-qq", "python3-cherrypy3"],
+      stdout: "null",
+    }).output();
+  } catch { /* not root, or no apt-get: reported below */ }
+  return await importable();
+}
+
 async function main(opts: Options): Promise<number> {
   const units = selectUnits(opts);
   if (units.length === 0) {
@@ -285,6 +311,13 @@ async function main(opts: Options): Promise<number> {
     staticDir: fixtures.staticDir,
     workers: opts.workers,
   };
+  if (units.some((u) => u.target.runtime === "python") && !(await ensureCherryPy())) {
+    for (const u of units) {
+      if (u.target.runtime === "python") {
+        u.failure = "CherryPy is not installed (apt-get install python3-cherrypy3)";
+      }
+    }
+  }
   if (units.some((u) => u.target.needsNpmBuild) && !(await ensureNpmBuild(opts.build))) {
     for (const u of units) if (u.target.needsNpmBuild) u.failure = "the npm build failed";
   }

@@ -16,7 +16,7 @@
  */
 
 /** A JavaScript runtime a target runs on. */
-export type Runtime = "deno" | "node";
+export type Runtime = "deno" | "node" | "python";
 
 /**
  * One app: what is requested, and how the answer is checked before the load starts (a broken
@@ -455,5 +455,14 @@ export const TARGETS: readonly Target[] = [
       BENCH_APP: c.app,
       CP_ACCESS_LOG: `${c.root}/.test-output/bench-access-node.log`,
     }),
+  },
+  {
+    name: "cherrypy_py",
+    runtime: "python",
+    description:
+      "CherryPy 18 itself (Debian's python3-cherrypy3, installed by the harness when missing) on cheroot, production environment, the same pages",
+    groups: ["framework"],
+    apps: SMALL_PAGES,
+    command: (c) => ["/usr/bin/python3", `${c.servers}/cherrypy_py.py`, String(c.port)],
   },
 ];
