@@ -639,6 +639,7 @@ test("core: testRanges (HTTP/1.0)", async () => {
     protocol: "HTTP/1.0",
   });
   web.assertStatus(200);
+  web.assertNoHeader("Accept-Ranges");
   web.assertBody("Hello, world\r\n");
 });
 

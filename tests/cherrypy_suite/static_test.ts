@@ -1,7 +1,7 @@
 /**
  * CherryPy's test_static, ported: the staticdir and staticfile tools, serve_file and
- * serve_fileobj from handlers, conditional requests, streaming large files, and the parts of
- * test_core about them (`testRanges`, `testFavicon`).
+ * serve_fileobj from handlers, conditional requests and streaming large files (test_core's
+ * `testRanges` and `testFavicon` are in core_test.ts).
  *
  * The files CherryPy's test creates beside its sources (`has space.html`, a 32 MiB
  * `bigfile.log`, a file with a Ukrainian name) are made in a temporary copy of the test's
@@ -10,7 +10,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -100,21 +100,7 @@ class Root {
     );
   }
 
-  ranges = new Ranges();
   static = new Static();
-}
-
-// test_core's Ranges.
-class Ranges {
-  @expose
-  get_ranges(bytes: string) {
-    const ranges = cherrypy.lib.httputil.getRanges(`bytes=${bytes}`, 8);
-    return ranges === null ? "None" : `[${ranges.map(([a, b]) => `(${a}, ${b})`).join(", ")}]`;
-  }
-  @expose
-  slice_file() {
-    return cherrypy.lib.static.serveFile(join(curdir, "static", "index.html"));
-  }
 }
 
 class Static {
@@ -384,70 +370,4 @@ test("static: test_unicode", async () => {
   writeFileSync(join(curdir, "static", filename), "Героям Слава!");
   await web.getPage("/static/" + encodeURIComponent(filename));
   web.assertInBody("Героям Слава!");
-});
-
-test("core: testRanges", async () => {
-  await web.getPage("/ranges/get_ranges?bytes=3-6");
-  web.assertBody("[(3, 7)]");
-
-  // Test multiple ranges and a suffix-byte-range-spec, for good measure.
-  await web.getPage("/ranges/get_ranges?bytes=2-4,-1");
-  web.assertBody("[(2, 5), (7, 8)]");
-
-  // Test a suffix-byte-range longer than the content length. Note that in this test, the
-  // content length is 8 bytes.
-  await web.getPage("/ranges/get_ranges?bytes=-100");
-  web.assertBody("[(0, 8)]");
-
-  // Get a partial file.
-  await web.getPage("/ranges/slice_file", { headers: [["Range", "bytes=2-5"]] });
-  web.assertStatus(206);
-  web.assertHeader("Content-Type", "text/html;charset=utf-8");
-  web.assertHeader("Content-Range", "bytes 2-5/14");
-  web.assertBody("llo,");
-
-  // What happens with overlapping ranges (and out of order, too)?
-  await web.getPage("/ranges/slice_file", { headers: [["Range", "bytes=4-6,2-5"]] });
-  web.assertStatus(206);
-  const ct = web.headers.get("Content-Type") ?? "";
-  const expectedType = "multipart/byteranges; boundary=";
-  assert.ok(ct.startsWith(expectedType), ct);
-  const boundary = ct.slice(expectedType.length);
-  const expectedBody = `\r\n--${boundary}\r\n` +
-    "Content-type: text/html\r\n" +
-    "Content-range: bytes 4-6/14\r\n" +
-    "\r\n" +
-    `o, \r\n--${boundary}\r\n` +
-    "Content-type: text/html\r\n" +
-    "Content-range: bytes 2-5/14\r\n" +
-    "\r\n" +
-    `llo,\r\n--${boundary}--\r\n`;
-  web.assertBody(expectedBody);
-  web.assertHeader("Content-Length");
-
-  // Test "416 Requested Range Not Satisfiable"
-  await web.getPage("/ranges/slice_file", { headers: [["Range", "bytes=2300-2900"]] });
-  web.assertStatus(416);
-  // "When this status code is returned for a byte-range request, the response SHOULD include a
-  // Content-Range entity-header field specifying the current length of the selected resource"
-  web.assertHeader("Content-Range", "bytes */14");
-});
-
-test("core: testRanges (HTTP/1.0)", async () => {
-  // Test Range behavior with HTTP/1.0 request
-  const { text } = await rawExchange(
-    web.port,
-    "GET /ranges/slice_file HTTP/1.0\r\nHost: 127.0.0.1\r\nRange: bytes=2-5\r\n\r\n",
-  );
-  assert.match(text, /^HTTP\/1\.1 200 OK\r\n/);
-  assert.doesNotMatch(text, /\r\nAccept-Ranges:/i);
-  assert.ok(text.endsWith("\r\n\r\nHello, world\r\n"), text);
-});
-
-test("core: testFavicon", async () => {
-  // favicon.ico is served by staticfile.
-  const icofilename = fileURLToPath(new URL("../../framework/app/favicon.ico", import.meta.url));
-  await web.getPage("/favicon.ico");
-  web.assertStatus(200);
-  assert.deepEqual(web.bytes, new Uint8Array(readFileSync(icofilename)));
 });
