@@ -7,6 +7,8 @@
  *
  * An alias may be one string (`@expose("generer")`) or a list of them.
  *
+ * @twin §5.1 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

@@ -8,6 +8,8 @@
  *
  * The two URLs act as `/?name=nirvana` and `/albums/?artist=nirvana&title=nevermind`.
  *
+ * @twin §5.2.1 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

@@ -6,6 +6,8 @@
  *     deno run -A examples/advanced/echo_app.ts
  *     curl 'http://127.0.0.1:8080/echo?message=Hello%20world'
  *
+ * @twin §5.13 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

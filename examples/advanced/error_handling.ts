@@ -12,6 +12,8 @@
  * `HTTPError.handle`, CherryPy's context manager, here a function wrapping the work (sync or
  * async). Files are read from {@link Root.dir} only, and only by plain names.
  *
+ * @twin §5.3 #1, §5.3 #2
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

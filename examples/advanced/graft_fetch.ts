@@ -14,6 +14,8 @@
  *     curl http://127.0.0.1:8080/               # Hello world! (the grafted app)
  *     curl http://127.0.0.1:8081/generate       # 8 hex digits (the app, another server)
  *
+ * @twin §5.9.1 #1, §5.9.2 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

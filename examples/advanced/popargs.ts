@@ -10,6 +10,8 @@
  * `@popargs("band_name")` says: take the first segment and store it in the parameter
  * `band_name`; `@popargs("track_num", "track_title")` takes two.
  *
+ * @twin §5.2.2 #1, §5.2.2 #2
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

@@ -13,6 +13,8 @@
  * `default-src='self'` is not valid Content-Security-Policy syntax; the twin sends
  * `default-src 'self'`.)
  *
+ * @twin §5.7 #1, §5.7 #2, §5.7 #4
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

@@ -12,6 +12,8 @@
  * raised while the generator runs cannot change the response any more: the server closes the
  * connection without ending the chunked body, so the client sees an incomplete response.
  *
+ * @twin §5.4.2 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

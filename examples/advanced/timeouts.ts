@@ -20,6 +20,8 @@
  * CherryPy 18 removed the monitor and `response.timeout` (the docs still describe them); this
  * framework keeps them, with `request.signal` as the way to stop awaited work.
  *
+ * @twin §5.5.1 #3
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

@@ -9,6 +9,8 @@
  * Basic authentication sends the password with every request (only base64-encoded): serve it
  * over HTTPS, or within a closed network.
  *
+ * @twin §4.9.1 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

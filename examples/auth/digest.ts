@@ -10,6 +10,8 @@
  * computes it from a table of plain passwords. `key` is a secret the server signs its nonces
  * with: keep it out of the source in a real site.
  *
+ * @twin §4.9.2 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

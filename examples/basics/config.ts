@@ -15,6 +15,8 @@
  *   both have the same effect. The docs show it with `tools.gzip` (`gzip.ts` has those
  *   samples); here the `encode` tool (choose the response's charset) shows it as well.
  *
+ * @twin §4.4.1 #1, §4.4.1 #2, §4.4.1 #3, §4.4.3 #1, §4.4.3 #2
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

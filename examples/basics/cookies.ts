@@ -10,6 +10,8 @@
  * `cherrypy.request.cookie` those the client sent. Request cookies are not copied to the
  * response: to delete a cookie, send it again with `expires` set to 0. See docs/cookies.md.
  *
+ * @twin §4.5 #1, §4.5 #2
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

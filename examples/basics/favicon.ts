@@ -9,6 +9,8 @@
  * the docs write it, with `/path/to/myfavicon.ico` standing for the icon's real path:
  * {@link fileConf} reads it with that replaced by this folder's `myfavicon.ico`.
  *
+ * @twin §4.10 #1, §4.10 #2, §4.10 #3
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

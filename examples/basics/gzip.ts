@@ -15,6 +15,8 @@
  *   (`mime_types`), and offers Brotli and Zstandard before gzip where the runtime has them
  *   (`encodings`); the client's `Accept-Encoding` chooses.
  *
+ * @twin §4.2.1 #1, §4.4.2 #1, §4.4.2 #2, §4.4.2 #3, §4.4.2 #4, §4.4.2 #5
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

@@ -11,6 +11,8 @@
  * side. `Decoding.index`, as in the docs, returns nothing: what it decoded goes to `received`
  * (and the log), for a look at what `request.json` held.
  *
+ * @twin §4.8.1 #1, §4.8.2 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

@@ -19,6 +19,8 @@
  * CherryPy also unsubscribes `log.reopen_files` from `graceful`; there is nothing to
  * unsubscribe here, since log files are opened for each line written.
  *
+ * @twin §4.3 #1, §4.3 #2, §4.3.1 #1, §4.3.2 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

@@ -14,6 +14,8 @@
  * grafted into the tree with `cherrypy.tree.graft`. It sees the URL with its mount point
  * removed, and tools do not apply to it.
  *
+ * @twin §4.2.1 #1, §4.2.2 #1, §4.2.2 #2
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

@@ -7,6 +7,8 @@
  * `@cherrypy.expose` is what makes `index` a page: methods without it are never reachable
  * from a URL.
  *
+ * @twin §4.1 #1, §13.39 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

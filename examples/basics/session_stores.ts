@@ -16,6 +16,8 @@
  *   `tools.sessions.servers` lists others).
  * - `sessions_redis.conf` names `cherrypy.lib.sessions.RedisSession` and its `url`.
  *
+ * @twin §4.6.2 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

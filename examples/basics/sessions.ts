@@ -17,6 +17,8 @@
  * The memcached store (§4.6.2) is `cherrypy.lib.sessions.MemcachedSession` once that store is
  * installed; its example lives beside it.
  *
+ * @twin §4.6 #1, §4.6 #2, §4.6 #3, §4.6.1 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

@@ -16,6 +16,8 @@
  * folder's `site/`, which holds `style.css` and `static/` (`js/my.js`, `index.html`,
  * `cherries.csv`). Run as a program, the site serves §4.7.1 and §4.7.3 together.
  *
+ * @twin §4.7 #1, §4.7.1 #1, §4.7.2 #1, §4.7.2 #2, §4.7.3 #1, §4.7.4 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

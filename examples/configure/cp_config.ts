@@ -13,6 +13,8 @@
  * of the application's config for the same path come later, so they still override
  * (`{"/page": {"request.methods_with_bodies": ["POST"]}}`).
  *
+ * @twin §6.2.2 #2, §6.2.2 #3
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

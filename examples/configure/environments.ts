@@ -13,6 +13,8 @@
  * as the docs do: under `Greek`, pages are sent in ISO-8859-7 (and a client that accepts
  * only other charsets gets 406).
  *
+ * @twin §6.3.3 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

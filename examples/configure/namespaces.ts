@@ -19,6 +19,8 @@
  *   object (the twin of a context manager): `enter()` returns the function given each entry,
  *   and `exit()` runs once they were all given, here to attach the hooks that do the work.
  *
+ * @twin §6.3.2 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

@@ -22,6 +22,8 @@
  * keeps only `[global]`) and `tree.mount`. With more than one application, give each its own
  * file and keep the global one apart.
  *
+ * @twin §6.1.2 #1, §6.1.2 #3, §6.2.2 #1, §6.3.1 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

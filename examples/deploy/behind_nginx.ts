@@ -17,6 +17,8 @@
  *     }
  *     # ... location / { proxy_pass http://apps; proxy_set_header X-Forwarded-For ... }
  *
+ * @twin §8.9.2 #3, §8.9.2 #4
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

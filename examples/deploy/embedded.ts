@@ -19,6 +19,8 @@
  * Cloudflare Workers, Hono's or any `(Request) => Response` host take `app.fetch` the same way.
  * `PORT` serves elsewhere than 8080.
  *
+ * @twin §8.7.1 #1, §8.7.1 #2, §8.7.1 #3, §8.7.1 #4, §8.7.1 #5
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

@@ -16,6 +16,8 @@
  * `openssl rsa -in key.pem -out privkey.pem` before the site starts. `PORT` serves elsewhere
  * than 8080; `SSL_MODULE` sets `ssl_module`.
  *
+ * @twin §8.6 #3, §8.6 #5, §8.6 #6
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

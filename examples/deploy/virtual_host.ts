@@ -9,6 +9,8 @@
  * To try it in a browser, add `127.0.0.1 company.com` and `127.0.0.1 home.net` to your hosts
  * file. The host is matched exactly, port included: list `company.com` too for port 80.
  *
+ * @twin §8.8 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

@@ -12,6 +12,8 @@
  *
  * The daemon's standard output and error (engine and access log) go to `LOGFILE`.
  *
+ * @twin §5.6 #1, §5.6 #2, §8.1 #1, §8.3 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

@@ -6,6 +6,8 @@
  *
  * `RUN_AS_USER` / `RUN_AS_GROUP` (default `nobody` / `nogroup`) name the account.
  *
+ * @twin §8.2 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

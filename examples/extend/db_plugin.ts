@@ -11,6 +11,8 @@
  * which subscribes to `db-save` only while the engine runs. `SQLiteDB` is a stand-in for a
  * real database class.
  *
+ * @twin §7.1.1 #2, §7.1.2 #1, §7.1.2 #2, §7.1.2 #3
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

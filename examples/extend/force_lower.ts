@@ -8,6 +8,8 @@
  * A tool could not do this: tools run after the handler has been found, and without this
  * dispatcher `/GENerAte` finds none (404).
  *
+ * @twin §7.3 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

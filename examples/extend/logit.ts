@@ -10,6 +10,8 @@
  * name is the toolbox property it is stored under, not necessarily the function's name.
  * `@cherrypy.tools.logit()` switches it on for a handler; config (`tools.logit.on`) works too.
  *
+ * @twin §7.2.2 #1, §7.2.2 #2, §7.2.2 #3
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

@@ -13,6 +13,8 @@
  * option is true); `identify`, added here so that there is a user to find, sets `userid`
  * from an `X-User` header (a stand-in for real authentication).
  *
+ * @twin §7.2.2 #6, §7.2.2 #7
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

@@ -8,6 +8,8 @@
  * The engine starts as usual (signal handlers, monitors, `Bus STARTED`), but no
  * `Serving on http://127.0.0.1:8080` line appears: nothing listens. Ctrl-C stops it.
  *
+ * @twin §7.1.2 #4, §7.1.2 #7, §7.1.2 #8, §7.1.2 #9
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

@@ -8,6 +8,8 @@
  *     curl 'http://127.0.0.1:8080/resource?limit=10'   # limit is a number: 10
  *     curl 'http://127.0.0.1:8080/resource?limit=ten'  # 400, invalid literal for int() ...
  *
+ * @twin §13.18 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

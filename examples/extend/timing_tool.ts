@@ -9,6 +9,8 @@
  * for, and attaches the other function with `cherrypy.request.hooks.attach`
  * (`before_finalize`, priority 5, so early). The start time is kept on the request.
  *
+ * @twin §7.2.2 #4, §7.2.2 #5
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

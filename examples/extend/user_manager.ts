@@ -10,6 +10,8 @@
  * attached to the request somehow"; here the `dbsession` tool attaches one (a small
  * in-memory store) at `on_start_resource`.
  *
+ * @twin §7.2.3 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

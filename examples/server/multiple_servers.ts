@@ -8,6 +8,8 @@
  * `PORT` and `SECOND_PORT` change the ports. The same can be done in config:
  * `{"server.second.socket_port": 8090}` creates and subscribes a server named "second".
  *
+ * @twin §5.8 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

@@ -6,6 +6,8 @@
  *     deno run -A examples/tutorials/tut01.ts        # Deno
  *     node npm/examples/tutorials/tut01.js           # Node, after `npm run build`
  *
+ * @twin §2.3.1 #2, §3.1 #1, §3.1 #3
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

@@ -5,6 +5,8 @@
  *
  *     deno run -A examples/tutorials/tut02.ts
  *
+ * @twin §3.2 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

@@ -6,6 +6,8 @@
  *
  *     deno run -A examples/tutorials/tut03.ts
  *
+ * @twin §3.3 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

@@ -10,6 +10,8 @@
  *     curl 'http://127.0.0.1:8080/generate?length=16'
  *     curl -d length=16 http://127.0.0.1:8080/generate
  *
+ * @twin §3.4 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

@@ -11,6 +11,8 @@
  *     curl -c jar -b jar 'http://127.0.0.1:8080/generate?length=8'
  *     curl -c jar -b jar http://127.0.0.1:8080/display
  *
+ * @twin §3.5 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

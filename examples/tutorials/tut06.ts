@@ -11,6 +11,8 @@
  * `/static` maps to its `public` folder: run it from this folder. {@link config} builds the
  * docs' config for another root.
  *
+ * @twin §3.6 #1, §3.6 #2
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

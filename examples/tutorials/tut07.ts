@@ -17,6 +17,8 @@
  *     deno run -A examples/tutorials/tut07.ts
  *     curl -c jar -b jar -X POST http://127.0.0.1:8080/ ; curl -c jar -b jar http://127.0.0.1:8080/
  *
+ * @twin §3.7 #1, §3.7 #4
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";

@@ -12,6 +12,8 @@
  * access and error logs go to `access.log` and `error.log` in the program's directory, as in
  * the docs. `PORT` serves elsewhere than 8090.
  *
+ * @twin §8.5 #1, §8.5 #2
+ *
  * @module
  */
 import * as cherrypy from "../../../mod.ts";

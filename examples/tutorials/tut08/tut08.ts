@@ -22,6 +22,8 @@
  * The docs' `GET` reads the session key `myststring`, a typo that makes it fail (500) always;
  * the twin reads `mystring` (its page never GETs).
  *
+ * @twin §3.8 #1, §3.8 #2, §3.8 #3
+ *
  * @module
  */
 import * as cherrypy from "../../../mod.ts";

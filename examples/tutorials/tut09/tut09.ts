@@ -20,6 +20,8 @@
  * The service still writes a timestamp into the session (`ts`) so that the session, and its
  * id, is kept between requests: an untouched session is not saved, as the docs explain.
  *
+ * @twin §3.9 #1
+ *
  * @module
  */
 import * as cherrypy from "../../../mod.ts";

@@ -16,6 +16,8 @@
  * As in the docs, the page and `public/` are read from the current directory (run it from this
  * folder), and the database is `my.db` there.
  *
+ * @twin §3.10 #1, §3.10 #2
+ *
  * @module
  */
 import * as cherrypy from "../../../mod.ts";
