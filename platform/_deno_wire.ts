@@ -1,6 +1,7 @@
 /**
  * The project's HTTP/1.1 engine (`_wire.ts`) on Deno: listens with `Deno.listen` (TCP or Unix
- * socket) or `Deno.listenTls` (ALPN `http/1.1` only), and serves each `Deno.Conn` through
+ * socket) or `Deno.listenTls` (ALPN `h2` and `http/1.1`: the connections that choose `h2` go to
+ * `node:http2`, see `_deno_h2.ts`), and serves each other `Deno.Conn` through
  * {@link DenoSocket}, which gives it the engine's {@link WireSocket} shape: a read loop that
  * delivers what arrives (pausable), and a write queue that sends what is written in one piece
  * per turn of the event loop, reporting when it is full and when it drained.
@@ -9,6 +10,7 @@
  */
 
 import { Buffer } from "node:buffer";
+import { DenoH2, negotiated } from "./_deno_h2.ts";
 import { checkReusePort } from "./_shared.ts";
 import type { Connection } from "./_wire.ts";
 import { WireEngine } from "./_wire_engine.ts";
@@ -194,6 +196,13 @@ export class DenoSocket implements WireSocket {
   }
 }
 
+/** Closes `conn`, closed already or not. */
+function close(conn: DenoConn): void {
+  try {
+    conn.close();
+  } catch { /* closed already */ }
+}
+
 /** Starts the server, listening once this returns (it throws when binding fails). */
 export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
   checkReusePort(options.reusePort, typeof D.listenDatagram === "function");
@@ -218,7 +227,7 @@ export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
           ...tcp,
           cert: options.tls.cert,
           key: options.tls.key,
-          alpnProtocols: ["http/1.1"],
+          alpnProtocols: ["h2", "http/1.1"],
         })
         : D.listen(tcp);
     }
@@ -232,9 +241,48 @@ export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
     : { transport: "tcp", hostname: a.hostname ?? "", port: a.port ?? 0 };
   const noDelay = (options.noDelay ?? true) && addr.transport === "tcp";
   let stopping = false;
+  let disposed = false;
   /** Sockets accepted while the server stops, held unread until the listener is closed. */
   let held = null as Array<() => void> | null;
   let accepted = 0;
+  const serveH1 = (conn: DenoConn) => {
+    if (disposed) {
+      close(conn);
+      return;
+    }
+    const socket = new DenoSocket(conn);
+    const served = engine.accept(socket);
+    if (held === null) socket.start(served);
+    else held.push(() => socket.start(served));
+  };
+  // Over TLS, ALPN decides: `h2` goes to node:http2, the rest to the engine.
+  const h2 = options.tls ? new DenoH2(options) : null;
+  h2?.load().catch((e) => options.onError?.(e));
+  /** TLS connections whose handshake is under way (they are not connections of the engine yet). */
+  const handshaking = new Set<DenoConn>();
+  /**
+   * The longest a handshake may take: the socket timeout (60 s without one). Closing a
+   * `Deno.TlsConn` whose handshake is under way frees it here, but Deno keeps its socket open
+   * until the client sends or closes (docs/runtimes.md).
+   */
+  const handshakeMs = options.timeoutMs || 60_000;
+  const serveTls = async (conn: DenoConn, side: DenoH2) => {
+    handshaking.add(conn);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const protocol = await Promise.race([
+      negotiated(conn),
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), handshakeMs);
+        D.unrefTimer(timer as unknown as number);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!handshaking.delete(conn)) return; // closed by the stop meanwhile
+    if (protocol === undefined) close(conn);
+    else if (protocol !== "h2") serveH1(conn);
+    else if (held !== null || stopping) close(conn);
+    else side.accept(conn).catch((e) => (options.onError?.(e), close(conn)));
+  };
   const accepting = (async () => {
     while (!stopping) {
       let conn: DenoConn;
@@ -253,10 +301,8 @@ export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
         } catch { /* closed already */ }
       }
       accepted++;
-      const socket = new DenoSocket(conn);
-      const served = engine.accept(socket);
-      if (held === null) socket.start(served);
-      else held.push(() => socket.start(served));
+      if (h2 === null) serveH1(conn);
+      else serveTls(conn, h2);
     }
   })();
   let closed: Promise<void> | undefined;
@@ -264,7 +310,7 @@ export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
     addr,
     shutdown() {
       closed ??= (async () => {
-        const drained = engine.drain();
+        const drained = Promise.all([engine.drain(), h2?.drain()]);
         held = [];
         // As on Node (see _node_wire.ts): close the listener once its queue is quiet.
         const deadline = Date.now() + 250;
@@ -281,13 +327,20 @@ export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
         await drained;
         // The connections accepted while the queue fell quiet are drained too (the first
         // drain may have found none left before they came).
-        await engine.drain();
+        await Promise.all([engine.drain(), h2?.drain()]);
+        // What is left never became a connection (a TLS handshake in progress).
+        for (const conn of handshaking) close(conn);
+        handshaking.clear();
+        disposed = true;
         engine.dispose();
       })();
       return closed;
     },
     closeAllConnections() {
       engine.closeAll();
+      h2?.closeAll();
+      for (const conn of handshaking) close(conn);
+      handshaking.clear();
     },
     openWebSockets: () => engine.webSockets(),
   };

@@ -14,6 +14,9 @@ import { createH2Side } from "./_node_h2.ts";
 import { WireEngine } from "./_wire_engine.ts";
 import type { BoundAddress, NativeServer, ServeOptions } from "./types.ts";
 
+/** The longest a TLS handshake may take when the server has no socket timeout. */
+const HANDSHAKE_MS = 60_000;
+
 /** The longest a stopping server waits for its accept queue to fall quiet. */
 const QUIET_MAX_MS = 250;
 
@@ -66,9 +69,12 @@ export function serve(options: ServeOptions): Promise<NativeServer> {
       key: options.tls.key,
       allowHalfOpen: true,
       ALPNProtocols: ["h2", "http/1.1"],
+      // A handshake must end within the socket timeout, as a request head must.
+      handshakeTimeout: options.timeoutMs || HANDSHAKE_MS,
     })
       .on("secureConnection", accept)
-      .on("tlsClientError", () => {})
+      // A failed or timed-out handshake: nothing to answer, the socket is closed.
+      .on("tlsClientError", (_e: Error, socket: tls.TLSSocket) => socket.destroy())
     : net.createServer({ allowHalfOpen: true }, accept);
   // Every socket, a TLS one before its handshake too (it has no connection yet).
   const sockets = new Set<net.Socket>();

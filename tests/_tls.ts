@@ -40,7 +40,12 @@ export async function withTlsSite(
   root: object,
   engine: HttpEngineName,
   fn: (base: string, server: HTTPServer, dir: string) => Promise<void>,
-  options: { config?: Record<string, Record<string, unknown>>; tls?: boolean } = {},
+  options: {
+    config?: Record<string, Record<string, unknown>>;
+    tls?: boolean;
+    /** The server's socket timeout, in seconds (none by default). */
+    socketTimeout?: number;
+  } = {},
 ): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "cherrypy-ts-tls-"));
   const log = new LogManager();
@@ -52,9 +57,12 @@ export async function withTlsSite(
   const server = new HTTPServer(
     { host: "127.0.0.1", port: 0 },
     tree,
-    tls
-      ? { ssl: { certificate: cert, privateKey: key }, engine, shutdownTimeout: 5 }
-      : { engine, shutdownTimeout: 5 },
+    {
+      ...(tls ? { ssl: { certificate: cert, privateKey: key } } : {}),
+      engine,
+      shutdownTimeout: 5,
+      ...(options.socketTimeout ? { socketTimeout: options.socketTimeout } : {}),
+    },
   );
   await server.start();
   const scheme = tls ? "https://localhost" : "http://127.0.0.1";

@@ -10,7 +10,6 @@ import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expose, request, response } from "../../mod.ts";
-import { isDeno } from "../../platform/mod.ts";
 import { curl, withTlsSite } from "../_tls.ts";
 import { ENGINES } from "./_gateway.ts";
 
@@ -56,7 +55,7 @@ class Site {
 
 const h2curl = (args: string[]) => curl(["--http2", ...args]);
 
-for (const engine of ENGINES.filter((e) => e === "native" || !isDeno)) {
+for (const engine of ENGINES) {
   test(`h2: streamed response, upload, no connection-specific headers [${engine}]`, async () => {
     await withTlsSite(new Site(), engine, async (base, _server, dir) => {
       const streamed = await h2curl(["-w", "%{http_version}", base + "/stream"]);
