@@ -20,6 +20,11 @@
  * and explains each line. `tests/examples/nginx_cluster_test.ts` runs three instances behind a
  * real nginx, with each store, and kills one of them under load.
  *
+ * {@link nginxConf} is the docs' nginx configuration (upstream, gzip, static location, proxy
+ * headers), with what a private, runnable nginx adds (prefix, temporary paths, the failover).
+ *
+ * @twin §8.9.2 #1
+ *
  * @module
  */
 import * as cherrypy from "../../mod.ts";
