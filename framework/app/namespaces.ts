@@ -76,7 +76,11 @@ requestNamespaces.set("request", (key, value, request) => {
   }
 });
 requestNamespaces.set("response", (key, value, _request, response) => {
-  if (key.startsWith("headers.")) response.headers.set(key.slice(8), String(value));
+  if (key.startsWith("headers.")) {
+    // null: the header is not sent (the default `Server`, say); CherryPy would send "None".
+    if (value === null) response.headers.delete(key.slice(8));
+    else response.headers.set(key.slice(8), String(value));
+  }
   else (response as unknown as Record<string, unknown>)[key] = value;
 });
 requestNamespaces.set("error_page", (key, value, request) => {
