@@ -80,8 +80,7 @@ requestNamespaces.set("response", (key, value, _request, response) => {
     // null: the header is not sent (the default `Server`, say); CherryPy would send "None".
     if (value === null) response.headers.delete(key.slice(8));
     else response.headers.set(key.slice(8), String(value));
-  }
-  else (response as unknown as Record<string, unknown>)[key] = value;
+  } else (response as unknown as Record<string, unknown>)[key] = value;
 });
 requestNamespaces.set("error_page", (key, value, request) => {
   if (request.error_page === NO_ERROR_PAGES) request.error_page = {};

@@ -108,7 +108,24 @@ export function followServing(): void {
   const before = context.get();
   if (before === current) return;
   restore = { value: before };
+  entries++;
   context.enterWith(current);
+}
+
+let entries = 0;
+
+/**
+ * How many times {@link followServing} entered the async context so far: a request whose code
+ * never waits should not add to it (the tests check that the framework keeps it so).
+ *
+ * @example Counting the async context's entries
+ * ```ts
+ * import { asyncContextEntries } from "./serving.ts";
+ * const before = asyncContextEntries();
+ * ```
+ */
+export function asyncContextEntries(): number {
+  return entries;
 }
 
 /**
@@ -135,8 +152,13 @@ const AsyncGeneratorFunction = (async function* () {}).constructor;
 const returnedPromises = new WeakSet<object>();
 /** Plain functions seen returning something else than a promise (not followed ahead of time). */
 const returnedValues = new WeakSet<object>();
-/** Framework functions whose continuations carry the request themselves (see {@link selfFollowing}). */
-const followsItself = new WeakSet<object>();
+/**
+ * Marks framework functions whose continuations carry the request themselves (see
+ * {@link selfFollowing}): a property rather than a set, as wrappers made per request carry it.
+ */
+const FOLLOWS_ITSELF: unique symbol = Symbol("followsItself");
+const followsItself = (fn: object): boolean =>
+  (fn as { [FOLLOWS_ITSELF]?: true })[FOLLOWS_ITSELF] === true;
 
 /**
  * Marks `fn`, a framework function that returns a promise only when it really waits, as one
@@ -156,7 +178,7 @@ const followsItself = new WeakSet<object>();
  * ```
  */
 export function selfFollowing<F extends object>(fn: F): F {
-  followsItself.add(fn);
+  (fn as { [FOLLOWS_ITSELF]?: true })[FOLLOWS_ITSELF] = true;
   return fn;
 }
 
@@ -169,7 +191,7 @@ export function mayWait(fn: object): boolean {
   if (kind === AsyncFunction || kind === AsyncGeneratorFunction) return true;
   if (returnedPromises.has(fn)) return true;
   // A plain function is followed on its first call, in case it returns a promise.
-  return !returnedValues.has(fn) && !followsItself.has(fn);
+  return !returnedValues.has(fn) && !followsItself(fn);
 }
 
 /**
@@ -210,9 +232,9 @@ export function callApplicationWith<A, R>(fn: (arg: A) => R, thisArg: unknown, a
 function called<R>(fn: object, result: R): R {
   if (result instanceof Promise) {
     if (restore === null) {
-      if (!followsItself.has(fn)) returnedPromises.add(fn);
+      if (!followsItself(fn)) returnedPromises.add(fn);
       followServing();
-    } else if (!followsItself.has(fn)) returnedPromises.add(fn);
+    } else if (!followsItself(fn)) returnedPromises.add(fn);
   } else if (!returnedValues.has(fn)) returnedValues.add(fn);
   return result;
 }

@@ -9,7 +9,7 @@ import { FileBody } from "../http/file_body.ts";
 import { HTTPError } from "../core/errors.ts";
 import { headerElements } from "../core/header_elements.ts";
 import { MediaType } from "../http/media_type.ts";
-import { currentServing } from "../core/serving.ts";
+import { callApplication, currentServing, selfFollowing } from "../core/serving.ts";
 import type { Tool } from "./tools.ts";
 
 function isIterable(value: unknown): value is Iterable<unknown> {
@@ -156,9 +156,10 @@ export function encode(this: Tool, options: EncodeOptions): void {
   const { request } = currentServing();
   const inner = request.handler;
   if (inner === null) return;
-  request.handler = () => {
-    const body = inner();
+  // Made per request: the handler inside is followed (callApplication), not this wrapper.
+  request.handler = selfFollowing(() => {
+    const body = callApplication(inner, undefined, []);
     if (body instanceof Promise) return body.then((b) => encodeBody(b, options));
     return encodeBody(body, options);
-  };
+  });
 }

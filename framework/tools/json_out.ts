@@ -5,7 +5,7 @@
  * @module
  */
 
-import { callApplication, currentServing } from "../core/serving.ts";
+import { callApplication, currentServing, selfFollowing } from "../core/serving.ts";
 import { checkBoolean, refuse } from "./_check.ts";
 import { debugLog } from "./_content.ts";
 import { encodeJson } from "./_json.ts";
@@ -115,7 +115,7 @@ export function jsonOut(this: Tool | void, options: JsonOutOptions = {}): void {
     );
   }
   request._json_inner_handler = inner;
-  request.handler = () => callApplication(handler, undefined, []);
+  request.handler = selfFollowing(() => callApplication(handler, undefined, []));
   const contentType = options.content_type === undefined
     ? "application/json"
     : options.content_type;

@@ -16,7 +16,12 @@ import { type ConfigDecoratorContext, mergeCpConfig } from "../core/cp_config.ts
 import { NotFound } from "../core/errors.ts";
 import { expose } from "../dispatch/expose.ts";
 import type { HookCallback, HookOptions, HookPoint } from "../core/hooks.ts";
-import { callApplication, callApplicationWith, currentServing } from "../core/serving.ts";
+import {
+  callApplication,
+  callApplicationWith,
+  currentServing,
+  selfFollowing,
+} from "../core/serving.ts";
 
 /** What calling a tool returns: a decorator that switches the tool on for its target. */
 export type ToolDecorator = <T>(target: T, context?: ConfigDecoratorContext) => T;
@@ -317,7 +322,9 @@ export class HandlerWrapperTool extends Tool {
       const request = currentServing().request;
       const inner = request.handler;
       if (inner === null) return;
-      request.handler = () => callApplication(this.newhandler, this, [inner, options]);
+      request.handler = selfFollowing(() =>
+        callApplication(this.newhandler, this, [inner, options])
+      );
     }, this._name ?? this.newhandler.name);
   }
 }

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as cherrypy from "../../../mod.ts";
-import { servingNow } from "../../../framework/core/serving.ts";
+import { asyncContextEntries, servingNow } from "../../../framework/core/serving.ts";
 import { getPage, serveRoot } from "../../_helpers.ts";
 
 const { expose } = cherrypy;
@@ -272,4 +272,38 @@ test("serving: when only the framework waits, its continuations keep the request
     assert.equal(await page.text(), `${i}:${i}`);
     assert.equal(page.headers.get("X-After"), String(i));
   }
+});
+
+test("serving: handlers that never wait never enter the async context, through the tools that wrap them", async () => {
+  const log = new cherrypy.LogManager();
+  log.screen = false;
+  const tree = new cherrypy.Tree({
+    globalConfig: () => ({ ...cherrypy.DEFAULT_TOOL_CONFIG }),
+    log,
+  });
+  class Plain {
+    // `encode` (on by default) wraps the page handler in a new function at each request.
+    @expose
+    index(): string {
+      return "plain";
+    }
+
+    @expose
+    @cherrypy.tools.json_out()
+    data(): Record<string, number> {
+      return { n: 1 };
+    }
+  }
+  tree.mount(new Plain(), "");
+  const get = async (path: string) =>
+    await (await tree.fetch(new Request(`http://localhost${path}`))).text();
+  // A plain function is followed on its first call, in case it returns a promise.
+  assert.equal(await get("/"), "plain");
+  assert.equal(await get("/data"), '{"n": 1}');
+  const before = asyncContextEntries();
+  for (let i = 0; i < 10; i++) {
+    assert.equal(await get("/"), "plain");
+    assert.equal(await get("/data"), '{"n": 1}');
+  }
+  assert.equal(asyncContextEntries() - before, 0);
 });
