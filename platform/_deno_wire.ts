@@ -25,6 +25,37 @@ const HIGH_WATER = 64 * 1024;
 const encoder = new TextEncoder();
 // deno-lint-ignore no-control-regex
 const NOT_ASCII = /[^\x00-\x7f]/;
+/** Strings up to this length are encoded into {@link slab} (response heads, small bodies). */
+const SLAB_STRING = 4096;
+const SLAB_SIZE = 64 * 1024;
+/**
+ * Where short strings are encoded: a fresh `Uint8Array` (what `TextEncoder.encode` returns)
+ * costs microseconds on Deno, a view of a shared slab almost nothing. The slab is only
+ * appended to and replaced when full, never reused, so a queued view is never overwritten.
+ */
+let slab = new Uint8Array(SLAB_SIZE);
+let slabUsed = 0;
+
+/**
+ * `text` as bytes, in {@link slab}: UTF-8 (`null` when `text` is not ASCII: the caller uses
+ * the `TextEncoder`), or with `latin1`, each code unit's low byte (as `Buffer`'s `latin1`).
+ */
+function slabEncode(text: string, latin1: boolean): Uint8Array | null {
+  const n = text.length;
+  if (slabUsed + n > SLAB_SIZE) {
+    slab = new Uint8Array(SLAB_SIZE);
+    slabUsed = 0;
+  }
+  const start = slabUsed;
+  const bytes = slab;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f && !latin1) return null;
+    bytes[start + i] = c;
+  }
+  slabUsed += n;
+  return bytes.subarray(start, start + n);
+}
 
 /** A `Deno.Conn` with the engine's {@link WireSocket} shape. */
 export class DenoSocket implements WireSocket {
@@ -92,9 +123,10 @@ export class DenoSocket implements WireSocket {
     if (this.#destroyed || this.#ending) return false;
     const bytes = typeof data !== "string"
       ? data
-      : encoding === "latin1" && NOT_ASCII.test(data)
-      ? Buffer.from(data, "latin1")
-      : encoder.encode(data);
+      : (data.length <= SLAB_STRING ? slabEncode(data, encoding === "latin1") : null) ??
+        (encoding === "latin1" && NOT_ASCII.test(data)
+          ? Buffer.from(data, "latin1")
+          : encoder.encode(data));
     if (bytes.length > 0) {
       this.#queue.push(bytes);
       this.#queued += bytes.length;

@@ -1,0 +1,56 @@
+/**
+ * The Deno engine's socket adapter (`DenoSocket`) encodes what the engine writes as strings
+ * into views of a shared slab: ASCII and latin1 heads, UTF-8 bodies, long strings, and the
+ * slab's rollover all leave as the right bytes, in order. Runs on every runtime (the adapter
+ * sees only a `Deno.Conn`-shaped object).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import { DenoSocket } from "../../platform/_deno_wire.ts";
+import type { DenoConn } from "../../platform/deno_api.ts";
+
+/** A connection that records what is written (taking at most 1000 bytes per write). */
+function recordingConn(): { conn: DenoConn; written: () => Buffer } {
+  const chunks: Uint8Array[] = [];
+  const addr = { transport: "tcp" as const, hostname: "127.0.0.1", port: 1 };
+  const conn: DenoConn = {
+    localAddr: addr,
+    remoteAddr: addr,
+    read: () => new Promise<number | null>(() => {}),
+    write: (p) => {
+      const n = Math.min(p.length, 1000);
+      chunks.push(p.slice(0, n));
+      return Promise.resolve(n);
+    },
+    closeWrite: () => Promise.resolve(),
+    close: () => {},
+    ref: () => {},
+    unref: () => {},
+  };
+  return { conn, written: () => Buffer.concat(chunks) };
+}
+
+test("DenoSocket: strings leave as UTF-8 or latin1 bytes, in order, across the slab's rollover", async () => {
+  const { conn, written } = recordingConn();
+  const socket = new DenoSocket(conn);
+  let drained = 0;
+  socket.start({ onData() {}, onEnd() {}, onClose() {}, onDrain: () => drained++ } as never);
+  const expected: Buffer[] = [];
+  const put = (text: string, latin1: boolean) => {
+    socket.write(text, latin1 ? "latin1" : undefined);
+    expected.push(Buffer.from(text, latin1 ? "latin1" : "utf8"));
+  };
+  for (let i = 0; i < 400; i++) {
+    put(`HTTP/1.1 200 OK\r\nX-N: ${i}\r\nX-Name: caf\u00e9\r\n\r\n`, true);
+    put(`body ${i} \u20ac \u00e9 ${"x".repeat(i)}`, false);
+    if (i % 50 === 0) put("y".repeat(5000 + i), false); // beyond the slab's strings
+    if (i % 7 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  put("\u0100\u00ff", true); // latin1 keeps each code unit's low byte, as Buffer does
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.ok(Buffer.concat(expected).length > 128 * 1024, "the slab rolled over");
+  assert.ok(written().equals(Buffer.concat(expected)));
+  assert.ok(drained > 0);
+  socket.destroy();
+});
