@@ -10,8 +10,11 @@ import { Buffer } from "node:buffer";
 import { DenoSocket } from "../../platform/_deno_wire.ts";
 import type { DenoConn } from "../../platform/deno_api.ts";
 
-/** A connection that records what is written (taking at most 1000 bytes per write). */
-function recordingConn(): { conn: DenoConn; written: () => Buffer } {
+/**
+ * A connection that records what is written, taking at most `most` bytes per write and, when
+ * `slow`, answering each write a macrotask later.
+ */
+function recordingConn(most = 1000, slow = false): { conn: DenoConn; written: () => Buffer } {
   const chunks: Uint8Array[] = [];
   const addr = { transport: "tcp" as const, hostname: "127.0.0.1", port: 1 };
   const conn: DenoConn = {
@@ -19,9 +22,9 @@ function recordingConn(): { conn: DenoConn; written: () => Buffer } {
     remoteAddr: addr,
     read: () => new Promise<number | null>(() => {}),
     write: (p) => {
-      const n = Math.min(p.length, 1000);
+      const n = Math.min(p.length, most);
       chunks.push(p.slice(0, n));
-      return Promise.resolve(n);
+      return slow ? new Promise((resolve) => setTimeout(() => resolve(n), 0)) : Promise.resolve(n);
     },
     closeWrite: () => Promise.resolve(),
     close: () => {},
@@ -52,5 +55,26 @@ test("DenoSocket: strings leave as UTF-8 or latin1 bytes, in order, across the s
   assert.ok(Buffer.concat(expected).length > 128 * 1024, "the slab rolled over");
   assert.ok(written().equals(Buffer.concat(expected)));
   assert.ok(drained > 0);
+  socket.destroy();
+});
+
+test("DenoSocket: a string still being sent is not overwritten by later writes", async () => {
+  const { conn, written } = recordingConn(500, true);
+  const socket = new DenoSocket(conn);
+  socket.start({ onData() {}, onEnd() {}, onClose() {}, onDrain() {} } as never);
+  const first = "first ".repeat(500);
+  socket.write(first, "latin1");
+  // The first string is in flight, 500 bytes per turn, while 80 KiB more are written.
+  await Promise.resolve();
+  const later: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    later.push(`${i} ${"z".repeat(2000)}`);
+    socket.write(later[i]!, "latin1");
+  }
+  const total = first.length + later.reduce((n, s) => n + s.length, 0);
+  for (let i = 0; i < 2000 && written().length < total; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  assert.equal(written().toString("latin1"), first + later.join(""));
   socket.destroy();
 });
