@@ -8,6 +8,7 @@
  */
 
 import { AsyncLocalStorage } from "node:async_hooks";
+import { Buffer } from "node:buffer";
 import { isProcessAlive, spawnChild } from "./_child.ts";
 import { connect } from "./_client_deno.ts";
 import { serveNative } from "./_deno_native.ts";
@@ -490,4 +491,19 @@ export const denoPlatform: Platform = {
       globalThis.addEventListener("unload", runExitHooks);
     }
   },
+  encodeUtf8(text) {
+    const n = text.length;
+    if (n > POOLED_TEXT) return encoder.encode(text);
+    // ASCII (most heads and JSON) byte for byte into Buffer's pool; anything else as usual.
+    const out = Buffer.allocUnsafe(n);
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c > 0x7f) return encoder.encode(text);
+      out[i] = c;
+    }
+    return out;
+  },
 };
+
+/** Strings up to this length are encoded into `Buffer`'s pool by `encodeUtf8`. */
+const POOLED_TEXT = 2048;

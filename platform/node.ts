@@ -437,4 +437,5 @@ export const nodePlatform: Platform = {
       process.on("exit", runExitHooks);
     }
   },
+  encodeUtf8: (text) => Buffer.from(text, "utf8"),
 };

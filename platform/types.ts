@@ -642,6 +642,21 @@ export interface Platform {
    * {@link Platform.exit}, and before {@link Platform.execve} replaces the process.
    */
   onExit(fn: () => void): void;
+
+  // ---- text to bytes ---------------------------------------------------------------------------
+  /**
+   * `text` as UTF-8 bytes, made the cheapest way the runtime has: short strings go into a
+   * shared pool (as `Buffer.from` does on Node; on Deno a fresh `Uint8Array` costs microseconds).
+   * The result may be a view of a larger buffer: copy it before keeping it for long.
+   *
+   * @example Encode a JSON body
+   * ```ts
+   * import { platform } from "../mod.ts";
+   * const bytes = platform.encodeUtf8(JSON.stringify({ ok: true }));
+   * bytes.length; // 11
+   * ```
+   */
+  encodeUtf8(text: string): Uint8Array;
 }
 
 /** A file open for appending, from {@link Platform.openAppendSync}. */

@@ -4,7 +4,7 @@
  * @module
  */
 
-const encoder = new TextEncoder();
+import { platform } from "../../platform/mod.ts";
 
 /** An empty byte array. */
 export const EMPTY_BYTES: Uint8Array = new Uint8Array(0);
@@ -33,7 +33,7 @@ export function concatBytes(chunks: readonly Uint8Array[], total?: number): Uint
 /** One chunk of a body as bytes (strings as UTF-8). */
 export function toBytes(chunk: unknown): Uint8Array {
   if (chunk instanceof Uint8Array) return chunk;
-  if (typeof chunk === "string") return encoder.encode(chunk);
+  if (typeof chunk === "string") return platform.encodeUtf8(chunk);
   if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
   throw new TypeError(
     `Page handlers must return strings, bytes or iterables of them; got ${typeof chunk}.`,

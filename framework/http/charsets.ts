@@ -9,7 +9,7 @@
  * @module
  */
 
-const utf8 = new TextEncoder();
+import { platform } from "../../platform/mod.ts";
 
 /** How a charset is encoded. */
 type Codec =
@@ -243,7 +243,7 @@ export function encodeText(text: string, charset: string): Uint8Array | null {
   if (codec === null) return null;
   switch (codec.kind) {
     case "utf-8":
-      return utf8.encode(text);
+      return platform.encodeUtf8(text);
     case "utf-16":
       return encodeUtf16(text, codec.littleEndian, codec.bom);
     case "bytes": {

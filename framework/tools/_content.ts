@@ -5,12 +5,11 @@
  * @module
  */
 
+import { platform } from "../../platform/mod.ts";
 import { toBytes } from "../http/_bytes.ts";
 import { MediaType } from "../http/media_type.ts";
 import type { Request } from "../core/request.ts";
 import type { Response } from "../core/response.ts";
-
-const encoder = new TextEncoder();
 
 /**
  * `true` for a body with nothing to send (Python's `not response.body`): nothing, an empty
@@ -41,7 +40,7 @@ export function isSyncBody(body: unknown): boolean {
 export async function* bodyChunks(body: unknown): AsyncGenerator<Uint8Array, void, undefined> {
   if (body === null || body === undefined) return;
   if (typeof body === "string") {
-    if (body.length > 0) yield encoder.encode(body);
+    if (body.length > 0) yield platform.encodeUtf8(body);
     return;
   }
   if (body instanceof Uint8Array) {

@@ -5,13 +5,12 @@
  * @module
  */
 
+import { platform } from "../../platform/mod.ts";
 import { callApplication, currentServing, selfFollowing } from "../core/serving.ts";
 import { checkBoolean, refuse } from "./_check.ts";
 import { debugLog } from "./_content.ts";
 import { encodeJson } from "./_json.ts";
 import type { Tool } from "./tools.ts";
-
-const encoder = new TextEncoder();
 
 /**
  * The default JSON handler (CherryPy's `json_handler`): calls the page handler, kept as
@@ -38,8 +37,8 @@ export function jsonHandler(): Uint8Array | Promise<Uint8Array> {
     throw new TypeError("jsonHandler runs as the json_out tool's handler: turn the tool on.");
   }
   const value = callApplication(inner, undefined, []);
-  if (value instanceof Promise) return value.then((v) => encoder.encode(encodeJson(v)));
-  return encoder.encode(encodeJson(value));
+  if (value instanceof Promise) return value.then((v) => platform.encodeUtf8(encodeJson(v)));
+  return platform.encodeUtf8(encodeJson(value));
 }
 
 /**
