@@ -430,9 +430,11 @@ export class Connection implements WireConnection {
         const bytes = body as Uint8Array;
         if (bytes.length <= ONE_WRITE_BODY) {
           // A small body leaves with its head in one buffer: one write, no vector of two.
-          const out = Buffer.allocUnsafe(head.length + bytes.length);
-          out.write(head, 0, "latin1");
-          out.set(bytes, head.length);
+          const n = head.length;
+          const out = Buffer.allocUnsafe(n + bytes.length);
+          // The head's latin1 bytes, written here: Deno's `Buffer.write` is slow at it.
+          for (let i = 0; i < n; i++) out[i] = head.charCodeAt(i);
+          out.set(bytes, n);
           socket.write(out);
         } else {
           socket.cork();

@@ -148,17 +148,33 @@ export function bindServing<A extends unknown[], R>(fn: (...args: A) => R): (...
 
 const AsyncFunction = (async () => {}).constructor;
 const AsyncGeneratorFunction = (async function* () {}).constructor;
-/** Functions that are not `async` but were seen to return a promise. */
-const returnedPromises = new WeakSet<object>();
-/** Plain functions seen returning something else than a promise (not followed ahead of time). */
-const returnedValues = new WeakSet<object>();
 /**
- * Marks framework functions whose continuations carry the request themselves (see
- * {@link selfFollowing}): a property rather than a set, as wrappers made per request carry it.
+ * What was seen of a function, kept on the function itself (a symbol-keyed, non-enumerable
+ * property: cheaper to read than a set's entry), or in {@link sealedSeen} for functions that
+ * take no property: bits of {@link RETURNED_VALUE}, {@link RETURNED_PROMISE},
+ * {@link FOLLOWS_ITSELF}.
  */
-const FOLLOWS_ITSELF: unique symbol = Symbol("followsItself");
-const followsItself = (fn: object): boolean =>
-  (fn as { [FOLLOWS_ITSELF]?: true })[FOLLOWS_ITSELF] === true;
+const SEEN: unique symbol = Symbol("cherrypy.seen");
+/** A plain function seen returning something else than a promise (not followed ahead of time). */
+const RETURNED_VALUE = 1;
+/** A function that is not `async` but was seen to return a promise. */
+const RETURNED_PROMISE = 2;
+/** A framework function whose continuations carry the request themselves ({@link selfFollowing}). */
+const FOLLOWS_ITSELF = 4;
+const sealedSeen = new WeakMap<object, number>();
+
+function seen(fn: object): number {
+  const bits = (fn as { [SEEN]?: number })[SEEN];
+  return bits !== undefined ? bits : (sealedSeen.get(fn) ?? 0);
+}
+
+function see(fn: object, bit: number): void {
+  const bits = seen(fn) | bit;
+  if (Object.prototype.hasOwnProperty.call(fn, SEEN)) (fn as { [SEEN]?: number })[SEEN] = bits;
+  else if (Object.isExtensible(fn)) {
+    Object.defineProperty(fn, SEEN, { value: bits, writable: true, configurable: true });
+  } else sealedSeen.set(fn, bits);
+}
 
 /**
  * Marks `fn`, a framework function that returns a promise only when it really waits, as one
@@ -178,7 +194,7 @@ const followsItself = (fn: object): boolean =>
  * ```
  */
 export function selfFollowing<F extends object>(fn: F): F {
-  (fn as { [FOLLOWS_ITSELF]?: true })[FOLLOWS_ITSELF] = true;
+  see(fn, FOLLOWS_ITSELF);
   return fn;
 }
 
@@ -189,9 +205,10 @@ export function selfFollowing<F extends object>(fn: F): F {
 export function mayWait(fn: object): boolean {
   const kind = fn.constructor;
   if (kind === AsyncFunction || kind === AsyncGeneratorFunction) return true;
-  if (returnedPromises.has(fn)) return true;
+  const bits = seen(fn);
+  if ((bits & RETURNED_PROMISE) !== 0) return true;
   // A plain function is followed on its first call, in case it returns a promise.
-  return !returnedValues.has(fn) && !followsItself(fn);
+  return (bits & (RETURNED_VALUE | FOLLOWS_ITSELF)) === 0;
 }
 
 /**
@@ -231,11 +248,10 @@ export function callApplicationWith<A, R>(fn: (arg: A) => R, thisArg: unknown, a
 /** What {@link callApplication} does with `fn`'s result: notes and follows a promise. */
 function called<R>(fn: object, result: R): R {
   if (result instanceof Promise) {
-    if (restore === null) {
-      if (!followsItself(fn)) returnedPromises.add(fn);
-      followServing();
-    } else if (!followsItself(fn)) returnedPromises.add(fn);
-  } else if (!returnedValues.has(fn)) returnedValues.add(fn);
+    const bits = seen(fn);
+    if ((bits & (FOLLOWS_ITSELF | RETURNED_PROMISE)) === 0) see(fn, RETURNED_PROMISE);
+    if (restore === null) followServing();
+  } else if ((seen(fn) & RETURNED_VALUE) === 0) see(fn, RETURNED_VALUE);
   return result;
 }
 

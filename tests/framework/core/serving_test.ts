@@ -307,3 +307,27 @@ test("serving: handlers that never wait never enter the async context, through t
   }
   assert.equal(asyncContextEntries() - before, 0);
 });
+
+test("serving: frozen handlers are remembered too, and keep their request across awaits", async () => {
+  const log = new cherrypy.LogManager();
+  log.screen = false;
+  const tree = new cherrypy.Tree({
+    globalConfig: () => ({ ...cherrypy.DEFAULT_TOOL_CONFIG }),
+    log,
+  });
+  const plain = Object.freeze(expose(function plain(): string {
+    return "plain";
+  }));
+  const later = Object.freeze(expose(function later(n: string): Promise<string> {
+    return delay(Number(n) % 3).then(() => `${n}:${current()}`);
+  }));
+  tree.mount({ plain, later }, "");
+  const get = async (path: string) =>
+    await (await tree.fetch(new Request(`http://localhost${path}`))).text();
+  assert.equal(await get("/plain"), "plain");
+  const before = asyncContextEntries();
+  assert.equal(await get("/plain"), "plain");
+  assert.equal(asyncContextEntries(), before);
+  const pages = await Promise.all(ids.map((i) => get(`/later?n=${i}`)));
+  for (const [i, page] of pages.entries()) assert.equal(page, `${i}:${i}`);
+});
