@@ -33,8 +33,13 @@ const ESCAPES: Record<string, string> = {
 // deno-lint-ignore no-control-regex
 const TO_ESCAPE = /[\\"\u0000-\u001f\u007f-\uffff]/g;
 
+/** The same characters, found without the global flag's state. */
+// deno-lint-ignore no-control-regex
+const HAS_ESCAPE = /[\\"\u0000-\u001f\u007f-\uffff]/;
+
 /** A string as Python's `json` writes it with `ensure_ascii` (the default). */
 function pythonString(text: string): string {
+  if (!HAS_ESCAPE.test(text)) return '"' + text + '"';
   const escaped = text.replace(
     TO_ESCAPE,
     (ch) => ESCAPES[ch] ?? "\\u" + ch.charCodeAt(0).toString(16).padStart(4, "0"),
@@ -85,10 +90,10 @@ function refused(value: object): boolean {
  */
 export function encodeJson(value: unknown): string {
   const parents: object[] = [];
-  const encode = (v: unknown, key: string): string | undefined => {
+  const encode = (v: unknown, key: string | number): string | undefined => {
     if (v !== null && (typeof v === "object" || typeof v === "bigint")) {
       const toJSON = (v as { toJSON?: unknown }).toJSON;
-      if (typeof toJSON === "function") v = toJSON.call(v, key);
+      if (typeof toJSON === "function") v = toJSON.call(v, String(key));
     }
     if (v === null) return "null";
     switch (typeof v) {
@@ -112,14 +117,20 @@ export function encodeJson(value: unknown): string {
     parents.push(obj);
     try {
       if (Array.isArray(obj)) {
-        return "[" + obj.map((item, i) => encode(item, String(i)) ?? "null").join(", ") + "]";
+        let out = "[";
+        for (let i = 0; i < obj.length; i++) {
+          out += (i === 0 ? "" : ", ") + (encode(obj[i], i) ?? "null");
+        }
+        return out + "]";
       }
-      const items: string[] = [];
+      let out = "{";
       for (const k of Object.keys(obj)) {
         const text = encode((obj as Record<string, unknown>)[k], k);
-        if (text !== undefined) items.push(`${pythonString(k)}: ${text}`);
+        if (text !== undefined) {
+          out += (out.length === 1 ? "" : ", ") + pythonString(k) + ": " + text;
+        }
       }
-      return "{" + items.join(", ") + "}";
+      return out + "}";
     } finally {
       parents.pop();
     }
