@@ -73,6 +73,8 @@ export class DenoSocket implements WireSocket {
   #paused = false;
   #resume: (() => void) | null = null;
   #destroyed = false;
+  /** Resolved once the queue is empty and nothing is being written ({@link whenFlushed}). */
+  #flushWaiters: Array<() => void> = [];
   readonly remoteAddress: string | undefined;
   readonly remotePort: number | undefined;
   readonly localAddress: string | undefined;
@@ -151,11 +153,32 @@ export class DenoSocket implements WireSocket {
     this.#schedule();
   }
 
+  /**
+   * Resolves once everything written so far has been handed to the connection (or it was
+   * destroyed): a chunk written before may then be overwritten (see `BORROWED_CHUNKS`).
+   */
+  whenFlushed(): Promise<void> {
+    if (this.#destroyed || this.#idle()) return Promise.resolve();
+    return new Promise((resolve) => this.#flushWaiters.push(resolve));
+  }
+
+  #idle(): boolean {
+    return this.#queue.length === 0 && !this.#flushing && !this.#scheduled;
+  }
+
+  #flushed(): void {
+    const waiters = this.#flushWaiters;
+    if (waiters.length === 0) return;
+    this.#flushWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
     this.#queue = [];
     this.#queued = 0;
+    this.#flushed();
     try {
       this.#conn.close();
     } catch { /* already closed */ }
@@ -210,6 +233,7 @@ export class DenoSocket implements WireSocket {
       this.#flushing = false;
     }
     this.#target?.onDrain();
+    if (this.#idle()) this.#flushed();
     if (this.#ending && !this.#writeEnded && this.#queue.length === 0) {
       this.#writeEnded = true;
       try {

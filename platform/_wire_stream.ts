@@ -11,6 +11,7 @@
 import { Buffer } from "node:buffer";
 import { setImmediate } from "node:timers";
 import type { WireIncoming, WireSocket } from "./_wire_request.ts";
+import { BORROWED_CHUNKS } from "./types.ts";
 
 /** Bytes a streamed body may write without waiting before the engine yields to the event loop. */
 const YIELD_BYTES = 256 * 1024;
@@ -47,7 +48,15 @@ export async function writeStream(
   let { keepAlive, head } = framing;
   let sent = 0;
   let unyielded = 0;
-  for await (const chunk of body as AsyncIterable<Uint8Array>) {
+  // A body that lends its chunks (a file read into one buffer), on a socket that tells when
+  // what was written has left: each chunk is sent before the next is read.
+  const lending = (body as { [BORROWED_CHUNKS]?: () => AsyncIterable<Uint8Array> })[
+    BORROWED_CHUNKS
+  ];
+  const flushed = (socket as { whenFlushed?: () => Promise<void> }).whenFlushed;
+  const borrowed = typeof lending === "function" && typeof flushed === "function";
+  const chunks = borrowed ? lending.call(body) : body as AsyncIterable<Uint8Array>;
+  for await (const chunk of chunks) {
     if (target.closed) break;
     if (chunk.length === 0) continue;
     let ok;
@@ -75,7 +84,10 @@ export async function writeStream(
     } else ok = socket.write(chunk);
     sent += chunk.length;
     unyielded += chunk.length;
-    if (!ok && !target.closed) {
+    if (borrowed) {
+      await flushed!.call(socket);
+      unyielded = 0;
+    } else if (!ok && !target.closed) {
       await target.waitDrain();
       unyielded = 0;
     } else if (unyielded >= YIELD_BYTES) {

@@ -90,6 +90,24 @@ export interface IncomingRequest {
     | undefined;
 }
 
+/**
+ * The key of an optional method of an {@link OutgoingBody} iterable: `body[BORROWED_CHUNKS]()`
+ * iterates the same bytes, but each chunk is lent: it is valid only until the next one is
+ * asked for (a file read into one buffer again and again). An engine that can tell when a
+ * chunk has left (the project's engine on Deno) uses it and asks for the next chunk only then;
+ * the others iterate the body as usual.
+ *
+ * @example A body that lends its chunks
+ * ```ts
+ * import { BORROWED_CHUNKS } from "./types.ts";
+ * const body = {
+ *   async *[Symbol.asyncIterator]() { yield new Uint8Array([1]); },
+ *   async *[BORROWED_CHUNKS]() { const one = new Uint8Array(1); one[0] = 1; yield one; },
+ * };
+ * ```
+ */
+export const BORROWED_CHUNKS: unique symbol = Symbol.for("cherrypy-ts.borrowedChunks");
+
 /** A response body the platform can send. */
 export type OutgoingBody =
   | null

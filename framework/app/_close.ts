@@ -5,17 +5,37 @@
  * @module
  */
 
-import type { OutgoingResponse } from "../../platform/mod.ts";
+import { BORROWED_CHUNKS, type OutgoingResponse } from "../../platform/mod.ts";
 
-async function* closing(
-  body: AsyncIterable<Uint8Array>,
+async function* closingAfter(
+  chunks: AsyncIterable<Uint8Array>,
   close: () => unknown,
-): AsyncIterable<Uint8Array> {
+): AsyncGenerator<Uint8Array> {
   try {
-    yield* body;
+    yield* chunks;
   } finally {
     await close();
   }
+}
+
+type Lending = AsyncIterable<Uint8Array> & {
+  [BORROWED_CHUNKS]?: () => AsyncIterable<Uint8Array>;
+};
+
+/** `body`, then `close`; a body that lends its chunks (a file) still does through it. */
+function closing(body: Lending, close: () => unknown): Lending {
+  const wrapped: Lending = {
+    [Symbol.asyncIterator]: () => closingAfter(body, close),
+  };
+  const lend = body[BORROWED_CHUNKS];
+  if (typeof lend === "function") {
+    wrapped[BORROWED_CHUNKS] = () =>
+      closingAfter(
+        { [Symbol.asyncIterator]: () => lend.call(body)[Symbol.asyncIterator]() },
+        close,
+      );
+  }
+  return wrapped;
 }
 
 /** Returns `out`, arranging for `close` to run when its body has been sent. */

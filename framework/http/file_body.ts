@@ -6,7 +6,7 @@
  * @module
  */
 
-import { platform, type ReadableFile } from "../../platform/mod.ts";
+import { BORROWED_CHUNKS, platform, type ReadableFile } from "../../platform/mod.ts";
 import type { ByteRange } from "./ranges.ts";
 
 /** How many bytes a file body reads at a time (CherryPy's `file_generator` reads 64 KiB). */
@@ -98,7 +98,22 @@ export class FileBody implements AsyncIterable<Uint8Array> {
   }
 
   /** Reads the parts in order. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+  [Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    return this.#chunks(false);
+  }
+
+  /**
+   * Reads the parts in order, a file's into one buffer again and again: each chunk is valid
+   * until the next is asked for (see `BORROWED_CHUNKS`). A server that sends each chunk
+   * before asking for the next reads a large file without a fresh buffer per chunk.
+   */
+  [BORROWED_CHUNKS](): AsyncIterable<Uint8Array> {
+    // A subclass that reads its chunks its own way is read its own way.
+    if (this[Symbol.asyncIterator] !== FileBody.prototype[Symbol.asyncIterator]) return this;
+    return this.#chunks(true);
+  }
+
+  async *#chunks(lend: boolean): AsyncGenerator<Uint8Array> {
     const source = this.source;
     if (source instanceof Uint8Array) {
       for (const part of this.parts) {
@@ -117,6 +132,8 @@ export class FileBody implements AsyncIterable<Uint8Array> {
       return;
     }
     const file = typeof source === "string" ? await platform.openFile(source) : source;
+    /** The buffer lent again and again. */
+    let lent: Uint8Array | null = null;
     try {
       for (const part of this.parts) {
         if (part instanceof Uint8Array) {
@@ -126,7 +143,10 @@ export class FileBody implements AsyncIterable<Uint8Array> {
         let position = part[0];
         const stop = part[1];
         while (position < stop) {
-          const buffer = new Uint8Array(Math.min(FILE_CHUNK_SIZE, stop - position));
+          const size = Math.min(FILE_CHUNK_SIZE, stop - position);
+          const buffer = lend
+            ? (lent ??= new Uint8Array(FILE_CHUNK_SIZE)).subarray(0, size)
+            : new Uint8Array(size);
           const n = await file.read(buffer, position);
           if (n === 0) return; // The file shrank.
           position += n;

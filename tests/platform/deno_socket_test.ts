@@ -8,6 +8,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { DenoSocket } from "../../platform/_deno_wire.ts";
+import { writeStream } from "../../platform/_wire_stream.ts";
+import { BORROWED_CHUNKS } from "../../platform/types.ts";
 import type { DenoConn } from "../../platform/deno_api.ts";
 
 /**
@@ -76,5 +78,43 @@ test("DenoSocket: a string still being sent is not overwritten by later writes",
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
   assert.equal(written().toString("latin1"), first + later.join(""));
+  socket.destroy();
+});
+
+test("DenoSocket + writeStream: a body's lent chunks are each sent before the next is read", async () => {
+  const { conn, written } = recordingConn(700, true);
+  const socket = new DenoSocket(conn);
+  let drains = 0;
+  socket.start({ onData() {}, onEnd() {}, onClose() {}, onDrain: () => drains++ } as never);
+  const CHUNKS = 20;
+  const SIZE = 4096;
+  // One buffer, refilled for every chunk: chunk i is SIZE bytes of value i.
+  const lent = new Uint8Array(SIZE);
+  const body = {
+    async *[Symbol.asyncIterator]() {
+      for (let i = 0; i < CHUNKS; i++) yield new Uint8Array(SIZE).fill(i);
+    },
+    async *[BORROWED_CHUNKS]() {
+      for (let i = 0; i < CHUNKS; i++) yield lent.fill(i);
+    },
+  };
+  let finished: boolean | null = null;
+  await writeStream(
+    { socket, closed: false, waitDrain: () => socket.whenFlushed() },
+    { headSent: false } as never,
+    body,
+    { chunked: false, declared: CHUNKS * SIZE, keepAlive: true, head: "HTTP/1.1 200 OK\r\n\r\n" },
+    { overrun: () => assert.fail("overrun"), finished: (keep) => finished = keep },
+  );
+  await socket.whenFlushed();
+  const out = written();
+  const bodyBytes = out.subarray(out.indexOf("\r\n\r\n") + 4);
+  assert.equal(bodyBytes.length, CHUNKS * SIZE);
+  for (let i = 0; i < CHUNKS; i++) {
+    const chunk = bodyBytes.subarray(i * SIZE, (i + 1) * SIZE);
+    assert.ok(chunk.every((b) => b === i), `chunk ${i} was overwritten before it left`);
+  }
+  assert.equal(finished, true);
+  assert.ok(drains > 0);
   socket.destroy();
 });
