@@ -149,8 +149,8 @@ export function bindServing<A extends unknown[], R>(fn: (...args: A) => R): (...
 const AsyncFunction = (async () => {}).constructor;
 const AsyncGeneratorFunction = (async function* () {}).constructor;
 /**
- * What was seen of a function, kept on the function itself (a symbol-keyed, non-enumerable
- * property: cheaper to read than a set's entry), or in {@link sealedSeen} for functions that
+ * What was seen of a function, kept on the function itself (a symbol-keyed property: cheaper
+ * to read than a set's entry), or in {@link sealedSeen} for functions that
  * take no property: bits of {@link RETURNED_VALUE}, {@link RETURNED_PROMISE},
  * {@link FOLLOWS_ITSELF}.
  */
@@ -170,10 +170,10 @@ function seen(fn: object): number {
 
 function see(fn: object, bit: number): void {
   const bits = seen(fn) | bit;
-  if (Object.prototype.hasOwnProperty.call(fn, SEEN)) (fn as { [SEEN]?: number })[SEEN] = bits;
-  else if (Object.isExtensible(fn)) {
-    Object.defineProperty(fn, SEEN, { value: bits, writable: true, configurable: true });
-  } else sealedSeen.set(fn, bits);
+  // A plain assignment: cheap on the wrappers made per request (a symbol key stays out of
+  // `Object.keys`, `for...in` and JSON).
+  if (Object.isExtensible(fn)) (fn as { [SEEN]?: number })[SEEN] = bits;
+  else sealedSeen.set(fn, bits);
 }
 
 /**
@@ -251,7 +251,7 @@ function called<R>(fn: object, result: R): R {
     const bits = seen(fn);
     if ((bits & (FOLLOWS_ITSELF | RETURNED_PROMISE)) === 0) see(fn, RETURNED_PROMISE);
     if (restore === null) followServing();
-  } else if ((seen(fn) & RETURNED_VALUE) === 0) see(fn, RETURNED_VALUE);
+  } else if ((seen(fn) & (RETURNED_VALUE | FOLLOWS_ITSELF)) === 0) see(fn, RETURNED_VALUE);
   return result;
 }
 

@@ -52,6 +52,23 @@ async function* encodeStream(body: unknown, charset: string): AsyncIterable<Uint
   }
 }
 
+/** `text/<subtype>` without parameters, in lower case: what {@link utf8TypeOf} answers at once. */
+const PLAIN_TEXT_TYPE = /^text\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
+const utf8Types = new Map<string, string | null>();
+
+/**
+ * `contentType` with `;charset=utf-8` when it is a text type without parameters (as
+ * {@link setCharset} writes it), `null` otherwise; remembered per type.
+ */
+function utf8TypeOf(contentType: string): string | null {
+  let known = utf8Types.get(contentType);
+  if (known === undefined) {
+    known = PLAIN_TEXT_TYPE.test(contentType) ? setCharset(contentType, "utf-8") : null;
+    if (utf8Types.size < 256) utf8Types.set(contentType, known);
+  }
+  return known;
+}
+
 function setCharset(contentType: string, charset: string): string {
   const ct = MediaType.parse(contentType);
   return new MediaType(ct.value, { ...ct.params, charset }).toString();
@@ -122,15 +139,17 @@ function encodeBody(body: unknown, options: EncodeOptions): unknown {
   const { request, response } = currentServing();
   const contentType = response.headers.get("Content-Type");
   if (contentType === null) return body;
-  // The common case, answered without parsing anything.
+  // The common case (a text type without parameters, a string, UTF-8 for a client that names
+  // no charset), answered without parsing anything.
   if (
-    contentType === "text/html" && typeof body === "string" && !options.encoding &&
+    typeof body === "string" && !options.encoding &&
     (options.default_encoding ?? "utf-8") === "utf-8" && request.header("accept-charset") === null
   ) {
-    if (options.add_charset !== false) {
-      response.headers.set("Content-Type", "text/html;charset=utf-8");
+    const withCharset = utf8TypeOf(contentType);
+    if (withCharset !== null) {
+      if (options.add_charset !== false) response.headers.set("Content-Type", withCharset);
+      return body;
     }
-    return body;
   }
   const textOnly = options.text_only !== false;
   if (textOnly && !contentType.trim().toLowerCase().startsWith("text/")) return body;

@@ -30,7 +30,13 @@ cherrypy.config.update({
   "server.socket_host": "127.0.0.1",
   "server.socket_port": 0,
 });
-cherrypy.tree.mount(benchRoot(cherrypy), "");
+cherrypy.tree.mount(
+  benchRoot(cherrypy),
+  "",
+  process.env.CP_LEAN
+    ? { "/": { "response.headers.server": null, "response.headers.Content-Type": "text/plain" } }
+    : {},
+);
 await cherrypy.engine.start();
 
 const HEADERS = [["host", "127.0.0.1:8080"], ["user-agent", "inprocess"], ["accept", "*/*"]];

@@ -340,6 +340,21 @@ export const TARGETS: readonly Target[] = [
     }),
   },
   {
+    name: "cp_fw_deno_lean",
+    runtime: "deno",
+    description:
+      "cp_fw_deno sending the minimal response (response.headers.server: null, text/plain): the headers Hono sends, from the sources",
+    groups: ["framework"],
+    apps: SMALL_PAGES,
+    command: (c) => denoRun(c, "cp_framework.mjs"),
+    env: (c) => ({
+      CP_MOD: `${c.root}/mod.ts`,
+      CP_ENGINE: "cherrypy",
+      BENCH_APP: c.app,
+      CP_LEAN: "1",
+    }),
+  },
+  {
     name: "cp_fw_deno_accesslog",
     runtime: "deno",
     description: "cp_fw_deno writing its access log to a file (log.access_file), from the sources",
@@ -440,6 +455,17 @@ export const TARGETS: readonly Target[] = [
       BENCH_APP: c.app,
       CP_WORKERS: String(c.workers),
     }),
+  },
+  {
+    name: "cp_fw_node_lean",
+    runtime: "node",
+    description:
+      "cp_fw_node sending the minimal response (response.headers.server: null, text/plain): the headers Fastify sends but its Keep-Alive, from the npm build",
+    groups: ["framework"],
+    apps: SMALL_PAGES,
+    needsNpmBuild: true,
+    command: (c) => nodeRun(c, "cp_framework.mjs"),
+    env: (c) => ({ CP_MOD: `${c.root}/npm/mod.js`, BENCH_APP: c.app, CP_LEAN: "1" }),
   },
   {
     name: "cp_fw_node_accesslog",

@@ -16,7 +16,8 @@
  * <path>` or `CP_MOD` the package's main module to import; `CP_ENGINE` the HTTP engine
  * (`server.engine`: `cherrypy` or `native`; default: the runtime's default); `CP_WORKERS` a
  * number of worker processes (`server.workers`; they need a port other than 0); `CP_ACCESS_LOG`
- * a file the access log is written to (`log.access_file`). Prints
+ * a file the access log is written to (`log.access_file`); `CP_LEAN` (any value) sends the
+ * minimal response: no `Server` header and `text/plain` as the default type. Prints
  * `LISTENING <port>` once the engine has started (with workers: in the main process, once every
  * worker serves), and exits on SIGTERM (with workers: after stopping them).
  *
@@ -51,11 +52,17 @@ cherrypy.config.update({
 // With workers, this program runs again in each worker; the main process serves nothing.
 const workers = Number(process.env.CP_WORKERS ?? 0) > 0;
 const isMainProcess = workers && cherrypy.workerSlot() === null;
-cherrypy.tree.mount(
-  benchRoot(cherrypy),
-  "",
-  benchConfig(process.env.BENCH_APP, process.env.BENCH_STATIC_DIR),
-);
+const appConfig = benchConfig(process.env.BENCH_APP, process.env.BENCH_STATIC_DIR);
+if (process.env.CP_LEAN) {
+  // The minimal response (docs/configuration.md): no Server header, text/plain by default, so
+  // that the page leaves with the headers Hono's and Fastify's do.
+  appConfig["/"] = {
+    ...appConfig["/"],
+    "response.headers.server": null,
+    "response.headers.Content-Type": "text/plain",
+  };
+}
+cherrypy.tree.mount(benchRoot(cherrypy), "", appConfig);
 process.on("SIGTERM", () => {
   if (isMainProcess) cherrypy.engine.exit().finally(() => process.exit(0));
   else process.exit(0);
