@@ -1,7 +1,6 @@
 /**
  * The project's HTTP/1.1 engine (`_wire.ts`) on Deno: listens with `Deno.listen` (TCP or Unix
- * socket) or `Deno.listenTls` (ALPN `h2` and `http/1.1`: the connections that choose `h2` go to
- * `node:http2`, see `_deno_h2.ts`), and serves each other `Deno.Conn` through
+ * socket) or `Deno.listenTls` (ALPN `http/1.1` only), and serves each `Deno.Conn` through
  * {@link DenoSocket}, which gives it the engine's {@link WireSocket} shape: a read loop that
  * delivers what arrives (pausable), and a write queue that sends what is written in one piece
  * per turn of the event loop, reporting when it is full and when it drained.
@@ -10,9 +9,11 @@
  */
 
 import { Buffer } from "node:buffer";
-import { DenoH2, negotiated } from "./_deno_h2.ts";
 import { checkReusePort } from "./_shared.ts";
 import type { Connection } from "./_wire.ts";
+
+/** What a {@link DenoSocket} tells its reader (the engine's `Connection`, or a stream). */
+export type SocketEvents = Pick<Connection, "onData" | "onEnd" | "onDrain" | "onClose">;
 import { WireEngine } from "./_wire_engine.ts";
 import type { WireSocket } from "./_wire_request.ts";
 import type { DenoApi, DenoConn, DenoListener } from "./deno_api.ts";
@@ -60,7 +61,7 @@ function slabEncode(text: string, latin1: boolean): Uint8Array | null {
 /** A `Deno.Conn` with the engine's {@link WireSocket} shape. */
 export class DenoSocket implements WireSocket {
   readonly #conn: DenoConn;
-  #target: Connection | null = null;
+  #target: SocketEvents | null = null;
   #queue: Uint8Array[] = [];
   #queued = 0;
   #corked = false;
@@ -92,7 +93,7 @@ export class DenoSocket implements WireSocket {
   }
 
   /** Starts reading, delivering to `target`. */
-  start(target: Connection): void {
+  start(target: SocketEvents): void {
     this.#target = target;
     this.#read();
   }
@@ -283,7 +284,8 @@ export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
           ...tcp,
           cert: options.tls.cert,
           key: options.tls.key,
-          alpnProtocols: ["h2", "http/1.1"],
+          // HTTP/1.1 only: HTTP/2 on Deno is the native engine's (see docs/server.md).
+          alpnProtocols: ["http/1.1"],
         })
         : D.listen(tcp);
     }
@@ -311,34 +313,6 @@ export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
     if (held === null) socket.start(served);
     else held.push(() => socket.start(served));
   };
-  // Over TLS, ALPN decides: `h2` goes to node:http2, the rest to the engine.
-  const h2 = options.tls ? new DenoH2(options) : null;
-  h2?.load().catch((e) => options.onError?.(e));
-  /** TLS connections whose handshake is under way (they are not connections of the engine yet). */
-  const handshaking = new Set<DenoConn>();
-  /**
-   * The longest a handshake may take: the socket timeout (60 s without one). Closing a
-   * `Deno.TlsConn` whose handshake is under way frees it here, but Deno keeps its socket open
-   * until the client sends or closes (docs/runtimes.md).
-   */
-  const handshakeMs = options.timeoutMs || 60_000;
-  const serveTls = async (conn: DenoConn, side: DenoH2) => {
-    handshaking.add(conn);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const protocol = await Promise.race([
-      negotiated(conn),
-      new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), handshakeMs);
-        D.unrefTimer(timer as unknown as number);
-      }),
-    ]);
-    clearTimeout(timer);
-    if (!handshaking.delete(conn)) return; // closed by the stop meanwhile
-    if (protocol === undefined) close(conn);
-    else if (protocol !== "h2") serveH1(conn);
-    else if (held !== null || stopping) close(conn);
-    else side.accept(conn).catch((e) => (options.onError?.(e), close(conn)));
-  };
   const accepting = (async () => {
     while (!stopping) {
       let conn: DenoConn;
@@ -357,8 +331,7 @@ export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
         } catch { /* closed already */ }
       }
       accepted++;
-      if (h2 === null) serveH1(conn);
-      else serveTls(conn, h2);
+      serveH1(conn);
     }
   })();
   let closed: Promise<void> | undefined;
@@ -366,7 +339,7 @@ export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
     addr,
     shutdown() {
       closed ??= (async () => {
-        const drained = Promise.all([engine.drain(), h2?.drain()]);
+        const drained = engine.drain();
         held = [];
         // As on Node (see _node_wire.ts): close the listener once its queue is quiet.
         const deadline = Date.now() + 250;
@@ -383,10 +356,7 @@ export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
         await drained;
         // The connections accepted while the queue fell quiet are drained too (the first
         // drain may have found none left before they came).
-        await Promise.all([engine.drain(), h2?.drain()]);
-        // What is left never became a connection (a TLS handshake in progress).
-        for (const conn of handshaking) close(conn);
-        handshaking.clear();
+        await engine.drain();
         disposed = true;
         engine.dispose();
       })();
@@ -394,9 +364,6 @@ export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
     },
     closeAllConnections() {
       engine.closeAll();
-      h2?.closeAll();
-      for (const conn of handshaking) close(conn);
-      handshaking.clear();
     },
     openWebSockets: () => engine.webSockets(),
   };

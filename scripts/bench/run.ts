@@ -32,6 +32,8 @@
  */
 
 import { build } from "../build_npm.ts";
+import { ensureH2load } from "./h2load.ts";
+import { makeCertificate, measureTls } from "./tls_rows.ts";
 import { ensureLoadGenerator, type LoadGenerator } from "./loadgen.ts";
 import { BENCH_DIR, type Options, parseOptions, ROOT, USAGE, UsageError } from "./options.ts";
 import {
@@ -121,7 +123,9 @@ function selectUnits(opts: Options): Unit[] {
   // Naming the apps selects them whatever their group; otherwise the default groups run.
   // Naming apps selects every group but `workers`, which runs only when asked for by name.
   const groups = opts.groups ??
-    (opts.apps !== null ? GROUPS.filter((g) => g !== "workers" && g !== "logs") : DEFAULT_GROUPS);
+    (opts.apps !== null
+      ? GROUPS.filter((g) => g !== "workers" && g !== "logs" && g !== "h2")
+      : DEFAULT_GROUPS);
   return apps.flatMap((app) =>
     targets
       .filter((t) => t.apps.includes(app) && groups.some((g) => inGroup(t, app, g)))
@@ -185,6 +189,9 @@ async function measure(
         `${target.name} did not start: ${(error as Error).message}\n` +
           `command: ${target.command(tctx).join(" ")}\n${server.stderr.trim()}`,
       );
+    }
+    if (target.protocol !== undefined) {
+      return await measureTls(unit, round, opts, server, bound);
     }
     const url = `http://127.0.0.1:${bound}${spec.path}`;
     let primed: { cookie: string; counter: number } | null = null;
@@ -310,7 +317,20 @@ async function main(opts: Options): Promise<number> {
     profileDir: opts.profile,
     staticDir: fixtures.staticDir,
     workers: opts.workers,
+    tls: units.some((u) => u.target.protocol !== undefined)
+      ? await makeCertificate(tempDirs)
+      : null,
   };
+  if (units.some((u) => u.target.protocol !== undefined)) {
+    const version = await ensureH2load();
+    if (version === null) {
+      for (const u of units) {
+        if (u.target.protocol !== undefined) {
+          u.failure = "h2load is not installed (apt-get install nghttp2-client)";
+        }
+      }
+    } else log(`h2 rows: h2load (nghttp2 ${version}) over TLS, a self-signed certificate`);
+  }
   if (units.some((u) => u.target.runtime === "python") && !(await ensureCherryPy())) {
     for (const u of units) {
       if (u.target.runtime === "python") {

@@ -15,6 +15,9 @@
  * @module
  */
 
+import { denoRun, nodeRun } from "./commands.ts";
+import { H2_TARGETS } from "./targets_h2.ts";
+
 /** A JavaScript runtime a target runs on. */
 export type Runtime = "deno" | "node" | "python";
 
@@ -137,10 +140,10 @@ export const APP_NAMES: readonly AppName[] = Object.keys(APPS) as AppName[];
  * framework with and without its access log written to a file (`log.access_file`) on the small
  * pages. The raw servers belong to all of them, as the baselines.
  */
-export type Group = "server" | "framework" | "tools" | "workers" | "logs";
+export type Group = "server" | "framework" | "tools" | "workers" | "logs" | "h2";
 
 /** Every group. */
-export const GROUPS: readonly Group[] = ["server", "framework", "tools", "workers", "logs"];
+export const GROUPS: readonly Group[] = ["server", "framework", "tools", "workers", "logs", "h2"];
 
 /**
  * The groups run when neither `--only` nor `--apps` says otherwise: `tools` runs on demand
@@ -164,7 +167,7 @@ export const DEFAULT_GROUPS: readonly Group[] = ["server", "framework"];
  */
 export function inGroup(target: Target, app: AppName, group: Group): boolean {
   if (!target.groups.includes(group)) return false;
-  if (group === "server") return app === "hello";
+  if (group === "server" || group === "h2") return app === "hello";
   if (group === "workers" || group === "logs") return APPS[app].group === "framework";
   return APPS[app].group === group;
 }
@@ -194,6 +197,8 @@ export interface TargetContext {
   readonly profileDir: string | null;
   /** The profile's file name (without folder). */
   readonly profileName: string;
+  /** A self-signed certificate and its key for `localhost` (files), for the `h2` group's TLS. */
+  readonly tls: { cert: string; key: string } | null;
 }
 
 /** One server to benchmark. */
@@ -217,28 +222,17 @@ export interface Target {
    * apart from what its answer costs the runtime.
    */
   readonly floor?: string;
+  /**
+   * Served over TLS and loaded by `h2load` (the `h2` group): `"h2"` speaks HTTP/2 to it,
+   * `"h1-tls"` HTTP/1.1 over the same TLS.
+   */
+  readonly protocol?: "h2" | "h1-tls";
   /** `true` when it runs the npm build (`npm/`), which is then built first if missing. */
   readonly needsNpmBuild?: boolean;
   /** The command line (program first). */
   command(ctx: TargetContext): string[];
   /** Extra environment variables for the server (added to this process's environment). */
   env?(ctx: TargetContext): Record<string, string>;
-}
-
-/** `deno run -A [profiler flags] <script> <port>`. */
-function denoRun(c: TargetContext, script: string): string[] {
-  const prof = c.profileDir === null
-    ? []
-    : ["--cpu-prof", `--cpu-prof-dir=${c.profileDir}`, `--cpu-prof-name=${c.profileName}`];
-  return [c.deno, "run", "-A", ...prof, `${c.servers}/${script}`, String(c.port)];
-}
-
-/** `node [profiler flags] <script> <port>`. */
-function nodeRun(c: TargetContext, script: string): string[] {
-  const prof = c.profileDir === null
-    ? []
-    : ["--cpu-prof", `--cpu-prof-dir=${c.profileDir}`, `--cpu-prof-name=${c.profileName}`];
-  return [c.node, ...prof, `${c.servers}/${script}`, String(c.port)];
 }
 
 const ALL_GROUPS: readonly Group[] = GROUPS;
@@ -482,6 +476,7 @@ export const TARGETS: readonly Target[] = [
       CP_ACCESS_LOG: `${c.root}/.test-output/bench-access-node.log`,
     }),
   },
+  ...H2_TARGETS,
   {
     name: "cherrypy_py",
     runtime: "python",

@@ -13,7 +13,7 @@ import { StringGenerator as Tut04 } from "../../examples/tutorials/tut04.ts";
 import { conf as tut07Conf, StringGeneratorWebService } from "../../examples/tutorials/tut07.ts";
 import { join } from "node:path";
 import { curl, withTlsSite } from "../_tls.ts";
-import { ENGINES } from "../server/_gateway.ts";
+import { H2_ENGINES } from "../server/_gateway.ts";
 
 interface Answer {
   version: string;
@@ -42,7 +42,7 @@ const TUTORIALS: Array<[string, object, Array<[string, "same" | "random"]>]> = [
   ["tut04", new Tut04(), [["/", "same"], ["/generate?length=12", "random"]]],
 ];
 
-for (const engine of ENGINES) {
+for (const engine of H2_ENGINES) {
   for (const [name, root, paths] of TUTORIALS) {
     test(`${name} over HTTP/2 answers as over HTTP/1.1 [${engine}]`, async () => {
       await withTlsSite(root, engine, async (base) => {
@@ -95,7 +95,7 @@ async function tut07Step(
   return { version: v!, status: status!, allow, body: text.slice(split + 4) };
 }
 
-for (const engine of ENGINES) {
+for (const engine of H2_ENGINES) {
   test(`tut07 (sessions, MethodDispatcher) over HTTP/2: the docs' flow as over HTTP/1.1 [${engine}]`, async () => {
     await withTlsSite(new StringGeneratorWebService(), engine, async (base, _server, dir) => {
       const flows: Record<string, string[]> = {};

@@ -59,6 +59,12 @@ export const testGateway = {
  */
 export const ENGINES: readonly HttpEngineName[] = isDeno ? ["cherrypy", "native"] : ["cherrypy"];
 
+/**
+ * The engines that serve HTTP/2 over TLS: Deno.serve on Deno (the project's engine offers ALPN
+ * `http/1.1` alone there, see docs/server.md), the project's engine with node:http2 elsewhere.
+ */
+export const H2_ENGINES: readonly HttpEngineName[] = isDeno ? ["native"] : ["cherrypy"];
+
 /** Serves {@link testGateway} on 127.0.0.1 (port 0) with `options`; returns the server. */
 export async function serveTest(options: HTTPServerOptions = {}): Promise<HTTPServer> {
   const server = new HTTPServer({ host: "127.0.0.1", port: 0 }, testGateway, options);

@@ -11,11 +11,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { curl, makeCertificate } from "../_tls.ts";
 import { runProgram } from "../_helpers.ts";
-import { ENGINES } from "./_gateway.ts";
+import { H2_ENGINES } from "./_gateway.ts";
 
 const STREAMS = 100;
 
-for (const engine of ENGINES) {
+for (const engine of H2_ENGINES) {
   test(`HTTP/2: 100 streams on one connection, SIGTERM in their midst: all answered, exit 0 [${engine}]`, async () => {
     const dir = mkdtempSync(join(tmpdir(), "cherrypy-h2-drain-"));
     const { cert, key } = makeCertificate(dir);

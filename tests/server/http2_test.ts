@@ -11,7 +11,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expose, request, response } from "../../mod.ts";
 import { curl, withTlsSite } from "../_tls.ts";
-import { ENGINES } from "./_gateway.ts";
+import { H2_ENGINES } from "./_gateway.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -55,7 +55,7 @@ class Site {
 
 const h2curl = (args: string[]) => curl(["--http2", ...args]);
 
-for (const engine of ENGINES) {
+for (const engine of H2_ENGINES) {
   test(`h2: streamed response, upload, no connection-specific headers [${engine}]`, async () => {
     await withTlsSite(new Site(), engine, async (base, _server, dir) => {
       const streamed = await h2curl(["-w", "%{http_version}", base + "/stream"]);

@@ -17,7 +17,8 @@
  * (`server.engine`: `cherrypy` or `native`; default: the runtime's default); `CP_WORKERS` a
  * number of worker processes (`server.workers`; they need a port other than 0); `CP_ACCESS_LOG`
  * a file the access log is written to (`log.access_file`); `CP_LEAN` (any value) sends the
- * minimal response: no `Server` header and `text/plain` as the default type. Prints
+ * minimal response: no `Server` header and `text/plain` as the default type;
+ * `BENCH_TLS_CERT` and `BENCH_TLS_KEY` serve over TLS (HTTP/2 and HTTP/1.1 by ALPN). Prints
  * `LISTENING <port>` once the engine has started (with workers: in the main process, once every
  * worker serves), and exits on SIGTERM (with workers: after stopping them).
  *
@@ -48,6 +49,12 @@ cherrypy.config.update({
   ...(process.env.CP_ENGINE ? { "server.engine": process.env.CP_ENGINE } : {}),
   ...(process.env.CP_WORKERS ? { "server.workers": Number(process.env.CP_WORKERS) } : {}),
   ...(process.env.CP_ACCESS_LOG ? { "log.access_file": process.env.CP_ACCESS_LOG } : {}),
+  ...(process.env.BENCH_TLS_CERT
+    ? {
+      "server.ssl_certificate": process.env.BENCH_TLS_CERT,
+      "server.ssl_private_key": process.env.BENCH_TLS_KEY,
+    }
+    : {}),
 });
 // With workers, this program runs again in each worker; the main process serves nothing.
 const workers = Number(process.env.CP_WORKERS ?? 0) > 0;
