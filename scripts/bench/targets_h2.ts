@@ -1,6 +1,7 @@
 /**
  * The `h2` group's targets: the framework over TLS, loaded by `h2load` with HTTP/2 (and with
- * HTTP/1.1 over the same TLS, for comparison), next to a bare HTTP/2 server of each runtime.
+ * HTTP/1.1 over the same TLS, for comparison), next to a bare HTTP/2 server of each runtime. On
+ * Deno HTTP/2 is the native engine's (`Deno.serve`); the project's engine serves HTTP/1.1 there.
  *
  * @module
  */
@@ -21,23 +22,6 @@ export const H2_TARGETS: readonly Target[] = [
     protocol: "h2",
     command: (c) => denoRun(c, "h2_deno.ts"),
     env: tlsEnv,
-  },
-  {
-    name: "cp_fw_deno_h2",
-    runtime: "deno",
-    description:
-      "cp_fw_deno over TLS, HTTP/2 (the project's engine hands ALPN h2 to node:http2), from the sources",
-    groups: ["h2"],
-    apps: HELLO,
-    protocol: "h2",
-    floor: "raw_deno_h2",
-    command: (c) => denoRun(c, "cp_framework.mjs"),
-    env: (c) => ({
-      ...tlsEnv(c),
-      CP_MOD: `${c.root}/mod.ts`,
-      CP_ENGINE: "cherrypy",
-      BENCH_APP: c.app,
-    }),
   },
   {
     name: "cp_fw_deno_native_h2",
