@@ -34,6 +34,7 @@
 import { build } from "../build_npm.ts";
 import { ensureH2load } from "./h2load.ts";
 import { makeCertificate, measureTls } from "./tls_rows.ts";
+import { measureWs } from "./ws_rows.ts";
 import { ensureLoadGenerator, type LoadGenerator } from "./loadgen.ts";
 import { BENCH_DIR, type Options, parseOptions, ROOT, USAGE, UsageError } from "./options.ts";
 import {
@@ -124,7 +125,7 @@ function selectUnits(opts: Options): Unit[] {
   // Naming apps selects every group but `workers`, which runs only when asked for by name.
   const groups = opts.groups ??
     (opts.apps !== null
-      ? GROUPS.filter((g) => g !== "workers" && g !== "logs" && g !== "h2")
+      ? GROUPS.filter((g) => g !== "workers" && g !== "logs" && g !== "h2" && g !== "websocket")
       : DEFAULT_GROUPS);
   return apps.flatMap((app) =>
     targets
@@ -190,6 +191,7 @@ async function measure(
           `command: ${target.command(tctx).join(" ")}\n${server.stderr.trim()}`,
       );
     }
+    if (target.protocol === "websocket") return await measureWs(unit, round, opts, server, bound);
     if (target.protocol !== undefined) {
       return await measureTls(unit, round, opts, server, bound);
     }
@@ -321,11 +323,11 @@ async function main(opts: Options): Promise<number> {
       ? await makeCertificate(tempDirs)
       : null,
   };
-  if (units.some((u) => u.target.protocol !== undefined)) {
+  if (units.some((u) => u.target.protocol === "h2" || u.target.protocol === "h1-tls")) {
     const version = await ensureH2load();
     if (version === null) {
       for (const u of units) {
-        if (u.target.protocol !== undefined) {
+        if (u.target.protocol === "h2" || u.target.protocol === "h1-tls") {
           u.failure = "h2load is not installed (apt-get install nghttp2-client)";
         }
       }

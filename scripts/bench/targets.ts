@@ -16,7 +16,7 @@
  */
 
 import { denoRun, nodeRun } from "./commands.ts";
-import { H2_TARGETS } from "./targets_h2.ts";
+import { H2_TARGETS, WEBSOCKET_TARGETS } from "./targets_protocols.ts";
 
 /** A JavaScript runtime a target runs on. */
 export type Runtime = "deno" | "node" | "python";
@@ -140,10 +140,18 @@ export const APP_NAMES: readonly AppName[] = Object.keys(APPS) as AppName[];
  * framework with and without its access log written to a file (`log.access_file`) on the small
  * pages. The raw servers belong to all of them, as the baselines.
  */
-export type Group = "server" | "framework" | "tools" | "workers" | "logs" | "h2";
+export type Group = "server" | "framework" | "tools" | "workers" | "logs" | "h2" | "websocket";
 
 /** Every group. */
-export const GROUPS: readonly Group[] = ["server", "framework", "tools", "workers", "logs", "h2"];
+export const GROUPS: readonly Group[] = [
+  "server",
+  "framework",
+  "tools",
+  "workers",
+  "logs",
+  "h2",
+  "websocket",
+];
 
 /**
  * The groups run when neither `--only` nor `--apps` says otherwise: `tools` runs on demand
@@ -167,7 +175,7 @@ export const DEFAULT_GROUPS: readonly Group[] = ["server", "framework"];
  */
 export function inGroup(target: Target, app: AppName, group: Group): boolean {
   if (!target.groups.includes(group)) return false;
-  if (group === "server" || group === "h2") return app === "hello";
+  if (group === "server" || group === "h2" || group === "websocket") return app === "hello";
   if (group === "workers" || group === "logs") return APPS[app].group === "framework";
   return APPS[app].group === group;
 }
@@ -224,9 +232,10 @@ export interface Target {
   readonly floor?: string;
   /**
    * Served over TLS and loaded by `h2load` (the `h2` group): `"h2"` speaks HTTP/2 to it,
-   * `"h1-tls"` HTTP/1.1 over the same TLS.
+   * `"h1-tls"` HTTP/1.1 over the same TLS; `"websocket"`: its `/ws` echoes WebSocket messages
+   * (the `websocket` group).
    */
-  readonly protocol?: "h2" | "h1-tls";
+  readonly protocol?: "h2" | "h1-tls" | "websocket";
   /** `true` when it runs the npm build (`npm/`), which is then built first if missing. */
   readonly needsNpmBuild?: boolean;
   /** The command line (program first). */
@@ -235,7 +244,8 @@ export interface Target {
   env?(ctx: TargetContext): Record<string, string>;
 }
 
-const ALL_GROUPS: readonly Group[] = GROUPS;
+/** The groups of HTTP/1.1 rows (the `h2` and `websocket` groups have their own bare servers). */
+const ALL_GROUPS: readonly Group[] = GROUPS.filter((g) => g !== "h2" && g !== "websocket");
 const FRAMEWORK_AND_TOOLS: readonly Group[] = ["framework", "tools"];
 /** The framework's rows on its own engine: also the one-process rows of the `workers` group. */
 const FRAMEWORK_TOOLS_WORKERS: readonly Group[] = ["framework", "tools", "workers", "logs"];
@@ -477,6 +487,7 @@ export const TARGETS: readonly Target[] = [
     }),
   },
   ...H2_TARGETS,
+  ...WEBSOCKET_TARGETS,
   {
     name: "cherrypy_py",
     runtime: "python",

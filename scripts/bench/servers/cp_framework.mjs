@@ -18,7 +18,8 @@
  * number of worker processes (`server.workers`; they need a port other than 0); `CP_ACCESS_LOG`
  * a file the access log is written to (`log.access_file`); `CP_LEAN` (any value) sends the
  * minimal response: no `Server` header and `text/plain` as the default type;
- * `BENCH_TLS_CERT` and `BENCH_TLS_KEY` serve over TLS (HTTP/2 and HTTP/1.1 by ALPN). Prints
+ * `BENCH_TLS_CERT` and `BENCH_TLS_KEY` serve over TLS (HTTP/2 and HTTP/1.1 by ALPN);
+ * `CP_WEBSOCKET` (any value) adds `/ws`, a WebSocket echoing every message. Prints
  * `LISTENING <port>` once the engine has started (with workers: in the main process, once every
  * worker serves), and exits on SIGTERM (with workers: after stopping them).
  *
@@ -60,6 +61,14 @@ cherrypy.config.update({
 const workers = Number(process.env.CP_WORKERS ?? 0) > 0;
 const isMainProcess = workers && cherrypy.workerSlot() === null;
 const appConfig = benchConfig(process.env.BENCH_APP, process.env.BENCH_STATIC_DIR);
+if (process.env.CP_WEBSOCKET) {
+  // The websocket group: /ws echoes every message (the tool, with ws4py's EchoWebSocket).
+  new cherrypy.WebSocketPlugin(cherrypy.engine).subscribe();
+  appConfig["/ws"] = {
+    "tools.websocket.on": true,
+    "tools.websocket.handler_cls": cherrypy.EchoWebSocket,
+  };
+}
 if (process.env.CP_LEAN) {
   // The minimal response (docs/configuration.md): no Server header, text/plain by default, so
   // that the page leaves with the headers Hono's and Fastify's do.

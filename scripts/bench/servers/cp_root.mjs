@@ -53,6 +53,8 @@ export function benchRoot(cherrypy) {
     json_out: expose(function json_out() {
       return jsonPayload();
     }),
+    // The websocket group's `/ws` (the tool answers it; the page only has to exist).
+    ws: expose(function ws() {}),
   };
 }
 
