@@ -35,6 +35,7 @@ import { build } from "../build_npm.ts";
 import { ensureH2load } from "./h2load.ts";
 import { makeCertificate, measureTls } from "./tls_rows.ts";
 import { measureWs } from "./ws_rows.ts";
+import { runRestartBench } from "./restart.ts";
 import { ensureLoadGenerator, type LoadGenerator } from "./loadgen.ts";
 import { BENCH_DIR, type Options, parseOptions, ROOT, USAGE, UsageError } from "./options.ts";
 import {
@@ -125,7 +126,9 @@ function selectUnits(opts: Options): Unit[] {
   // Naming apps selects every group but `workers`, which runs only when asked for by name.
   const groups = opts.groups ??
     (opts.apps !== null
-      ? GROUPS.filter((g) => g !== "workers" && g !== "logs" && g !== "h2" && g !== "websocket")
+      ? GROUPS.filter((g) =>
+        g !== "workers" && g !== "logs" && g !== "h2" && g !== "websocket" && g !== "restart"
+      )
       : DEFAULT_GROUPS);
   return apps.flatMap((app) =>
     targets
@@ -289,6 +292,16 @@ async function ensureCherryPy(): Promise<boolean> {
 
 async function main(opts: Options): Promise<number> {
   const units = selectUnits(opts);
+  // The restart group has no rows of its own: it is a separate measurement (restart.ts).
+  if (opts.groups?.includes("restart")) {
+    if (opts.groups.some((g) => g !== "restart") && units.length > 0) {
+      const code = await main({ ...opts, groups: opts.groups.filter((g) => g !== "restart") });
+      if (code !== 0) return code;
+    }
+    if (opts.runtimes === null || opts.runtimes.includes("node")) await ensureNpmBuild(opts.build);
+    await detectPinning(opts.serverCpu, opts.clientCpu);
+    return (await runRestartBench(opts.workers, opts.runtimes)) ? 0 : 1;
+  }
   if (units.length === 0) {
     log("error: the options select no target (see --only, --apps, --runtimes, --targets)");
     return 2;

@@ -140,7 +140,15 @@ export const APP_NAMES: readonly AppName[] = Object.keys(APPS) as AppName[];
  * framework with and without its access log written to a file (`log.access_file`) on the small
  * pages. The raw servers belong to all of them, as the baselines.
  */
-export type Group = "server" | "framework" | "tools" | "workers" | "logs" | "h2" | "websocket";
+export type Group =
+  | "server"
+  | "framework"
+  | "tools"
+  | "workers"
+  | "logs"
+  | "h2"
+  | "websocket"
+  | "restart";
 
 /** Every group. */
 export const GROUPS: readonly Group[] = [
@@ -151,6 +159,7 @@ export const GROUPS: readonly Group[] = [
   "logs",
   "h2",
   "websocket",
+  "restart",
 ];
 
 /**
@@ -245,7 +254,9 @@ export interface Target {
 }
 
 /** The groups of HTTP/1.1 rows (the `h2` and `websocket` groups have their own bare servers). */
-const ALL_GROUPS: readonly Group[] = GROUPS.filter((g) => g !== "h2" && g !== "websocket");
+const ALL_GROUPS: readonly Group[] = GROUPS.filter((g) =>
+  g !== "h2" && g !== "websocket" && g !== "restart"
+);
 const FRAMEWORK_AND_TOOLS: readonly Group[] = ["framework", "tools"];
 /** The framework's rows on its own engine: also the one-process rows of the `workers` group. */
 const FRAMEWORK_TOOLS_WORKERS: readonly Group[] = ["framework", "tools", "workers", "logs"];
