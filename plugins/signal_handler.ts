@@ -5,7 +5,7 @@
  */
 
 import type { Bus, Listener } from "../bus/mod.ts";
-import { platform } from "../platform/mod.ts";
+import { isDeno, platform } from "../platform/mod.ts";
 import { processState } from "./_state.ts";
 
 /**
@@ -49,6 +49,9 @@ export class SignalHandler {
       SIGTERM: () => bus.exit(),
       SIGHUP: () => this.handleSIGHUP(),
       SIGUSR1: () => bus.graceful(),
+      // On Deno SIGUSR1 also opens V8's inspector (Deno 2.9.2 and later, on 127.0.0.1:9229):
+      // SIGUSR2 makes the engine graceful without it (docs/runtimes.md).
+      ...(isDeno ? { SIGUSR2: () => bus.graceful() } : {}),
     };
   }
 

@@ -6,7 +6,7 @@
  */
 
 import type { Bus } from "../bus/mod.ts";
-import { type ChildProcess, platform } from "../platform/mod.ts";
+import { type ChildProcess, isDeno, platform } from "../platform/mod.ts";
 import { processState } from "./_state.ts";
 import { priority, SimplePlugin } from "./simple_plugin.ts";
 
@@ -166,10 +166,14 @@ export class Workers extends SimplePlugin {
     processState.reload = undefined;
   }
 
-  /** At `graceful` (SIGUSR1): asks every worker to restart its apps (SIGUSR1). */
+  /**
+   * At `graceful` (SIGUSR1): asks every worker to restart its apps (SIGUSR1; SIGUSR2 on Deno,
+   * where SIGUSR1 would also open V8's inspector in the worker).
+   */
   graceful(): void {
     if (processState.role !== "main") return;
-    for (const w of this.#workers.values()) if (!w.retiring) this.#signal(w, "SIGUSR1");
+    const signal = isDeno ? "SIGUSR2" : "SIGUSR1";
+    for (const w of this.#workers.values()) if (!w.retiring) this.#signal(w, signal);
   }
 
   /**

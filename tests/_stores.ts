@@ -7,7 +7,7 @@
  * @module
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -220,4 +220,28 @@ export function startRedis(options: StartOptions = {}): Promise<StoreServer> {
     ],
     options,
   );
+}
+
+/** Whether every thread of process `pid` is stopped (state `T` in `/proc`). */
+function allThreadsStopped(pid: number): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/task`).every((tid) => {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      return /\) [Tt] /.test(stat);
+    });
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Stops `server` with SIGSTOP and resolves once the kernel has stopped every one of its
+ * threads, so a request sent afterwards cannot be answered by a thread still running.
+ */
+export async function freeze(server: StoreServer): Promise<void> {
+  process.kill(server.pid, "SIGSTOP");
+  for (let i = 0; i < 200 && !allThreadsStopped(server.pid); i++) {
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  if (!allThreadsStopped(server.pid)) throw new Error(`process ${server.pid} did not stop`);
 }

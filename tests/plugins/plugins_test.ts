@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { platform } from "../../platform/mod.ts";
+import { isDeno, platform } from "../../platform/mod.ts";
 import {
   describeAddress,
   type ManagedServer,
@@ -51,7 +51,7 @@ test("SimplePlugin: methods named after channels are subscribed, with their prio
   assert.deepEqual(order, ["other.stop"]);
 });
 
-test("SignalHandler: subscribe listens for SIGTERM, SIGHUP and SIGUSR1 and logs it", () => {
+test("SignalHandler: subscribe listens for SIGTERM, SIGHUP and SIGUSR1 (and SIGUSR2 on Deno) and logs it", () => {
   const { bus, logs } = makeBus();
   const handler = new SignalHandler(bus);
   handler.subscribe();
@@ -60,6 +60,7 @@ test("SignalHandler: subscribe listens for SIGTERM, SIGHUP and SIGUSR1 and logs 
       "Listening for SIGTERM.",
       "Listening for SIGHUP.",
       "Listening for SIGUSR1.",
+      ...(isDeno ? ["Listening for SIGUSR2."] : []),
     ]);
     assert.equal(bus.listeners.get("SIGTERM")?.size, 1);
   } finally {
@@ -80,6 +81,27 @@ test("SignalHandler: a real SIGUSR1 publishes the channel and runs graceful", as
     assert.equal(graceful, 1);
     assert.ok(logs.includes("Caught signal SIGUSR1."));
     assert.ok(logs.includes("Bus graceful"));
+  } finally {
+    handler.unsubscribe();
+  }
+});
+
+test("SignalHandler: on Deno a real SIGUSR2 runs graceful too (SIGUSR1 also opens Deno's inspector)", async () => {
+  const { bus, logs } = makeBus();
+  const handler = new SignalHandler(bus);
+  if (!isDeno) {
+    // Elsewhere SIGUSR2 is left alone (Node's test runner uses it for diagnostic reports).
+    assert.equal(handler.handlers.SIGUSR2, undefined);
+    return;
+  }
+  let graceful = 0;
+  bus.subscribe("graceful", () => graceful++);
+  handler.subscribe();
+  try {
+    platform.kill(platform.pid(), "SIGUSR2");
+    for (let i = 0; i < 200 && graceful === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(graceful, 1);
+    assert.ok(logs.includes("Caught signal SIGUSR2."));
   } finally {
     handler.unsubscribe();
   }

@@ -7,7 +7,7 @@ import {
   MemcachedClient,
   MemcachedError,
 } from "../../../../framework/tools/sessions_net/memcached.ts";
-import { startMemcached, storeMissing, type StoreServer } from "../../../_stores.ts";
+import { freeze, startMemcached, storeMissing, type StoreServer } from "../../../_stores.ts";
 
 const decoder = new TextDecoder();
 const text = (item: { value: Uint8Array } | null) => item && decoder.decode(item.value);
@@ -216,7 +216,7 @@ describe("memcached client failures", { skip: storeMissing("memcached") }, () =>
     const mc = new MemcachedClient(server.address, { requestTimeoutMs: 300, retryDelayMs: 0 });
     try {
       await mc.set("k", "v");
-      process.kill(server.pid, "SIGSTOP");
+      await freeze(server);
       try {
         await assert.rejects(mc.get("k"), (e: unknown) => {
           assert.ok(e instanceof ConnectionError);

@@ -9,7 +9,7 @@ import {
 } from "../../../../framework/tools/sessions_net/redis.ts";
 import { encodeCommand, replyParser } from "../../../../framework/tools/sessions_net/resp.ts";
 import { INCOMPLETE, SKIP } from "../../../../framework/tools/sessions_net/_link.ts";
-import { startRedis, storeMissing, type StoreServer } from "../../../_stores.ts";
+import { freeze, startRedis, storeMissing, type StoreServer } from "../../../_stores.ts";
 
 const encoder = new TextEncoder();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -225,7 +225,7 @@ describe("redis client failures", { skip: storeMissing("redis-server") }, () => 
     });
     try {
       await redis.set("k", "v");
-      process.kill(server.pid, "SIGSTOP");
+      await freeze(server);
       try {
         await assert.rejects(redis.get("k"), (e: unknown) => {
           assert.ok(e instanceof ConnectionError);

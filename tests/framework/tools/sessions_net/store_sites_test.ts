@@ -9,6 +9,7 @@ import * as cherrypy from "../../../../mod.ts";
 import { MemcachedClient, RedisClient } from "../../../../framework/tools/sessions_net/mod.ts";
 import { type Served, serveRoot } from "../../../_helpers.ts";
 import {
+  freeze,
   startMemcached,
   startRedis,
   type StoreBinary,
@@ -201,7 +202,7 @@ for (const kind of KINDS) {
         try {
           const first = await fetch(`${site.base}/inc`);
           assert.equal(await first.text(), "1");
-          process.kill(server.pid, "SIGSTOP");
+          await freeze(server);
           try {
             const res = await fetch(`${site.base}/inc`, { headers: { Cookie: cookieOf(first) } });
             await res.text();
