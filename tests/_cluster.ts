@@ -6,18 +6,55 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { eventually, type Program, runProgram } from "./_helpers.ts";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { eventually, type Program, runCommand, runtimeCommand, scriptPath } from "./_helpers.ts";
 
-/** Starts one instance on `port`, its sessions in `store` (`memcached`, `redis`) at `where`. */
-export async function startInstance(port: number, store: string, where: string): Promise<Program> {
-  const program = runProgram("examples/deploy/nginx_cluster", {
+/** A machine of a LAN made by `examples/deploy/netns/lan.sh`: the namespace `<lan>-<index>`. */
+export interface Machine {
+  /** The LAN's name (`lan.sh up NAME ...`). */
+  lan: string;
+  /** The machine's number, from 1. */
+  index: number;
+  /** Its address on the LAN. */
+  host: string;
+}
+
+/** The LAN script (`examples/deploy/netns/lan.sh`), found from the sources or the npm build. */
+export function lanScript(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const path = join(dir, "examples", "deploy", "netns", "lan.sh");
+    if (existsSync(path)) return path;
+    dir = dirname(dir);
+  }
+  throw new Error("examples/deploy/netns/lan.sh not found");
+}
+
+/**
+ * Starts one instance on `port`, its sessions in `store` (`memcached`, `redis`) at `where`:
+ * on 127.0.0.1, or on `machine` (in its network namespace, listening on its address).
+ */
+export async function startInstance(
+  port: number,
+  store: string,
+  where: string,
+  machine?: Machine,
+): Promise<Program> {
+  const [cmd, args] = runtimeCommand(scriptPath("examples/deploy/nginx_cluster"));
+  const env = {
+    HOST: machine?.host ?? "127.0.0.1",
     PORT: String(port),
     SESSION_STORE: store,
     ...(store === "redis" ? { SESSION_URL: where } : { SESSION_SERVERS: where }),
-  });
+  };
+  const program = machine === undefined
+    ? runCommand(cmd, args, env)
+    : runCommand("sh", [lanScript(), "run", machine.lan, String(machine.index), cmd, ...args], env);
+  const host = (machine?.host ?? "127.0.0.1").replaceAll(".", "\\.");
   // (Generous: on a busy machine a runtime may take long to start.)
-  await program.waitFor(new RegExp(`Serving on http://127\\.0\\.0\\.1:${port}`), 45_000);
+  await program.waitFor(new RegExp(`Serving on http://${host}:${port}`), 45_000);
   return program;
 }
 
@@ -45,7 +82,7 @@ export interface LoadOptions {
 
 /**
  * Visits `base`'s `/` `times` times with one session; asserts the count goes 1, 2, 3, ...
- * and returns the ports of the instances that answered.
+ * and returns the instances that answered (`host:port`).
  */
 export async function followSession(base: string, times: number): Promise<Set<string>> {
   let cookie = "";
@@ -53,9 +90,9 @@ export async function followSession(base: string, times: number): Promise<Set<st
   for (let i = 1; i <= times; i++) {
     const res = await fetch(`${base}/`, cookie ? { headers: { Cookie: cookie } } : {});
     cookie ||= cookieOf(res)!;
-    const [count, , port] = (await res.text()).split(" ");
+    const [count, , instance] = (await res.text()).split(" ");
     assert.equal(Number(count), i, "the visits of one session, whichever instance answers");
-    served.add(port!);
+    served.add(instance!);
   }
   return served;
 }
@@ -73,7 +110,7 @@ export async function followSession(base: string, times: number): Promise<Set<st
 export async function killUnderLoad(
   base: string,
   instances: Program[],
-  ports: number[],
+  names: string[],
   victim: number,
   restart: () => Promise<Program>,
   options: LoadOptions = {},
@@ -115,7 +152,7 @@ export async function killUnderLoad(
     instances[victim] = await restart();
     // The proxy leaves a failed instance out for 2 s, then tries it again.
     await eventually(
-      () => servedBy.slice(killedAt).includes(String(ports[victim])) || undefined,
+      () => servedBy.slice(killedAt).includes(names[victim]!) || undefined,
       15_000,
       "the restarted instance to serve again",
     );

@@ -80,6 +80,8 @@ export interface StartOptions {
   unixSocket?: boolean;
   /** Redis only: require this password (`requirepass`). */
   password?: string;
+  /** The address to listen on (default 127.0.0.1), e.g. a bridge's for other namespaces. */
+  host?: string;
 }
 
 /**
@@ -87,9 +89,14 @@ export interface StartOptions {
  * null when nothing answers there: a port another process took meanwhile is told apart from
  * the one started.
  */
-function pidOn(port: number, name: StoreBinary, password?: string): Promise<number | null> {
+function pidOn(
+  host: string,
+  port: number,
+  name: StoreBinary,
+  password?: string,
+): Promise<number | null> {
   return new Promise((resolve) => {
-    const socket = connect({ host: "127.0.0.1", port });
+    const socket = connect({ host, port });
     let text = "";
     const done = (pid: number | null) => {
       clearTimeout(timer);
@@ -117,7 +124,7 @@ function pidOn(port: number, name: StoreBinary, password?: string): Promise<numb
 
 async function launch(
   name: StoreBinary,
-  args: (port: number, socket: string | undefined) => string[],
+  args: (port: number, socket: string | undefined, host: string) => string[],
   options: StartOptions,
   tcp = true,
 ): Promise<StoreServer> {
@@ -125,7 +132,8 @@ async function launch(
     const port = options.port ?? await freePort();
     const dir = options.unixSocket ? mkdtempSync(join(tmpdir(), `cp-${name}-`)) : undefined;
     const socket = dir === undefined ? undefined : join(dir, `${name}.sock`);
-    const child: ChildProcess = spawn(name, args(port, socket), {
+    const host = options.host ?? "127.0.0.1";
+    const child: ChildProcess = spawn(name, args(port, socket, host), {
       stdio: ["ignore", "ignore", "pipe"],
     });
     let stderr = "";
@@ -140,7 +148,7 @@ async function launch(
     const ready = async () => {
       if (socket !== undefined && !existsSync(socket)) return false;
       if (!tcp) return true;
-      const pid = await pidOn(port, name, options.password);
+      const pid = await pidOn(host, port, name, options.password);
       if (pid !== null && pid !== child.pid) foreign = true;
       return pid === child.pid;
     };
@@ -149,7 +157,7 @@ async function launch(
     }
     if (!ended && !foreign && Date.now() < deadline) {
       return {
-        address: `127.0.0.1:${port}`,
+        address: `${host}:${port}`,
         port,
         socket,
         pid: child.pid!,
@@ -171,16 +179,16 @@ async function launch(
 }
 
 /**
- * Starts a private memcached on 127.0.0.1 (64 MB), or, with `unixSocket`, on a Unix socket
+ * Starts a private memcached on 127.0.0.1 or `options.host` (64 MB), or, with `unixSocket`, on a Unix socket
  * only (memcached then listens on nothing else).
  */
 export function startMemcached(options: StartOptions = {}): Promise<StoreServer> {
   const asRoot = process.getuid?.() === 0 ? ["-u", "root"] : [];
   return launch(
     "memcached",
-    (port, socket) => [
+    (port, socket, host) => [
       "-l",
-      "127.0.0.1",
+      host,
       "-p",
       String(port),
       "-U",
@@ -195,16 +203,18 @@ export function startMemcached(options: StartOptions = {}): Promise<StoreServer>
   );
 }
 
-/** Starts a private Redis on 127.0.0.1 that saves nothing to disk. */
+/** Starts a private Redis on 127.0.0.1 (or `options.host`) that saves nothing to disk. */
 export function startRedis(options: StartOptions = {}): Promise<StoreServer> {
   const dir = tmpdir();
   return launch(
     "redis-server",
-    (port, socket) => [
+    (port, socket, host) => [
       "--port",
       String(port),
       "--bind",
-      "127.0.0.1",
+      host,
+      // (Redis refuses clients from other hosts without a password unless told otherwise.)
+      ...(host === "127.0.0.1" ? [] : ["--protected-mode", "no"]),
       "--save",
       "",
       "--appendonly",

@@ -15,10 +15,23 @@
  *     curl -c jar -b jar http://127.0.0.1:8000/      # 1, 2, 3, ... each from the next instance
  *     curl http://127.0.0.1:8000/whoami              # the client's address and URL, as JSON
  *
+ * On several machines (or on network namespaces standing in for them: `netns/lan.sh`),
+ * `HOST` is the address each instance listens on, and nginx names the instances by address:
+ *
+ *     sudo sh examples/deploy/netns/lan.sh up cpts 10.77.0 3    # machines 10.77.0.11-13
+ *     memcached -u nobody -l 10.77.0.1 &                          # the store, on the host
+ *     for i in 1 2 3; do
+ *       sudo HOST=10.77.0.1$i PORT=8080 SESSION_SERVERS=10.77.0.1:11211 \
+ *         sh examples/deploy/netns/lan.sh run cpts $i deno run -A examples/deploy/nginx_cluster.ts &
+ *     done
+ *     deno run -A examples/deploy/nginx_cluster.ts nginx.conf /tmp/cluster 8000 \
+ *       10.77.0.11:8080 10.77.0.12:8080 10.77.0.13:8080 > /tmp/cluster/nginx.conf
+ *
  * `SESSION_SERVERS` (memcached, comma-separated `host:port`) or `SESSION_URL` (Redis) name
  * other servers. {@link nginxConf} writes the nginx side; `docs/deploy.md` shows its output
  * and explains each line. `tests/examples/nginx_cluster_test.ts` runs three instances behind a
- * real nginx, with each store, and kills one of them under load.
+ * real nginx, with each store, and kills one of them under load; `nginx_lan_test.ts` does the
+ * same with each instance on its own network namespace.
  *
  * {@link nginxConf} is the docs' nginx configuration (upstream, gzip, static location, proxy
  * headers), with what a private, runnable nginx adds (prefix, temporary paths, the failover).
@@ -31,12 +44,16 @@ import * as cherrypy from "../../mod.ts";
 
 /** The application: a visit counter kept in the session, and what the instance sees. */
 export class Site {
-  /** `/`: this session's visit count after this visit, and the instance that answered. */
+  /**
+   * `/`: this session's visit count after this visit, and the instance that answered (its
+   * address and port).
+   */
   @cherrypy.expose
   index(): string {
     const visits = cherrypy.session.get("visits", 0) + 1;
     cherrypy.session["visits"] = visits;
-    return `${visits} from ${cherrypy.platform.getEnv("PORT") ?? "8080"}`;
+    const { config } = cherrypy;
+    return `${visits} from ${config.get("server.socket_host")}:${config.get("server.socket_port")}`;
   }
 
   /** `/whoami`: the client's address, scheme and this page's URL, as the instance sees them. */
@@ -92,8 +109,11 @@ export interface NginxOptions {
   prefix: string;
   /** The port nginx serves plain HTTP on (at 127.0.0.1 unless `host` says otherwise). */
   listen: number;
-  /** The ports of the instances, on 127.0.0.1. */
-  upstreams: number[];
+  /**
+   * The instances: a port (of an instance on 127.0.0.1) or `host:port` (an instance on another
+   * machine, e.g. `10.77.0.11:8080`).
+   */
+  upstreams: (number | string)[];
   /** Also serve HTTPS on this port, with this certificate and key. */
   ssl?: { port: number; certificate: string; key: string };
   /** The address nginx listens on (default 127.0.0.1). */
@@ -161,7 +181,9 @@ export function nginxConf(options: NginxOptions): string {
     "  gzip_types text/plain text/xml text/css text/javascript application/javascript;",
     "",
     "  upstream apps {",
-    ...options.upstreams.map((port) => `    server 127.0.0.1:${port} max_fails=1 fail_timeout=2s;`),
+    ...options.upstreams.map((up) =>
+      `    server ${typeof up === "number" ? `127.0.0.1:${up}` : up} max_fails=1 fail_timeout=2s;`
+    ),
     "  }",
     "",
     "  server {",
@@ -198,15 +220,22 @@ if (cherrypy.isMain(import.meta)) {
     // nginx.conf PREFIX LISTEN UPSTREAM...: print the nginx side.
     const [prefix, listen, ...upstreams] = args.slice(1);
     if (prefix === undefined || listen === undefined || upstreams.length === 0) {
-      console.error("usage: nginx_cluster.ts nginx.conf PREFIX LISTEN_PORT UPSTREAM_PORT...");
+      console.error(
+        "usage: nginx_cluster.ts nginx.conf PREFIX LISTEN_PORT UPSTREAM_PORT|HOST:PORT...",
+      );
       cherrypy.platform.exit(2);
     }
     console.log(
-      nginxConf({ prefix: prefix!, listen: Number(listen), upstreams: upstreams.map(Number) }),
+      nginxConf({
+        prefix: prefix!,
+        listen: Number(listen),
+        upstreams: upstreams.map((u) => /^\d+$/.test(u) ? Number(u) : u),
+      }),
     );
   } else {
     const redis = env("SESSION_STORE") === "redis";
     cherrypy.config.update({
+      "server.socket_host": env("HOST") ?? "127.0.0.1",
       "server.socket_port": Number(env("PORT") ?? "8080"),
       "engine.autoreload.on": false,
     });

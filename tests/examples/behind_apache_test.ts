@@ -67,7 +67,7 @@ describe("Apache + 2 instances, sessions in memcached", {
 
   test("one session, served by both instances in turn", async () => {
     const served = await followSession(base, 4);
-    assert.deepEqual([...served].sort(), ports.map(String).sort());
+    assert.deepEqual([...served].sort(), ports.map((p) => `127.0.0.1:${p}`).sort());
   });
 
   test("each instance sees the client's address and scheme (tools.proxy)", async () => {
@@ -82,7 +82,7 @@ describe("Apache + 2 instances, sessions in memcached", {
     const { requests, failures } = await killUnderLoad(
       base,
       instances,
-      ports,
+      ports.map((p) => `127.0.0.1:${p}`),
       0,
       () => startInstance(ports[0]!, "memcached", server.address),
       { tolerate: 3 },

@@ -81,7 +81,11 @@ for (const store of ["memcached", "redis"] as const) {
 
     test("one session, served by each instance in turn", async () => {
       const served = await followSession(base, 2 * INSTANCES);
-      assert.deepEqual([...served].sort(), ports.map(String).sort(), "round robin");
+      assert.deepEqual(
+        [...served].sort(),
+        ports.map((p) => `127.0.0.1:${p}`).sort(),
+        "round robin",
+      );
     });
 
     test("each instance sees the client's address and scheme (tools.proxy)", async () => {
@@ -114,7 +118,7 @@ for (const store of ["memcached", "redis"] as const) {
       const { requests } = await killUnderLoad(
         base,
         instances,
-        ports,
+        ports.map((p) => `127.0.0.1:${p}`),
         victim,
         () => startInstance(ports[victim]!, store, where),
       );
