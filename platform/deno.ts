@@ -480,7 +480,7 @@ export const denoPlatform: Platform = {
     }
     return {
       write(text) {
-        const bytes = encoder.encode(text);
+        const bytes = typeof text === "string" ? encoder.encode(text) : text;
         for (let at = 0; at < bytes.length;) at += file.writeSync(bytes.subarray(at));
       },
       close: () => file.close(),

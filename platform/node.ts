@@ -422,7 +422,7 @@ export const nodePlatform: Platform = {
     }
     return {
       write(text) {
-        const bytes = Buffer.from(text, "utf8");
+        const bytes = typeof text === "string" ? Buffer.from(text, "utf8") : text;
         for (let at = 0; at < bytes.length;) {
           at += fs.writeSync(fd, bytes, at, bytes.length - at);
         }

@@ -679,8 +679,8 @@ export interface Platform {
 
 /** A file open for appending, from {@link Platform.openAppendSync}. */
 export interface AppendFile {
-  /** Appends `text` (UTF-8) now, whole. */
-  write(text: string): void;
+  /** Appends `text` (UTF-8), or bytes, now, whole. */
+  write(text: string | Uint8Array): void;
   /** Closes the file (further writes throw). */
   close(): void;
 }

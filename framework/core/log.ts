@@ -11,7 +11,11 @@ import type { Response } from "./response.ts";
 import { formatTraceback } from "../../bus/mod.ts";
 import { platform } from "../../platform/mod.ts";
 import { callableFacade } from "./_facade.ts";
-import { appendLogLine } from "./log_files.ts";
+import { appendAccessParts, appendLogLine } from "./log_files.ts";
+
+/** What {@link escapeLogValue} changes: `"`, control characters and anything past ASCII. */
+// deno-lint-ignore no-control-regex
+const NEEDS_ESCAPE = /["\x00-\x1f\x7f-\uffff]/;
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const pad = (n: number) => (n < 10 ? "0" + n : String(n));
@@ -51,8 +55,7 @@ export function logTime(now: number = Date.now()): string {
  * ```
  */
 export function escapeLogValue(value: string): string {
-  // deno-lint-ignore no-control-regex
-  if (!/["\x00-\x1f\x7f-\uffff]/.test(value)) return value;
+  if (!NEEDS_ESCAPE.test(value)) return value;
   // As CherryPy writes it: `"` is escaped, then the UTF-8 bytes go through Python's `repr`
   // (whose escaped backslashes are then undone); `'` is escaped only when `"` is there too.
   const escapeQuote = value.includes('"') && value.includes("'");
@@ -85,6 +88,53 @@ export function rfc3339UtcTime(now: number = Date.now()): string {
 
 /** CherryPy's default access-log format (the combined log format). */
 const COMBINED_FORMAT = '{h} {l} {u} {t} "{r}" {s} {b} "{f}" "{a}"';
+
+// The combined line's start (`host - login [time] "`) and end (`"referer" "agent"`) of the
+// last request: a client's requests on one connection share them, so that most lines are
+// joined from a few pieces, without escaping anything again.
+let lastHost = "";
+let lastLogin = "";
+let lastStamp = "";
+let lastStart = "";
+let lastReferer = "";
+let lastAgent = "";
+let lastEnd = "";
+
+// The parts of the combined line of the request being logged, set by `combinedParts`.
+let partLine = "";
+let partCode = 0;
+let partLength = "-";
+
+/**
+ * Sets the parts of a request's combined-format line, stamped with the time its response began
+ * (`response.time`, as Apache's `%t`): `lastStart`, then `partLine` (the request line),
+ * `partCode`, `partLength`, then `lastEnd`. `lastStart` and `lastEnd` are escaped; the request
+ * line and the length are escaped by whoever writes them.
+ */
+function combinedParts(request: Request, response: Response, len: string | null): void {
+  const remote = request.remote;
+  const host = remote.name || remote.ip;
+  const login = request.login || "-";
+  const stamp = logTime(response.time * 1000);
+  if (host !== lastHost || login !== lastLogin || stamp !== lastStamp) {
+    lastStart = escapeLogValue(host) + " - " + (login === "-" ? "-" : escapeLogValue(login)) +
+      " " + stamp + ' "';
+    lastHost = host;
+    lastLogin = login;
+    lastStamp = stamp;
+  }
+  const referer = request.header("referer") ?? "";
+  const agent = request.header("user-agent") ?? "";
+  if (referer !== lastReferer || agent !== lastAgent) {
+    lastEnd = '"' + escapeLogValue(referer) + '" "' + escapeLogValue(agent) + '"';
+    lastReferer = referer;
+    lastAgent = agent;
+  }
+  // (Escaped by whoever writes it: the request line rarely needs it.)
+  partLine = request.request_line;
+  partCode = response.code;
+  partLength = len || "-";
+}
 
 /** Severity levels (Python logging's numbers). */
 export const levels = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 } as const;
@@ -176,20 +226,24 @@ export class LogManager {
     const len = response.headers.get("Content-Length");
     const format = this.access_log_format;
     if (format === COMBINED_FORMAT) {
-      const login = request.login;
-      const line = `${escapeLogValue(request.remote.name || request.remote.ip)} - ${
-        login ? escapeLogValue(login) : "-"
-      } ${logTime()} "${escapeLogValue(request.request_line)}" ${response.code} ${len || "-"} "${
-        escapeLogValue(request.header("referer") ?? "")
-      }" "${escapeLogValue(request.header("user-agent") ?? "")}"`;
-      this.accessLine(line);
+      combinedParts(request, response, len);
+      // Only files take the line: its parts go to them as bytes, no line is built.
+      if (this.#filesOnly()) this.#appendParts();
+      else {
+        this.#emit(
+          "access",
+          lastStart + escapeLogValue(partLine) + '" ' + partCode + " " +
+            escapeLogValue(partLength) + " " + lastEnd,
+          levels.INFO,
+        );
+      }
       return;
     }
     const atoms: Record<string, () => string> = {
       h: () => request.remote.name || request.remote.ip,
       l: () => "-",
       u: () => request.login || "-",
-      t: () => logTime(),
+      t: () => logTime(response.time * 1000),
       r: () => request.request_line,
       s: () => String(response.code),
       b: () => len || "-",
@@ -205,6 +259,26 @@ export class LogManager {
         return atom === undefined ? all : escapeLogValue(atom());
       }),
     );
+  }
+
+  /** Whether access lines go to files only, here and up the chain (no screen, no handlers). */
+  #filesOnly(): boolean {
+    return !this.screen && this.handlers.length === 0 &&
+      (this.parent === null || this.parent.#filesOnly());
+  }
+
+  /** Appends the parts set by `combinedParts` to the access files, here and up the chain. */
+  #appendParts(): void {
+    const file = this.access_file;
+    if (
+      file &&
+      !appendAccessParts(file, lastStart, partLine, partCode, partLength, lastEnd)
+    ) {
+      const line = escapeLogValue(partLine);
+      const length = escapeLogValue(partLength);
+      appendAccessParts(file, lastStart, line, partCode, length, lastEnd);
+    }
+    if (this.parent !== null) this.parent.#appendParts();
   }
 
   /** Writes a preformatted access-log line. */

@@ -29,6 +29,8 @@ cherrypy.config.update({
   environment: "production",
   "server.socket_host": "127.0.0.1",
   "server.socket_port": 0,
+  // CP_ACCESS_LOG=<file>: every request's access line written to that file.
+  ...(process.env.CP_ACCESS_LOG ? { "log.access_file": process.env.CP_ACCESS_LOG } : {}),
 });
 cherrypy.tree.mount(
   benchRoot(cherrypy),

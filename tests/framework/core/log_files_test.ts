@@ -10,6 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as cherrypy from "../../../mod.ts";
 const { flushLogFiles, reopenLogFiles } = cherrypy;
+import { appendAccessParts } from "../../../framework/core/log_files.ts";
+import { rawExchange } from "../../_raw.ts";
 import { eventually, runProgram } from "../../_helpers.ts";
 import { isDeno } from "../../../platform/mod.ts";
 
@@ -120,6 +122,89 @@ test("log rotation under load: rename + SIGUSR1 (SIGUSR2 on Deno), then SIGTERM;
   } finally {
     site.signal("SIGKILL");
     await site.exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("access lines from their parts: a request line that needs escaping is refused, then written escaped", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cherrypy-logs-"));
+  try {
+    const path = join(dir, "access.log");
+    const start = '127.0.0.1 - - [01/Jan/2027:00:00:00] "';
+    const end = '"" "curl"';
+    assert.equal(appendAccessParts(path, start, "GET /a HTTP/1.1", 200, "5", end), true);
+    assert.equal(appendAccessParts(path, start, 'GET /"b HTTP/1.1', 404, "-", end), false);
+    assert.equal(appendAccessParts(path, start, "GET /\u00e9 HTTP/1.1", 200, "-", end), false);
+    assert.equal(appendAccessParts(path, start, "GET /c HTTP/1.1", 200, "1\n", end), false);
+    // A line longer than the buffer goes out on its own.
+    const long = `GET /${"x".repeat(70_000)} HTTP/1.1`;
+    assert.equal(appendAccessParts(path, start, long, 414, "-", end), true);
+    flushLogFiles();
+    assert.equal(
+      read(path),
+      `${start}GET /a HTTP/1.1" 200 5 ${end}\n${start}${long}" 414 - ${end}\n`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("access lines: a log that writes only a file writes what a log with a handler writes", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "cherrypy-logs-"));
+  // Two sites, the same requests: one log writes its file from the line's parts (no screen, no
+  // handler), the other also hands every line to a handler (the line is built as a string).
+  const sites: Array<{ log: cherrypy.LogManager; server: cherrypy.HTTPServer; lines: string[] }> =
+    [];
+  try {
+    for (const withHandler of [false, true]) {
+      const log = new cherrypy.LogManager({ screen: false });
+      log.access_file = join(dir, `access-${withHandler}.log`);
+      const lines: string[] = [];
+      if (withHandler) log.handlers.push((r) => r.kind === "access" && lines.push(r.line));
+      const tree = new cherrypy.Tree({ globalConfig: () => ({}), log });
+      class Root {
+        @cherrypy.expose
+        index() {
+          return "ok";
+        }
+        @cherrypy.expose
+        default(..._path: string[]) {
+          return "any";
+        }
+      }
+      tree.mount(new Root(), "");
+      const server = new cherrypy.HTTPServer({ host: "127.0.0.1", port: 0 }, tree);
+      await server.start();
+      sites.push({ log, server, lines });
+    }
+    const requests = [
+      "GET / HTTP/1.1\r\nHost: x\r\nUser-Agent: plain\r\nConnection: close\r\n\r\n",
+      'GET /a HTTP/1.1\r\nHost: x\r\nReferer: http://e/"q"\r\nConnection: close\r\n\r\n',
+      // (Written as UTF-8: the bytes c3 a9 for each é.)
+      "GET /caf\u00e9/?x=%22 HTTP/1.1\r\nHost: x\r\nUser-Agent: t\u00e9st\tagent\r\n" +
+      "Connection: close\r\n\r\n",
+      "GET /nothing HTTP/1.0\r\n\r\n",
+    ];
+    for (const site of sites) {
+      for (const request of requests) {
+        const { text } = await rawExchange(site.server.boundAddr!.port, request);
+        assert.match(text, /^HTTP\/1\.1 \d{3} /, text);
+      }
+    }
+    flushLogFiles();
+    const strip = (text: string) => text.replace(/\[[^\]]+\]/g, "[time]");
+    const [parts, built] = sites.map((s) => strip(read(s.log.access_file)));
+    assert.equal(parts!.split("\n").length, requests.length + 1, parts);
+    assert.equal(parts, built);
+    assert.equal(built, strip(sites[1]!.lines.map((l) => l + "\n").join("")));
+    // CherryPy's escaping, as the string path does it.
+    assert.match(parts!, /"GET \/a HTTP\/1\.1" 200 3 "http:\/\/e\/\\"q\\"" ""\n/);
+    // The request line and headers are read as ISO-8859-1 (é arrives as the two characters
+    // Ã©), and the log writes their UTF-8 bytes, as CherryPy does (`\xc3\x83\xc2\xa9`).
+    assert.match(parts!, /"GET \/caf\\xc3\\x83\\xc2\\xa9\/\?x=%22 HTTP\/1\.1" 404 \d+ "" /);
+    assert.match(parts!, /"t\\xc3\\x83\\xc2\\xa9st\\tagent"\n/);
+  } finally {
+    for (const site of sites) await site.server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });
