@@ -9,7 +9,15 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { eventually, type Program, runCommand, runtimeCommand, scriptPath } from "./_helpers.ts";
+import {
+  eventually,
+  type Program,
+  runCommand,
+  runtimeCommand,
+  scriptPath,
+  tryGet,
+} from "./_helpers.ts";
+import { programPath } from "./_deploy.ts";
 
 /** A machine of a LAN made by `examples/deploy/netns/lan.sh`: the namespace `<lan>-<index>`. */
 export interface Machine {
@@ -56,6 +64,18 @@ export async function startInstance(
   // (Generous: on a busy machine a runtime may take long to start.)
   await program.waitFor(new RegExp(`Serving on http://${host}:${port}`), 45_000);
   return program;
+}
+
+/**
+ * Starts Debian's nginx in the foreground with the config `conf` (its prefix `dir`), and waits
+ * until `base` answers `/whoami` through it (its standard error in the error otherwise).
+ */
+export async function startNginx(dir: string, conf: string, base: string): Promise<Program> {
+  const nginx = runCommand(programPath("nginx")!, ["-p", dir, "-c", conf, "-e", "stderr"]);
+  await eventually(() => tryGet(`${base}/whoami`), 10_000, `nginx on ${base}`).catch((e) => {
+    throw new Error(`${e.message}:\n${nginx.stderr()}`);
+  });
+  return nginx;
 }
 
 /** Kills `program` (when there is one) and waits for it to end. */

@@ -12,16 +12,23 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { nginxConf } from "../../examples/deploy/nginx_cluster.ts";
-import { eventually, freePort, type Program, runCommand, tryGet } from "../_helpers.ts";
+import {
+  type eventually,
+  freePort,
+  type Program,
+  type runCommand,
+  type tryGet,
+} from "../_helpers.ts";
 import { startMemcached, startRedis, storeMissing, type StoreServer } from "../_stores.ts";
 import { curl, makeCertificate } from "../_tls.ts";
-import { deployMissing, programPath } from "../_deploy.ts";
+import { deployMissing, type programPath } from "../_deploy.ts";
 import {
   docsBlock,
   followSession,
   killProgram,
   killUnderLoad,
   startInstance,
+  startNginx,
 } from "../_cluster.ts";
 
 const INSTANCES = 3;
@@ -64,11 +71,8 @@ for (const store of ["memcached", "redis"] as const) {
           staticRoot: join(dir, "static"),
         }),
       );
-      nginx = runCommand(programPath("nginx")!, ["-p", dir, "-c", conf, "-e", "stderr"]);
       base = `http://127.0.0.1:${listen}`;
-      await eventually(() => tryGet(`${base}/whoami`), 10_000, `nginx on ${base}`).catch((e) => {
-        throw new Error(`${e.message}:\n${nginx.stderr()}`);
-      });
+      nginx = await startNginx(dir, conf, base);
     });
 
     after(async () => {

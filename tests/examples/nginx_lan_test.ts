@@ -14,10 +14,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { nginxConf } from "../../examples/deploy/nginx_cluster.ts";
-import { eventually, freePort, type Program, runCommand, tryGet } from "../_helpers.ts";
+import {
+  type eventually,
+  freePort,
+  type Program,
+  type runCommand,
+  type tryGet,
+} from "../_helpers.ts";
 import { startMemcached, startRedis, storeMissing, type StoreServer } from "../_stores.ts";
 import { curl } from "../_tls.ts";
-import { deployMissing, programPath } from "../_deploy.ts";
+import { deployMissing, type programPath } from "../_deploy.ts";
 import {
   followSession,
   killProgram,
@@ -25,6 +31,7 @@ import {
   lanScript,
   type Machine,
   startInstance,
+  startNginx,
 } from "../_cluster.ts";
 
 const MACHINES = 3;
@@ -85,11 +92,8 @@ for (const store of ["memcached", "redis"] as const) {
           conf,
           nginxConf({ prefix: dir, listen, upstreams: machines.map((m) => `${m.host}:${PORT}`) }),
         );
-        nginx = runCommand(programPath("nginx")!, ["-p", dir, "-c", conf, "-e", "stderr"]);
         base = `http://127.0.0.1:${listen}`;
-        await eventually(() => tryGet(`${base}/whoami`), 10_000, `nginx on ${base}`).catch((e) => {
-          throw new Error(`${e.message}:\n${nginx.stderr()}`);
-        });
+        nginx = await startNginx(dir, conf, base);
       });
 
       after(async () => {
@@ -118,36 +122,31 @@ for (const store of ["memcached", "redis"] as const) {
         assert.deepEqual(seen, { remote: "127.0.0.2", scheme: "http", url: `${base}/whoami` });
       });
 
-      test("a machine's instance killed under load, then restarted: no failed GET, no lost session", async () => {
-        const victim = 2;
-        const { requests } = await killUnderLoad(
-          base,
-          instances,
-          machines.map((m) => `${m.host}:${PORT}`),
-          victim,
-          () => startInstance(PORT, store, where, machines[victim]),
-        );
-        console.log(
-          `nginx, ${MACHINES} machines, ${store}: ${requests} requests through a kill and a ` +
-            "restart, 0 failed",
-        );
-      });
-
-      test("a machine's instance stopped gracefully (SIGTERM) under load, then restarted: no failed GET, no lost session", async () => {
-        const victim = 0;
-        const { requests } = await killUnderLoad(
-          base,
-          instances,
-          machines.map((m) => `${m.host}:${PORT}`),
-          victim,
-          () => startInstance(PORT, store, where, machines[victim]),
-          { signal: "SIGTERM" },
-        );
-        console.log(
-          `nginx, ${MACHINES} machines, ${store}: ${requests} requests through a graceful ` +
-            "stop and a restart, 0 failed",
-        );
-      });
+      const stops = [
+        { signal: "SIGKILL", victim: 2, what: "killed", done: "a kill" },
+        {
+          signal: "SIGTERM",
+          victim: 0,
+          what: "stopped gracefully (SIGTERM)",
+          done: "a graceful stop",
+        },
+      ] as const;
+      for (const { signal, victim, what, done } of stops) {
+        test(`a machine's instance ${what} under load, then restarted: no failed GET, no lost session`, async () => {
+          const { requests } = await killUnderLoad(
+            base,
+            instances,
+            machines.map((m) => `${m.host}:${PORT}`),
+            victim,
+            () => startInstance(PORT, store, where, machines[victim]),
+            { signal },
+          );
+          console.log(
+            `nginx, ${MACHINES} machines, ${store}: ${requests} requests through ${done} and a ` +
+              "restart, 0 failed",
+          );
+        });
+      }
     },
   );
 }
