@@ -292,6 +292,9 @@ export function decodeText(value: string): string {
   return out + value.slice(last);
 }
 
+/** Header values {@link encodeHeaderValue} found clean (nothing to drop or encode). */
+const CLEAN_VALUES = new Set<string>();
+
 /**
  * A header value as it goes on the wire (CherryPy's `HeaderMap.encode`): control characters
  * are dropped, and a value with characters beyond ISO-8859-1 becomes one RFC 2047 encoded
@@ -304,7 +307,16 @@ export function decodeText(value: string): string {
  * ```
  */
 export function encodeHeaderValue(value: string): string {
-  if (!/[^\x20-\x7e\x80-\xff]/.test(value)) return value;
+  // Most values repeat from response to response (the content type, `Server`, a length):
+  // those seen clean are remembered (a few hundred at most).
+  if (CLEAN_VALUES.has(value)) return value;
+  if (!/[^\x20-\x7e\x80-\xff]/.test(value)) {
+    if (value.length <= 128) {
+      if (CLEAN_VALUES.size >= 512) CLEAN_VALUES.clear();
+      CLEAN_VALUES.add(value);
+    }
+    return value;
+  }
   // deno-lint-ignore no-control-regex
   const clean = value.replace(/[\x00-\x1f\x7f]/g, "");
   if (!/[^\x20-\xff]/.test(clean)) return clean;

@@ -4,6 +4,7 @@ import { getErrorPage, HTTPError, NotFound } from "../../../mod.ts";
 import { escapeLogValue, logTime } from "../../../framework/core/mod.ts";
 import {
   decodePath,
+  encodeHeaderValue,
   escapeHtml,
   HeaderMap,
   parseQueryString,
@@ -78,4 +79,20 @@ test("errors: HTTPError statuses, NotFound message, the error page", () => {
   assert.throws(() => HTTPError.handle(SyntaxError, 400, () => JSON.parse("{")), (err) => {
     return err instanceof HTTPError && err.code === 400;
   });
+});
+
+test("httputil: encodeHeaderValue drops control characters and encodes past ISO-8859-1, every time", () => {
+  // The clean values it remembers are exactly the ones it returns unchanged.
+  for (let round = 0; round < 2; round++) {
+    assert.equal(encodeHeaderValue("text/html;charset=utf-8"), "text/html;charset=utf-8");
+    assert.equal(encodeHeaderValue("a\r\nSet-Cookie: x=1"), "aSet-Cookie: x=1");
+    assert.equal(encodeHeaderValue("caf\xe9"), "caf\xe9");
+    assert.equal(encodeHeaderValue("\u212bngstr\xf6m"), "=?utf-8?b?4oSrbmdzdHLDtm0=?=");
+  }
+  // Many distinct values (more than it remembers) and long ones keep their answers.
+  for (let i = 0; i < 2000; i++) assert.equal(encodeHeaderValue(`v${i}`), `v${i}`);
+  const long = "x".repeat(300);
+  assert.equal(encodeHeaderValue(long), long);
+  assert.equal(encodeHeaderValue(long + "\n"), long);
+  assert.equal(encodeHeaderValue("v7\x00"), "v7");
 });
