@@ -12,16 +12,10 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { nginxConf } from "../../examples/deploy/nginx_cluster.ts";
-import {
-  type eventually,
-  freePort,
-  type Program,
-  type runCommand,
-  type tryGet,
-} from "../_helpers.ts";
+import { freePort, type Program } from "../_helpers.ts";
 import { startMemcached, startRedis, storeMissing, type StoreServer } from "../_stores.ts";
 import { curl, makeCertificate } from "../_tls.ts";
-import { deployMissing, type programPath } from "../_deploy.ts";
+import { deployMissing } from "../_deploy.ts";
 import {
   docsBlock,
   followSession,

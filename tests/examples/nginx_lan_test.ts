@@ -14,16 +14,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { nginxConf } from "../../examples/deploy/nginx_cluster.ts";
-import {
-  type eventually,
-  freePort,
-  type Program,
-  type runCommand,
-  type tryGet,
-} from "../_helpers.ts";
+import { freePort, type Program } from "../_helpers.ts";
 import { startMemcached, startRedis, storeMissing, type StoreServer } from "../_stores.ts";
 import { curl } from "../_tls.ts";
-import { deployMissing, type programPath } from "../_deploy.ts";
+import { deployMissing } from "../_deploy.ts";
 import {
   followSession,
   killProgram,

@@ -9,6 +9,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { HTTPServer } from "../../server/mod.ts";
+import type { IncomingRequest, OutgoingResponse } from "../../platform/mod.ts";
+import { Buffer } from "node:buffer";
 import { rawConnect, rawExchange } from "../_raw.ts";
 import { ENGINES, serveTest } from "./_gateway.ts";
 
@@ -393,3 +395,43 @@ for (const engine of ENGINES) {
     }
   });
 }
+
+test("wire: a head with ISO-8859-1 values goes out as latin1 bytes next to a small body of bytes or text [cherrypy]", async () => {
+  const bodies: Record<string, string | Uint8Array> = {
+    "/empty": new Uint8Array(0),
+    "/one": new Uint8Array([0x41]),
+    "/two": new Uint8Array([0xc3, 0xa9]),
+    "/bytes": new TextEncoder().encode("caf\u00e9 ".repeat(40)),
+    // (The raw client reads windows-1252: no bytes 0x80-0x9f in these bodies.)
+    "/text": "caf\u00e9 \u00ff",
+    "/ascii": "plain",
+  };
+  const server = new HTTPServer({ host: "127.0.0.1", port: 0 }, {
+    handle(req: IncomingRequest): OutgoingResponse {
+      return {
+        status: 200,
+        headers: [["X-Name", "caf\u00e9 \u00ff"], ["X-Plain", "ok"]],
+        body: bodies[req.target]!,
+      };
+    },
+  }, { engine: "cherrypy" });
+  await server.start();
+  try {
+    for (const [path, body] of Object.entries(bodies)) {
+      const { text } = await rawExchange(
+        server.boundAddr!.port,
+        `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+      );
+      const bytes = Buffer.from(text, "latin1");
+      const end = bytes.indexOf("\r\n\r\n");
+      const head = bytes.subarray(0, end).toString("latin1");
+      assert.match(head, /\r\nX-Name: caf\u00e9 \u00ff\r\n/, path);
+      assert.match(head, /\r\nX-Plain: ok\r\n/, path);
+      const expected = typeof body === "string" ? Buffer.from(body, "utf8") : Buffer.from(body);
+      assert.match(head, new RegExp(`\r\nContent-Length: ${expected.length}\r\n`), path);
+      assert.ok(bytes.subarray(end + 4).equals(expected), path);
+    }
+  } finally {
+    await server.stop();
+  }
+});
