@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -76,6 +76,23 @@ export async function startNginx(dir: string, conf: string, base: string): Promi
     throw new Error(`${e.message}:\n${nginx.stderr()}`);
   });
   return nginx;
+}
+
+/**
+ * Tears a proxied cluster down: nginx stopped (SIGTERM), the instances killed, the store
+ * stopped and nginx's directory removed; whatever was started, even when a `before` failed.
+ */
+export async function stopCluster(
+  nginx: Program | undefined,
+  instances: Program[],
+  store: { stop(): Promise<void> } | undefined,
+  dir: string | undefined,
+): Promise<void> {
+  nginx?.signal("SIGTERM");
+  await nginx?.exited;
+  await Promise.all(instances.map(killProgram));
+  await store?.stop();
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Kills `program` (when there is one) and waits for it to end. */

@@ -8,7 +8,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { nginxConf } from "../../examples/deploy/nginx_cluster.ts";
@@ -19,10 +19,10 @@ import { deployMissing } from "../_deploy.ts";
 import {
   docsBlock,
   followSession,
-  killProgram,
   killUnderLoad,
   startInstance,
   startNginx,
+  stopCluster,
 } from "../_cluster.ts";
 
 const INSTANCES = 3;
@@ -69,13 +69,7 @@ for (const store of ["memcached", "redis"] as const) {
       nginx = await startNginx(dir, conf, base);
     });
 
-    after(async () => {
-      nginx?.signal("SIGTERM");
-      await nginx?.exited;
-      await Promise.all(instances.map(killProgram));
-      await server?.stop();
-      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-    });
+    after(() => stopCluster(nginx, instances, server, dir));
 
     test("one session, served by each instance in turn", async () => {
       const served = await followSession(base, 2 * INSTANCES);

@@ -9,7 +9,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -20,12 +20,12 @@ import { curl } from "../_tls.ts";
 import { deployMissing } from "../_deploy.ts";
 import {
   followSession,
-  killProgram,
   killUnderLoad,
   lanScript,
   type Machine,
   startInstance,
   startNginx,
+  stopCluster,
 } from "../_cluster.ts";
 
 const MACHINES = 3;
@@ -91,11 +91,7 @@ for (const store of ["memcached", "redis"] as const) {
       });
 
       after(async () => {
-        nginx?.signal("SIGTERM");
-        await nginx?.exited;
-        await Promise.all(instances.map(killProgram));
-        await server?.stop();
-        if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+        await stopCluster(nginx, instances, server, dir);
         lan("down", NAME);
       });
 
