@@ -276,7 +276,7 @@ export class LogManager {
     ) {
       const line = escapeLogValue(partLine);
       const length = escapeLogValue(partLength);
-      appendAccessParts(file, lastStart, line, partCode, length, lastEnd);
+      appendAccessParts(file, lastStart, line, partCode, length, lastEnd, true);
     }
     if (this.parent !== null) this.parent.#appendParts();
   }

@@ -84,9 +84,19 @@ class LogFile {
    * `length`, ` `, `end` and a newline. `start` and `end` (ASCII) change rarely (a client's
    * requests share them): their bytes are kept from the last line. Returns `false`, writing
    * nothing, when `line` or `length` has a character the log escapes (`"`, a control character,
-   * anything past ASCII): the caller escapes it and calls again.
+   * anything past ASCII): the caller escapes them and calls again with `escaped` (an escaped
+   * value is ASCII, its `"` written as `\"`).
    */
-  writeParts(start: string, line: string, code: number, length: string, end: string): boolean {
+  writeParts(
+    start: string,
+    line: string,
+    code: number,
+    length: string,
+    end: string,
+    escaped = false,
+  ): boolean {
+    // After escaping, a `"` is part of a `\"`.
+    const quote = escaped ? -1 : 0x22;
     if (start !== this.#startText) {
       this.#startBytes = encoder.encode(start);
       this.#startText = start;
@@ -103,7 +113,7 @@ class LogFile {
     if (size > this.#buffer.length - this.#used) {
       this.flush();
       if (size > this.#buffer.length) {
-        if (needsEscape(line) || needsEscape(length)) return false;
+        if (!escaped && (needsEscape(line) || needsEscape(length))) return false;
         this.#writeOut(
           encoder.encode(start + line + '" ' + codeText + " " + length + " " + end + "\n"),
         );
@@ -116,7 +126,7 @@ class LogFile {
     at += startBytes.length;
     for (let i = 0, n = line.length; i < n; i++) {
       const c = line.charCodeAt(i);
-      if (c < 0x20 || c > 0x7e || c === 0x22) return false;
+      if (c < 0x20 || c > 0x7e || c === quote) return false;
       buffer[at++] = c;
     }
     buffer[at++] = 0x22; // "
@@ -125,7 +135,7 @@ class LogFile {
     buffer[at++] = 0x20;
     for (let i = 0, n = length.length; i < n; i++) {
       const c = length.charCodeAt(i);
-      if (c < 0x20 || c > 0x7e || c === 0x22) return false;
+      if (c < 0x20 || c > 0x7e || c === quote) return false;
       buffer[at++] = c;
     }
     buffer[at++] = 0x20;
@@ -224,7 +234,7 @@ function logFile(path: string): LogFile {
  * (`host - login [time] "`, escaped), the request line, the status code, the length (or `-`)
  * and `end` (`"referer" "agent"`, escaped). What {@link appendLogLine} does with the joined
  * line, without joining it. Returns `false`, writing nothing, when the request line or the
- * length needs escaping (see `escapeLogValue`): escape them and call again.
+ * length needs escaping (see `escapeLogValue`): escape them and call again with `escaped`.
  *
  * @example An access line from its parts
  * ```ts
@@ -240,8 +250,9 @@ export function appendAccessParts(
   code: number,
   length: string,
   end: string,
+  escaped = false,
 ): boolean {
-  return logFile(path).writeParts(start, line, code, length, end);
+  return logFile(path).writeParts(start, line, code, length, end, escaped);
 }
 
 /**
