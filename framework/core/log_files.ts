@@ -26,13 +26,18 @@ const FLUSH_SIZE = 65536;
 
 const encoder = new TextEncoder();
 
-/** Whether `text` has a character the access log escapes. */
-function needsEscape(text: string): boolean {
+/**
+ * Copies `text` into `buffer` at `at`, one byte per character, and returns where it ends; `-1`
+ * when `text` has a character the access log escapes (a control character, anything past
+ * ASCII, or `quote`).
+ */
+function copyPrintable(buffer: Uint8Array, at: number, text: string, quote: number): number {
   for (let i = 0, n = text.length; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22) return true;
+    if (c < 0x20 || c > 0x7e || c === quote) return -1;
+    buffer[at++] = c;
   }
-  return false;
+  return at;
 }
 
 /** One log file: its path, its open handle and the lines waiting for it. */
@@ -110,40 +115,29 @@ class LogFile {
     const codeText = String(code);
     const size = startBytes.length + line.length + codeText.length + length.length +
       endBytes.length + 5;
-    if (size > this.#buffer.length - this.#used) {
-      this.flush();
-      if (size > this.#buffer.length) {
-        if (!escaped && (needsEscape(line) || needsEscape(length))) return false;
-        this.#writeOut(
-          encoder.encode(start + line + '" ' + codeText + " " + length + " " + end + "\n"),
-        );
-        return true;
-      }
-    }
-    const buffer = this.#buffer;
-    let at = this.#used;
+    if (size > this.#buffer.length - this.#used) this.flush();
+    // A line longer than the buffer goes out on its own, from a buffer of its size.
+    const alone = size > this.#buffer.length;
+    const buffer = alone ? new Uint8Array(size) : this.#buffer;
+    let at = alone ? 0 : this.#used;
     buffer.set(startBytes, at);
-    at += startBytes.length;
-    for (let i = 0, n = line.length; i < n; i++) {
-      const c = line.charCodeAt(i);
-      if (c < 0x20 || c > 0x7e || c === quote) return false;
-      buffer[at++] = c;
-    }
+    at = copyPrintable(buffer, at + startBytes.length, line, quote);
+    if (at < 0) return false;
     buffer[at++] = 0x22; // "
     buffer[at++] = 0x20;
-    for (let i = 0, n = codeText.length; i < n; i++) buffer[at++] = codeText.charCodeAt(i);
+    at = copyPrintable(buffer, at, codeText, quote);
     buffer[at++] = 0x20;
-    for (let i = 0, n = length.length; i < n; i++) {
-      const c = length.charCodeAt(i);
-      if (c < 0x20 || c > 0x7e || c === quote) return false;
-      buffer[at++] = c;
-    }
+    at = copyPrintable(buffer, at, length, quote);
+    if (at < 0) return false;
     buffer[at++] = 0x20;
     buffer.set(endBytes, at);
     at += endBytes.length;
     buffer[at++] = 0x0a;
-    this.#used = at;
-    this.#schedule();
+    if (alone) this.#writeOut(buffer.subarray(0, at));
+    else {
+      this.#used = at;
+      this.#schedule();
+    }
     return true;
   }
 
