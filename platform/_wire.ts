@@ -21,6 +21,7 @@ import { Buffer } from "node:buffer";
 import {
   cancelBody,
   describeHeaders,
+  findHeadEnd,
   fromFetch,
   hasBareLF,
   isStream,
@@ -60,7 +61,6 @@ const STOP_GRACE_TICKS = 2;
 const ONE_WRITE_BODY = 16384;
 /** Pipelined bytes buffered while a response is pending before the socket stops reading. */
 const PIPELINE_LIMIT = 64 * 1024;
-const HEAD_END = Buffer.from("\r\n\r\n", "latin1");
 const HEAD_ENCODER = new TextEncoder();
 
 let dateText = new Date().toUTCString();
@@ -295,7 +295,7 @@ export class Connection implements WireConnection {
     if (pending[0] === 13 && pending[1] === 10) start = 2;
     // Search only what arrived since the last search (and the 3 bytes before it).
     const from = Math.max(start, this.#scanned - 3);
-    const end = pending.indexOf(HEAD_END, from);
+    const end = findHeadEnd(pending, from);
     const max = this.settings.maxHead;
     if (end < 0) {
       if (pending.length - start > max) this.#refuse(oversized(pending, start, max));

@@ -9,6 +9,7 @@ import {
   checkField,
   ChunkedBodyError,
   ChunkedDecoder,
+  findHeadEnd,
   hasToken,
   type Head,
   parseHead,
@@ -94,6 +95,35 @@ test("http1: malformed header fields are refused", () => {
     "Multiple Host headers.",
   ]);
   assert.deepEqual(refusal("GET / HTTP/1.1\r\nExpect: magic"), [417, "Expectation Failed"]);
+});
+
+test("http1: the end of a head is the first CRLF CRLF at or after the start of the search", () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  assert.equal(findHeadEnd(bytes("GET / HTTP/1.1\r\nHost: a\r\n\r\n"), 0), 23);
+  assert.equal(findHeadEnd(bytes("\r\n\r\n"), 0), 0);
+  assert.equal(findHeadEnd(bytes("\r\n\r"), 0), -1);
+  assert.equal(findHeadEnd(bytes("\n\r\n\r\n"), 0), 1);
+  assert.equal(findHeadEnd(bytes("a\r\n\r\nb\r\n\r\n"), 2), 6);
+  assert.equal(findHeadEnd(bytes(""), 0), -1);
+  // Against a plain search, on random heads made of the bytes that matter.
+  const alphabet = [13, 10, 65];
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let round = 0; round < 2000; round++) {
+    const input = Uint8Array.from(
+      { length: Math.floor(next() * 24) },
+      () => alphabet[Math.floor(next() * 3)]!,
+    );
+    const from = Math.floor(next() * 6);
+    let expected = -1;
+    for (let i = from; i + 3 < input.length; i++) {
+      if (input[i] === 13 && input[i + 1] === 10 && input[i + 2] === 13 && input[i + 3] === 10) {
+        expected = i;
+        break;
+      }
+    }
+    assert.equal(findHeadEnd(input, from), expected, `${input.join(",")} from ${from}`);
+  }
 });
 
 test("http1: a Host value must be a host and port (RFC 9112 §3.2)", () => {
