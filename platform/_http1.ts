@@ -71,6 +71,19 @@ const TCHAR = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") {
   TCHAR[c.charCodeAt(0)] = 1;
 }
+/** Response header names found to be tokens. */
+const GOOD_NAMES = new Set<string>();
+/** Response header values found to be plain ASCII. */
+const ASCII_VALUES = new Set<string>();
+/** Host values found good (a site's requests mostly carry the same few). */
+const GOOD_HOSTS = new Set<string>();
+
+/** Adds `text` to `set` when short, starting the set over once it holds 512 strings. */
+function remember(set: Set<string>, text: string): void {
+  if (text.length > 128) return;
+  if (set.size >= 512) set.clear();
+  set.add(text);
+}
 
 const BAD_METHOD = "Malformed method name: According to RFC 2616 (section 5.1.1) and its " +
   "successors RFC 7230 (section 3.1.1) and RFC 7231 (section 4.1) method names are " +
@@ -252,7 +265,10 @@ export function parseHead(text: string, maxBodySize: number): Head | Refusal {
     fields.push(name, value);
     switch (name) {
       case "host":
-        if (++hosts === 1 && !HOST.test(value)) return new Refusal(400, "Invalid Host header.");
+        if (++hosts === 1 && !GOOD_HOSTS.has(value)) {
+          if (!HOST.test(value)) return new Refusal(400, "Invalid Host header.");
+          remember(GOOD_HOSTS, value);
+        }
         break;
       case "content-length":
         if (lengthValue !== null && lengthValue !== value) {
@@ -456,10 +472,19 @@ const VALUE_LATIN1 = /^[\t\x20-\x7e\x80-\xff]*$/;
  * when it holds Latin-1 bytes; throws a `TypeError` otherwise.
  */
 export function checkField(name: string, value: string): boolean {
-  if (!TOKEN.test(name)) {
-    throw new TypeError(`Invalid response header name: ${JSON.stringify(name)}`);
+  // Most names and values repeat from response to response (the content type, `Server`, a
+  // length): those found good are remembered (a few hundred at most; a full set starts over).
+  if (!GOOD_NAMES.has(name)) {
+    if (!TOKEN.test(name)) {
+      throw new TypeError(`Invalid response header name: ${JSON.stringify(name)}`);
+    }
+    remember(GOOD_NAMES, name);
   }
-  if (VALUE_FAST.test(value)) return true;
+  if (ASCII_VALUES.has(value)) return true;
+  if (VALUE_FAST.test(value)) {
+    remember(ASCII_VALUES, value);
+    return true;
+  }
   if (VALUE_LATIN1.test(value)) return false;
   throw new TypeError(
     `Invalid character in the value of response header ${name}: ${JSON.stringify(value)}`,

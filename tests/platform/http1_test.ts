@@ -133,6 +133,10 @@ test("http1: a Host value must be a host and port (RFC 9112 §3.2)", () => {
   for (const bad of ["a b", "x/y", "../x", "user@x", "x?y", "x#y", "x:abc", "\u00e9", "[x]"]) {
     assert.deepEqual(refusal(`GET / HTTP/1.1\r\nHost: ${bad}`), [400, "Invalid Host header."], bad);
   }
+  // Good values are remembered: the answers stay the same once many were seen.
+  for (let i = 0; i < 1200; i++) head(`GET / HTTP/1.1\r\nHost: h${i}:80`);
+  assert.equal(head("GET / HTTP/1.1\r\nHost: x").fields[1], "x");
+  assert.deepEqual(refusal("GET / HTTP/1.1\r\nHost: x/y"), [400, "Invalid Host header."]);
   assert.equal(validHost("x:1"), true);
   assert.equal(validHost("x:1:2"), false);
 });
@@ -219,6 +223,16 @@ test("http1: response fields: tokens and no control characters; Latin-1 values f
   assert.throws(() => checkField("Bad Name", "x"), TypeError);
   assert.throws(() => checkField("X-Split", "a\r\nSet-Cookie: evil=1"), TypeError);
   assert.throws(() => checkField("X-Wide", "\u20ac"), TypeError);
+  // Names and values found good are remembered; the answers stay the same, whatever was seen
+  // before (a good name with a bad value, a set filled and started over).
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < 700; i++) assert.equal(checkField(`X-N${i % 40}`, `v${i}`), true);
+    assert.equal(checkField("Content-Type", "text/html"), true);
+    assert.equal(checkField("X-Name", "caf\u00e9"), false);
+    assert.throws(() => checkField("Content-Type", "text/html\r\nX: y"), TypeError);
+    assert.throws(() => checkField("Content Type", "text/html"), TypeError);
+    assert.throws(() => checkField("X-N1", "\u20ac"), TypeError);
+  }
   assert.equal(hasToken("keep-alive, Close", "close"), true);
   assert.equal(hasToken("closed", "close"), false);
 });
