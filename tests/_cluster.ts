@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   eventually,
+  freePort,
   type Program,
   runCommand,
   runtimeCommand,
@@ -64,6 +65,38 @@ export async function startInstance(
   // (Generous: on a busy machine a runtime may take long to start.)
   await program.waitFor(new RegExp(`Serving on http://${host}:${port}`), 45_000);
   return program;
+}
+
+/**
+ * Starts one instance per port of `ports` (on `machines[i]` when given), all at once. When one
+ * fails, those started are killed before the error is thrown, so that none outlives the test
+ * and holds its process open. A port another process took between being picked and bound is
+ * picked again, in `ports` itself (on the host only: a machine's port is its own).
+ */
+export async function startInstances(
+  ports: number[],
+  store: string,
+  where: string,
+  machines?: readonly Machine[],
+): Promise<Program[]> {
+  const settled = await Promise.allSettled(ports.map(async (_, i) => {
+    for (let attempt = 1;; attempt++) {
+      try {
+        return await startInstance(ports[i]!, store, where, machines?.[i]);
+      } catch (e) {
+        const taken = /Port \d+ not free/.test(String((e as Error).message));
+        if (!taken || machines !== undefined || attempt === 3) throw e;
+        ports[i] = await freePort();
+      }
+    }
+  }));
+  const started = settled.flatMap((r) => r.status === "fulfilled" ? [r.value] : []);
+  const failed = settled.find((r) => r.status === "rejected");
+  if (failed !== undefined) {
+    await Promise.all(started.map(killProgram));
+    throw (failed as PromiseRejectedResult).reason;
+  }
+  return started;
 }
 
 /**

@@ -23,6 +23,7 @@ import {
   killProgram,
   killUnderLoad,
   startInstance,
+  startInstances,
 } from "../_cluster.ts";
 
 describe("Apache + 2 instances, sessions in memcached", {
@@ -38,9 +39,7 @@ describe("Apache + 2 instances, sessions in memcached", {
   before(async () => {
     server = await startMemcached();
     for (let i = 0; i < 2; i++) ports.push(await freePort());
-    instances.push(
-      ...await Promise.all(ports.map((p) => startInstance(p, "memcached", server.address))),
-    );
+    instances.push(...await startInstances(ports, "memcached", server.address));
     dir = mkdtempSync(join(tmpdir(), "cherrypy-ts-apache-"));
     chmodSync(dir, 0o755);
     const listen = await freePort();

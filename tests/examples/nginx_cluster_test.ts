@@ -21,6 +21,7 @@ import {
   followSession,
   killUnderLoad,
   startInstance,
+  startInstances,
   startNginx,
   stopCluster,
 } from "../_cluster.ts";
@@ -44,7 +45,7 @@ for (const store of ["memcached", "redis"] as const) {
       server = store === "redis" ? await startRedis() : await startMemcached();
       where = store === "redis" ? `redis://${server.address}/0` : server.address;
       for (let i = 0; i < INSTANCES; i++) ports.push(await freePort());
-      instances.push(...await Promise.all(ports.map((p) => startInstance(p, store, where))));
+      instances.push(...await startInstances(ports, store, where));
       dir = mkdtempSync(join(tmpdir(), "cherrypy-ts-nginx-"));
       // nginx's worker runs as `nobody` when the test runs as root: it must reach the prefix.
       chmodSync(dir, 0o755);

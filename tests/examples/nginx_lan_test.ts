@@ -24,6 +24,7 @@ import {
   lanScript,
   type Machine,
   startInstance,
+  startInstances,
   startNginx,
   stopCluster,
 } from "../_cluster.ts";
@@ -76,7 +77,7 @@ for (const store of ["memcached", "redis"] as const) {
         server = store === "redis" ? await startRedis({ host }) : await startMemcached({ host });
         where = store === "redis" ? `redis://${server.address}/0` : server.address;
         instances.push(
-          ...await Promise.all(machines.map((m) => startInstance(PORT, store, where, m))),
+          ...await startInstances(machines.map(() => PORT), store, where, machines),
         );
         dir = mkdtempSync(join(tmpdir(), "cherrypy-ts-nginx-lan-"));
         chmodSync(dir, 0o755);
