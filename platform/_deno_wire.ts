@@ -264,6 +264,34 @@ function close(conn: DenoConn): void {
   } catch { /* closed already */ }
 }
 
+/** The longest a stopping server waits for its accept queue to fall quiet. */
+const QUIET_MAX_MS = 250;
+
+/** How long no connection must have been accepted before the queue counts as quiet. */
+const QUIET_MS = 10;
+
+/**
+ * Resolves once no connection was accepted for `QUIET_MS` and two turns of the event loop (or
+ * after `QUIET_MAX_MS`). Closing a listener resets the connections still in the kernel's accept
+ * queue, as on Node (see `_node_wire.ts`). Deno hands over one accepted connection per round trip
+ * of its accept operation, and under load a connection can wait in the queue for a millisecond
+ * or more before it is handed over: a quiet of a few turns of the event loop (enough on Node,
+ * which accepts all waiting connections at each turn) is not proof that the queue is empty.
+ */
+async function quiet(count: () => number): Promise<void> {
+  const deadline = Date.now() + QUIET_MAX_MS;
+  let last = count();
+  let since = Date.now();
+  for (let turns = 0; Date.now() < deadline;) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    if (count() !== last) {
+      last = count();
+      since = Date.now();
+      turns = 0;
+    } else if (++turns >= 2 && Date.now() - since >= QUIET_MS) return;
+  }
+}
+
 /** Starts the server, listening once this returns (it throws when binding fails). */
 export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
   checkReusePort(options.reusePort, typeof D.listenDatagram === "function");
@@ -345,13 +373,7 @@ export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
       closed ??= (async () => {
         const drained = engine.drain();
         held = [];
-        // As on Node (see _node_wire.ts): close the listener once its queue is quiet.
-        const deadline = Date.now() + 250;
-        for (let calm = 0; calm < 2 && Date.now() < deadline;) {
-          const before = accepted;
-          await new Promise((resolve) => setTimeout(resolve, 0));
-          calm = accepted === before ? calm + 1 : 0;
-        }
+        await quiet(() => accepted);
         stopping = true;
         listener.close();
         await accepting;
