@@ -24,8 +24,13 @@ export type Body =
   | AsyncIterable<string | Uint8Array>
   | ReadableStream<Uint8Array>;
 
+/** A character outside ASCII. */
+const NOT_ASCII = /[\u0080-\uffff]/;
+
 /** The length of `text` in UTF-8, without encoding it (a lone surrogate counts as U+FFFD). */
 function utf8Length(text: string): number {
+  // Most bodies are ASCII: a regular expression finds that about twice as fast as the loop.
+  if (!NOT_ASCII.test(text)) return text.length;
   let n = text.length;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

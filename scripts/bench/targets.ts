@@ -395,6 +395,21 @@ export const TARGETS: readonly Target[] = [
     env: (c) => ({ CP_MOD: `${c.root}/mod.ts`, CP_ENGINE: "native", BENCH_APP: c.app }),
   },
   {
+    name: "cp_fw_deno_native_lean",
+    runtime: "deno",
+    description:
+      "cp_fw_deno_native sending the minimal response (as cp_fw_deno_lean), on Deno.serve, from the sources",
+    groups: ["framework"],
+    apps: SMALL_PAGES,
+    command: (c) => denoRun(c, "cp_framework.mjs"),
+    env: (c) => ({
+      CP_MOD: `${c.root}/mod.ts`,
+      CP_ENGINE: "native",
+      BENCH_APP: c.app,
+      CP_LEAN: "1",
+    }),
+  },
+  {
     name: "raw_node",
     runtime: "node",
     description:

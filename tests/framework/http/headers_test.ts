@@ -37,3 +37,24 @@ test("HeaderMap.append: one line per value; get joins them; set and delete remov
   copy.append("A", "1");
   assert.deepEqual(copy.toArray(), [["A", "1"]]);
 });
+
+test("HeaderMap.clone: a copy gains and loses names on its own, the original unchanged", () => {
+  const template = new HeaderMap([["Content-Type", "text/html"], ["Server", "x"]]);
+  for (let round = 0; round < 3; round++) {
+    const copy = template.clone();
+    assert.deepEqual(copy.toArray(), [["Content-Type", "text/html"], ["Server", "x"]]);
+    for (let i = 0; i < 7; i++) copy.set(`X-${i}`, String(i));
+    copy.append("X-0", "again");
+    copy.delete("server");
+    assert.equal(copy.size, 8);
+    assert.equal(copy.get("x-0"), "0, again");
+    assert.deepEqual([...copy.keys()].slice(0, 2), ["Content-Type", "X-0"]);
+    assert.equal(copy.toArray().length, 9);
+    assert.ok(copy.toArray().every(([k, v]) => typeof k === "string" && typeof v === "string"));
+    const empty = new HeaderMap().clone();
+    assert.equal(empty.size, 0);
+    assert.deepEqual(empty.toArray(), []);
+  }
+  assert.deepEqual(template.toArray(), [["Content-Type", "text/html"], ["Server", "x"]]);
+  assert.equal(template.size, 2);
+});
