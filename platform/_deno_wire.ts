@@ -209,13 +209,48 @@ export class DenoSocket implements WireSocket {
   #schedule(): void {
     if (this.#scheduled || this.#flushing || this.#corked) return;
     this.#scheduled = true;
-    queueMicrotask(() => {
-      this.#scheduled = false;
-      if (!this.#corked) this.#flush();
+    queueMicrotask(this.#scheduledFlush);
+  }
+
+  /** The microtask of {@link DenoSocket.#schedule} (made once per socket). */
+  readonly #scheduledFlush = (): void => {
+    this.#scheduled = false;
+    if (!this.#corked) this.#flush();
+  };
+
+  /**
+   * Sends the queue. The usual case, one piece (a response's head and body) and no end to send
+   * after it, is one write and one continuation; anything else goes through
+   * {@link DenoSocket.#flushAll}.
+   */
+  #flush(): void {
+    if (this.#flushing || this.#destroyed) return;
+    const queue = this.#queue;
+    if (queue.length !== 1 || this.#ending) {
+      void this.#flushAll();
+      return;
+    }
+    const bytes = queue.pop()!;
+    this.#flushing = true;
+    this.#conn.write(bytes).then((n) => {
+      this.#flushing = false;
+      if (this.#destroyed) return;
+      this.#queued -= n;
+      // A partial write: the rest goes first.
+      if (n < bytes.length) this.#queue.unshift(bytes.subarray(n));
+      if (this.#queue.length > 0 || this.#ending) {
+        void this.#flushAll();
+        return;
+      }
+      this.#target?.onDrain();
+      if (this.#idle()) this.#flushed();
+    }, () => {
+      this.#flushing = false;
+      this.destroy();
     });
   }
 
-  async #flush(): Promise<void> {
+  async #flushAll(): Promise<void> {
     if (this.#flushing || this.#destroyed) return;
     this.#flushing = true;
     const conn = this.#conn;
