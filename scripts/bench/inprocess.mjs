@@ -5,7 +5,7 @@
  * per request, and the heap after the run) is what the framework adds to a server, free of the
  * load generator's noise; on a busy machine the CPU figure is the steadier one.
  *
- *     deno run -A scripts/bench/inprocess.mjs [--seconds S] [--app hello|json|nested]
+ *     deno run -A scripts/bench/inprocess.mjs [--seconds S] [--app hello|json|nested|json_out]
  *     node scripts/bench/inprocess.mjs          # imports npm/mod.js (run the build first)
  *
  * @module
@@ -13,7 +13,7 @@
 
 import process from "node:process";
 import { setImmediate } from "node:timers";
-import { benchRoot } from "./servers/cp_root.mjs";
+import { benchConfig, benchRoot } from "./servers/cp_root.mjs";
 
 const isDeno = typeof globalThis.Deno?.serve === "function";
 const args = process.argv.slice(2);
@@ -35,9 +35,12 @@ cherrypy.config.update({
 cherrypy.tree.mount(
   benchRoot(cherrypy),
   "",
-  process.env.CP_LEAN
-    ? { "/": { "response.headers.server": null, "response.headers.Content-Type": "text/plain" } }
-    : {},
+  {
+    ...benchConfig("json_out"),
+    ...(process.env.CP_LEAN
+      ? { "/": { "response.headers.server": null, "response.headers.Content-Type": "text/plain" } }
+      : {}),
+  },
 );
 await cherrypy.engine.start();
 
@@ -67,7 +70,7 @@ function incoming(target) {
   };
 }
 
-const apps = { hello: "/", json: "/json", nested: "/users/42/profile" };
+const apps = { hello: "/", json: "/json", nested: "/users/42/profile", json_out: "/json_out" };
 
 async function measure(name, target) {
   const req = incoming(target);
