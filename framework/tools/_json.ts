@@ -37,9 +37,23 @@ const TO_ESCAPE = /[\\"\u0000-\u001f\u007f-\uffff]/g;
 // deno-lint-ignore no-control-regex
 const HAS_ESCAPE = /[\\"\u0000-\u001f\u007f-\uffff]/;
 
+/**
+ * `true` when `text` has a character {@link TO_ESCAPE} finds: short strings (most keys and
+ * values) are looked at one by one, cheaper than a call of the regular expression.
+ */
+function needsEscape(text: string): boolean {
+  const n = text.length;
+  if (n > 32) return HAS_ESCAPE.test(text);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return true;
+  }
+  return false;
+}
+
 /** A string as Python's `json` writes it with `ensure_ascii` (the default). */
 function pythonString(text: string): string {
-  if (!HAS_ESCAPE.test(text)) return '"' + text + '"';
+  if (!needsEscape(text)) return '"' + text + '"';
   const escaped = text.replace(
     TO_ESCAPE,
     (ch) => ESCAPES[ch] ?? "\\u" + ch.charCodeAt(0).toString(16).padStart(4, "0"),
@@ -89,51 +103,58 @@ function refused(value: object): boolean {
  * ```
  */
 export function encodeJson(value: unknown): string {
-  const parents: object[] = [];
-  const encode = (v: unknown, key: string | number): string | undefined => {
-    if (v !== null && (typeof v === "object" || typeof v === "bigint")) {
-      const toJSON = (v as { toJSON?: unknown }).toJSON;
-      if (typeof toJSON === "function") v = toJSON.call(v, String(key));
+  return encodeValue(value, "", []) ?? "null";
+}
+
+/**
+ * `value` (the member `key` of its parent) as JSON text, `undefined` when it is left out;
+ * `parents` holds the objects being written around it, to find a cycle.
+ */
+function encodeValue(v: unknown, key: string | number, parents: object[]): string | undefined {
+  if (v !== null && (typeof v === "object" || typeof v === "bigint")) {
+    const toJSON = (v as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === "function") v = toJSON.call(v, String(key));
+  }
+  if (v === null) return "null";
+  switch (typeof v) {
+    case "undefined":
+      return undefined;
+    case "string":
+      return pythonString(v);
+    case "boolean":
+      return v ? "true" : "false";
+    case "number":
+      return pythonNumber(v);
+    case "bigint":
+      return v.toString();
+    case "function":
+    case "symbol":
+      throw notSerializable(v);
+  }
+  const obj = v as object;
+  if (parents.includes(obj)) throw new TypeError("Circular reference detected");
+  // (No cleanup on a throw: the whole text is abandoned with its `parents`.)
+  parents.push(obj);
+  let out;
+  if (Array.isArray(obj)) {
+    out = "[";
+    for (let i = 0; i < obj.length; i++) {
+      out += (i === 0 ? "" : ", ") + (encodeValue(obj[i], i, parents) ?? "null");
     }
-    if (v === null) return "null";
-    switch (typeof v) {
-      case "undefined":
-        return undefined;
-      case "string":
-        return pythonString(v);
-      case "boolean":
-        return v ? "true" : "false";
-      case "number":
-        return pythonNumber(v);
-      case "bigint":
-        return v.toString();
-      case "function":
-      case "symbol":
-        throw notSerializable(v);
-    }
-    const obj = v as object;
-    if (parents.includes(obj)) throw new TypeError("Circular reference detected");
-    if (!Array.isArray(obj) && refused(obj)) throw notSerializable(obj);
-    parents.push(obj);
-    try {
-      if (Array.isArray(obj)) {
-        let out = "[";
-        for (let i = 0; i < obj.length; i++) {
-          out += (i === 0 ? "" : ", ") + (encode(obj[i], i) ?? "null");
-        }
-        return out + "]";
+    out += "]";
+  } else {
+    if (refused(obj)) throw notSerializable(obj);
+    out = "{";
+    const keys = Object.keys(obj);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const text = encodeValue((obj as Record<string, unknown>)[k], k, parents);
+      if (text !== undefined) {
+        out += (out.length === 1 ? "" : ", ") + pythonString(k) + ": " + text;
       }
-      let out = "{";
-      for (const k of Object.keys(obj)) {
-        const text = encode((obj as Record<string, unknown>)[k], k);
-        if (text !== undefined) {
-          out += (out.length === 1 ? "" : ", ") + pythonString(k) + ": " + text;
-        }
-      }
-      return out + "}";
-    } finally {
-      parents.pop();
     }
-  };
-  return encode(value, "") ?? "null";
+    out += "}";
+  }
+  parents.pop();
+  return out;
 }

@@ -23,6 +23,23 @@ test("json: the text is Python's json.dumps of the same data", () => {
     encodeJson('\u{1F600}\x7f\x00\b\f\t\r"\\'),
     '"\\ud83d\\ude00\\u007f\\u0000\\b\\f\\t\\r\\"\\\\"',
   );
+  // Short and long strings (looked at one by one, or by a regular expression), each side of 32.
+  for (const n of [1, 31, 32, 33, 100]) {
+    const plain = "a".repeat(n);
+    assert.equal(encodeJson(plain), `"${plain}"`);
+    for (
+      const [ch, out] of [['"', '\\"'], ["\\", "\\\\"], ["\x1f", "\\u001f"], ["\x7f", "\\u007f"], [
+        "\u00e9",
+        "\\u00e9",
+      ]]
+    ) {
+      const text = "a".repeat(n - 1) + ch;
+      assert.equal(
+        encodeJson({ [text]: text }),
+        `{"${"a".repeat(n - 1)}${out}": "${"a".repeat(n - 1)}${out}"}`,
+      );
+    }
+  }
   assert.equal(encodeJson([]), "[]");
   assert.equal(encodeJson({}), "{}");
   assert.equal(encodeJson(null), "null");
