@@ -12,7 +12,10 @@ export interface Page {
   body: string;
 }
 
-/** Keeps the cookies `Set-Cookie` gives (a `Max-Age` of 0 or an `expires` in the past drops one). */
+/**
+ * Keeps the cookies `Set-Cookie` gives (a `Max-Age` of 0 or less drops one, or without `Max-Age`
+ * an `expires` in the past).
+ */
 export class Browser {
   /** The cookies, by name. */
   readonly jar: Map<string, string> = new Map();
@@ -50,12 +53,16 @@ export class Browser {
     const eq = pair.indexOf("=");
     const name = pair.slice(0, eq);
     const value = pair.slice(eq + 1);
-    let gone = false;
+    // A Max-Age wins over an expires date (RFC 6265 §5.3): a cookie made to last one second may
+    // carry an expires date that has passed by the time it is read (it has whole seconds).
+    let maxAge: number | null = null;
+    let expires: number | null = null;
     for (const attribute of attributes) {
       const [key = "", val = ""] = attribute.split("=", 2);
-      if (key.toLowerCase() === "max-age" && Number(val) <= 0) gone = true;
-      if (key.toLowerCase() === "expires" && Date.parse(val) < Date.now()) gone = true;
+      if (key.toLowerCase() === "max-age" && /^-?\d+$/.test(val)) maxAge = Number(val);
+      if (key.toLowerCase() === "expires") expires = Date.parse(val);
     }
+    const gone = maxAge !== null ? maxAge <= 0 : expires !== null && expires < Date.now();
     if (gone) this.jar.delete(name);
     else this.jar.set(name, value);
   }

@@ -204,3 +204,34 @@ async function storeSize(name: string, conf: Record<string, unknown>): Promise<n
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
+
+class Cookies {
+  @expose
+  set(name: string, maxAge = "", expires = "") {
+    const morsel = cherrypy.response.cookie.set(name, "v");
+    if (maxAge !== "") morsel.maxAge = Number(maxAge);
+    if (expires !== "") morsel.expires = expires;
+    return "";
+  }
+}
+
+test("the tests' cookie jar: Max-Age wins over an expires date, as RFC 6265 says", async () => {
+  // A session of one second gets Max-Age=1 and an expires date in whole seconds, which may have
+  // passed when the answer is read: the cookie must be kept all the same.
+  const s = await serveRoot(new Cookies());
+  try {
+    const client = new Browser(s.base);
+    const past = encodeURIComponent(new Date(Date.now() - 5000).toUTCString());
+    await client.fetch(`/set?name=a&maxAge=1&expires=${past}`);
+    assert.equal(client.jar.get("a"), "v", "Max-Age 1, expires passed: kept");
+    await client.fetch(`/set?name=a&maxAge=0`);
+    assert.equal(client.jar.has("a"), false, "Max-Age 0: dropped");
+    await client.fetch(`/set?name=b&expires=${past}`);
+    assert.equal(client.jar.has("b"), false, "no Max-Age, expires passed: dropped");
+    const future = encodeURIComponent(new Date(Date.now() + 60_000).toUTCString());
+    await client.fetch(`/set?name=c&maxAge=0&expires=${future}`);
+    assert.equal(client.jar.has("c"), false, "Max-Age 0, expires to come: dropped");
+  } finally {
+    await s.stop();
+  }
+});
