@@ -14,7 +14,7 @@ import type { Connection } from "./_wire.ts";
 
 /** What a {@link DenoSocket} tells its reader (the engine's `Connection`, or a stream). */
 export type SocketEvents = Pick<Connection, "onData" | "onEnd" | "onDrain" | "onClose">;
-import { WireEngine } from "./_wire_engine.ts";
+import { acceptQueueQuiet, WireEngine } from "./_wire_engine.ts";
 import type { WireSocket } from "./_wire_request.ts";
 import type { DenoApi, DenoConn, DenoListener } from "./deno_api.ts";
 import type { BoundAddress, NativeServer, ServeOptions } from "./types.ts";
@@ -299,33 +299,14 @@ function close(conn: DenoConn): void {
   } catch { /* closed already */ }
 }
 
-/** The longest a stopping server waits for its accept queue to fall quiet. */
-const QUIET_MAX_MS = 250;
-
-/** How long no connection must have been accepted before the queue counts as quiet. */
+/**
+ * How long no connection must have been accepted before the accept queue counts as quiet (see
+ * `acceptQueueQuiet`): Deno hands over one connection per accept call.
+ */
 const QUIET_MS = 10;
 
-/**
- * Resolves once no connection was accepted for `QUIET_MS` and two turns of the event loop (or
- * after `QUIET_MAX_MS`). Closing a listener resets the connections still in the kernel's accept
- * queue, as on Node (see `_node_wire.ts`). Deno hands over one accepted connection per round trip
- * of its accept operation, and under load a connection can wait in the queue for a millisecond
- * or more before it is handed over: a quiet of a few turns of the event loop (enough on Node,
- * which accepts all waiting connections at each turn) is not proof that the queue is empty.
- */
-async function quiet(count: () => number): Promise<void> {
-  const deadline = Date.now() + QUIET_MAX_MS;
-  let last = count();
-  let since = Date.now();
-  for (let turns = 0; Date.now() < deadline;) {
-    await new Promise((resolve) => setTimeout(resolve, 1));
-    if (count() !== last) {
-      last = count();
-      since = Date.now();
-      turns = 0;
-    } else if (++turns >= 2 && Date.now() - since >= QUIET_MS) return;
-  }
-}
+/** A turn of at least a millisecond: Deno runs timers already due without polling for I/O. */
+const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 1));
 
 /** Starts the server, listening once this returns (it throws when binding fails). */
 export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
@@ -408,7 +389,7 @@ export function serveWire(D: DenoApi, options: ServeOptions): NativeServer {
       closed ??= (async () => {
         const drained = engine.drain();
         held = [];
-        await quiet(() => accepted);
+        await acceptQueueQuiet(() => accepted, nextTurn, QUIET_MS);
         stopping = true;
         listener.close();
         await accepting;

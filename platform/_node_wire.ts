@@ -11,30 +11,14 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as tls from "node:tls";
 import { createH2Side } from "./_node_h2.ts";
-import { WireEngine } from "./_wire_engine.ts";
+import { acceptQueueQuiet, WireEngine } from "./_wire_engine.ts";
 import type { BoundAddress, NativeServer, ServeOptions } from "./types.ts";
 
 /** The longest a TLS handshake may take when the server has no socket timeout. */
 const HANDSHAKE_MS = 60_000;
 
-/** The longest a stopping server waits for its accept queue to fall quiet. */
-const QUIET_MAX_MS = 250;
-
-/**
- * Resolves once two turns of the event loop in a row accepted no connection (or after
- * `QUIET_MAX_MS`). Closing a listener resets the connections still in the kernel's accept
- * queue, connections their clients already saw established; closing it right after a turn
- * that found the queue empty, while the connections accepted meanwhile are held unanswered
- * (their clients wait instead of connecting again), leaves that queue empty in practice.
- */
-async function quiet(count: () => number): Promise<void> {
-  const deadline = Date.now() + QUIET_MAX_MS;
-  for (let calm = 0; calm < 2 && Date.now() < deadline;) {
-    const before = count();
-    await new Promise((resolve) => setImmediate(resolve));
-    calm = count() === before ? calm + 1 : 0;
-  }
-}
+/** A turn of the event loop: its poll phase accepts every connection waiting. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 /** Starts the server; see `Platform.serve`. */
 export function serve(options: ServeOptions): Promise<NativeServer> {
@@ -109,7 +93,7 @@ export function serve(options: ServeOptions): Promise<NativeServer> {
           closed ??= (async () => {
             const draining = Promise.all([engine.drain(), h2?.drain()]);
             held = [];
-            await quiet(() => accepted);
+            await acceptQueueQuiet(() => accepted, nextTurn, 0);
             server.close();
             for (const socket of held) socket.resume();
             held = null;

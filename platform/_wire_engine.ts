@@ -17,6 +17,37 @@ const DEFAULT_HEAD_MS = 60_000;
 /** How often timeouts are checked and the `Date` header is renewed. */
 export const TICK_MS = 500;
 
+/** The longest a stopping server waits for its accept queue to fall quiet. */
+const QUIET_MAX_MS = 250;
+
+/**
+ * Resolves once no connection was accepted (`count` did not change) for two turns of `turn` in
+ * a row and at least `quietMs` (or after `QUIET_MAX_MS`). Closing a listener resets the
+ * connections still in the kernel's accept queue, connections their clients already saw
+ * established; closing it once the queue was seen empty, while the connections accepted
+ * meanwhile are held unanswered (their clients wait instead of connecting again), leaves that
+ * queue empty in practice. Node accepts every waiting connection at each turn of its event loop
+ * (`setImmediate`, `quietMs` 0); Deno hands over one per accept call, and under load one can
+ * wait in the queue for a millisecond or more, so it needs a quiet of some milliseconds too.
+ */
+export async function acceptQueueQuiet(
+  count: () => number,
+  turn: () => Promise<unknown>,
+  quietMs: number,
+): Promise<void> {
+  const deadline = Date.now() + QUIET_MAX_MS;
+  let last = count();
+  let since = Date.now();
+  for (let calm = 0; Date.now() < deadline;) {
+    await turn();
+    if (count() !== last) {
+      last = count();
+      since = Date.now();
+      calm = 0;
+    } else if (++calm >= 2 && Date.now() - since >= quietMs) return;
+  }
+}
+
 /** The running engines; one timer ticks for all of them. */
 const engines = new Set<WireEngine>();
 let ticker: ReturnType<typeof setInterval> | undefined;
