@@ -282,7 +282,9 @@ for (const engine of ENGINES) {
     const server = await serveTest({ maxRequestBodySize: 1024 * 1024 * 1024, engine });
     try {
       const port = server.boundAddr!.port;
-      const max = 256 * 1024 * 1024;
+      // On Deno.serve the connection is cut 50 ms after the response, and Deno reads the body at
+      // the loopback's speed until then (about 70 MiB on a fast machine): the limit leaves room.
+      const max = 1024 * 1024 * 1024;
       const early = await upload(
         port,
         "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
