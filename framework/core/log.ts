@@ -6,12 +6,12 @@
  * @module
  */
 
-import type { Request } from "./request.ts";
+import { type Request, requestLineSource } from "./request.ts";
 import type { Response } from "./response.ts";
 import { formatTraceback } from "../../bus/mod.ts";
 import { platform } from "../../platform/mod.ts";
 import { callableFacade } from "./_facade.ts";
-import { appendAccessParts, appendLogLine } from "./log_files.ts";
+import { appendAccessParts, appendLogLine, type RequestLineParts } from "./log_files.ts";
 
 /** What {@link escapeLogValue} changes: `"`, control characters and anything past ASCII. */
 // deno-lint-ignore no-control-regex
@@ -101,7 +101,8 @@ let lastAgent = "";
 let lastEnd = "";
 
 // The parts of the combined line of the request being logged, set by `combinedParts`.
-let partLine = "";
+/** The request line, or the native request it is made of (see `requestLineSource`). */
+let partLine: string | RequestLineParts = "";
 let partCode = 0;
 let partLength = "-";
 
@@ -131,9 +132,15 @@ function combinedParts(request: Request, response: Response, len: string | null)
     lastAgent = agent;
   }
   // (Escaped by whoever writes it: the request line rarely needs it.)
-  partLine = request.request_line;
+  partLine = requestLineSource(request) ?? request.request_line;
   partCode = response.code;
   partLength = len || "-";
+}
+
+/** {@link partLine} as one string. */
+function joinedLine(): string {
+  const line = partLine;
+  return typeof line === "string" ? line : `${line.method} ${line.target} ${line.protocol}`;
 }
 
 /** Severity levels (Python logging's numbers). */
@@ -232,7 +239,7 @@ export class LogManager {
       else {
         this.#emit(
           "access",
-          lastStart + escapeLogValue(partLine) + '" ' + partCode + " " +
+          lastStart + escapeLogValue(joinedLine()) + '" ' + partCode + " " +
             escapeLogValue(partLength) + " " + lastEnd,
           levels.INFO,
         );
@@ -274,7 +281,7 @@ export class LogManager {
       file &&
       !appendAccessParts(file, lastStart, partLine, partCode, partLength, lastEnd)
     ) {
-      const line = escapeLogValue(partLine);
+      const line = escapeLogValue(joinedLine());
       const length = escapeLogValue(partLength);
       appendAccessParts(file, lastStart, line, partCode, length, lastEnd, true);
     }

@@ -40,6 +40,57 @@ function copyPrintable(buffer: Uint8Array, at: number, text: string, quote: numb
   return at;
 }
 
+/**
+ * Copies `bytes` into `buffer` at `at` and returns where they end: byte by byte when they are
+ * short (an access line's start and end), where `set` costs more than the loop.
+ */
+function copyBytes(buffer: Uint8Array, at: number, bytes: Uint8Array): number {
+  const n = bytes.length;
+  if (n > 64) {
+    buffer.set(bytes, at);
+    return at + n;
+  }
+  for (let i = 0; i < n; i++) buffer[at++] = bytes[i]!;
+  return at;
+}
+
+/**
+ * A request line as its three parts (a native request is one), written with a space between
+ * each: what the access log takes instead of the joined line when it has them.
+ */
+export interface RequestLineParts {
+  /** `GET`. */
+  readonly method: string;
+  /** `/path?qs`. */
+  readonly target: string;
+  /** `HTTP/1.1`. */
+  readonly protocol: string;
+}
+
+/** The length of `line` once written. */
+function lineLength(line: string | RequestLineParts): number {
+  return typeof line === "string"
+    ? line.length
+    : line.method.length + line.target.length + line.protocol.length + 2;
+}
+
+/** Copies `line` as {@link copyPrintable} does (its parts with a space between each). */
+function copyLine(
+  buffer: Uint8Array,
+  at: number,
+  line: string | RequestLineParts,
+  quote: number,
+): number {
+  if (typeof line === "string") return copyPrintable(buffer, at, line, quote);
+  at = copyPrintable(buffer, at, line.method, quote);
+  if (at < 0) return -1;
+  buffer[at++] = 0x20;
+  at = copyPrintable(buffer, at, line.target, quote);
+  if (at < 0) return -1;
+  buffer[at++] = 0x20;
+  return copyPrintable(buffer, at, line.protocol, quote);
+}
+
 /** One log file: its path, its open handle and the lines waiting for it. */
 class LogFile {
   readonly path: string;
@@ -94,7 +145,7 @@ class LogFile {
    */
   writeParts(
     start: string,
-    line: string,
+    line: string | RequestLineParts,
     code: number,
     length: string,
     end: string,
@@ -112,26 +163,29 @@ class LogFile {
     }
     const startBytes = this.#startBytes;
     const endBytes = this.#endBytes;
-    const codeText = String(code);
-    const size = startBytes.length + line.length + codeText.length + length.length +
-      endBytes.length + 5;
+    // A status code of three digits (every code a response can have) is written digit by digit.
+    const codeText = code >= 100 && code <= 999 ? null : String(code);
+    const size = startBytes.length + lineLength(line) + (codeText === null ? 3 : codeText.length) +
+      length.length + endBytes.length + 5;
     if (size > this.#buffer.length - this.#used) this.flush();
     // A line longer than the buffer goes out on its own, from a buffer of its size.
     const alone = size > this.#buffer.length;
     const buffer = alone ? new Uint8Array(size) : this.#buffer;
-    let at = alone ? 0 : this.#used;
-    buffer.set(startBytes, at);
-    at = copyPrintable(buffer, at + startBytes.length, line, quote);
+    let at = copyBytes(buffer, alone ? 0 : this.#used, startBytes);
+    at = copyLine(buffer, at, line, quote);
     if (at < 0) return false;
     buffer[at++] = 0x22; // "
     buffer[at++] = 0x20;
-    at = copyPrintable(buffer, at, codeText, quote);
+    if (codeText === null) {
+      buffer[at++] = 0x30 + ((code / 100) | 0);
+      buffer[at++] = 0x30 + (((code / 10) | 0) % 10);
+      buffer[at++] = 0x30 + (code % 10);
+    } else at = copyPrintable(buffer, at, codeText, quote);
     buffer[at++] = 0x20;
     at = copyPrintable(buffer, at, length, quote);
     if (at < 0) return false;
     buffer[at++] = 0x20;
-    buffer.set(endBytes, at);
-    at += endBytes.length;
+    at = copyBytes(buffer, at, endBytes);
     buffer[at++] = 0x0a;
     if (alone) this.#writeOut(buffer.subarray(0, at));
     else {
@@ -225,8 +279,8 @@ function logFile(path: string): LogFile {
 
 /**
  * Appends a combined-format access line to the log file `path` from its parts: `start`
- * (`host - login [time] "`, escaped), the request line, the status code, the length (or `-`)
- * and `end` (`"referer" "agent"`, escaped). What {@link appendLogLine} does with the joined
+ * (`host - login [time] "`, escaped), the request line (or its three parts), the status code,
+ * the length (or `-`) and `end` (`"referer" "agent"`, escaped). What {@link appendLogLine} does with the joined
  * line, without joining it. Returns `false`, writing nothing, when the request line or the
  * length needs escaping (see `escapeLogValue`): escape them and call again with `escaped`.
  *
@@ -236,11 +290,18 @@ function logFile(path: string): LogFile {
  * appendAccessParts("/tmp/access.log", '127.0.0.1 - - [01/Jan/2027:00:00:00] "', "GET / HTTP/1.1", 200, "5", '"" "curl"');
  * flushLogFiles();
  * ```
+ *
+ * @example The request line as its parts
+ * ```ts
+ * import { appendAccessParts } from "./log_files.ts";
+ * const line = { method: "GET", target: "/", protocol: "HTTP/1.1" };
+ * appendAccessParts("/tmp/access.log", '127.0.0.1 - - [01/Jan/2027:00:00:00] "', line, 200, "5", '"" "curl"');
+ * ```
  */
 export function appendAccessParts(
   path: string,
   start: string,
-  line: string,
+  line: string | RequestLineParts,
   code: number,
   length: string,
   end: string,

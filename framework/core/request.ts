@@ -92,6 +92,9 @@ const COMMA_SEPARATED = new Set([
   "www-authenticate",
 ]);
 
+/** What `requestLineSource` returns (set by the class, which sees its private field). */
+let lineSource: (request: Request) => IncomingRequest | null;
+
 /**
  * The request being served: available as `cherrypy.request` during the request. Attribute
  * names are CherryPy's (`path_info`, `query_string`, `is_index`, ...), so that config keys
@@ -195,6 +198,10 @@ export class Request {
       this.scheme = incoming.scheme;
       this.method = incoming.method;
     }
+  }
+
+  static {
+    lineSource = (request) => request.#requestLine === undefined ? request.incoming : null;
   }
 
   /** `GET /path?qs HTTP/1.1` (from the native request, unless set). */
@@ -334,6 +341,15 @@ export const NO_ERROR_PAGES: Record<string, ErrorPage> = Object.freeze({}) as Re
   string,
   ErrorPage
 >;
+
+/**
+ * The native request whose method, target and protocol make `request`'s request line, while
+ * that line was neither set nor read (the access log writes the three parts without joining
+ * them into a string it would then have to walk); `null` once it was.
+ */
+export function requestLineSource(request: Request): IncomingRequest | null {
+  return lineSource(request);
+}
 
 /** The hooks every request starts with (CherryPy's class-level `Request.hooks`). */
 export const classHooks: HookMap = new HookMap();

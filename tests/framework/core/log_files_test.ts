@@ -141,11 +141,21 @@ test("access lines from their parts: a request line that needs escaping is refus
     // A line longer than the buffer goes out on its own.
     const long = `GET /${"x".repeat(70_000)} HTTP/1.1`;
     assert.equal(appendAccessParts(path, start, long, 414, "-", end), true);
+    // The request line as its three parts, written with a space between each; refused as the
+    // joined line would be.
+    const parts = (target: string) => ({ method: "GET", target, protocol: "HTTP/1.0" });
+    assert.equal(appendAccessParts(path, start, parts("/p?q=1"), 201, "7", end), true);
+    assert.equal(appendAccessParts(path, start, parts('/"p'), 200, "7", end), false);
+    assert.equal(appendAccessParts(path, start, parts("/\u00e9"), 200, "7", end), false);
+    // Codes outside 100-999 (not sent, but kept as given).
+    assert.equal(appendAccessParts(path, start, "GET /z HTTP/1.1", 99, "-", end), true);
+    assert.equal(appendAccessParts(path, start, "GET /z HTTP/1.1", 1000, "-", end), true);
     flushLogFiles();
     assert.equal(
       read(path),
       `${start}GET /a HTTP/1.1" 200 5 ${end}\n${start}GET /\\"b HTTP/1.1" 404 - ${end}\n` +
-        `${start}${long}" 414 - ${end}\n`,
+        `${start}${long}" 414 - ${end}\n${start}GET /p?q=1 HTTP/1.0" 201 7 ${end}\n` +
+        `${start}GET /z HTTP/1.1" 99 - ${end}\n${start}GET /z HTTP/1.1" 1000 - ${end}\n`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
