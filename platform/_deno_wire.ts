@@ -2,14 +2,13 @@
  * The project's HTTP/1.1 engine (`_wire.ts`) on Deno: listens with `Deno.listen` (TCP or Unix
  * socket) or `Deno.listenTls` (ALPN `http/1.1` only), and serves each `Deno.Conn` through
  * {@link DenoSocket}, which gives it the engine's {@link WireSocket} shape: a read loop that
- * delivers what arrives (pausable; reads go through `_deno_read.ts`), and a write queue that sends what is written in one piece
+ * delivers what arrives (pausable), and a write queue that sends what is written in one piece
  * per turn of the event loop, reporting when it is full and when it drained.
  *
  * @module
  */
 
 import { Buffer } from "node:buffer";
-import { connReader } from "./_deno_read.ts";
 import { checkReusePort } from "./_shared.ts";
 import type { Connection } from "./_wire.ts";
 
@@ -103,15 +102,15 @@ export class DenoSocket implements WireSocket {
   }
 
   async #read(): Promise<void> {
-    const read = connReader(this.#conn);
+    const conn = this.#conn;
     const scratch = new Uint8Array(READ_SIZE);
     try {
       for (;;) {
         if (this.#paused) await new Promise<void>((resolve) => this.#resume = resolve);
         if (this.#destroyed) return;
-        const n = await read(scratch);
+        const n = await conn.read(scratch);
         if (this.#destroyed) return;
-        if (!n) {
+        if (n === null) {
           this.#readEnded = true;
           this.#target!.onEnd();
           this.#closeIfDone();
