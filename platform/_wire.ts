@@ -146,13 +146,20 @@ export class Connection implements WireConnection {
   }
 
   /**
-   * Closes the connection if it is idle between requests (the server is stopping). A fresh
-   * connection, that has sent no request yet, is kept: its request is answered (with
-   * `Connection: close`), or it closes after a grace of about a second (see `sweep`).
+   * Ends the connection if it is idle between requests (the server is stopping): what its last
+   * response still has queued is sent first, then the connection half-closes and is closed once
+   * the client closes its side (or after the grace `sweep` gives an ending connection). Closing
+   * it at once would drop the end of a response the socket has not sent yet (a large one, or
+   * one written an instant before). A connection already ending is left to end; a fresh one,
+   * that has sent no request yet, is kept: its request is answered (with `Connection: close`),
+   * or it closes after a grace of about a second (see `sweep`).
    */
   closeIfIdle(): void {
     if (this.switched !== null) return this.switched.goAway();
-    if (this.idle && this.#served && !this.closed) this.socket.destroy();
+    if (!this.idle || !this.#served || this.closed || this.#ending) return;
+    this.#ending = true;
+    this.#since = tick;
+    this.socket.end();
   }
 
   /** Bytes received (the adapter calls this). */

@@ -3,7 +3,8 @@
  * (slowloris) time out with 408 while other clients are served, idle keep-alive connections
  * close silently, `max_request_header_size` is enforced, and a connection accepted while the
  * server stops gets an answer, never a reset (`Deno.serve`, the `native` engine on Deno, cannot
- * promise that: it closes such connections unanswered now and then).
+ * promise that: it closes such connections unanswered now and then), and a response still being
+ * sent when the server stops is sent whole.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -176,6 +177,34 @@ for (const engine of ENGINES.filter((e) => e === "cherrypy")) {
     }
   });
 }
+
+test("engine: a response still being sent when the server stops is sent whole, then the connection ends", async () => {
+  const body = "x".repeat(8 * 1024 * 1024);
+  const server = new HTTPServer({ host: "127.0.0.1", port: 0 }, {
+    handle: () => ({ status: 200, headers: [["Content-Type", "text/plain"]], body }),
+  }, { engine: "cherrypy", shutdownTimeout: 10 });
+  await server.start();
+  const c = await rawConnect(server.boundAddr!.port);
+  try {
+    // The client reads nothing at first: the server writes what the sockets' buffers take, and
+    // the rest of the response waits in the engine when the server is told to stop.
+    c.socket.pause();
+    c.write(GET("/"));
+    await sleep(150);
+    const stopped = server.stop();
+    await sleep(50);
+    c.socket.resume();
+    await Promise.race([c.closed, sleep(10_000)]);
+    await stopped;
+    const text = c.text();
+    const end = text.indexOf("\r\n\r\n");
+    assert.match(text, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.equal(text.length - end - 4, body.length, "the whole body arrived");
+    assert.ok(c.isClosed(), "the connection ended");
+  } finally {
+    c.destroy();
+  }
+});
 
 test("engine: server.engine picks the engine; native is Deno's only, an unknown name fails", async () => {
   const site = new Server(new Bus({ exitProcess: () => {} }), () => testGateway);
