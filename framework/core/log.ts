@@ -244,6 +244,8 @@ export class LogManager {
           levels.INFO,
         );
       }
+      // (The native request is not kept past its line.)
+      partLine = "";
       return;
     }
     const atoms: Record<string, () => string> = {

@@ -280,8 +280,8 @@ function logFile(path: string): LogFile {
 /**
  * Appends a combined-format access line to the log file `path` from its parts: `start`
  * (`host - login [time] "`, escaped), the request line (or its three parts), the status code,
- * the length (or `-`) and `end` (`"referer" "agent"`, escaped). What {@link appendLogLine} does with the joined
- * line, without joining it. Returns `false`, writing nothing, when the request line or the
+ * the length (or `-`) and `end` (`"referer" "agent"`, escaped). What {@link appendLogLine}
+ * does with the joined line, without joining it. Returns `false`, writing nothing, when the request line or the
  * length needs escaping (see `escapeLogValue`): escape them and call again with `escaped`.
  *
  * @example An access line from its parts
