@@ -142,6 +142,11 @@ export class DenoSocket implements WireSocket {
     return this.#queued < HIGH_WATER;
   }
 
+  /** The bytes written and not yet handed to the connection (as Node's `writableLength`). */
+  get writableLength(): number {
+    return this.#queued;
+  }
+
   cork(): void {
     this.#corked = true;
   }

@@ -95,6 +95,8 @@ export class Connection implements WireConnection {
   #ending = false;
   /** A request was received on this connection (it is not a fresh one). */
   #served = false;
+  /** The bytes the socket still had to send at the last sweep. */
+  #unsent = 0;
   /** `true` once the socket closed. */
   closed = false;
   #drainWaiters: Array<() => void> = [];
@@ -118,6 +120,20 @@ export class Connection implements WireConnection {
   sweep(now: number): void {
     if (this.closed) return;
     if (this.switched !== null) return this.switched.sweep();
+    const unsent = this.socket.writableLength ?? 0;
+    if (unsent !== this.#unsent) {
+      // The socket is sending a response (or just sent the last of one): the waits count from
+      // its progress, so that a large response to a slow reader is not cut as idle.
+      this.#unsent = unsent;
+      this.#since = now;
+      return;
+    }
+    if (unsent > 0 && this.#exchange === null) {
+      // A response still unsent, and no progress since the last sweep: a client that stopped
+      // reading is given up after the idle timeout.
+      if (now - this.#since > this.settings.idleTicks) this.socket.destroy();
+      return;
+    }
     const elapsed = now - this.#since;
     if (this.#ending) {
       // Ended by us; the client has had a moment to close its side.

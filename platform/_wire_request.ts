@@ -46,6 +46,8 @@ export interface WireSocket {
   end(data: string, encoding: "latin1"): void;
   /** Closes at once, dropping what is queued; `onClose` follows. */
   destroy(): void;
+  /** The bytes written and not yet handed to the system (Node's `writableLength`). */
+  readonly writableLength?: number;
   /** Stops delivering received bytes until {@link WireSocket.resume}. */
   pause(): void;
   /** Delivers received bytes again. */

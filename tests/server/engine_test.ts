@@ -206,6 +206,70 @@ test("engine: a response still being sent when the server stops is sent whole, t
   }
 });
 
+/** A server answering every request with `body` (8 MiB: more than the sockets' buffers hold). */
+async function bigServer(body: string, socketTimeout = 0): Promise<HTTPServer> {
+  const server = new HTTPServer({ host: "127.0.0.1", port: 0 }, {
+    handle: () => ({ status: 200, headers: [["Content-Type", "text/plain"]], body }),
+  }, { engine: "cherrypy", socketTimeout });
+  await server.start();
+  return server;
+}
+
+test("engine: a large response to a client that reads late arrives whole, with Connection: close too", async () => {
+  const body = "x".repeat(8 * 1024 * 1024);
+  const server = await bigServer(body);
+  try {
+    for (const extra of ["", "Connection: close\r\n"]) {
+      const c = await rawConnect(server.boundAddr!.port);
+      // Nothing read for 3.5 s: longer than an ended connection's grace (2 s), shorter than
+      // the idle timeout (5 s by default); the rest of the response waits in the engine.
+      c.socket.pause();
+      c.write(GET("/", extra));
+      await sleep(3500);
+      c.socket.resume();
+      const text = await new Promise<string>((resolve) => {
+        const check = () => {
+          const t = c.text();
+          const end = t.indexOf("\r\n\r\n");
+          if (c.isClosed() || (end > 0 && t.length - end - 4 >= body.length)) resolve(t);
+          else setTimeout(check, 20);
+        };
+        check();
+      });
+      const end = text.indexOf("\r\n\r\n");
+      assert.equal(
+        text.length - end - 4,
+        body.length,
+        `the whole body arrived (${extra || "keep-alive"})`,
+      );
+      c.destroy();
+    }
+  } finally {
+    await server.stop();
+  }
+});
+
+test("engine: a client that stops reading a large response is given up after socket_timeout", async () => {
+  const body = "x".repeat(8 * 1024 * 1024);
+  const server = await bigServer(body, 1);
+  const c = await rawConnect(server.boundAddr!.port);
+  try {
+    // Nothing read for 4 s, with a socket timeout of 1 s: the server gives the response up (what
+    // the system had taken still arrives, then the end of the connection).
+    c.socket.pause();
+    c.write(GET("/"));
+    await sleep(4000);
+    c.socket.resume();
+    await Promise.race([c.closed, sleep(5000)]);
+    assert.ok(c.isClosed(), "the connection was closed");
+    const text = c.text();
+    assert.ok(text.length - text.indexOf("\r\n\r\n") - 4 < body.length, "the body was cut");
+  } finally {
+    c.destroy();
+    await server.stop();
+  }
+});
+
 test("engine: server.engine picks the engine; native is Deno's only, an unknown name fails", async () => {
   const site = new Server(new Bus({ exitProcess: () => {} }), () => testGateway);
   assert.equal(site.engine, null, "null: the runtime's default (the project's engine)");
