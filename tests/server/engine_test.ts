@@ -13,6 +13,7 @@ import { Bus } from "../../bus/mod.ts";
 import { Server } from "../../framework/mod.ts";
 import { type HttpEngineName, isDeno } from "../../platform/mod.ts";
 import { HTTPServer } from "../../server/mod.ts";
+import { eventually } from "../_helpers.ts";
 import { rawConnect, rawExchange } from "../_raw.ts";
 import { ENGINES, serveTest, testGateway } from "./_gateway.ts";
 
@@ -178,12 +179,24 @@ for (const engine of ENGINES.filter((e) => e === "cherrypy")) {
   });
 }
 
-test("engine: a response still being sent when the server stops is sent whole, then the connection ends", async () => {
-  const body = "x".repeat(8 * 1024 * 1024);
+/** A server answering every request with `body` (8 MiB: more than the sockets' buffers hold). */
+async function bigServer(
+  body: string,
+  options: { socketTimeout?: number; shutdownTimeout?: number } = {},
+): Promise<HTTPServer> {
   const server = new HTTPServer({ host: "127.0.0.1", port: 0 }, {
     handle: () => ({ status: 200, headers: [["Content-Type", "text/plain"]], body }),
-  }, { engine: "cherrypy", shutdownTimeout: 10 });
+  }, { engine: "cherrypy", ...options });
   await server.start();
+  return server;
+}
+
+/** How many body bytes `text` (a whole exchange) holds after its head. */
+const bodyLength = (text: string) => text.length - text.indexOf("\r\n\r\n") - 4;
+
+test("engine: a response still being sent when the server stops is sent whole, then the connection ends", async () => {
+  const body = "x".repeat(8 * 1024 * 1024);
+  const server = await bigServer(body, { shutdownTimeout: 10 });
   const c = await rawConnect(server.boundAddr!.port);
   try {
     // The client reads nothing at first: the server writes what the sockets' buffers take, and
@@ -197,23 +210,13 @@ test("engine: a response still being sent when the server stops is sent whole, t
     await Promise.race([c.closed, sleep(10_000)]);
     await stopped;
     const text = c.text();
-    const end = text.indexOf("\r\n\r\n");
     assert.match(text, /^HTTP\/1\.1 200 OK\r\n/);
-    assert.equal(text.length - end - 4, body.length, "the whole body arrived");
+    assert.equal(bodyLength(text), body.length, "the whole body arrived");
     assert.ok(c.isClosed(), "the connection ended");
   } finally {
     c.destroy();
   }
 });
-
-/** A server answering every request with `body` (8 MiB: more than the sockets' buffers hold). */
-async function bigServer(body: string, socketTimeout = 0): Promise<HTTPServer> {
-  const server = new HTTPServer({ host: "127.0.0.1", port: 0 }, {
-    handle: () => ({ status: 200, headers: [["Content-Type", "text/plain"]], body }),
-  }, { engine: "cherrypy", socketTimeout });
-  await server.start();
-  return server;
-}
 
 test("engine: a large response to a client that reads late arrives whole, with Connection: close too", async () => {
   const body = "x".repeat(8 * 1024 * 1024);
@@ -227,18 +230,9 @@ test("engine: a large response to a client that reads late arrives whole, with C
       c.write(GET("/", extra));
       await sleep(3500);
       c.socket.resume();
-      const text = await new Promise<string>((resolve) => {
-        const check = () => {
-          const t = c.text();
-          const end = t.indexOf("\r\n\r\n");
-          if (c.isClosed() || (end > 0 && t.length - end - 4 >= body.length)) resolve(t);
-          else setTimeout(check, 20);
-        };
-        check();
-      });
-      const end = text.indexOf("\r\n\r\n");
+      await eventually(() => c.isClosed() || complete(c.text()) || undefined, 10_000, "the body");
       assert.equal(
-        text.length - end - 4,
+        bodyLength(c.text()),
         body.length,
         `the whole body arrived (${extra || "keep-alive"})`,
       );
@@ -251,7 +245,7 @@ test("engine: a large response to a client that reads late arrives whole, with C
 
 test("engine: a client that stops reading a large response is given up after socket_timeout", async () => {
   const body = "x".repeat(8 * 1024 * 1024);
-  const server = await bigServer(body, 1);
+  const server = await bigServer(body, { socketTimeout: 1 });
   const c = await rawConnect(server.boundAddr!.port);
   try {
     // Nothing read for 4 s, with a socket timeout of 1 s: the server gives the response up (what
@@ -262,8 +256,7 @@ test("engine: a client that stops reading a large response is given up after soc
     c.socket.resume();
     await Promise.race([c.closed, sleep(5000)]);
     assert.ok(c.isClosed(), "the connection was closed");
-    const text = c.text();
-    assert.ok(text.length - text.indexOf("\r\n\r\n") - 4 < body.length, "the body was cut");
+    assert.ok(bodyLength(c.text()) < body.length, "the body was cut");
   } finally {
     c.destroy();
     await server.stop();
