@@ -194,7 +194,11 @@ function see(fn: object, bit: number): void {
  * ```
  */
 export function selfFollowing<F extends object>(fn: F): F {
-  see(fn, FOLLOWS_ITSELF);
+  // Most are wrappers made just now (per request), with nothing seen yet: marked at once (an
+  // extensible function was never kept in `sealedSeen`).
+  if ((fn as { [SEEN]?: number })[SEEN] === undefined && Object.isExtensible(fn)) {
+    (fn as { [SEEN]?: number })[SEEN] = FOLLOWS_ITSELF;
+  } else see(fn, FOLLOWS_ITSELF);
   return fn;
 }
 

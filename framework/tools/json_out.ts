@@ -10,6 +10,7 @@ import { callApplication, currentServing, selfFollowing } from "../core/serving.
 import { checkBoolean, refuse } from "./_check.ts";
 import { debugLog } from "./_content.ts";
 import { encodeJson } from "./_json.ts";
+import type { Request } from "../core/request.ts";
 import type { Tool } from "./tools.ts";
 
 /**
@@ -31,14 +32,18 @@ import type { Tool } from "./tools.ts";
  * ```
  */
 export function jsonHandler(): Uint8Array | Promise<Uint8Array> {
-  const { request } = currentServing();
+  const value = innerValue(currentServing().request);
+  if (value instanceof Promise) return value.then((v) => platform.encodeUtf8(encodeJson(v)));
+  return platform.encodeUtf8(encodeJson(value));
+}
+
+/** What the page handler kept by the tool returns. */
+function innerValue(request: Request): unknown {
   const inner = request._json_inner_handler as (() => unknown) | undefined;
   if (typeof inner !== "function") {
     throw new TypeError("jsonHandler runs as the json_out tool's handler: turn the tool on.");
   }
-  const value = callApplication(inner, undefined, []);
-  if (value instanceof Promise) return value.then((v) => platform.encodeUtf8(encodeJson(v)));
-  return platform.encodeUtf8(encodeJson(value));
+  return callApplication(inner, undefined, []);
 }
 
 /**
@@ -83,6 +88,24 @@ export function checkJsonOutOptions(options: Record<string, unknown>): void {
 }
 
 /**
+ * What {@link jsonHandler} sends, as the JSON text itself: the server encodes it with the
+ * response head, which spares a copy. Its bytes are the same (the text is ASCII), unless the
+ * encode tool encodes every type (below).
+ */
+function jsonText(request: Request): string | Promise<string> {
+  const value = innerValue(request);
+  return value instanceof Promise ? value.then(encodeJson) : encodeJson(value);
+}
+
+/**
+ * `true` when the request's encode tool encodes text of any type (`text_only` off): it would
+ * re-encode JSON text in its charset, where CherryPy passes the handler's UTF-8 bytes through.
+ */
+function encodesAll(request: Request): boolean {
+  return request.toolmaps["tools"]?.["encode"]?.["text_only"] === false;
+}
+
+/**
  * The `json_out` tool's callable (`before_handler`, priority 30): replaces the page handler by
  * `handler` and sets the Content-Type. Does nothing when another tool (the cache) already
  * answered the request.
@@ -114,7 +137,11 @@ export function jsonOut(this: Tool | void, options: JsonOutOptions = {}): void {
     );
   }
   request._json_inner_handler = inner;
-  request.handler = selfFollowing(() => callApplication(handler, undefined, []));
+  request.handler = selfFollowing(
+    options.handler === undefined && !encodesAll(request)
+      ? () => jsonText(request)
+      : () => callApplication(handler, undefined, []),
+  );
   const contentType = options.content_type === undefined
     ? "application/json"
     : options.content_type;

@@ -133,6 +133,17 @@ class Api {
   }
 
   @expose
+  wide() {
+    return { a: "\u00e9" };
+  }
+
+  @expose
+  @cherrypy.tools.json_out()
+  wrapped() {
+    return "page";
+  }
+
+  @expose
   @cherrypy.tools.json_in({ force: false })
   lenient(name = "none") {
     return `json=${JSON.stringify(cherrypy.request.json)} name=${name}`;
@@ -164,7 +175,23 @@ Object.assign(Api.prototype.cp_config, { _cp_config: { "tools.json_out.on": true
 
 function site() {
   const s = privateSite();
-  s.tree.mount(new Api(), "", { "/configured": { "tools.json_out.on": true } });
+  const app = s.tree.mount(new Api(), "", {
+    "/configured": { "tools.json_out.on": true },
+    "/wide": {
+      "tools.json_out.on": true,
+      "tools.encode.on": true,
+      "tools.encode.text_only": false,
+      "tools.encode.encoding": "utf-16",
+    },
+    "/wrapped": { "wrap.inner.on": true },
+  });
+  // A tool after json_out (priority 30) that wraps the page handler json_out kept.
+  const wrap = new cherrypy.Toolbox("wrap");
+  wrap.inner = new cherrypy.Tool("before_handler", () => {
+    const inner = cherrypy.request._json_inner_handler as () => unknown;
+    cherrypy.request._json_inner_handler = () => ({ wrapped: inner() });
+  }, { priority: 50 });
+  app.toolboxes.wrap = wrap;
   return s;
 }
 
@@ -201,6 +228,20 @@ test("json: json_out options; what JSON cannot hold is a 500", async () => {
   web.assertHeader("Content-Type", "application/vnd.api+json");
   await web.getPage("/custom");
   web.assertBody("custom:inner");
+});
+
+test("json: json_out reads the page handler when it runs; its bytes pass the encode tool", async () => {
+  const { web } = site();
+  await web.getPage("/wrapped");
+  web.assertStatus(200);
+  web.assertBody('{"wrapped": "page"}');
+  // As CherryPy: with text_only off, the encode tool labels the JSON with its charset but
+  // passes the UTF-8 bytes json_out made as they are.
+  await web.getPage("/wide");
+  web.assertStatus(200);
+  web.assertHeader("Content-Type", "application/json;charset=utf-16");
+  web.assertBody('{"a": "\\u00e9"}');
+  web.assertHeader("Content-Length", "15");
 });
 
 test("json: json_in options: force, content_type, processor", async () => {
