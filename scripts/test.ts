@@ -120,6 +120,9 @@ function binaryOf(runtime: Exclude<Runtime, "deno">): string {
 
 async function denoTests(paths: string[], sink: Sink): Promise<Counts> {
   const junit = `${outDir}/deno-junit.xml`;
+  // A run that fails before it writes the report (a test file that cannot be loaded) must not
+  // be counted from the previous run's.
+  await Deno.remove(junit).catch(() => {});
   const code = await run(Deno.execPath(), [
     "test",
     "-A",
@@ -147,6 +150,7 @@ async function nodeTests(
   sink: Sink,
 ): Promise<Counts> {
   const tap = `${outDir}/${name}.tap`;
+  await Deno.remove(tap).catch(() => {});
   const code = await run(binary, [
     "--test",
     "--test-reporter=spec",
@@ -277,7 +281,8 @@ if (import.meta.main) {
   for (const name of runtimes) {
     const c = results.get(name) ?? failedRun;
     const skipped = c.skipped > 0 ? `, ${c.skipped} skipped` : "";
-    console.log(`${name}: ${c.passed} passed, ${c.failed} failed${skipped}`);
+    const broken = !c.ok && c.failed === 0 ? " (the run itself failed: see its output above)" : "";
+    console.log(`${name}: ${c.passed} passed, ${c.failed} failed${skipped}${broken}`);
     if (!c.ok || c.passed === 0) ok = false;
   }
   Deno.exit(ok ? 0 : 1);
