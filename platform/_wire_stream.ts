@@ -16,6 +16,11 @@ import { BORROWED_CHUNKS } from "./types.ts";
 /** Bytes a streamed body may write without waiting before the engine yields to the event loop. */
 const YIELD_BYTES = 256 * 1024;
 
+/** A socket whose `write` takes a callback, called once the bytes are written (Node's). */
+interface CallbackSocket {
+  write(chunk: Uint8Array, done: () => void): boolean;
+}
+
 /** The connection as the writer sees it. */
 export interface StreamTarget {
   readonly socket: WireSocket;
@@ -49,13 +54,18 @@ export async function writeStream(
   let sent = 0;
   let unyielded = 0;
   // A body that lends its chunks (a file read into one buffer), on a socket that tells when
-  // what was written has left: each chunk is sent before the next is read.
+  // what was written has left: each chunk is sent before the next is read. Deno's adapter
+  // says so itself (`whenFlushed`); Node's and Bun's sockets by the callback of the write and
+  // their `writableLength` (0 once the system took every byte), for one chunk per write.
   const lending = (body as { [BORROWED_CHUNKS]?: () => AsyncIterable<Uint8Array> })[
     BORROWED_CHUNKS
   ];
   const flushed = (socket as { whenFlushed?: () => Promise<void> }).whenFlushed;
-  const borrowed = typeof lending === "function" && typeof flushed === "function";
+  const called = typeof flushed !== "function" && !chunked &&
+    typeof socket.writableLength === "number";
+  const borrowed = typeof lending === "function" && (typeof flushed === "function" || called);
   const chunks = borrowed ? lending.call(body) : body as AsyncIterable<Uint8Array>;
+  let left: Promise<void> | null = null;
   for await (const chunk of chunks) {
     if (target.closed) break;
     if (chunk.length === 0) continue;
@@ -81,13 +91,29 @@ export async function writeStream(
       sent = declared;
       keepAlive = false;
       break;
+    } else if (borrowed && called) {
+      left = new Promise<void>((resolve) => {
+        ok = (socket as unknown as CallbackSocket).write(chunk, () => resolve());
+      });
     } else ok = socket.write(chunk);
     sent += chunk.length;
     unyielded += chunk.length;
-    if (borrowed) {
+    if (left !== null) {
+      // A chunk still queued is in use until its write is done: a full queue says so with a
+      // drain (or the close), a short one with the write's callback.
+      if (!ok) {
+        if (!target.closed) await target.waitDrain();
+        unyielded = 0;
+      } else if (socket.writableLength! > 0) {
+        await left;
+        unyielded = 0;
+      }
+      left = null;
+    }
+    if (borrowed && !called) {
       await flushed!.call(socket);
       unyielded = 0;
-    } else if (!ok && !target.closed) {
+    } else if (!ok && !target.closed && !called) {
       await target.waitDrain();
       unyielded = 0;
     } else if (unyielded >= YIELD_BYTES) {

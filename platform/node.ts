@@ -401,8 +401,14 @@ export const nodePlatform: Platform = {
     return {
       path,
       statSync: () => toFileInfo(fs.fstatSync(handle.fd)),
-      async read(buffer, position) {
-        return (await handle.read(buffer, 0, buffer.length, position)).bytesRead;
+      read(buffer, position) {
+        // A read on this thread: `FileHandle.read` hands each read to the thread pool and
+        // back, which costs more than the read itself from the page cache.
+        try {
+          return Promise.resolve(fs.readSync(handle.fd, buffer, 0, buffer.length, position));
+        } catch (e) {
+          return Promise.reject(e);
+        }
       },
       close() {
         if (closed) return;
