@@ -435,6 +435,12 @@ export const denoPlatform: Platform = {
     // is read in order, as a body is).
     let queue: Promise<unknown> = Promise.resolve();
     let offset = 0;
+    // A regular file is read on this thread (below); anything else (a pipe, a device) could
+    // block the event loop on a read, and is read asynchronously.
+    let regular = false;
+    try {
+      regular = file.statSync().isFile;
+    } catch { /* read asynchronously */ }
     return {
       path,
       statSync: () => toFileInfo(file.statSync()),
@@ -449,7 +455,7 @@ export const denoPlatform: Platform = {
           try {
             // A read in order on this thread: Deno's async file read hands each read to another
             // thread and back, which costs more than the read itself from the page cache.
-            n = file.readSync(buffer) ?? 0;
+            n = (regular ? file.readSync(buffer) : await file.read(buffer)) ?? 0;
           } catch (e) {
             offset = -1;
             throw e;

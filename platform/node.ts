@@ -398,17 +398,26 @@ export const nodePlatform: Platform = {
       throw mapError(e, path);
     }
     let closed = false;
+    // A regular file is read on this thread: `FileHandle.read` hands each read to the thread
+    // pool and back, which costs more than the read itself from the page cache. Anything else
+    // (a pipe, a device) could block the event loop on a read, and is read asynchronously, in
+    // order (a pipe has no positions).
+    let regular = false;
+    try {
+      regular = fs.fstatSync(handle.fd).isFile();
+    } catch { /* read asynchronously */ }
+    let offset = 0;
     return {
       path,
       statSync: () => toFileInfo(fs.fstatSync(handle.fd)),
-      read(buffer, position) {
-        // A read on this thread: `FileHandle.read` hands each read to the thread pool and
-        // back, which costs more than the read itself from the page cache.
-        try {
-          return Promise.resolve(fs.readSync(handle.fd, buffer, 0, buffer.length, position));
-        } catch (e) {
-          return Promise.reject(e);
+      async read(buffer, position) {
+        if (regular) return fs.readSync(handle.fd, buffer, 0, buffer.length, position);
+        if (position !== offset) {
+          throw new Error(`${path} is not a regular file: it can only be read in order.`);
         }
+        const n = (await handle.read(buffer, 0, buffer.length, null)).bytesRead;
+        offset += n;
+        return n;
       },
       close() {
         if (closed) return;

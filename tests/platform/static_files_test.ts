@@ -1,6 +1,7 @@
 /** The platform's static-file section: resolving links, reading files at a position. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -51,6 +52,36 @@ test("platform: openFile reads at any position, in any order", async () => {
     file.close();
     await assert.rejects(platform.openFile(join(dir, "missing")), NotFoundError);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("platform: openFile reads a pipe without holding up the event loop", async () => {
+  // A regular file is read with blocking reads; a pipe's read waits for its writer, so it must
+  // not block: timers keep firing while it waits.
+  const dir = mkdtempSync(join(tmpdir(), "cp-openfile-fifo-"));
+  const fifo = join(dir, "fifo");
+  execFileSync("mkfifo", [fifo]);
+  // The writer opens the pipe (which waits for the reader), waits, then writes and closes.
+  const writer = spawn("sh", ["-c", `exec 3>"${fifo}"; sleep 0.6; printf piped >&3`]);
+  try {
+    const file = await platform.openFile(fifo);
+    try {
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 20);
+      const started = Date.now();
+      const buffer = new Uint8Array(16);
+      const n = await file.read(buffer, 0).finally(() => clearInterval(timer));
+      assert.equal(new TextDecoder().decode(buffer.subarray(0, n)), "piped");
+      assert.ok(Date.now() - started >= 300, "the read waited for the writer");
+      assert.ok(ticks >= 5, `timers fired ${ticks} times while the read waited`);
+      // In order only: what was read is gone from a pipe.
+      await assert.rejects(file.read(buffer, 0));
+    } finally {
+      file.close();
+    }
+  } finally {
+    writer.kill();
     rmSync(dir, { recursive: true, force: true });
   }
 });
