@@ -21,6 +21,25 @@ interface CallbackSocket {
   write(chunk: Uint8Array, done: () => void): boolean;
 }
 
+/**
+ * Writes a lent chunk on a socket whose `write` takes a callback, and resolves once the chunk
+ * is no longer in use: at once when the system took every byte (`writableLength` 0), else
+ * after the drain of a full queue (or the close), or after the write's callback. `true` when it
+ * had to wait.
+ */
+async function writeLent(socket: WireSocket, target: StreamTarget, chunk: Uint8Array) {
+  let written!: () => void;
+  const left = new Promise<void>((resolve) => written = resolve);
+  const ok = (socket as unknown as CallbackSocket).write(chunk, () => written());
+  if (!ok) {
+    if (!target.closed) await target.waitDrain();
+    return true;
+  }
+  if (socket.writableLength! === 0) return false;
+  await left;
+  return true;
+}
+
 /** The connection as the writer sees it. */
 export interface StreamTarget {
   readonly socket: WireSocket;
@@ -65,11 +84,11 @@ export async function writeStream(
     typeof socket.writableLength === "number";
   const borrowed = typeof lending === "function" && (typeof flushed === "function" || called);
   const chunks = borrowed ? lending.call(body) : body as AsyncIterable<Uint8Array>;
-  let left: Promise<void> | null = null;
   for await (const chunk of chunks) {
     if (target.closed) break;
     if (chunk.length === 0) continue;
     let ok;
+    let waited = false;
     if (head !== null) {
       if (chunk.length > declared) {
         done.overrun();
@@ -92,28 +111,15 @@ export async function writeStream(
       keepAlive = false;
       break;
     } else if (borrowed && called) {
-      left = new Promise<void>((resolve) => {
-        ok = (socket as unknown as CallbackSocket).write(chunk, () => resolve());
-      });
+      waited = await writeLent(socket, target, chunk);
+      ok = true;
     } else ok = socket.write(chunk);
     sent += chunk.length;
-    unyielded += chunk.length;
-    if (left !== null) {
-      // A chunk still queued is in use until its write is done: a full queue says so with a
-      // drain (or the close), a short one with the write's callback.
-      if (!ok) {
-        if (!target.closed) await target.waitDrain();
-        unyielded = 0;
-      } else if (socket.writableLength! > 0) {
-        await left;
-        unyielded = 0;
-      }
-      left = null;
-    }
+    unyielded = waited ? 0 : unyielded + chunk.length;
     if (borrowed && !called) {
       await flushed!.call(socket);
       unyielded = 0;
-    } else if (!ok && !target.closed && !called) {
+    } else if (!ok && !target.closed) {
       await target.waitDrain();
       unyielded = 0;
     } else if (unyielded >= YIELD_BYTES) {
