@@ -298,6 +298,15 @@ export const TARGETS: readonly Target[] = [
     env: (c) => ({ BENCH_APP: c.app, BENCH_ANSWER: "cherrypy" }),
   },
   {
+    name: "listen_deno",
+    runtime: "deno",
+    description:
+      "Deno.listen keep-alive loop writing raw_deno's hello bytes for every request head, parsing nothing (the floor of an engine on Deno's sockets)",
+    groups: ["server", "framework"],
+    apps: HELLO,
+    command: (c) => denoRun(c, "listen_deno.ts"),
+  },
+  {
     name: "hono_deno",
     runtime: "deno",
     description:
