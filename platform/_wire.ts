@@ -332,7 +332,12 @@ export class Connection implements WireConnection {
       this.#refuse(oversized(pending, start, max));
       return false;
     }
-    const parsed = parseHead(pending.toString("latin1", start, end), this.settings.maxBody);
+    const parsed = parseHead(
+      pending.toString("latin1", start, end),
+      this.settings.maxBody,
+      pending,
+      start,
+    );
     const rest = end + 4;
     this.#pending = rest === pending.length ? null : pending.subarray(rest);
     this.#scanned = 0;

@@ -97,6 +97,77 @@ test("http1: malformed header fields are refused", () => {
   assert.deepEqual(refusal("GET / HTTP/1.1\r\nExpect: magic"), [417, "Expectation Failed"]);
 });
 
+/** A head as a browser sends it: long values, every lane of a 4-byte word used. */
+const BROWSER_HEAD = "GET /users/42/profile?tab=1 HTTP/1.1\r\nHost: localhost:8080\r\n" +
+  "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)\r\n" +
+  "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n" +
+  "Accept-Language: en-US,en;q=0.5\r\nCookie: session_id=0123456789abcdef\r\n" +
+  "Connection: keep-alive\r\nX-A:b\r\nX-Long-Name-Of-A-Header:  padded \t";
+
+/** `text`'s bytes placed at `offset` in a larger buffer (as a read's pooled buffer holds them). */
+function placed(text: string, offset: number): Uint8Array {
+  const buffer = new Uint8Array(offset + text.length + 5).fill(0x41);
+  for (let i = 0; i < text.length; i++) buffer[offset + i] = text.charCodeAt(i);
+  return buffer;
+}
+
+test("http1: a head read from bytes at any offset is read as its text alone", () => {
+  const expected = head(BROWSER_HEAD);
+  assert.deepEqual(expected.fields.slice(0, 4), [
+    "host",
+    "localhost:8080",
+    "user-agent",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)",
+  ]);
+  assert.deepEqual(expected.fields.slice(-4), ["x-a", "b", "x-long-name-of-a-header", "padded"]);
+  for (let offset = 0; offset < 8; offset++) {
+    // Every start in a 4-byte word, and every length's tail, from the shortest head on.
+    for (let cut = 14; cut <= BROWSER_HEAD.length; cut += 7) {
+      const text = BROWSER_HEAD.slice(0, cut);
+      if (text.endsWith("\r")) continue;
+      assert.deepEqual(
+        parseHead(text, 0, placed(text, offset), offset),
+        parseHead(text, 0),
+        `offset ${offset}, ${cut} characters`,
+      );
+    }
+  }
+});
+
+test("http1: a control character anywhere in a head is refused, in every lane of a word", () => {
+  // Every control character but HTAB, and DEL. The head's lines end in CRLF only, so an added
+  // CR or LF is a bare one wherever it goes (`\r\r\n`, `\r\n\n`).
+  const bad = [...Array(32).keys()].filter((c) => c !== 9).map((c) => String.fromCharCode(c));
+  bad.push("\x7f");
+  let checked = 0;
+  for (let at = 0; at <= BROWSER_HEAD.length; at++) {
+    for (const c of bad) {
+      const text = BROWSER_HEAD.slice(0, at) + c + BROWSER_HEAD.slice(at);
+      for (const offset of [0, 1, 2, 3]) {
+        const parsed = parseHead(text, 0, placed(text, offset), offset);
+        assert.ok(
+          parsed instanceof Refusal && parsed.status === 400,
+          `${JSON.stringify(c)} at ${at}, offset ${offset}: ${JSON.stringify(parsed)}`,
+        );
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 30_000);
+  // HTAB and the bytes past ASCII (obs-text) are kept in values, where the head has them.
+  for (const c of ["\t", "\x80", "\xe9", "\xff"]) {
+    const text = BROWSER_HEAD.replace("(KHTML", `(K${c}HTML`);
+    for (const offset of [0, 1, 2, 3]) {
+      const parsed = parseHead(text, 0, placed(text, offset), offset);
+      assert.ok(!(parsed instanceof Refusal), `${JSON.stringify(c)}: ${JSON.stringify(parsed)}`);
+      assert.equal(
+        parsed.fields[3],
+        `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (K${c}HTML, like Gecko)`,
+      );
+    }
+  }
+});
+
 test("http1: the end of a head is the first CRLF CRLF at or after the start of the search", () => {
   const bytes = (text: string) => new TextEncoder().encode(text);
   assert.equal(findHeadEnd(bytes("GET / HTTP/1.1\r\nHost: a\r\n\r\n"), 0), 23);
