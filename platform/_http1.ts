@@ -1,7 +1,7 @@
 /**
  * HTTP/1.1 message syntax for the project's own HTTP/1.1 engine (`_wire.ts`): the request
  * head (request line and header fields), the framing of the request body (`Content-Length`
- * or chunked, RFC 9112 §6), the chunked decoder, and the response head (header checks, framing
+ * or chunked, RFC 9112 §6; the chunked decoder is `_http1_chunked.ts`), and the response head (header checks, framing
  * facts). Pure functions on strings and bytes: no sockets here.
  *
  * The rules are cheroot's where it has one (the messages of its `simple_response`s are kept),
@@ -60,7 +60,7 @@ export interface Head {
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Control characters a head line may not hold (HTAB aside); CR and LF count too. */
 // deno-lint-ignore no-control-regex
-const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
+export const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 const DIGITS = /^[0-9]+$/;
 /** A Host value (RFC 9110 §7.2): a name, an IPv4 address or a bracketed IPv6 one, and a port. */
 const HOST = /^(?:[A-Za-z0-9._~!$&'()*+,;=-]*|\[[0-9A-Fa-f:.]+\])(?::[0-9]*)?$/;
@@ -90,7 +90,7 @@ const BAD_METHOD = "Malformed method name: According to RFC 2616 (section 5.1.1)
   "case-sensitive and uppercase.";
 
 /** `value` without leading and trailing spaces and tabs (and nothing else). */
-function trimOWS(value: string): string {
+export function trimOWS(value: string): string {
   let start = 0;
   let end = value.length;
   while (start < end) {
@@ -462,110 +462,6 @@ function fieldColon(line: string): number {
     if ((c < 32 && c !== 9) || c === 127) return -1;
   }
   return i;
-}
-
-/** A malformed chunked body: the connection cannot be read any further. */
-export class ChunkedBodyError extends Error {
-  /** Creates the error, saying what was wrong. */
-  constructor(message: string) {
-    super(`Malformed chunked request body: ${message}`);
-    this.name = "ChunkedBodyError";
-  }
-}
-
-const ChunkState = { Size: 0, Data: 1, DataEnd: 2, Trailers: 3, Done: 4 } as const;
-
-/** The longest chunk-size line (with extensions) and the most trailer bytes accepted. */
-const MAX_CHUNK_LINE = 4096;
-const MAX_TRAILERS = 16384;
-
-/**
- * Decodes a chunked body (RFC 9112 §7.1) as its bytes arrive: {@link ChunkedDecoder.feed}
- * hands the data to `onData` and says how many bytes belonged to the body. Extensions are
- * ignored; trailers are read and dropped.
- */
-export class ChunkedDecoder {
-  #state: number = ChunkState.Size;
-  #remaining = 0;
-  #line = "";
-  #trailerBytes = 0;
-
-  /** `true` once the last chunk and the trailers were read. */
-  get done(): boolean {
-    return this.#state === ChunkState.Done;
-  }
-
-  /**
-   * Reads what it can of `bytes` (from `start`), giving chunk data to `onData`. Returns the
-   * index after the last byte of the body that was read; throws {@link ChunkedBodyError}.
-   */
-  feed(bytes: Uint8Array, start: number, onData: (chunk: Uint8Array) => void): number {
-    let i = start;
-    const n = bytes.length;
-    while (i < n && this.#state !== ChunkState.Done) {
-      switch (this.#state) {
-        case ChunkState.Data: {
-          const take = Math.min(this.#remaining, n - i);
-          onData(bytes.subarray(i, i + take));
-          i += take;
-          this.#remaining -= take;
-          if (this.#remaining === 0) this.#state = ChunkState.DataEnd;
-          break;
-        }
-        case ChunkState.DataEnd: {
-          // The CRLF after the data, possibly split over two reads.
-          const expected = this.#line === "" ? 13 : 10;
-          if (bytes[i] !== expected) throw new ChunkedBodyError("chunk data not followed by CRLF");
-          i++;
-          if (expected === 13) this.#line = "\r";
-          else {
-            this.#line = "";
-            this.#state = ChunkState.Size;
-          }
-          break;
-        }
-        default: {
-          const lf = bytes.indexOf(10, i);
-          const end = lf < 0 ? n : lf + 1;
-          for (let j = i; j < end; j++) this.#line += String.fromCharCode(bytes[j]!);
-          i = end;
-          if (this.#state === ChunkState.Trailers) {
-            if (this.#trailerBytes + this.#line.length > MAX_TRAILERS) {
-              throw new ChunkedBodyError("trailers too large");
-            }
-          } else if (this.#line.length > MAX_CHUNK_LINE) {
-            throw new ChunkedBodyError("chunk-size line too long");
-          }
-          if (lf < 0) break;
-          this.#endLine();
-        }
-      }
-    }
-    return i;
-  }
-
-  #endLine(): void {
-    const line = this.#line;
-    this.#line = "";
-    if (line.length < 2 || line.charCodeAt(line.length - 2) !== 13) {
-      throw new ChunkedBodyError("lines must end in CRLF");
-    }
-    const text = line.slice(0, -2);
-    if (this.#state === ChunkState.Trailers) {
-      this.#trailerBytes += line.length;
-      if (text === "") this.#state = ChunkState.Done;
-      else if (CONTROL.test(text) || text.indexOf(":") <= 0) {
-        throw new ChunkedBodyError("bad trailer field");
-      }
-      return;
-    }
-    const semi = text.indexOf(";");
-    const size = trimOWS(semi < 0 ? text : text.slice(0, semi));
-    if (!/^[0-9A-Fa-f]{1,12}$/.test(size)) throw new ChunkedBodyError("bad chunk size");
-    if (CONTROL.test(text)) throw new ChunkedBodyError("bad chunk extension");
-    this.#remaining = parseInt(size, 16);
-    this.#state = this.#remaining === 0 ? ChunkState.Trailers : ChunkState.Data;
-  }
 }
 
 const VALUE_FAST = /^[\t\x20-\x7e]*$/;

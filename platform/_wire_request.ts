@@ -8,7 +8,8 @@
 
 import { guardBody } from "./_body.ts";
 import { fetchRequest } from "./_shared.ts";
-import { ChunkedBodyError, ChunkedDecoder, type Head } from "./_http1.ts";
+import type { Head } from "./_http1.ts";
+import { ChunkedBodyError, ChunkedDecoder } from "./_http1_chunked.ts";
 import {
   type IncomingRequest,
   type NativeHandler,

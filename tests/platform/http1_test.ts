@@ -1,14 +1,13 @@
 /**
- * The HTTP/1.1 syntax of the Node platform's server (`platform/_http1.ts`): request heads,
- * body framing, the chunked decoder and response field checks. Pure functions, so they run
- * on both runtimes.
+ * The HTTP/1.1 syntax of the project's own engine (`platform/_http1.ts`, `_http1_chunked.ts`):
+ * request heads, body framing, the chunked decoder and response field checks. Pure functions,
+ * so they run on every runtime.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { ChunkedBodyError, ChunkedDecoder } from "../../platform/_http1_chunked.ts";
 import {
   checkField,
-  ChunkedBodyError,
-  ChunkedDecoder,
   findHeadEnd,
   hasToken,
   type Head,
