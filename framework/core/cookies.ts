@@ -50,6 +50,20 @@ export {
   type MorselValue,
 } from "../http/morsel.ts";
 
+/** One item of a `Cookie` header: a cookie (its value and coded value) or an attribute. */
+type CookieItem = { attr: true; key: string; value: MorselValue } | {
+  attr: false;
+  key: string;
+  value: [string, string];
+};
+
+const NO_ITEMS: readonly CookieItem[] = [];
+/** The items of the `Cookie` headers read lately, by header (at most this many headers). */
+const loadedItems = new Map<string, readonly CookieItem[]>();
+const MAX_HEADERS = 512;
+/** Headers longer than this are read each time (browsers send up to about 4 KB). */
+const MAX_REMEMBERED = 4096;
+
 /**
  * A set of cookies by name, like Python's `SimpleCookie`: a Map-like container of
  * {@link Morsel}s. Read with `cookie.get("name")?.value`, write with
@@ -259,12 +273,27 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
       for (const [name, value] of Object.entries(input)) this.set(name, value);
       return;
     }
-    type Item = { attr: true; key: string; value: MorselValue } | {
-      attr: false;
-      key: string;
-      value: [string, string];
-    };
-    const items: Item[] = [];
+    // The items of a header are the same every time it comes (a client sends the same
+    // cookies with each request): they are read once, unless `valueDecode` was replaced.
+    const standard = this.valueDecode === standardDecode;
+    let items = standard ? loadedItems.get(input) : undefined;
+    if (items === undefined) {
+      items = this.#items(input);
+      if (standard && input.length <= MAX_REMEMBERED) {
+        if (loadedItems.size >= MAX_HEADERS) loadedItems.clear();
+        loadedItems.set(input, items);
+      }
+    }
+    let current: Morsel | undefined;
+    for (const item of items) {
+      if (item.attr) current?.set(item.key, item.value);
+      else current = this.#store(item.key, item.value[0], item.value[1]);
+    }
+  }
+
+  /** The items of a `Cookie` header, in order; none when it is not well formed. */
+  #items(input: string): readonly CookieItem[] {
+    const items: CookieItem[] = [];
     let seenCookie = false;
     let i = 0;
     while (i < input.length) {
@@ -278,20 +307,16 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
       if (key.startsWith("$")) {
         if (seenCookie) items.push({ attr: true, key: key.slice(1), value: raw ?? null });
       } else if (attr) {
-        if (!seenCookie) return;
+        if (!seenCookie) return NO_ITEMS;
         if (raw !== undefined) items.push({ attr: true, key, value: unquote(raw) });
         else if (COOKIE_FLAGS.has(attr)) items.push({ attr: true, key, value: true });
-        else return;
+        else return NO_ITEMS;
       } else if (raw !== undefined) {
         items.push({ attr: false, key, value: this.valueDecode(raw) });
         seenCookie = true;
-      } else return;
+      } else return NO_ITEMS;
     }
-    let current: Morsel | undefined;
-    for (const item of items) {
-      if (item.attr) current?.set(item.key, item.value);
-      else current = this.#store(item.key, item.value[0], item.value[1]);
-    }
+    return items;
   }
 
   /**
@@ -325,6 +350,9 @@ export class SimpleCookie implements Iterable<[string, Morsel]> {
     return morsel;
   }
 }
+
+/** `valueDecode` as defined here (not overridden, not replaced since). */
+const standardDecode = SimpleCookie.prototype.valueDecode;
 
 /** Another name for {@link SimpleCookie}: the jar of `request.cookie` and `response.cookie`. */
 export type CookieJar = SimpleCookie;

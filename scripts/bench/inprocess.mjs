@@ -8,6 +8,9 @@
  *     deno run -A scripts/bench/inprocess.mjs [--seconds S] [--app hello|json|nested|json_out]
  *     node scripts/bench/inprocess.mjs          # imports npm/mod.js (run the build first)
  *
+ * `--browser` sends the headers a browser sends (eleven, a session cookie among them) instead
+ * of wrk's three.
+ *
  * @module
  */
 
@@ -44,7 +47,22 @@ cherrypy.tree.mount(
 );
 await cherrypy.engine.start();
 
-const HEADERS = [["host", "127.0.0.1:8080"], ["user-agent", "inprocess"], ["accept", "*/*"]];
+/** wrk's few headers, or with `--browser` those a browser sends (a session cookie among them). */
+const HEADERS = args.includes("--browser")
+  ? [
+    ["host", "localhost:8080"],
+    ["user-agent", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"],
+    ["accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"],
+    ["accept-language", "en-US,en;q=0.5"],
+    ["accept-encoding", "gzip, deflate, br"],
+    ["connection", "keep-alive"],
+    ["cookie", "session_id=0123456789abcdef0123456789abcdef01234567"],
+    ["upgrade-insecure-requests", "1"],
+    ["sec-fetch-dest", "document"],
+    ["sec-fetch-mode", "navigate"],
+    ["sec-fetch-site", "none"],
+  ]
+  : [["host", "127.0.0.1:8080"], ["user-agent", "inprocess"], ["accept", "*/*"]];
 const signal = new AbortController().signal;
 
 /** A native request as the servers hand them over, for `target`. */

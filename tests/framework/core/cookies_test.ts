@@ -322,3 +322,49 @@ test("cookies: valueEncode and valueDecode can be overridden", () => {
   assert.equal(jar.get("a")?.value, "XY");
   assert.equal(jar.set("b", "QZ").codedValue, "qz");
 });
+
+test("cookies: a header read again gives a jar of its own, and the same errors", () => {
+  const header = 'sid=abc; theme="dark mode"; $Path=/app';
+  const first = parseRequestCookies([header]);
+  // A handler changing its request's cookies changes nothing for the next request.
+  first.get("sid")!.setValue("sid", "changed", "changed");
+  first.get("theme")!.path = "/other";
+  first.set("extra", "1");
+  const second = parseRequestCookies([header]);
+  assert.deepEqual(dump(second), {
+    sid: ["abc", "abc", {}],
+    theme: ["dark mode", '"dark mode"', { path: "/app" }],
+  });
+  assert.notEqual(first.get("theme"), second.get("theme"));
+  // A header CherryPy answers with 400 does so every time it comes.
+  for (let i = 0; i < 3; i++) {
+    assert.throws(() => parseRequestCookies(["a=b; $Port=80"]), (e) => {
+      return e instanceof HTTPError && e.status === 400;
+    });
+  }
+  // A header that is not well formed adds nothing, every time.
+  for (let i = 0; i < 2; i++) assert.equal(parseRequestCookies(["a=1; secure"]).size, 1);
+  for (let i = 0; i < 2; i++) assert.equal(parseRequestCookies(["bare; a=1"]).size, 0);
+});
+
+test("cookies: an overridden or replaced valueDecode is called for every header read", () => {
+  let calls = 0;
+  class CountingCookie extends SimpleCookie {
+    override valueDecode(raw: string): [string, string] {
+      calls++;
+      return [raw, raw];
+    }
+  }
+  new SimpleCookie("n=1; m=2");
+  new CountingCookie("n=1; m=2");
+  new CountingCookie("n=1; m=2");
+  assert.equal(calls, 4);
+  const original = SimpleCookie.prototype.valueDecode;
+  try {
+    SimpleCookie.prototype.valueDecode = (raw: string) => [`<${raw}>`, raw];
+    assert.equal(new SimpleCookie("n=1; m=2").get("n")?.value, "<1>");
+  } finally {
+    SimpleCookie.prototype.valueDecode = original;
+  }
+  assert.equal(new SimpleCookie("n=1; m=2").get("n")?.value, "1");
+});
