@@ -24,8 +24,17 @@ const PLAIN_IN_QUOTES = new Set([..." ()/<=>?@[]{}"]);
  * ```
  */
 export function isLegalKey(key: string): boolean {
-  return LEGAL_KEY.test(key);
+  if (LEGAL_KEYS.has(key)) return true;
+  if (!LEGAL_KEY.test(key)) return false;
+  if (key.length <= 64) {
+    if (LEGAL_KEYS.size >= 512) LEGAL_KEYS.clear();
+    LEGAL_KEYS.add(key);
+  }
+  return true;
 }
+
+/** Names found legal lately (a site's requests carry the same few). */
+const LEGAL_KEYS = new Set<string>();
 
 /**
  * Quotes a value for a `Set-Cookie` header: token-only values stay bare; anything else is
@@ -170,6 +179,10 @@ const PY_STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, "g");
  * ```
  */
 export function pyStrip(text: string): string {
+  // Usually nothing to strip: the ends are visible ASCII.
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(text.length - 1);
+  if (first > 0x20 && first < 0x7f && last > 0x20 && last < 0x7f) return text;
   return text.replace(PY_STRIP, "");
 }
 

@@ -3,7 +3,13 @@ import assert from "node:assert/strict";
 import { HTTPError, type MorselValue } from "../../../mod.ts";
 import { parseRequestCookies, SimpleCookie } from "../../../framework/core/mod.ts";
 import { CookieError, cookieErrorMessage, Morsel } from "../../../framework/http/morsel.ts";
-import { cookieDate, quote, unquote } from "../../../framework/http/_cookie_text.ts";
+import {
+  cookieDate,
+  isLegalKey,
+  pyStrip,
+  quote,
+  unquote,
+} from "../../../framework/http/_cookie_text.ts";
 import { pyRepr } from "../../../framework/http/_pyrepr.ts";
 
 /** Name → [value, coded value, attributes that are set] for every cookie in `jar`. */
@@ -367,4 +373,24 @@ test("cookies: an overridden or replaced valueDecode is called for every header 
     SimpleCookie.prototype.valueDecode = original;
   }
   assert.equal(new SimpleCookie("n=1; m=2").get("n")?.value, "1");
+});
+
+test("cookies: headers are stripped of Python's whitespace; names checked every time", () => {
+  const cases: Array<[string, string]> = [
+    ["a=1", "a=1"],
+    ["a", "a"],
+    ["", ""],
+    ["  a=1\t", "a=1"],
+    ["\x1ca=1\x1f", "a=1"],
+    ["\u0085a=1\u00a0", "a=1"],
+    ["\u3000a=1", "a=1"],
+    ["a=1\ufeff", "a=1\ufeff"],
+    ["\u00e9=1", "\u00e9=1"],
+  ];
+  for (const [text, stripped] of cases) assert.equal(pyStrip(text), stripped, JSON.stringify(text));
+  for (let i = 0; i < 2; i++) {
+    assert.equal(isLegalKey("session_id"), true);
+    assert.equal(isLegalKey("a b"), false);
+    assert.equal(isLegalKey(""), false);
+  }
 });
