@@ -15,7 +15,7 @@
  * that accept `text/plain` (`@cherrypy.tools.accept`): `Accept: application/json` gets 406.
  *
  *     deno run -A examples/tutorials/tut07.ts
- *     curl -c jar -b jar -X POST http://127.0.0.1:8080/ ; curl -c jar -b jar http://127.0.0.1:8080/
+ *     curl -c jar -b jar -d '' http://127.0.0.1:8080/ ; curl -c jar -b jar http://127.0.0.1:8080/
  *
  * @twin §3.7 #1, §3.7 #4
  *
