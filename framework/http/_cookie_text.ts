@@ -7,6 +7,8 @@
  * @module
  */
 
+import { remember } from "./_remember.ts";
+
 /** Characters a key or value may contain without quoting (RFC 2068 token characters). */
 const LEGAL = "A-Za-z0-9!#$%&'*+\\-.^_`|~:";
 const LEGAL_KEY = new RegExp(`^[${LEGAL}]+$`);
@@ -26,10 +28,7 @@ const PLAIN_IN_QUOTES = new Set([..." ()/<=>?@[]{}"]);
 export function isLegalKey(key: string): boolean {
   if (LEGAL_KEYS.has(key)) return true;
   if (!LEGAL_KEY.test(key)) return false;
-  if (key.length <= 64) {
-    if (LEGAL_KEYS.size >= 512) LEGAL_KEYS.clear();
-    LEGAL_KEYS.add(key);
-  }
+  remember(LEGAL_KEYS, key, 64);
   return true;
 }
 

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { remember } from "./_remember.ts";
+
 /** Reason phrases and the longer messages of error pages, by status code (CherryPy's table). */
 export const responseCodes: Readonly<Record<number, readonly [string, string]>> = {
   100: ["Continue", "Request received, please continue"],
@@ -311,10 +313,7 @@ export function encodeHeaderValue(value: string): string {
   // those seen clean are remembered (a few hundred at most).
   if (CLEAN_VALUES.has(value)) return value;
   if (!/[^\x20-\x7e\x80-\xff]/.test(value)) {
-    if (value.length <= 128) {
-      if (CLEAN_VALUES.size >= 512) CLEAN_VALUES.clear();
-      CLEAN_VALUES.add(value);
-    }
+    remember(CLEAN_VALUES, value, 128);
     return value;
   }
   // deno-lint-ignore no-control-regex
